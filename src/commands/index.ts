@@ -1,0 +1,31 @@
+/**
+ * The command table: every family's specs in one list. The node indexes it by name.
+ */
+import type { CommandSpec } from '../engine/command.js';
+import { connectionCommands } from './connection.js';
+import { hashCommands } from './hashes.js';
+import { keyCommands } from './keys.js';
+import { listCommands } from './lists.js';
+import { pubsubCommands } from './pubsub.js';
+import { serverCommands } from './server.js';
+import { setCommands } from './sets.js';
+import { simCommands } from './sim.js';
+import { streamCommands } from './streams.js';
+import { stringCommands } from './strings.js';
+import { transactionCommands } from './transactions.js';
+import { sortedSetCommands } from './zsets.js';
+
+export const COMMANDS: CommandSpec[] = [
+  ...connectionCommands,
+  ...serverCommands,
+  ...keyCommands,
+  ...stringCommands,
+  ...listCommands,
+  ...hashCommands,
+  ...setCommands,
+  ...sortedSetCommands,
+  ...streamCommands,
+  ...transactionCommands,
+  ...pubsubCommands,
+  ...simCommands,
+];

@@ -1,0 +1,121 @@
+/**
+ * Per-client state, independent of the transport: the selected database, protocol version,
+ * authentication, transaction queue, blocking state, subscriptions. A TCP Connection owns one;
+ * scripts run their redis.call through a fake Client of their own.
+ */
+import { Reply } from '../protocol/reply.js';
+import type { Database } from './database.js';
+import type { RedisNode } from './node.js';
+
+/** What a connection does with bytes the node has for a client. */
+export interface ClientTransport {
+  write(data: string): void;
+  /** Closes the connection after pending output is written. */
+  close(): void;
+  /** Called when a blocked client is released, so the transport resumes reading commands. */
+  resume(): void;
+  readonly remoteAddress: string;
+  readonly localAddress: string;
+  readonly fd: number;
+}
+
+/** A request to block, set by a blocking command's handler through `client.block()`. */
+export interface BlockRequest {
+  keys: string[];
+  /** Absolute deadline on the node clock, or 0 to wait forever. */
+  timeoutAt: number;
+  /** Writes the reply for a timeout (e.g. a null array for BLPOP). */
+  onTimeout: (c: Client) => void;
+  /** The arguments to run again when a key becomes ready (defaults to the original ones). */
+  args?: string[];
+}
+
+export interface MultiState {
+  queue: string[][];
+  /** A command was rejected while queueing: EXEC must fail with EXECABORT. */
+  dirty: boolean;
+}
+
+export class Client {
+  readonly id: number;
+  name = '';
+  libName = '';
+  libVer = '';
+  db: Database;
+  readonly reply: Reply;
+  authenticated: boolean;
+  /** CLIENT REPLY mode. */
+  replyMode: 'on' | 'off' | 'skip' | 'skipnext' = 'on';
+  /** Close the connection once the current output is written (QUIT, protocol errors, CLIENT KILL). */
+  closeAfterReply = false;
+  closed = false;
+  multi: MultiState | undefined;
+  /** Inside EXEC or a script: blocking commands must behave like their non-blocking forms. */
+  noBlock = false;
+  /** Set by a blocking handler that found nothing to serve. */
+  blockRequest: BlockRequest | undefined;
+  /** The command a blocked client waits to run again; undefined when not blocked. */
+  blocked: { args: string[]; request: BlockRequest; since: number } | undefined;
+  /** True while a blocked command is being retried because one of its keys is ready. */
+  retrying = false;
+  /** Pub/sub state: channels, patterns and shard channels this client is subscribed to. */
+  readonly channels = new Set<string>();
+  readonly patterns = new Set<string>();
+  readonly shardChannels = new Set<string>();
+  monitor = false;
+  readonly createdAt: number;
+  lastInteraction: number;
+  lastCommand = 'NULL';
+  /** Extra per-feature state (e.g. watched keys), keyed by feature. */
+  readonly ext = new Map<string, unknown>();
+  /** True while the transport is processing this client's input: output is flushed at its end. */
+  inCycle = false;
+
+  constructor(
+    readonly node: RedisNode,
+    readonly transport: ClientTransport | undefined,
+    opts: { resp?: 2 | 3; fake?: boolean } = {},
+  ) {
+    this.id = node.nextClientId();
+    this.db = node.db(0);
+    this.reply = new Reply(opts.resp ?? 2);
+    this.reply.onError = (msg) => node.stats.error(msg);
+    this.authenticated = opts.fake === true || node.config.get('requirepass') === '';
+    this.createdAt = node.clock.now();
+    this.lastInteraction = this.createdAt;
+  }
+
+  get resp(): 2 | 3 {
+    return this.reply.resp;
+  }
+
+  set resp(v: 2 | 3) {
+    this.reply.resp = v;
+  }
+
+  get subscriptionCount(): number {
+    return this.channels.size + this.patterns.size + this.shardChannels.size;
+  }
+
+  /** In RESP2 a client with subscriptions may only run (un)subscribe commands, PING, QUIT, RESET. */
+  get inPubSubMode(): boolean {
+    return this.resp === 2 && this.subscriptionCount > 0;
+  }
+
+  /**
+   * Asks to block on `keys` (called by blocking commands that found nothing to serve). Inside
+   * MULTI/EXEC or a script a blocking command never blocks: it gets its timeout reply at once.
+   */
+  block(req: BlockRequest): void {
+    if (this.noBlock) req.onTimeout(this);
+    else this.blockRequest = req;
+  }
+
+  /** Sends pending output now unless the transport will flush it at the end of its read cycle. */
+  flush(): void {
+    if (this.inCycle || this.closed) return;
+    const out = this.reply.take();
+    if (out.length > 0) this.transport?.write(out);
+    if (this.closeAfterReply) this.transport?.close();
+  }
+}

@@ -1,0 +1,219 @@
+/**
+ * One of a node's numbered databases: the keyspace (key → value) and the expires table
+ * (key → absolute deadline in ms on the node's clock).
+ *
+ * Expiry: a key whose deadline is <= now is gone. Every lookup checks it (lazy expiry, as Redis's
+ * expireIfNeeded) and the node's expiry timer removes keys exactly when the clock reaches their
+ * deadline (active expiry), so with a manual clock no expired key is ever visible.
+ *
+ * SCAN order: each key gets a sequence number when it is created; `order` lists keys by that
+ * number, so a cursor (the next sequence number) survives inserts and deletes and every key
+ * present for the whole iteration is returned exactly once.
+ */
+import { RedisError, WRONGTYPE } from './errors.js';
+import { RedisObject, type TypeValues, type ValueType } from './values.js';
+
+export interface DatabaseHost {
+  now(): number;
+  /** Called when a key is removed because its deadline passed (lazy or active). */
+  keyExpired(db: Database, key: string): void;
+  /** Called when a key gets a deadline, so the node can arm its expiry timer. */
+  expireScheduled(db: Database, key: string, at: number): void;
+  /** Whether lazy expiry may delete (false on a replica, which waits for its master's DEL). */
+  readonly activeExpireEnabled: boolean;
+}
+
+interface OrderEntry {
+  key: string;
+  seq: number;
+}
+
+export class Database {
+  dict = new Map<string, RedisObject>();
+  expires = new Map<string, number>();
+  private order: OrderEntry[] = [];
+  private deadInOrder = 0;
+  private nextSeq = 1;
+
+  constructor(
+    public readonly index: number,
+    private readonly host: DatabaseHost,
+  ) {}
+
+  /** Number of keys, expired-but-not-yet-removed included (as DBSIZE in Redis). */
+  get size(): number {
+    return this.dict.size;
+  }
+
+  /** Whether `key` has a deadline that has passed. */
+  isExpired(key: string): boolean {
+    const at = this.expires.get(key);
+    return at !== undefined && at <= this.host.now();
+  }
+
+  /** Removes `key` if its deadline passed; true when it did. */
+  expireIfNeeded(key: string): boolean {
+    if (this.expires.size === 0) return false;
+    const at = this.expires.get(key);
+    if (at === undefined || at > this.host.now()) return false;
+    this.removeKey(key);
+    this.host.keyExpired(this, key);
+    return true;
+  }
+
+  /** The value at `key` (expired keys are removed first); no access-time update. */
+  lookup(key: string): RedisObject | undefined {
+    this.expireIfNeeded(key);
+    return this.dict.get(key);
+  }
+
+  /** Like lookup, and records the access for OBJECT IDLETIME / FREQ. */
+  lookupTouch(key: string): RedisObject | undefined {
+    this.expireIfNeeded(key);
+    const o = this.dict.get(key);
+    if (o) {
+      o.lru = this.host.now();
+      o.freq++;
+    }
+    return o;
+  }
+
+  /** The value at `key` if it has type `type`; undefined if missing; WRONGTYPE otherwise. */
+  get<T extends ValueType>(key: string, type: T): RedisObject<T> | undefined {
+    const o = this.lookupTouch(key);
+    if (o === undefined) return undefined;
+    if (o.type !== type) throw new RedisError(WRONGTYPE);
+    return o as RedisObject<T>;
+  }
+
+  /** The value at `key`, created empty with `make` if missing; WRONGTYPE if of another type. */
+  getOrCreate<T extends ValueType>(key: string, type: T, make: () => TypeValues[T]): RedisObject<T> {
+    const o = this.get(key, type);
+    if (o) return o;
+    const created = new RedisObject(type, make(), this.host.now());
+    this.add(key, created);
+    return created;
+  }
+
+  has(key: string): boolean {
+    this.expireIfNeeded(key);
+    return this.dict.has(key);
+  }
+
+  /** Adds a new key (it must not exist). */
+  add(key: string, obj: RedisObject): void {
+    obj.seq = this.nextSeq++;
+    this.dict.set(key, obj);
+    this.order.push({ key, seq: obj.seq });
+  }
+
+  /**
+   * Sets `key` to `obj`, replacing any value. The deadline is removed unless `keepTtl`
+   * (SET ... KEEPTTL, and in-place changes that Redis does not treat as a new value).
+   */
+  set(key: string, obj: RedisObject, keepTtl = false): void {
+    const old = this.lookup(key);
+    if (old) {
+      obj.seq = old.seq;
+      this.dict.set(key, obj);
+      if (!keepTtl) this.expires.delete(key);
+    } else {
+      this.add(key, obj);
+    }
+  }
+
+  /** Shorthand for setting a string value. */
+  setString(key: string, value: string, keepTtl = false): RedisObject<'string'> {
+    const obj = new RedisObject('string', value, this.host.now());
+    this.set(key, obj, keepTtl);
+    return obj;
+  }
+
+  /** Deletes `key`; true if it existed (and was not expired). */
+  delete(key: string): boolean {
+    if (this.expireIfNeeded(key)) return false;
+    return this.removeKey(key);
+  }
+
+  /** Removes a key with no expiry check and no events. */
+  removeKey(key: string): boolean {
+    if (!this.dict.delete(key)) return false;
+    this.expires.delete(key);
+    this.deadInOrder++;
+    if (this.deadInOrder > 1024 && this.deadInOrder > this.order.length / 2) this.compactOrder();
+    return true;
+  }
+
+  /** Sets the absolute deadline of an existing key. */
+  setExpire(key: string, at: number): void {
+    this.expires.set(key, at);
+    this.host.expireScheduled(this, key, at);
+  }
+
+  /** The deadline of `key`, or undefined when it has none. */
+  getExpire(key: string): number | undefined {
+    return this.expires.get(key);
+  }
+
+  /** Removes the deadline; true if there was one. */
+  persist(key: string): boolean {
+    return this.expires.delete(key);
+  }
+
+  /** Empties the database. */
+  clear(): void {
+    this.dict = new Map();
+    this.expires = new Map();
+    this.order = [];
+    this.deadInOrder = 0;
+  }
+
+  /** Exchanges contents with another database (SWAPDB): clients stay on their index. */
+  swapWith(other: Database): void {
+    [this.dict, other.dict] = [other.dict, this.dict];
+    [this.expires, other.expires] = [other.expires, this.expires];
+    [this.order, other.order] = [other.order, this.order];
+    [this.deadInOrder, other.deadInOrder] = [other.deadInOrder, this.deadInOrder];
+    [this.nextSeq, other.nextSeq] = [other.nextSeq, this.nextSeq];
+  }
+
+  /** All live keys (expired ones skipped, not removed). */
+  *keys(): IterableIterator<string> {
+    const now = this.host.now();
+    for (const key of this.dict.keys()) {
+      const at = this.expires.get(key);
+      if (at === undefined || at > now) yield key;
+    }
+  }
+
+  /**
+   * One SCAN step: visits up to `count` keys starting at cursor `cursor`, calling `visit` for each
+   * key still present. Returns the next cursor (0 when the iteration is complete).
+   */
+  scan(cursor: number, count: number, visit: (key: string) => void): number {
+    const order = this.order;
+    // First entry with seq >= cursor (binary search: order is sorted by seq).
+    let lo = 0;
+    let hi = order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((order[mid] as OrderEntry).seq < cursor) lo = mid + 1;
+      else hi = mid;
+    }
+    let visited = 0;
+    let i = lo;
+    for (; i < order.length && visited < count; i++) {
+      const e = order[i] as OrderEntry;
+      const o = this.dict.get(e.key);
+      if (o === undefined || o.seq !== e.seq) continue; // deleted, or re-created later in the order
+      visited++;
+      visit(e.key);
+    }
+    return i < order.length ? (order[i] as OrderEntry).seq : 0;
+  }
+
+  private compactOrder(): void {
+    this.order = this.order.filter((e) => this.dict.get(e.key)?.seq === e.seq);
+    this.deadInOrder = 0;
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * Command dispatch, in the order of Redis 7.0's processCommand: look the command up, check its
+ * arity, authentication, the RESP2 pub/sub context and MULTI queueing, then call its handler.
+ * Rejections reply Redis's exact error texts and, inside MULTI, make EXEC abort.
+ */
+import type { Client } from './client.js';
+import type { CommandSpec, ResolvedCommand } from './command.js';
+import { RedisError, WRONG_ARITY } from './errors.js';
+import type { RedisNode } from './node.js';
+
+/** Commands a RESP2 client with subscriptions may still run. */
+const PUBSUB_ALLOWED = new Set([
+  'subscribe',
+  'ssubscribe',
+  'unsubscribe',
+  'sunsubscribe',
+  'psubscribe',
+  'punsubscribe',
+  'ping',
+  'quit',
+  'reset',
+]);
+/** Commands that run immediately inside MULTI instead of being queued. */
+const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
+
+/** Resolves a command and its subcommand, or returns the error Redis gives. */
+export function resolveCommand(node: RedisNode, args: string[]): ResolvedCommand | string {
+  const name = args[0] as string;
+  const spec = node.lookupCommand(name);
+  if (!spec) {
+    let list = '';
+    for (let i = 1; i < args.length && list.length < 128; i++) list += `'${(args[i] as string).slice(0, 128 - list.length)}' `;
+    return `ERR unknown command '${name.slice(0, 128)}', with args beginning with: ${list}`;
+  }
+  if (spec.subcommands && args.length >= 2) {
+    const subName = (args[1] as string).toLowerCase();
+    const sub = spec.subcommands.find((s) => s.name === subName);
+    if (!sub) return `ERR unknown subcommand '${(args[1] as string).slice(0, 128)}'. Try ${name.toUpperCase()} HELP.`;
+    return { spec: sub, fullname: `${spec.name}|${sub.name}`, parent: spec };
+  }
+  return { spec, fullname: spec.name };
+}
+
+export function arityOk(spec: CommandSpec, argc: number): boolean {
+  return spec.arity > 0 ? argc === spec.arity : argc >= -spec.arity;
+}
+
+/** Rejects a command before it runs: the error is counted and, inside MULTI, dooms the transaction. */
+function reject(node: RedisNode, c: Client, message: string, fullname?: string): void {
+  c.reply.error(message);
+  if (fullname) node.stats.command(fullname).rejectedCalls++;
+  if (c.multi) c.multi.dirty = true;
+}
+
+/** Entry point for a command read from a client. */
+export function execute(node: RedisNode, c: Client, args: string[]): void {
+  c.lastInteraction = node.clock.now();
+  const mark = c.reply.out.length;
+  node.depth++;
+  try {
+    dispatch(node, c, args);
+  } finally {
+    node.depth--;
+  }
+  // CLIENT REPLY OFF|SKIP: the command ran, its reply is dropped.
+  if (c.replyMode !== 'on') {
+    if (c.replyMode === 'off') c.reply.out = c.reply.out.slice(0, mark);
+    else if (c.replyMode === 'skip') {
+      c.reply.out = c.reply.out.slice(0, mark);
+      c.replyMode = 'on';
+    } else c.replyMode = 'skip';
+  }
+  if (node.depth === 0) node.afterCommand();
+}
+
+function dispatch(node: RedisNode, c: Client, args: string[]): void {
+  const r = resolveCommand(node, args);
+  if (typeof r === 'string') return reject(node, c, r);
+  const { spec, fullname } = r;
+  if (!arityOk(spec, args.length)) return reject(node, c, WRONG_ARITY(fullname), fullname);
+  if (!c.authenticated && !spec.flags.includes('no_auth')) return reject(node, c, 'NOAUTH Authentication required.', fullname);
+  if (c.multi && spec.flags.includes('no_multi')) return reject(node, c, 'ERR Command not allowed inside a transaction', fullname);
+  if (c.inPubSubMode && !PUBSUB_ALLOWED.has(r.parent ? r.parent.name : spec.name)) {
+    return reject(
+      node,
+      c,
+      `ERR Can't execute '${fullname}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+      fullname,
+    );
+  }
+  if (c.multi && !MULTI_IMMEDIATE.has(spec.name)) {
+    c.multi.queue.push(args);
+    c.reply.raw('+QUEUED\r\n');
+    return;
+  }
+  call(node, c, r, args);
+  if (c.blockRequest && !c.noBlock) node.blocking.block(c, args);
+  c.blockRequest = undefined;
+}
+
+/** Resolves, validates and runs a command with no queueing (EXEC, blocked retries). */
+export function runCommand(node: RedisNode, c: Client, args: string[]): void {
+  const r = resolveCommand(node, args);
+  if (typeof r === 'string') return reject(node, c, r);
+  if (!arityOk(r.spec, args.length)) return reject(node, c, WRONG_ARITY(r.fullname), r.fullname);
+  call(node, c, r, args);
+}
+
+/** Runs a resolved command's handler, with stats, error replies and MONITOR feeding. */
+export function call(node: RedisNode, c: Client, r: ResolvedCommand, args: string[]): void {
+  const { spec, fullname } = r;
+  const handler = spec.handler;
+  const stat = node.stats.command(fullname);
+  const errorsBefore = c.reply.errors;
+  const t0 = performance.now();
+  c.lastCommand = fullname;
+  if (!handler) {
+    c.reply.error(`ERR unknown subcommand or wrong number of arguments for '${fullname}'`);
+  } else {
+    try {
+      handler(c, args);
+    } catch (e) {
+      if (e instanceof RedisError) c.reply.error(e.message);
+      else {
+        node.log('warning', `internal error in ${fullname}: ${(e as Error)?.stack ?? e}`);
+        c.reply.error(`ERR internal error in '${fullname}': ${(e as Error)?.message ?? e}`);
+      }
+    }
+  }
+  stat.calls++;
+  stat.usec += Math.round((performance.now() - t0) * 1000);
+  if (c.reply.errors > errorsBefore) stat.failedCalls++;
+  node.stats.totalCommands++;
+  if (node.monitors.size > 0 && !spec.flags.includes('admin') && !spec.flags.includes('skip_monitor')) node.feedMonitors(c, args);
+}

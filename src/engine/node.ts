@@ -1,0 +1,291 @@
+/**
+ * A node: one Redis server's state (databases, clock, configuration, clients, blocking,
+ * pub/sub) with no transport. Everything is per node; many nodes live in one process.
+ */
+import { COMMANDS } from '../commands/index.js';
+import { BlockingManager } from './blocking.js';
+import type { Client } from './client.js';
+import { Clock, type ClockMode, type ClockOptions } from './clock.js';
+import type { CommandSpec } from './command.js';
+import { ConfigStore } from './config.js';
+import { Database, type DatabaseHost } from './database.js';
+import { execute, runCommand } from './dispatch.js';
+import { MinHeap } from './heap.js';
+import { Notifier, type NotifyClass } from './notify.js';
+import { PubSub } from './pubsub.js';
+import { Stats } from './stats.js';
+import { WatchManager } from './watch.js';
+
+/** Quotes a string as Redis's sdscatrepr: printable bytes as is, escapes for the rest. */
+export function quoteRepr(s: string): string {
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i] as string;
+    const code = s.charCodeAt(i);
+    if (ch === '\\' || ch === '"') out += `\\${ch}`;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (code === 7) out += '\\a';
+    else if (code === 8) out += '\\b';
+    else if (code < 32 || code > 126) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else out += ch;
+  }
+  return `${out}"`;
+}
+
+export const DEFAULT_VERSION = '7.0.15';
+
+export interface NodeOptions {
+  /** A Clock to share, clock options, or a mode name. Default: system time. */
+  clock?: Clock | ClockOptions | ClockMode;
+  /** Configuration parameters by name (as in redis.conf), e.g. { databases: '4', requirepass: 'pw' }. */
+  config?: Record<string, string>;
+  /** The version INFO and HELLO report. */
+  version?: string;
+  /** Name of the control command (default "sim"); false disables it. */
+  controlCommand?: string | false;
+  /** Where the node logs (default: nowhere). */
+  log?: (level: 'debug' | 'verbose' | 'notice' | 'warning', message: string) => void;
+}
+
+interface ExpiryEntry {
+  at: number;
+  db: number;
+  key: string;
+}
+
+/** The command table, by lowercase name; built once and shared by every node. */
+const TABLE = new Map<string, CommandSpec>(COMMANDS.map((c) => [c.name, c]));
+
+export class RedisNode implements DatabaseHost {
+  readonly clock: Clock;
+  readonly config: ConfigStore;
+  readonly version: string;
+  readonly stats = new Stats();
+  readonly blocking: BlockingManager;
+  readonly watches = new WatchManager();
+  readonly pubsub = new PubSub();
+  readonly notifier: Notifier;
+  readonly clients = new Map<number, Client>();
+  /** Clients in MONITOR mode. */
+  readonly monitors = new Set<Client>();
+  readonly controlCommand: string | false;
+  readonly startedAt: number;
+  readonly runId: string;
+  readonly log: NonNullable<NodeOptions['log']>;
+  /** Replication role reported by INFO, HELLO and ROLE. */
+  role: 'master' | 'slave' = 'master';
+  /** DEBUG SET-ACTIVE-EXPIRE: when false only lazy expiry removes keys. */
+  activeExpireEnabled = true;
+  /** Time of the last successful save (LASTSAVE), seconds. */
+  lastSave: number;
+  /** Called by SHUTDOWN: the embedding (RedisSim, the CLI) stops the server. */
+  onShutdownRequest: (() => void) | undefined;
+  /** Nesting depth of command execution: blocked clients are served only at depth 0. */
+  depth = 0;
+  private dbs: Database[];
+  private readonly ownsClock: boolean;
+  private clientIds = 0;
+  private readonly expiryQueue = new MinHeap<ExpiryEntry>((a, b) => a.at < b.at);
+  private expiryTimer: ReturnType<Clock['setTimer']> | undefined;
+
+  constructor(opts: NodeOptions = {}) {
+    const c = opts.clock;
+    this.ownsClock = !(c instanceof Clock);
+    this.clock = c instanceof Clock ? c : new Clock(typeof c === 'string' ? { mode: c } : (c ?? {}));
+    this.config = new ConfigStore(opts.config ?? {});
+    this.version = opts.version ?? DEFAULT_VERSION;
+    this.controlCommand = opts.controlCommand === undefined ? 'sim' : opts.controlCommand;
+    this.log = opts.log ?? (() => {});
+    const n = this.config.getInt('databases');
+    this.dbs = Array.from({ length: n }, (_, i) => new Database(i, this));
+    this.blocking = new BlockingManager(this);
+    this.notifier = new Notifier(this);
+    this.startedAt = this.clock.now();
+    this.stats.resetAt = this.startedAt;
+    this.lastSave = Math.floor(this.startedAt / 1000);
+    this.runId = Array.from({ length: 40 }, () => '0123456789abcdef'[Math.floor(Math.random() * 16)]).join('');
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  get databaseCount(): number {
+    return this.dbs.length;
+  }
+
+  db(index: number): Database {
+    const d = this.dbs[index];
+    if (!d) throw new RangeError(`no database ${index}`);
+    return d;
+  }
+
+  nextClientId(): number {
+    return ++this.clientIds;
+  }
+
+  /** The spec for a command name (any case), honouring the control command's name. */
+  lookupCommand(name: string): CommandSpec | undefined {
+    const lower = name.toLowerCase();
+    if (lower === 'sim') return this.controlCommand === 'sim' ? TABLE.get('sim') : undefined;
+    if (this.controlCommand !== false && lower === this.controlCommand) return TABLE.get('sim');
+    return TABLE.get(lower);
+  }
+
+  /** Every command spec (the control command included when enabled). */
+  commandTable(): CommandSpec[] {
+    return COMMANDS.filter((c) => c.name !== 'sim' || this.controlCommand !== false);
+  }
+
+  // ---- clients -------------------------------------------------------------------------
+
+  addClient(c: Client): void {
+    this.clients.set(c.id, c);
+    this.stats.totalConnections++;
+  }
+
+  /** Forgets a client that disconnected: no stale waiter, watch or subscription remains. */
+  removeClient(c: Client): void {
+    c.closed = true;
+    this.blocking.release(c);
+    this.watches.unwatchAll(c);
+    this.pubsub.unsubscribeAll(c);
+    this.clients.delete(c.id);
+    this.monitors.delete(c);
+  }
+
+  /** Sends a command to every MONITOR client, formatted as Redis does. */
+  feedMonitors(c: Client, args: string[]): void {
+    const t = this.clock.now();
+    const secs = Math.floor(t / 1000);
+    const micros = Math.floor((t - secs * 1000) * 1000);
+    const who = c.transport ? c.transport.remoteAddress : 'lua';
+    let line = `+${secs}.${String(micros).padStart(6, '0')} [${c.db.index} ${who}]`;
+    for (const a of args) line += ` ${quoteRepr(a)}`;
+    line += '\r\n';
+    for (const m of this.monitors) {
+      if (m === c) continue;
+      m.reply.raw(line);
+      m.flush();
+    }
+  }
+
+  // ---- commands ------------------------------------------------------------------------
+
+  /** Runs one client command from the wire (auth, MULTI queueing, stats, blocked-client service). */
+  execute(c: Client, args: string[]): void {
+    execute(this, c, args);
+  }
+
+  /** Runs a command inside EXEC or a script: no queueing, no serving of blocked clients. */
+  call(c: Client, args: string[]): void {
+    runCommand(this, c, args);
+  }
+
+  /** Re-runs a blocked client's command because one of its keys is ready. */
+  runBlockedRetry(c: Client, args: string[]): void {
+    runCommand(this, c, args);
+  }
+
+  /** After a top-level command: serve clients whose keys became ready. */
+  afterCommand(): void {
+    if (this.blocking.count > 0) this.blocking.serveReady();
+  }
+
+  // ---- keyspace hooks ------------------------------------------------------------------
+
+  /** A key's value changed (Redis's signalModifiedKey): invalidates WATCH, wakes blocked clients. */
+  signalModifiedKey(db: Database, key: string): void {
+    this.watches.touch(db, key);
+    this.blocking.signalReady(db, key);
+  }
+
+  /** Publishes a keyspace notification for `key` (Redis's notifyKeyspaceEvent). */
+  notify(db: Database, cls: NotifyClass, event: string, key: string): void {
+    this.notifier.notify(db.index, cls, event, key);
+  }
+
+  keyExpired(db: Database, key: string): void {
+    this.stats.expiredKeys++;
+    this.notify(db, 'x', 'expired', key);
+    this.signalModifiedKey(db, key);
+  }
+
+  expireScheduled(db: Database, key: string, at: number): void {
+    this.expiryQueue.push({ at, db: db.index, key });
+    const head = this.expiryQueue.peek();
+    if (head === undefined) return;
+    if (this.expiryTimer && !this.expiryTimer.cancelled && this.expiryTimer.deadline <= head.at) return;
+    this.armExpiry();
+  }
+
+  private armExpiry(): void {
+    this.clock.clearTimer(this.expiryTimer);
+    this.expiryTimer = undefined;
+    const head = this.expiryQueue.peek();
+    if (head === undefined) return;
+    this.expiryTimer = this.clock.setTimer(head.at, () => this.activeExpire());
+  }
+
+  /**
+   * Active expiry: removes every key whose deadline has been reached, in deadline order. With a
+   * manual clock it runs exactly when time reaches each deadline.
+   */
+  private activeExpire(): void {
+    this.expiryTimer = undefined;
+    if (this.activeExpireEnabled) {
+      const now = this.clock.now();
+      for (;;) {
+        const e = this.expiryQueue.peek();
+        if (!e || e.at > now) break;
+        this.expiryQueue.pop();
+        const db = this.dbs[e.db];
+        // Entries are not removed when a TTL changes; skip the stale ones.
+        if (db && db.expires.get(e.key) === e.at) db.expireIfNeeded(e.key);
+      }
+      this.afterCommand();
+      this.flushAll();
+    }
+    this.armExpiry();
+  }
+
+  /** Re-enables active expiry (DEBUG SET-ACTIVE-EXPIRE 1): due keys go at once. */
+  setActiveExpire(on: boolean): void {
+    this.activeExpireEnabled = on;
+    if (on) this.activeExpire();
+  }
+
+  /** Rebuilds the expiry queue from the databases' expires tables (after SWAPDB). */
+  rebuildExpiryQueue(): void {
+    this.expiryQueue.clear();
+    for (const db of this.dbs) {
+      for (const [key, at] of db.expires) this.expiryQueue.push({ at, db: db.index, key });
+    }
+    this.armExpiry();
+  }
+
+  /** Flushes pending output of every client (after timers fire outside a read cycle). */
+  flushAll(): void {
+    for (const c of this.clients.values()) c.flush();
+  }
+
+  /** Empties every database (FLUSHALL). */
+  flushAllData(): void {
+    for (const db of this.dbs) {
+      this.watches.touchDatabase(db);
+      db.clear();
+    }
+    this.expiryQueue.clear();
+    this.armExpiry();
+  }
+
+  /** Stops timers; the node can no longer be used. */
+  shutdown(): void {
+    this.clock.clearTimer(this.expiryTimer);
+    this.expiryTimer = undefined;
+    for (const c of [...this.clients.values()]) this.removeClient(c);
+    if (this.ownsClock) this.clock.stop();
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * redis-sim's public API: start a node listening on TCP, drive its clock, seed and inspect data.
+ *
+ *   const sim = await RedisSim.start({ port: 0, clock: 'manual' });
+ *   const redis = new Redis(sim.port);
+ *   await redis.set('k', 'v', 'PX', 1000);
+ *   sim.clock.advance(1000);   // the key is gone, its `expired` event published
+ *   await sim.stop();
+ */
+import { Client } from './engine/client.js';
+import type { Clock } from './engine/clock.js';
+import { type NodeOptions, RedisNode } from './engine/node.js';
+import { parseReply, RespError, type RespValue } from './protocol/reply-parser.js';
+import { Server } from './server/server.js';
+
+export { Clock, type ClockMode, type ClockOptions } from './engine/clock.js';
+export { DEFAULT_VERSION, type NodeOptions, RedisNode } from './engine/node.js';
+export * from './protocol/reply-parser.js';
+
+export interface RedisSimOptions extends NodeOptions {
+  /** TCP port; 0 picks a free one (default 6379). */
+  port?: number;
+  /** Address to bind (default 127.0.0.1). */
+  host?: string;
+  /** Number of databases (default 16). */
+  databases?: number;
+  /** Password of the default user (requirepass). */
+  requirepass?: string;
+}
+
+export class RedisSim {
+  readonly node: RedisNode;
+  private readonly server: Server;
+  private addr = { port: 0, host: '127.0.0.1' };
+  private stopped = false;
+  private fake: Client | undefined;
+
+  private constructor(opts: RedisSimOptions) {
+    const config: Record<string, string> = { ...(opts.config ?? {}) };
+    if (opts.databases !== undefined) config.databases = String(opts.databases);
+    if (opts.requirepass !== undefined) config.requirepass = opts.requirepass;
+    this.node = new RedisNode({ ...opts, config });
+    this.server = new Server(this.node);
+    this.node.onShutdownRequest = () => {
+      void this.stop();
+    };
+  }
+
+  /** Creates a node and starts listening; resolves once connections are accepted. */
+  static async start(opts: RedisSimOptions = {}): Promise<RedisSim> {
+    const sim = new RedisSim(opts);
+    const host = opts.host ?? '127.0.0.1';
+    sim.addr = await sim.server.listen({ port: opts.port ?? 6379, host });
+    sim.node.config.setRaw('port', String(sim.addr.port));
+    sim.node.config.setRaw('bind', host);
+    return sim;
+  }
+
+  get port(): number {
+    return this.addr.port;
+  }
+
+  get host(): string {
+    return this.addr.host;
+  }
+
+  /** redis://host:port */
+  get url(): string {
+    return `redis://${this.addr.host}:${this.addr.port}`;
+  }
+
+  /** The node's clock: now(), advance(ms), set(ms), next(), freeze(), resume(). */
+  get clock(): Clock {
+    return this.node.clock;
+  }
+
+  /**
+   * Runs a command in-process, as a client of its own would (database 0 unless SELECTed through
+   * this same call path), and returns the parsed reply. Errors come back as RespError values.
+   */
+  command(...args: (string | number | Buffer)[]): RespValue {
+    if (!this.fake) {
+      this.fake = new Client(this.node, undefined, { fake: true });
+    }
+    const c = this.fake;
+    c.reply.take();
+    this.node.execute(
+      c,
+      args.map((a) => (Buffer.isBuffer(a) ? a.toString('latin1') : String(a))),
+    );
+    const out = c.reply.take();
+    const parsed = parseReply(out);
+    if (!parsed) throw new Error('command produced no complete reply (blocking commands cannot run in-process)');
+    return parsed[0];
+  }
+
+  /** Like command(), but throws on an error reply. */
+  call(...args: (string | number | Buffer)[]): RespValue {
+    const r = this.command(...args);
+    if (r instanceof RespError) throw new Error(r.message);
+    return r;
+  }
+
+  /** Empties every database. */
+  flushAll(): void {
+    this.node.flushAllData();
+  }
+
+  /** Resolves once at least `count` clients are blocked (on `key` of database `db` when given). */
+  waitForBlocked(count: number, key?: string, db?: number): Promise<void> {
+    return this.node.blocking.waitFor(count, key, db);
+  }
+
+  /** Closes every connection and the listener, and stops the node's timers. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.server.close();
+    this.node.shutdown();
+  }
+}

@@ -1,0 +1,198 @@
+/**
+ * Request parser: turns the bytes a client sends into commands, exactly as Redis's
+ * networking.c reads them (processMultibulkBuffer / processInlineBuffer).
+ *
+ * - A request starting with '*' is a multibulk: `*<n>\r\n` then n times `$<len>\r\n<bytes>\r\n`.
+ *   Redis does not check the two bytes after a bulk payload; it skips them.
+ * - Anything else is an inline command: one line split like sdssplitargs (quotes, \x escapes).
+ *   Empty inline lines are ignored; a lone `\n` line ending is accepted.
+ * - Arguments are latin1 JS strings: one character per byte, binary safe.
+ * - Errors carry Redis's exact text; after one the connection must reply it and close.
+ */
+
+export const PROTO_INLINE_MAX_SIZE = 64 * 1024;
+const PROTO_MBULK_BIG_ARG = 32 * 1024;
+/** Limits Redis applies before a client has authenticated. */
+const UNAUTH_MAX_MULTIBULK = 1024 * 1024;
+const UNAUTH_MAX_BULK = 16384;
+
+export class ProtocolError extends Error {}
+
+export interface ParserLimits {
+  /** proto-max-bulk-len (512 MB by default). */
+  maxBulkLen: number;
+  /** Whether the client has authenticated (stricter limits before it has). */
+  authenticated: boolean;
+}
+
+/** Parses a length as Redis's string2ll does: strict decimal, optional '-', within int64. */
+function parseLength(s: string): number | null {
+  if (!/^-?(0|[1-9][0-9]*)$/.test(s) || s === '-0' || s.length > 20) return null;
+  if (s.length >= 19) {
+    const big = BigInt(s);
+    if (big > 9223372036854775807n || big < -9223372036854775808n) return null;
+  }
+  return Number(s);
+}
+
+/** Splits an inline line as sdssplitargs does; null means unbalanced quotes. */
+export function splitInlineArgs(line: string): string[] | null {
+  const args: string[] = [];
+  let i = 0;
+  const n = line.length;
+  const isSpace = (c: string) => c === ' ' || c === '\n' || c === '\r' || c === '\t' || c === '\v' || c === '\f';
+  const isHex = (c: string) => /[0-9a-fA-F]/.test(c);
+  while (true) {
+    while (i < n && isSpace(line[i] as string)) i++;
+    if (i >= n) return args;
+    let cur = '';
+    let inq = false; // inside "double quotes"
+    let insq = false; // inside 'single quotes'
+    let done = false;
+    while (!done) {
+      const c = line[i];
+      if (inq) {
+        if (c === undefined) return null;
+        if (c === '\\' && line[i + 1] === 'x' && isHex(line[i + 2] ?? '') && isHex(line[i + 3] ?? '')) {
+          cur += String.fromCharCode(Number.parseInt(line.slice(i + 2, i + 4), 16));
+          i += 3;
+        } else if (c === '\\' && i + 1 < n) {
+          i++;
+          const e = line[i];
+          cur += e === 'n' ? '\n' : e === 'r' ? '\r' : e === 't' ? '\t' : e === 'b' ? '\b' : e === 'a' ? '\x07' : e;
+        } else if (c === '"') {
+          // A closing quote must be followed by a space or the end.
+          if (i + 1 < n && !isSpace(line[i + 1] as string)) return null;
+          done = true;
+        } else {
+          cur += c;
+        }
+      } else if (insq) {
+        if (c === undefined) return null;
+        if (c === '\\' && line[i + 1] === "'") {
+          i++;
+          cur += "'";
+        } else if (c === "'") {
+          if (i + 1 < n && !isSpace(line[i + 1] as string)) return null;
+          done = true;
+        } else {
+          cur += c;
+        }
+      } else if (c === undefined || isSpace(c)) {
+        done = true;
+      } else if (c === '"') {
+        inq = true;
+      } else if (c === "'") {
+        insq = true;
+      } else {
+        cur += c;
+      }
+      if (i < n) i++;
+    }
+    args.push(cur);
+  }
+}
+
+/**
+ * Incremental parser. `feed` appends bytes; `next` returns the next complete command,
+ * undefined when more bytes are needed, or throws ProtocolError.
+ */
+export class RequestParser {
+  private buf: Buffer = Buffer.alloc(0);
+  private pos = 0;
+  /** Multibulk state: arguments still expected (0 = between requests). */
+  private pendingArgs = 0;
+  private args: string[] = [];
+
+  feed(chunk: Buffer): void {
+    if (this.pos >= this.buf.length) {
+      this.buf = chunk;
+    } else {
+      this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
+    }
+    this.pos = 0;
+  }
+
+  /** Bytes received but not yet consumed by a complete command. */
+  get pendingBytes(): number {
+    return this.buf.length - this.pos;
+  }
+
+  next(limits: ParserLimits): string[] | undefined {
+    while (true) {
+      if (this.pendingArgs === 0) {
+        if (this.pos >= this.buf.length) return undefined;
+        if (this.buf[this.pos] !== 42 /* '*' */) {
+          const cmd = this.inline();
+          if (cmd === undefined) return undefined;
+          if (cmd.length === 0) continue;
+          return cmd;
+        }
+        const nl = this.buf.indexOf(13 /* \r */, this.pos);
+        if (nl < 0) {
+          if (this.buf.length - this.pos > PROTO_INLINE_MAX_SIZE) throw new ProtocolError('Protocol error: too big mbulk count string');
+          return undefined;
+        }
+        if (nl + 1 >= this.buf.length) return undefined; // wait for the \n
+        const count = parseLength(this.buf.toString('latin1', this.pos + 1, nl));
+        if (count === null || count > 2147483647) throw new ProtocolError('Protocol error: invalid multibulk length');
+        if (count > UNAUTH_MAX_MULTIBULK && !limits.authenticated)
+          throw new ProtocolError('Protocol error: unauthenticated multibulk length');
+        this.pos = nl + 2;
+        if (count <= 0) continue; // "*0" and "*-1" are empty requests
+        this.pendingArgs = count;
+        this.args = [];
+      }
+      // Read bulk arguments.
+      while (this.pendingArgs > 0) {
+        if (this.pos >= this.buf.length) return undefined;
+        const nl = this.buf.indexOf(13, this.pos);
+        if (nl < 0) {
+          if (this.buf.length - this.pos > PROTO_INLINE_MAX_SIZE) throw new ProtocolError('Protocol error: too big bulk count string');
+          return undefined;
+        }
+        if (this.buf[this.pos] !== 36 /* '$' */) {
+          throw new ProtocolError(`Protocol error: expected '$', got '${String.fromCharCode(this.buf[this.pos] as number)}'`);
+        }
+        if (nl + 1 >= this.buf.length) return undefined;
+        const len = parseLength(this.buf.toString('latin1', this.pos + 1, nl));
+        if (len === null || len < 0 || len > limits.maxBulkLen) throw new ProtocolError('Protocol error: invalid bulk length');
+        if (len > UNAUTH_MAX_BULK && !limits.authenticated) throw new ProtocolError('Protocol error: unauthenticated bulk length');
+        const start = nl + 2;
+        if (this.buf.length < start + len + 2) {
+          if (len >= PROTO_MBULK_BIG_ARG) this.compact();
+          return undefined;
+        }
+        this.args.push(this.buf.toString('latin1', start, start + len));
+        this.pos = start + len + 2;
+        this.pendingArgs--;
+      }
+      const out = this.args;
+      this.args = [];
+      return out;
+    }
+  }
+
+  /** Drops consumed bytes so a large argument arriving in pieces is not copied again and again. */
+  private compact(): void {
+    if (this.pos > 0) {
+      this.buf = this.buf.subarray(this.pos);
+      this.pos = 0;
+    }
+  }
+
+  private inline(): string[] | undefined {
+    const nl = this.buf.indexOf(10 /* \n */, this.pos);
+    if (nl < 0) {
+      if (this.buf.length - this.pos > PROTO_INLINE_MAX_SIZE) throw new ProtocolError('Protocol error: too big inline request');
+      return undefined;
+    }
+    let end = nl;
+    if (end > this.pos && this.buf[end - 1] === 13) end--;
+    const line = this.buf.toString('latin1', this.pos, end);
+    this.pos = nl + 1;
+    const args = splitInlineArgs(line);
+    if (args === null) throw new ProtocolError('Protocol error: unbalanced quotes in request');
+    return args;
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * One TCP client: reads bytes, parses requests, runs them through the node and writes the
+ * replies of everything read in one batch. A protocol error gets Redis's error reply and closes
+ * the connection after it; commands read before the error run normally.
+ */
+import type { Socket } from 'node:net';
+import { Client, type ClientTransport } from '../engine/client.js';
+import type { RedisNode } from '../engine/node.js';
+import { ProtocolError, RequestParser } from '../protocol/parser.js';
+
+export class Connection implements ClientTransport {
+  readonly client: Client;
+  private readonly parser = new RequestParser();
+  private closing = false;
+  readonly remoteAddress: string;
+  readonly localAddress: string;
+
+  constructor(
+    private readonly node: RedisNode,
+    private readonly socket: Socket,
+    readonly fd: number,
+    private readonly onClose: (conn: Connection) => void,
+  ) {
+    this.remoteAddress = `${socket.remoteAddress ?? '127.0.0.1'}:${socket.remotePort ?? 0}`;
+    this.localAddress = `${socket.localAddress ?? '127.0.0.1'}:${socket.localPort ?? 0}`;
+    this.client = new Client(node, this);
+    node.addClient(this.client);
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', () => {});
+    socket.on('close', () => this.closed());
+  }
+
+  private onData(chunk: Buffer): void {
+    this.node.stats.netInputBytes += chunk.length;
+    if (this.closing) return;
+    this.parser.feed(chunk);
+    this.process();
+  }
+
+  /** Runs every complete command in the buffer (stopping while the client is blocked). */
+  private process(): void {
+    const c = this.client;
+    c.inCycle = true;
+    try {
+      while (!c.blocked && !c.closeAfterReply && !this.closing) {
+        let args: string[] | undefined;
+        try {
+          args = this.parser.next({ maxBulkLen: this.node.config.getInt('proto-max-bulk-len'), authenticated: c.authenticated });
+        } catch (e) {
+          if (!(e instanceof ProtocolError)) throw e;
+          c.reply.error(`ERR ${e.message}`);
+          c.closeAfterReply = true;
+          break;
+        }
+        if (args === undefined) break;
+        this.node.execute(c, args);
+      }
+    } finally {
+      c.inCycle = false;
+    }
+    c.flush();
+  }
+
+  write(data: string): void {
+    if (this.closing) return;
+    this.node.stats.netOutputBytes += data.length;
+    this.socket.write(data, 'latin1');
+  }
+
+  close(): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.socket.end();
+  }
+
+  /** Closes at once, dropping pending output (CLIENT KILL, server stop). */
+  destroy(): void {
+    this.closing = true;
+    this.socket.destroy();
+  }
+
+  /** A blocked client was released: run the commands it sent meanwhile. */
+  resume(): void {
+    if (this.closing || this.client.blocked) return;
+    if (this.parser.pendingBytes > 0) setImmediate(() => this.process());
+  }
+
+  private closed(): void {
+    this.closing = true;
+    this.node.removeClient(this.client);
+    this.onClose(this);
+  }
+}

@@ -1,0 +1,6 @@
+/** Sorted set: placeholder until the sorted-set type lands (issue 6). */
+export class SortedSet {
+  get size(): number {
+    return 0;
+  }
+}

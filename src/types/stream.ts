@@ -1,0 +1,6 @@
+/** Stream: placeholder until the stream type lands (issue 6). */
+export class Stream {
+  get length(): number {
+    return 0;
+  }
+}
