@@ -3,11 +3,42 @@ import { compatSuite } from './harness.js';
 compatSuite('connection', [
   { name: 'PING and ECHO', cmds: [['PING'], ['PING', 'hi'], ['PING', 'a', 'b'], ['ECHO', 'x'], ['ECHO']] },
   { name: 'unknown commands', cmds: [['NOPE'], ['NOPE', 'a', 'b c'], ['nope', 'x'.repeat(200)]] },
-  { name: 'SELECT', cmds: [['SELECT', '15'], ['SELECT', '16'], ['SELECT', '-1'], ['SELECT', 'x'], ['SELECT', '0']] },
-  { name: 'SWAPDB errors', cmds: [['SWAPDB', 'a', '1'], ['SWAPDB', '0', 'b'], ['SWAPDB', '0', '99'], ['SWAPDB', '0', '1']] },
-  { name: 'AUTH without a password', cmds: [['AUTH', 'x'], ['AUTH', 'default', 'x'], ['AUTH', 'a', 'b', 'c']] },
+  {
+    name: 'SELECT',
+    cmds: [
+      ['SELECT', '15'],
+      ['SELECT', '16'],
+      ['SELECT', '-1'],
+      ['SELECT', 'x'],
+      ['SELECT', '0'],
+    ],
+  },
+  {
+    name: 'SWAPDB errors',
+    cmds: [
+      ['SWAPDB', 'a', '1'],
+      ['SWAPDB', '0', 'b'],
+      ['SWAPDB', '0', '99'],
+      ['SWAPDB', '0', '1'],
+    ],
+  },
+  {
+    name: 'AUTH without a password',
+    cmds: [
+      ['AUTH', 'x'],
+      ['AUTH', 'default', 'x'],
+      ['AUTH', 'a', 'b', 'c'],
+    ],
+  },
   {
     name: 'HELLO errors',
-    cmds: [['HELLO', 'x'], ['HELLO', '4'], ['HELLO', '1'], ['HELLO', '3', 'FOO'], ['HELLO', '2', 'SETNAME', 'a b'], ['HELLO', '2', 'AUTH', 'default']],
+    cmds: [
+      ['HELLO', 'x'],
+      ['HELLO', '4'],
+      ['HELLO', '1'],
+      ['HELLO', '3', 'FOO'],
+      ['HELLO', '2', 'SETNAME', 'a b'],
+      ['HELLO', '2', 'AUTH', 'default'],
+    ],
   },
 ]);

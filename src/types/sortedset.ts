@@ -3,4 +3,8 @@ export class SortedSet {
   get size(): number {
     return 0;
   }
+
+  clone(): SortedSet {
+    return new SortedSet();
+  }
 }

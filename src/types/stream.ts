@@ -3,4 +3,8 @@ export class Stream {
   get length(): number {
     return 0;
   }
+
+  clone(): Stream {
+    return new Stream();
+  }
 }
