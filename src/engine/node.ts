@@ -84,6 +84,8 @@ export class RedisNode implements DatabaseHost {
   onShutdownRequest: (() => void) | undefined;
   /** Nesting depth of command execution: blocked clients are served only at depth 0. */
   depth = 0;
+  private limitsAuthed = { maxBulkLen: 536870912, authenticated: true };
+  private limitsUnauthed = { maxBulkLen: 536870912, authenticated: false };
   private dbs: Database[];
   private readonly ownsClock: boolean;
   private clientIds = 0;
@@ -100,6 +102,12 @@ export class RedisNode implements DatabaseHost {
     this.log = opts.log ?? (() => {});
     const n = this.config.getInt('databases');
     this.dbs = Array.from({ length: n }, (_, i) => new Database(i, this));
+    const setLimits = (v: string) => {
+      this.limitsAuthed = { maxBulkLen: Number(v), authenticated: true };
+      this.limitsUnauthed = { maxBulkLen: Number(v), authenticated: false };
+    };
+    setLimits(this.config.get('proto-max-bulk-len'));
+    this.config.onChange('proto-max-bulk-len', setLimits);
     this.blocking = new BlockingManager(this);
     this.notifier = new Notifier(this);
     this.startedAt = this.clock.now();
@@ -110,6 +118,11 @@ export class RedisNode implements DatabaseHost {
 
   now(): number {
     return this.clock.now();
+  }
+
+  /** Request-parser limits for a client (proto-max-bulk-len is cached: it is read per request). */
+  parserLimits(authenticated: boolean): { maxBulkLen: number; authenticated: boolean } {
+    return authenticated ? this.limitsAuthed : this.limitsUnauthed;
   }
 
   get databaseCount(): number {

@@ -25,6 +25,31 @@ export interface ParserLimits {
   authenticated: boolean;
 }
 
+/** Buffer's latin1 decoder without the toString() argument handling (hot path: one call per argument). */
+type Latin1Buffer = Buffer & { latin1Slice(start: number, end: number): string };
+
+/**
+ * Parses the decimal length between `start` and `end` straight from the bytes (the common case:
+ * 1 to 15 digits, no sign); anything else goes through parseLength's exact string2ll rules.
+ */
+function parseLengthBytes(buf: Buffer, start: number, end: number): number | null {
+  const n = end - start;
+  if (n > 0 && n < 16) {
+    let v = 0;
+    let i = start;
+    const first = buf[i] as number;
+    if (first >= 49 && first <= 57) {
+      for (; i < end; i++) {
+        const d = (buf[i] as number) - 48;
+        if (d < 0 || d > 9) break;
+        v = v * 10 + d;
+      }
+      if (i === end) return v;
+    }
+  }
+  return parseLength(buf.toString('latin1', start, end));
+}
+
 /** Parses a length as Redis's string2ll does: strict decimal, optional '-', within int64. */
 function parseLength(s: string): number | null {
   if (!/^-?(0|[1-9][0-9]*)$/.test(s) || s === '-0' || s.length > 20) return null;
@@ -134,7 +159,7 @@ export class RequestParser {
           return undefined;
         }
         if (nl + 1 >= this.buf.length) return undefined; // wait for the \n
-        const count = parseLength(this.buf.toString('latin1', this.pos + 1, nl));
+        const count = parseLengthBytes(this.buf, this.pos + 1, nl);
         if (count === null || count > 2147483647) throw new ProtocolError('Protocol error: invalid multibulk length');
         if (count > UNAUTH_MAX_MULTIBULK && !limits.authenticated)
           throw new ProtocolError('Protocol error: unauthenticated multibulk length');
@@ -155,7 +180,7 @@ export class RequestParser {
           throw new ProtocolError(`Protocol error: expected '$', got '${String.fromCharCode(this.buf[this.pos] as number)}'`);
         }
         if (nl + 1 >= this.buf.length) return undefined;
-        const len = parseLength(this.buf.toString('latin1', this.pos + 1, nl));
+        const len = parseLengthBytes(this.buf, this.pos + 1, nl);
         if (len === null || len < 0 || len > limits.maxBulkLen) throw new ProtocolError('Protocol error: invalid bulk length');
         if (len > UNAUTH_MAX_BULK && !limits.authenticated) throw new ProtocolError('Protocol error: unauthenticated bulk length');
         const start = nl + 2;
@@ -163,7 +188,7 @@ export class RequestParser {
           if (len >= PROTO_MBULK_BIG_ARG) this.compact();
           return undefined;
         }
-        this.args.push(this.buf.toString('latin1', start, start + len));
+        this.args.push(len === 0 ? '' : (this.buf as Latin1Buffer).latin1Slice(start, start + len));
         this.pos = start + len + 2;
         this.pendingArgs--;
       }

@@ -46,7 +46,7 @@ export class Connection implements ClientTransport {
       while (!c.blocked && !c.closeAfterReply && !this.closing) {
         let args: string[] | undefined;
         try {
-          args = this.parser.next({ maxBulkLen: this.node.config.getInt('proto-max-bulk-len'), authenticated: c.authenticated });
+          args = this.parser.next(this.node.parserLimits(c.authenticated));
         } catch (e) {
           if (!(e instanceof ProtocolError)) throw e;
           c.reply.error(`ERR ${e.message}`);
