@@ -1,4 +1,250 @@
-/** Placeholder: this command family is not implemented yet. */
+/**
+ * Server commands: INFO DBSIZE FLUSHDB FLUSHALL TIME LASTSAVE SHUTDOWN SAVE BGSAVE ROLE MONITOR.
+ *
+ * redis-sim keeps no files: SAVE and BGSAVE write nothing but do what a client can observe of a
+ * successful save (LASTSAVE and INFO's rdb_last_save_time move to now, rdb_saves counts); BGSAVE
+ * completes at once. SHUTDOWN asks the embedding (RedisSim, the CLI) to stop the server through
+ * node.onShutdownRequest: the client gets no reply, its connection closes, as with Redis.
+ */
+import type { Client } from '../engine/client.js';
 import type { CommandSpec } from '../engine/command.js';
+import { RedisError, SYNTAX } from '../engine/errors.js';
+import { genInfo, rdbSaves } from '../engine/info.js';
 
-export const serverCommands: CommandSpec[] = [];
+function info(c: Client, args: string[]): void {
+  c.reply.verbatim(genInfo(c.node, args.slice(1)));
+}
+
+function dbsize(c: Client): void {
+  // Keys whose deadline passed are removed by the node's expiry timer exactly when they expire,
+  // so the dictionary size is the number of live keys.
+  c.reply.int(c.db.size);
+}
+
+/** FLUSHDB/FLUSHALL [SYNC|ASYNC]: one optional word, anything else is a syntax error. */
+function flushFlags(args: string[]): void {
+  if (args.length === 1) return;
+  const f = (args[1] as string).toLowerCase();
+  if (args.length === 2 && (f === 'sync' || f === 'async')) return;
+  throw new RedisError(SYNTAX);
+}
+
+function flushdb(c: Client, args: string[]): void {
+  flushFlags(args);
+  const db = c.db;
+  c.node.watches.touchDatabase(db);
+  db.clear();
+  c.node.blocking.signalDatabase(db);
+  c.reply.ok();
+}
+
+function flushall(c: Client, args: string[]): void {
+  flushFlags(args);
+  c.node.flushAllData();
+  // With save points configured Redis saves the (now empty) dataset after FLUSHALL.
+  if (c.node.config.get('save') !== '') markSaved(c);
+  c.reply.ok();
+}
+
+/** TIME: [unix seconds, microseconds], both from the node clock. */
+function time(c: Client): void {
+  const t = c.node.clock.now();
+  const secs = Math.floor(t / 1000);
+  const micros = Math.floor((t - secs * 1000) * 1000);
+  c.reply.bulkArray([String(secs), String(micros)]);
+}
+
+function lastsave(c: Client): void {
+  c.reply.int(c.node.lastSave);
+}
+
+function markSaved(c: Client): void {
+  c.node.lastSave = Math.floor(c.node.clock.now() / 1000);
+  rdbSaves.set(c.node, (rdbSaves.get(c.node) ?? 0) + 1);
+}
+
+function save(c: Client): void {
+  markSaved(c);
+  c.reply.ok();
+}
+
+/** BGSAVE [SCHEDULE]: the "background" save finishes before the reply. */
+function bgsave(c: Client, args: string[]): void {
+  if (args.length > 2 || (args.length === 2 && (args[1] as string).toLowerCase() !== 'schedule')) throw new RedisError(SYNTAX);
+  markSaved(c);
+  c.reply.simple('Background saving started');
+}
+
+/** SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. */
+function shutdown(c: Client, args: string[]): void {
+  let save = false;
+  let nosave = false;
+  let flags = false;
+  let abort = false;
+  for (let i = 1; i < args.length; i++) {
+    const a = (args[i] as string).toLowerCase();
+    if (a === 'nosave') nosave = flags = true;
+    else if (a === 'save') save = flags = true;
+    else if (a === 'now' || a === 'force') flags = true;
+    else if (a === 'abort') abort = true;
+    else throw new RedisError(SYNTAX);
+  }
+  if ((abort && flags) || (save && nosave)) throw new RedisError(SYNTAX);
+  // Shutdown is immediate here, so there is never one in progress to abort.
+  if (abort) throw new RedisError('ERR No shutdown in progress.');
+  const stop = c.node.onShutdownRequest;
+  if (!stop) throw new RedisError('ERR Errors trying to SHUTDOWN. Check logs.');
+  c.node.log('warning', 'User requested shutdown...');
+  stop();
+}
+
+/** ROLE: a master reports [master, offset, replicas]. */
+function role(c: Client): void {
+  if (c.node.role === 'master') {
+    c.reply.arrayLen(3);
+    c.reply.bulk('master');
+    c.reply.int(0);
+    c.reply.arrayLen(0);
+    return;
+  }
+  const [host = '', port = '0'] = c.node.config.get('replicaof').split(' ');
+  c.reply.arrayLen(5);
+  c.reply.bulk('slave');
+  c.reply.bulk(host);
+  c.reply.int(Number(port));
+  c.reply.bulk('connected');
+  c.reply.int(0);
+}
+
+/** MONITOR: from now on the client receives every command the server runs (not its own). */
+function monitor(c: Client): void {
+  // Inside EXEC or a script the client must get one reply per command.
+  if (c.noBlock) throw new RedisError("ERR MONITOR isn't allowed for DENY BLOCKING client");
+  if (c.monitor) return; // Redis ignores a repeated MONITOR (no reply)
+  c.monitor = true;
+  c.node.monitors.add(c);
+  c.reply.ok();
+}
+
+const base = { group: 'server', since: '1.0.0' } as const;
+const adminAcl = ['admin', 'slow', 'dangerous'] as const;
+
+export const serverCommands: CommandSpec[] = [
+  {
+    ...base,
+    name: 'info',
+    arity: -1,
+    flags: ['loading', 'stale'],
+    acl: ['slow', 'dangerous'],
+    summary: 'Get information and statistics about the server',
+    complexity: 'O(1)',
+    tips: ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'],
+    handler: info,
+  },
+  {
+    ...base,
+    name: 'dbsize',
+    arity: 1,
+    flags: ['readonly', 'fast'],
+    acl: ['keyspace', 'read', 'fast'],
+    summary: 'Return the number of keys in the selected database',
+    complexity: 'O(1)',
+    tips: ['request_policy:all_shards', 'response_policy:agg_sum'],
+    handler: dbsize,
+  },
+  {
+    ...base,
+    name: 'flushdb',
+    arity: -1,
+    flags: ['write'],
+    acl: ['keyspace', 'write', 'slow', 'dangerous'],
+    summary: 'Remove all keys from the current database',
+    complexity: 'O(N) where N is the number of keys in the selected database',
+    tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
+    handler: flushdb,
+  },
+  {
+    ...base,
+    name: 'flushall',
+    arity: -1,
+    flags: ['write'],
+    acl: ['keyspace', 'write', 'slow', 'dangerous'],
+    summary: 'Remove all keys from all databases',
+    complexity: 'O(N) where N is the total number of keys in all databases',
+    tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
+    handler: flushall,
+  },
+  {
+    ...base,
+    name: 'time',
+    arity: 1,
+    flags: ['loading', 'stale', 'fast'],
+    acl: ['fast'],
+    since: '2.6.0',
+    summary: 'Return the current server time',
+    complexity: 'O(1)',
+    tips: ['nondeterministic_output'],
+    handler: time,
+  },
+  {
+    ...base,
+    name: 'lastsave',
+    arity: 1,
+    flags: ['loading', 'stale', 'fast'],
+    acl: ['admin', 'fast', 'dangerous'],
+    summary: 'Get the UNIX time stamp of the last successful save to disk',
+    complexity: 'O(1)',
+    tips: ['nondeterministic_output'],
+    handler: lastsave,
+  },
+  {
+    ...base,
+    name: 'shutdown',
+    arity: -1,
+    flags: ['admin', 'noscript', 'loading', 'stale', 'no_multi', 'allow_busy'],
+    acl: adminAcl,
+    summary: 'Synchronously save the dataset to disk and then shut down the server',
+    complexity: 'O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)',
+    handler: shutdown,
+  },
+  {
+    ...base,
+    name: 'save',
+    arity: 1,
+    flags: ['admin', 'noscript', 'no_async_loading', 'no_multi'],
+    acl: adminAcl,
+    summary: 'Synchronously save the dataset to disk',
+    complexity: 'O(N) where N is the total number of keys in all databases',
+    handler: save,
+  },
+  {
+    ...base,
+    name: 'bgsave',
+    arity: -1,
+    flags: ['admin', 'noscript', 'no_async_loading'],
+    acl: adminAcl,
+    summary: 'Asynchronously save the dataset to disk',
+    complexity: 'O(1)',
+    handler: bgsave,
+  },
+  {
+    ...base,
+    name: 'role',
+    arity: 1,
+    flags: ['noscript', 'loading', 'stale', 'fast'],
+    acl: ['admin', 'fast', 'dangerous'],
+    since: '2.8.12',
+    summary: 'Return the role of the instance in the context of replication',
+    complexity: 'O(1)',
+    handler: role,
+  },
+  {
+    ...base,
+    name: 'monitor',
+    arity: 1,
+    flags: ['admin', 'noscript', 'loading', 'stale'],
+    acl: adminAcl,
+    summary: 'Listen for all requests received by the server in real time',
+    handler: monitor,
+  },
+];

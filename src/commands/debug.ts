@@ -1,0 +1,2 @@
+import type { CommandSpec } from '../engine/command.js';
+export const debugCommands: CommandSpec[] = [];
