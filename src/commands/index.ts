@@ -2,7 +2,11 @@
  * The command table: every family's specs in one list. The node indexes it by name.
  */
 import type { CommandSpec } from '../engine/command.js';
+import { clientCommands } from './client.js';
+import { commandInfoCommands } from './command-info.js';
+import { configCommands } from './config.js';
 import { connectionCommands } from './connection.js';
+import { debugCommands } from './debug.js';
 import { hashCommands } from './hashes.js';
 import { keyCommands } from './keys.js';
 import { listCommands } from './lists.js';
@@ -18,6 +22,10 @@ import { sortedSetCommands } from './zsets.js';
 export const COMMANDS: CommandSpec[] = [
   ...connectionCommands,
   ...serverCommands,
+  ...clientCommands,
+  ...configCommands,
+  ...commandInfoCommands,
+  ...debugCommands,
   ...keyCommands,
   ...stringCommands,
   ...listCommands,

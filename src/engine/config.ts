@@ -19,7 +19,18 @@ export class ConfigStore {
     }
     for (const [k, v] of Object.entries(overrides)) {
       const p = this.params.get(k.toLowerCase());
-      if (p) this.values.set(p.name, v);
+      if (!p) continue;
+      // Values are stored as CONFIG GET reports them ("1gb" → "1073741824"); a bad one is fatal,
+      // as in redis-server's config loading.
+      let value = v;
+      if (p.normalize) {
+        try {
+          value = p.normalize(v, this.values.get(p.name) as string);
+        } catch (e) {
+          throw new Error(`Invalid value for config '${p.name}': '${v}': ${(e as Error).message}`);
+        }
+      }
+      this.values.set(p.name, value);
     }
   }
 

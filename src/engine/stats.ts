@@ -52,7 +52,13 @@ export class Stats {
     this.keyspaceHits = 0;
     this.keyspaceMisses = 0;
     this.totalErrorReplies = 0;
-    this.commands.clear();
+    // Zeroed in place: the command running RESETSTAT holds its entry and counts itself after it.
+    for (const st of this.commands.values()) {
+      st.calls = 0;
+      st.usec = 0;
+      st.rejectedCalls = 0;
+      st.failedCalls = 0;
+    }
     this.errors.clear();
     this.resetAt = now;
   }
