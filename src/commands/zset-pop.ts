@@ -1,0 +1,207 @@
+/**
+ * Popping from sorted sets (Redis 7.0 genericZpopCommand and its callers): ZPOPMIN ZPOPMAX ZMPOP,
+ * and the blocking BZPOPMIN BZPOPMAX BZMPOP.
+ *
+ * Reply shapes (checked against redis-server 7.0.15):
+ * - ZPOPMIN key: flat [member, score] (RESP3 too); ZPOPMIN key count: RESP2 flat, RESP3 an array
+ *   of [member, score] pairs; count 0 or a missing key: empty array.
+ * - BZPOPMIN: flat [key, member, score]; timeout: null array.
+ * - ZMPOP/BZMPOP: [key, [[member, score], ...]]; nothing to pop / timeout: null array.
+ * Events: zpopmin / zpopmax once per call, then "del" when the zset empties.
+ *
+ * Blocking: a blocking form that finds every key missing or empty blocks on all of them (inside
+ * MULTI or a script it answers the null array at once). It is run again when one of its keys is
+ * signalled; then it pops from the first of its keys that holds a non-empty zset, skipping keys of
+ * another type (Redis serves a woken client from the key that became ready, which is the same key
+ * unless several of its keys became ready in one command or transaction).
+ */
+import { intArg, is, timeoutArg } from '../engine/args.js';
+import type { Client } from '../engine/client.js';
+import type { CommandSpec } from '../engine/command.js';
+import { POSITIVE, RedisError, SYNTAX, WRONGTYPE } from '../engine/errors.js';
+import type { SortedSet } from '../types/sortedset.js';
+
+type Shape = 'flat' | 'pairs' | 'keyed-flat' | 'keyed-pairs';
+
+/** Pops up to `count` members from the zset at `key` and writes the reply in `shape`. */
+function popFrom(c: Client, key: string, zs: SortedSet, max: boolean, count: number, shape: Shape): void {
+  const n = Math.min(count, zs.size);
+  if (shape === 'flat') c.reply.arrayLen(n * 2);
+  else if (shape === 'pairs') c.reply.arrayLen(n);
+  else if (shape === 'keyed-flat') {
+    c.reply.arrayLen(n * 2 + 1);
+    c.reply.bulk(key);
+  } else {
+    c.reply.arrayLen(2);
+    c.reply.bulk(key);
+    c.reply.arrayLen(n);
+  }
+  for (let i = 0; i < n; i++) {
+    const [m, s] = zs.pop(max) as [string, number];
+    if (i === 0) {
+      c.node.notify(c.db, 'z', max ? 'zpopmax' : 'zpopmin', key);
+      c.node.signalModifiedKey(c.db, key);
+    }
+    if (shape === 'pairs' || shape === 'keyed-pairs') c.reply.arrayLen(2);
+    c.reply.bulk(m);
+    c.reply.double(s);
+  }
+  if (zs.size === 0) {
+    c.db.delete(key);
+    c.node.notify(c.db, 'g', 'del', key);
+  }
+}
+
+/** ZPOPMIN / ZPOPMAX key [count]: count must be >= 0 ("ERR value is out of range, must be positive"). */
+function zpop(c: Client, args: string[], max: boolean): void {
+  if (args.length > 3) throw new RedisError(SYNTAX);
+  let count = -1;
+  if (args.length === 3) {
+    count = intArg(args[2] as string);
+    if (count < 0) throw new RedisError(POSITIVE());
+  }
+  const key = args[1] as string;
+  const zs = c.db.get(key, 'zset')?.value;
+  if (zs === undefined || count === 0) return c.reply.arrayLen(0);
+  popFrom(c, key, zs, max, count === -1 ? 1 : count, c.resp === 3 && count !== -1 ? 'pairs' : 'flat');
+}
+
+/** Parses ZMPOP/BZMPOP's "numkeys key... MIN|MAX [COUNT n]" from `idx` (numkeys). */
+function parseMpop(args: string[], idx: number): { keys: string[]; max: boolean; count: number } {
+  // getRangeLongFromObjectOrReply with a message: the same text for a non-integer and for < 1.
+  const numkeys = intArg(args[idx] as string, 'ERR numkeys should be greater than 0');
+  if (numkeys < 1) throw new RedisError('ERR numkeys should be greater than 0');
+  const whereIdx = idx + numkeys + 1;
+  if (whereIdx >= args.length) throw new RedisError(SYNTAX);
+  let max: boolean;
+  if (is(args[whereIdx], 'MIN')) max = false;
+  else if (is(args[whereIdx], 'MAX')) max = true;
+  else throw new RedisError(SYNTAX);
+  let count = -1;
+  for (let j = whereIdx + 1; j < args.length; j++) {
+    if (count === -1 && is(args[j], 'COUNT') && j < args.length - 1) {
+      j++;
+      count = intArg(args[j] as string, 'ERR count should be greater than 0');
+      if (count < 1) throw new RedisError('ERR count should be greater than 0');
+    } else {
+      throw new RedisError(SYNTAX);
+    }
+  }
+  return { keys: args.slice(idx + 1, idx + 1 + numkeys), max, count: count === -1 ? 1 : count };
+}
+
+/** ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]: pops from the first non-empty key. */
+function zmpop(c: Client, args: string[]): void {
+  const { keys, max, count } = parseMpop(args, 1);
+  for (const key of keys) {
+    const zs = c.db.get(key, 'zset')?.value;
+    if (zs === undefined) continue;
+    return popFrom(c, key, zs, max, count, 'keyed-pairs');
+  }
+  c.reply.nilArray();
+}
+
+/**
+ * The blocking core: pops from the first key holding a zset, or blocks on all keys until the
+ * deadline. On a retry (a key was signalled) keys of another type are skipped, not errors.
+ */
+function blockingPop(c: Client, keys: string[], timeoutAt: number, max: boolean, count: number, shape: Shape): void {
+  for (const key of keys) {
+    const o = c.db.lookupTouch(key);
+    if (o === undefined) continue;
+    if (!o.is('zset')) {
+      if (c.retrying) continue;
+      throw new RedisError(WRONGTYPE);
+    }
+    if (o.value.size === 0) continue;
+    return popFrom(c, key, o.value, max, count, shape);
+  }
+  c.block({ keys, timeoutAt, onTimeout: (cl) => cl.reply.nilArray() });
+}
+
+/** BZPOPMIN / BZPOPMAX key [key ...] timeout. */
+function bzpop(c: Client, args: string[], max: boolean): void {
+  const timeoutAt = timeoutArg(args[args.length - 1] as string, c.node.clock.now());
+  blockingPop(c, args.slice(1, -1), timeoutAt, max, 1, 'keyed-flat');
+}
+
+/** BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]. */
+function bzmpop(c: Client, args: string[]): void {
+  const { keys, max, count } = parseMpop(args, 2);
+  const timeoutAt = timeoutArg(args[1] as string, c.node.clock.now());
+  blockingPop(c, keys, timeoutAt, max, count, 'keyed-pairs');
+}
+
+/** Key positions of ZMPOP (numkeys at 1) and BZMPOP (numkeys at 2). */
+function mpopKeys(idx: number): (args: string[]) => number[] {
+  return (args) => {
+    const n = Number(args[idx]);
+    const out: number[] = [];
+    if (!Number.isInteger(n) || n < 1) return out;
+    for (let i = 0; i < n && idx + 1 + i < args.length; i++) out.push(idx + 1 + i);
+    return out;
+  };
+}
+
+const base = { group: 'sorted-set', firstKey: 1, lastKey: 1, keyStep: 1 } as const;
+
+export const zsetPopCommands: CommandSpec[] = [
+  {
+    ...base,
+    name: 'zpopmin',
+    arity: -2,
+    since: '5.0.0',
+    flags: ['write', 'fast'],
+    acl: ['write', 'sortedset', 'fast'],
+    handler: (c, a) => zpop(c, a, false),
+  },
+  {
+    ...base,
+    name: 'zpopmax',
+    arity: -2,
+    since: '5.0.0',
+    flags: ['write', 'fast'],
+    acl: ['write', 'sortedset', 'fast'],
+    handler: (c, a) => zpop(c, a, true),
+  },
+  {
+    name: 'zmpop',
+    group: 'sorted-set',
+    arity: -4,
+    since: '7.0.0',
+    flags: ['write', 'movablekeys'],
+    acl: ['write', 'sortedset', 'slow'],
+    getKeys: mpopKeys(1),
+    handler: zmpop,
+  },
+  {
+    ...base,
+    name: 'bzpopmin',
+    arity: -3,
+    since: '5.0.0',
+    lastKey: -2,
+    flags: ['write', 'noscript', 'blocking', 'fast'],
+    acl: ['write', 'sortedset', 'fast', 'blocking'],
+    handler: (c, a) => bzpop(c, a, false),
+  },
+  {
+    ...base,
+    name: 'bzpopmax',
+    arity: -3,
+    since: '5.0.0',
+    lastKey: -2,
+    flags: ['write', 'noscript', 'blocking', 'fast'],
+    acl: ['write', 'sortedset', 'fast', 'blocking'],
+    handler: (c, a) => bzpop(c, a, true),
+  },
+  {
+    name: 'bzmpop',
+    group: 'sorted-set',
+    arity: -5,
+    since: '7.0.0',
+    flags: ['write', 'blocking', 'movablekeys'],
+    acl: ['write', 'sortedset', 'slow', 'blocking'],
+    getKeys: mpopKeys(2),
+    handler: bzmpop,
+  },
+];
