@@ -7,6 +7,7 @@ import { commandInfoCommands } from './command-info.js';
 import { configCommands } from './config.js';
 import { connectionCommands } from './connection.js';
 import { debugCommands } from './debug.js';
+import { expireCommands } from './expire.js';
 import { hashCommands } from './hashes.js';
 import { keyCommands } from './keys.js';
 import { listCommands } from './lists.js';
@@ -27,6 +28,7 @@ export const COMMANDS: CommandSpec[] = [
   ...commandInfoCommands,
   ...debugCommands,
   ...keyCommands,
+  ...expireCommands,
   ...stringCommands,
   ...listCommands,
   ...hashCommands,

@@ -212,6 +212,21 @@ export class Database {
     return i < order.length ? (order[i] as OrderEntry).seq : 0;
   }
 
+  /**
+   * A random key for RANDOMKEY, O(1) expected: samples the SCAN order (at least half live once
+   * it is large). Expired keys may be returned; the caller expires them and asks again.
+   */
+  randomKey(): string | undefined {
+    if (this.dict.size === 0) return undefined;
+    for (let tries = 0; tries < 64; tries++) {
+      const e = this.order[Math.floor(Math.random() * this.order.length)] as OrderEntry;
+      if (this.dict.get(e.key)?.seq === e.seq) return e.key;
+    }
+    // Mostly dead entries in a small order list: take the first live key.
+    for (const key of this.dict.keys()) return key;
+    return undefined;
+  }
+
   private compactOrder(): void {
     this.order = this.order.filter((e) => this.dict.get(e.key)?.seq === e.seq);
     this.deadInOrder = 0;

@@ -10,6 +10,7 @@ import type { CommandSpec } from './command.js';
 import { ConfigStore } from './config.js';
 import { Database, type DatabaseHost } from './database.js';
 import { execute, runCommand } from './dispatch.js';
+import { noteWrite } from './encoding.js';
 import { MinHeap } from './heap.js';
 import { Notifier, type NotifyClass } from './notify.js';
 import { PubSub } from './pubsub.js';
@@ -211,6 +212,7 @@ export class RedisNode implements DatabaseHost {
 
   /** A key's value changed (Redis's signalModifiedKey): invalidates WATCH, wakes blocked clients. */
   signalModifiedKey(db: Database, key: string): void {
+    noteWrite(this, db.dict.get(key));
     this.watches.touch(db, key);
     this.blocking.signalReady(db, key);
   }
