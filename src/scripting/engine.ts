@@ -1,0 +1,177 @@
+/**
+ * The scripting engine of one node: its Lua state (globals protected as Redis's), the script
+ * cache by SHA1, and running a script for a client (EVAL family; FCALL reuses `run`).
+ *
+ * A script runs synchronously to completion with a fake client that shares the caller's
+ * database and never blocks (blocking commands answer their timeout reply at once). Clients
+ * woken by the script's writes are served by the top-level dispatcher after the script.
+ *
+ * Runaway scripts: compiled code decrements an instruction budget on every loop iteration and
+ * function call; when it runs out the engine checks the real time elapsed since the script
+ * started, and past busy-reply-threshold (lua-time-limit) it stops the script with an error that
+ * pcall cannot catch. A JS engine cannot serve SCRIPT KILL from another connection while a
+ * script holds the event loop, so the threshold stops the script itself.
+ */
+import { Client } from '../engine/client.js';
+import { RedisError } from '../engine/errors.js';
+import type { RedisNode } from '../engine/node.js';
+import { errorTable, luaToReply } from './conversions.js';
+import { installExtraLibs } from './libs.js';
+import { LuaSyntaxError } from './lua/lexer.js';
+import { toLuaError } from './lua/lib-base.js';
+import { LuaError, type LuaFunction, LuaTable, type LuaValue, rawToString, S, tarray } from './lua/runtime.js';
+import { LuaState, protectRecursively } from './lua/state.js';
+import { createRedisTable, type RunContext, sha1hex } from './redis-api.js';
+
+export { sha1hex };
+
+interface Script {
+  body: string;
+  fn: LuaFunction;
+  readOnly: boolean;
+}
+
+export interface RunOptions {
+  funcname: string;
+  source: string;
+  chunk: string;
+  readOnly: boolean;
+  /** Function mode: keys and args are passed as arguments instead of KEYS/ARGV globals. */
+  asFunction?: boolean;
+}
+
+const SHEBANG_FLAGS = new Set(['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys']);
+
+/** Parses an EVAL script's "#!lua flags=..." line: its flags, or throws Redis's error. */
+export function evalShebang(body: string): string[] | undefined {
+  if (!body.startsWith('#!')) return undefined;
+  const nl = body.indexOf('\n');
+  const line = nl < 0 ? body : body.slice(0, nl);
+  const parts = line.split(' ').filter((p) => p !== '');
+  if (parts[0] !== '#!lua') throw new RedisError(`ERR Unexpected engine in script shebang: ${parts[0]}`);
+  const flags: string[] = [];
+  for (const p of parts.slice(1)) {
+    if (!p.startsWith('flags=')) throw new RedisError(`ERR Unknown lua shebang option: ${p}`);
+    for (const f of p.slice(6).split(',')) {
+      if (f === '') continue;
+      if (!SHEBANG_FLAGS.has(f)) throw new RedisError(`ERR Unexpected flag in script shebang: ${f}`);
+      flags.push(f);
+    }
+  }
+  return flags;
+}
+
+export class ScriptEngine {
+  readonly lua = new LuaState();
+  readonly scripts = new Map<string, Script>();
+  readonly fake: Client;
+  running: RunContext | undefined;
+
+  constructor(readonly node: RedisNode) {
+    this.fake = new Client(node, undefined, { fake: true });
+    const G = this.lua.G;
+    G.set('redis', createRedisTable(node, () => this.running));
+    installExtraLibs(G);
+    // Reading a missing global is an error; the globals and every library are read-only.
+    const mt = new LuaTable();
+    mt.set('__index', (_t: LuaValue, k: LuaValue) => {
+      throw new LuaError(`${S.chunk}:${S.L}: Script attempted to access nonexistent global variable '${rawToString(k)}'`, S.L);
+    });
+    G.mt = mt;
+    protectRecursively(G);
+  }
+
+  /** Compiles an EVAL script body (cached by SHA1); throws Redis's compile error. */
+  compile(body: string, sha = sha1hex(body)): Script {
+    const cached = this.scripts.get(sha);
+    if (cached) return cached;
+    const flags = evalShebang(body);
+    const src = flags ? `--${body.slice(2)}` : body;
+    let fn: LuaFunction;
+    try {
+      fn = this.lua.load(src, 'user_script');
+    } catch (e) {
+      if (e instanceof LuaSyntaxError) throw new RedisError(`ERR Error compiling script (new function): ${e.message}`);
+      throw e;
+    }
+    const s = { body, fn, readOnly: flags?.includes('no-writes') ?? false };
+    this.scripts.set(sha, s);
+    return s;
+  }
+
+  /** Runs `fn` for client `c`; writes the reply (or Redis's error) to `c`. */
+  run(c: Client, fn: LuaFunction, keys: string[], args: string[], opts: RunOptions): void {
+    const fake = this.fake;
+    fake.db = c.db;
+    fake.resp = 2;
+    fake.noBlock = true;
+    fake.reply.out = '';
+    const ctx: RunContext = { caller: c, fake, readOnly: opts.readOnly, funcname: opts.funcname, source: opts.source };
+    const G = this.lua.G;
+    const threshold = this.node.config.getInt('busy-reply-threshold');
+    const start = performance.now();
+    this.running = ctx;
+    S.chunk = opts.chunk;
+    S.L = 0;
+    S.B = 100000;
+    S.onBudget = () => {
+      if (threshold > 0 && performance.now() - start > threshold) {
+        throw new LuaError(
+          errorTable(
+            `ERR Script stopped after running longer than busy-reply-threshold (${threshold} ms): redis-sim runs scripts synchronously, so SCRIPT KILL cannot reach a running script`,
+          ),
+          S.L,
+          true,
+        );
+      }
+      S.B = 100000;
+    };
+    try {
+      let result: LuaValue[];
+      const K = tarray(keys);
+      const A = tarray(args);
+      if (opts.asFunction) result = fn(K, A);
+      else {
+        G.set('KEYS', K);
+        G.set('ARGV', A);
+        result = fn();
+      }
+      luaToReply(c.reply, result[0], fake.resp);
+    } catch (e) {
+      const le = toLuaError(e);
+      c.reply.error(this.errorText(le, ctx));
+    } finally {
+      this.running = undefined;
+      fake.reply.out = '';
+    }
+  }
+
+  /** Redis 7.0's error reply for a failed script: "<msg> script: <name>, on <source>:<line>." */
+  private errorText(le: LuaError, ctx: RunContext): string {
+    const v = le.value;
+    let msg: string;
+    if (v instanceof LuaTable) {
+      const err = v.getStr('err');
+      msg = typeof err === 'string' ? err : typeof err === 'number' ? rawToString(err) : '(null)';
+    } else {
+      msg = `ERR ${rawToString(v)}`;
+    }
+    return `${msg} script: ${ctx.funcname}, on ${ctx.source}:${le.line}.`;
+  }
+}
+
+const engines = new WeakMap<RedisNode, ScriptEngine>();
+
+export function engineOf(node: RedisNode): ScriptEngine {
+  let e = engines.get(node);
+  if (!e) {
+    e = new ScriptEngine(node);
+    engines.set(node, e);
+  }
+  return e;
+}
+
+/** SCRIPT FLUSH: a fresh Lua state for the node (functions are kept: they live elsewhere). */
+export function resetEngine(node: RedisNode): void {
+  engines.delete(node);
+}

@@ -1,0 +1,223 @@
+/**
+ * Lua 5.1's base library as Redis exposes it: assert error pcall xpcall select type tostring
+ * tonumber ipairs pairs next unpack rawget rawset rawequal setmetatable getmetatable loadstring
+ * load collectgarbage gcinfo _VERSION (no print, dofile, loadfile, require, getfenv, setfenv).
+ *
+ * pcall is Redis's: when the error value is a table with a string `err` field (a redis.call
+ * error), pcall returns that string, as Redis 7 does for compatibility.
+ */
+import { argError, checkAny, checkInt, checkStr, checkTable, optInt } from './lib-util.js';
+import { LuaSyntaxError } from './lexer.js';
+import {
+  call,
+  EMPTY,
+  getmetatable,
+  LuaError,
+  type LuaFunction,
+  LuaTable,
+  type LuaValue,
+  rawToString,
+  rtError,
+  S,
+  tonum,
+  tostring,
+  type,
+} from './runtime.js';
+
+/** Turns any exception thrown while running Lua code into a LuaError (or rethrows it). */
+export function toLuaError(e: unknown): LuaError {
+  if (e instanceof LuaError) return e;
+  if (e instanceof RangeError && /call stack/.test(e.message)) return new LuaError(`${S.chunk}:${S.L}: stack overflow`, S.L);
+  throw e;
+}
+
+export const next: LuaFunction = (...a) => {
+  const t = checkTable(a, 0, 'next');
+  return t.next(a[1]) ?? [undefined];
+};
+
+export const inext: LuaFunction = (t, i) => {
+  const k = (i as number) + 1;
+  const v = (t as LuaTable).get(k);
+  return v === undefined ? EMPTY : [k, v];
+};
+
+/** Compiles Lua source into a function; installed by the state (needs the compiler). */
+export type Loader = (src: string, chunk: string) => LuaFunction;
+
+export function baseLib(G: LuaTable, load: Loader): void {
+  const fns: Record<string, LuaFunction> = {
+    assert: (...a) => {
+      if (a[0] === undefined || a[0] === false) {
+        if (a.length < 1) argError(1, 'assert', 'value expected');
+        rtError(a[1] === undefined ? 'assertion failed!' : checkStr(a, 1, 'assert'));
+      }
+      return a;
+    },
+    error: (...a) => {
+      const msg = a[0];
+      const level = optInt(a, 1, 'error', 1);
+      if ((typeof msg === 'string' || typeof msg === 'number') && level > 0 && S.L >= 0) {
+        throw new LuaError(`${S.chunk}:${S.L}: ${rawToString(msg)}`, S.L);
+      }
+      throw new LuaError(msg, S.L);
+    },
+    pcall: (...a) => {
+      checkAny(a, 0, 'pcall');
+      const f = a[0];
+      const saved = S.L;
+      try {
+        S.L = -1;
+        const r = call(f, a.slice(1));
+        return [true, ...r];
+      } catch (e) {
+        const le = toLuaError(e);
+        if (le.uncatchable) throw le;
+        let v = le.value;
+        if (v instanceof LuaTable) {
+          const err = v.get('err');
+          if (typeof err === 'string' || typeof err === 'number') v = err;
+        }
+        return [false, v];
+      } finally {
+        S.L = saved;
+      }
+    },
+    xpcall: (...a) => {
+      const f = a[0];
+      const handler = a[1];
+      const saved = S.L;
+      try {
+        S.L = -1;
+        return [true, ...call(f, [])];
+      } catch (e) {
+        const le = toLuaError(e);
+        if (le.uncatchable) throw le;
+        return [false, ...call(handler, [le.value]).slice(0, 1)];
+      } finally {
+        S.L = saved;
+      }
+    },
+    select: (...a) => {
+      const n = a[0];
+      if (n === '#') return [a.length - 1];
+      let i = checkInt(a, 0, 'select');
+      if (i < 0) i = a.length - 1 + i;
+      else if (i === 0) argError(1, 'select', 'index out of range');
+      if (i < 0) argError(1, 'select', 'index out of range');
+      return a.slice(i);
+    },
+    type: (...a) => [type(checkAny(a, 0, 'type'))],
+    tostring: (...a) => [tostring(checkAny(a, 0, 'tostring'))],
+    tonumber: (...a) => {
+      const base = optInt(a, 1, 'tonumber', 10);
+      if (base === 10) return [tonum(checkAny(a, 0, 'tonumber'))];
+      const s = checkStr(a, 0, 'tonumber').trim();
+      if (base < 2 || base > 36) argError(2, 'tonumber', 'base out of range');
+      const m = /^([+-]?)([0-9a-zA-Z]+)$/.exec(s);
+      if (!m) return [undefined];
+      let v = 0;
+      for (const ch of m[2] as string) {
+        const d = Number.parseInt(ch, 36);
+        if (d >= base) return [undefined];
+        v = v * base + d;
+      }
+      return [m[1] === '-' ? -v : v];
+    },
+    ipairs: (...a) => [inext, checkTable(a, 0, 'ipairs'), 0],
+    pairs: (...a) => [next, checkTable(a, 0, 'pairs'), undefined],
+    next,
+    unpack: (...a) => {
+      const t = checkTable(a, 0, 'unpack');
+      const i = optInt(a, 1, 'unpack', 1);
+      const j = a[2] === undefined ? t.length() : checkInt(a, 2, 'unpack');
+      if (i > j) return EMPTY;
+      if (j - i >= 8000) rtError('too many results to unpack');
+      const out: LuaValue[] = [];
+      for (let k = i; k <= j; k++) out.push(t.get(k));
+      return out;
+    },
+    rawget: (...a) => [checkTable(a, 0, 'rawget').get(checkAny(a, 1, 'rawget'))],
+    rawset: (...a) => {
+      const t = checkTable(a, 0, 'rawset');
+      checkAny(a, 1, 'rawset');
+      checkAny(a, 2, 'rawset');
+      if (t.readonly) rtError('Attempt to modify a readonly table');
+      t.set(a[1], a[2]);
+      return [t];
+    },
+    rawequal: (...a) => {
+      checkAny(a, 0, 'rawequal');
+      checkAny(a, 1, 'rawequal');
+      return [a[0] === a[1]];
+    },
+    setmetatable: (...a) => {
+      const t = checkTable(a, 0, 'setmetatable');
+      const mt = a[1];
+      if (mt !== undefined && !(mt instanceof LuaTable)) argError(2, 'setmetatable', 'nil or table expected');
+      if (t.mt?.getStr('__metatable') !== undefined) rtError('cannot change a protected metatable');
+      if (t.readonly) rtError('Attempt to modify a readonly table');
+      t.mt = mt as LuaTable | undefined;
+      return [t];
+    },
+    getmetatable: (...a) => {
+      const mt = getmetatable(checkAny(a, 0, 'getmetatable'));
+      if (mt === undefined) return [undefined];
+      const protectedMt = mt.getStr('__metatable');
+      return [protectedMt !== undefined ? protectedMt : mt];
+    },
+    loadstring: (...a) => {
+      const src = checkStr(a, 0, 'loadstring');
+      const name = a[1] === undefined ? src : checkStr(a, 1, 'loadstring');
+      try {
+        return [load(src, chunkId(name))];
+      } catch (e) {
+        if (e instanceof LuaSyntaxError) return [undefined, e.message];
+        throw e;
+      }
+    },
+    load: (...a) => {
+      const f = a[0];
+      let src = '';
+      if (typeof f === 'string') src = f;
+      else {
+        for (;;) {
+          const piece = call(f, [])[0];
+          if (piece === undefined || piece === '') break;
+          if (typeof piece !== 'string') return [undefined, 'reader function must return a string'];
+          src += piece;
+        }
+      }
+      try {
+        return [load(src, chunkId(a[1] === undefined ? '=(load)' : checkStr(a, 1, 'load')))];
+      } catch (e) {
+        if (e instanceof LuaSyntaxError) return [undefined, e.message];
+        throw e;
+      }
+    },
+    collectgarbage: (...a) => {
+      const opt = a[0] === undefined ? 'collect' : checkStr(a, 0, 'collectgarbage');
+      if (opt === 'count') return [0];
+      return [0];
+    },
+    gcinfo: () => [0],
+  };
+  for (const [k, f] of Object.entries(fns)) G.set(k, f);
+  G.set('_VERSION', 'Lua 5.1');
+  G.set('_G', G);
+}
+
+/** luaO_chunkid: "=name" as is, "@file" as file, else [string "first line..."]. */
+export function chunkId(name: string): string {
+  if (name.startsWith('=')) return name.slice(1, 60);
+  if (name.startsWith('@')) return name.slice(1);
+  const nl = name.indexOf('\n');
+  let first = nl >= 0 ? name.slice(0, nl) : name;
+  const max = 60 - 15;
+  let dots = nl >= 0;
+  if (first.length > max) {
+    first = first.slice(0, max);
+    dots = true;
+  }
+  return `[string "${first}${dots ? '...' : ''}"]`;
+}

@@ -1,0 +1,99 @@
+/**
+ * Lua 5.1's table library: insert remove concat sort getn setn maxn foreach foreachi.
+ */
+import { argError, checkInt, checkTable, libTable, optInt, optStr } from './lib-util.js';
+import { call, EMPTY, lt, type LuaTable, type LuaValue, rtError, tostr, truthy, type } from './runtime.js';
+
+export function tableLib(): LuaTable {
+  return libTable({
+    insert: (...a) => {
+      const t = checkTable(a, 0, 'insert');
+      const e = t.length() + 1;
+      let pos: number;
+      let v: LuaValue;
+      if (a.length === 2) {
+        pos = e;
+        v = a[1];
+      } else if (a.length === 3) {
+        pos = checkInt(a, 1, 'insert');
+        v = a[2];
+        if (pos > e) {
+          // Lua 5.1 grows the table to `pos`.
+        }
+        for (let i = e; i > pos; i--) t.set(i, t.get(i - 1));
+      } else {
+        return rtError("wrong number of arguments to 'insert'");
+      }
+      if (t.readonly) rtError('Attempt to modify a readonly table');
+      t.set(pos, v);
+      return EMPTY;
+    },
+    remove: (...a) => {
+      const t = checkTable(a, 0, 'remove');
+      const e = t.length();
+      let pos = optInt(a, 1, 'remove', e);
+      if (e === 0) return EMPTY;
+      if (a.length < 2) pos = e;
+      const v = t.get(pos);
+      for (; pos < e; pos++) t.set(pos, t.get(pos + 1));
+      t.set(e, undefined);
+      return [v];
+    },
+    concat: (...a) => {
+      const t = checkTable(a, 0, 'concat');
+      const sep = optStr(a, 1, 'concat', '');
+      const i = optInt(a, 2, 'concat', 1);
+      const j = a[3] === undefined ? t.length() : checkInt(a, 3, 'concat');
+      const parts: string[] = [];
+      for (let k = i; k <= j; k++) {
+        const s = tostr(t.get(k));
+        if (s === undefined) rtError(`invalid value (at index ${k}) in table for 'concat'`);
+        parts.push(s as string);
+      }
+      return [parts.join(sep)];
+    },
+    sort: (...a) => {
+      const t = checkTable(a, 0, 'sort');
+      const n = t.length();
+      const cmp = a[1];
+      if (cmp !== undefined && typeof cmp !== 'function') argError(2, 'sort', `function expected, got ${type(cmp)}`);
+      const items: LuaValue[] = [];
+      for (let i = 1; i <= n; i++) items.push(t.get(i));
+      const less = cmp === undefined ? (x: LuaValue, y: LuaValue) => lt(x, y, -1) : (x: LuaValue, y: LuaValue) => truthy(call(cmp, [x, y])[0]);
+      items.sort((x, y) => (less(x, y) ? -1 : less(y, x) ? 1 : 0));
+      for (let i = 0; i < n; i++) t.set(i + 1, items[i]);
+      return EMPTY;
+    },
+    getn: (...a) => [checkTable(a, 0, 'getn').length()],
+    setn: () => rtError("'setn' is obsolete"),
+    maxn: (...a) => {
+      const t = checkTable(a, 0, 'maxn');
+      let max = 0;
+      let k: LuaValue;
+      for (let e = t.next(undefined); e; e = t.next(k)) {
+        k = e[0];
+        if (typeof k === 'number' && k > max) max = k;
+      }
+      return [max];
+    },
+    foreach: (...a) => {
+      const t = checkTable(a, 0, 'foreach');
+      let k: LuaValue;
+      for (let e = t.next(undefined); e; e = t.next(k)) {
+        k = e[0];
+        const r = call(a[1], [e[0], e[1]])[0];
+        if (r !== undefined) return [r];
+      }
+      return EMPTY;
+    },
+    foreachi: (...a) => {
+      const t = checkTable(a, 0, 'foreachi');
+      const n = t.length();
+      for (let i = 1; i <= n; i++) {
+        const r = call(a[1], [i, t.get(i)])[0];
+        if (r !== undefined) return [r];
+      }
+      return EMPTY;
+    },
+  });
+}

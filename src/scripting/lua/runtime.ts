@@ -1,0 +1,558 @@
+/**
+ * The Lua 5.1 value model and the operations compiled code calls.
+ *
+ * Values: nil = undefined, booleans, numbers (doubles, as Lua 5.1 has no integer subtype),
+ * strings (JS strings with one latin1 char per byte, the same representation as Redis
+ * arguments), LuaTable, and functions (JS functions taking Lua arguments positionally and
+ * returning an array of results).
+ *
+ * Errors: LuaError carries the Lua error value (a message string already prefixed with
+ * "<chunk>:<line>:" as luaG_runerror does, or any value given to error()) and the line where it
+ * was raised, which Redis reports as "on @user_script:<line>.".
+ *
+ * Runtime state (the current line at call sites, the instruction budget for runaway scripts)
+ * lives in `S`: scripts run synchronously and never interleave, so one register suffices for
+ * every node in the process.
+ */
+import { formatG } from '../../protocol/numbers.js';
+import { str2number } from './lexer.js';
+
+export type LuaFunction = (...args: LuaValue[]) => LuaValue[];
+export type LuaValue = undefined | boolean | number | string | LuaTable | LuaFunction;
+
+export const EMPTY: LuaValue[] = [];
+
+export class LuaError extends Error {
+  constructor(
+    readonly value: LuaValue,
+    readonly line: number,
+    /** Set for errors that must not be caught by pcall (script timeout / kill). */
+    readonly uncatchable = false,
+  ) {
+    super(typeof value === 'string' ? value : 'lua error');
+  }
+}
+
+/** Execution state shared by compiled code and the libraries. */
+export const S = {
+  /** Line of the Lua call site currently calling into native code (-1: called from native code). */
+  L: 0,
+  /** Chunk name used in positions ("user_script", "user_function"). */
+  chunk: 'user_script',
+  /** Budget of loop iterations/calls before the time limit is checked. */
+  B: 100000,
+  /** Called when the budget runs out: throws to stop a runaway script, or refills it. */
+  onBudget: (() => {
+    S.B = 100000;
+  }) as () => void,
+};
+
+/** Raises a runtime error at `line`, prefixed with the position as luaG_runerror does. */
+export function rtError(msg: string, line: number = S.L): never {
+  throw new LuaError(line >= 0 ? `${S.chunk}:${line}: ${msg}` : msg, line);
+}
+
+// ---- tables ---------------------------------------------------------------------------------
+
+export class LuaTable {
+  /** Array part: arr[i] holds t[i+1]; never ends with undefined. */
+  arr: LuaValue[] = [];
+  hash: Map<LuaValue, LuaValue> | undefined = undefined;
+  mt: LuaTable | undefined = undefined;
+  readonly = false;
+  private iterKey: LuaValue = undefined;
+  private iter: Iterator<[LuaValue, LuaValue]> | undefined = undefined;
+
+  get(k: LuaValue): LuaValue {
+    if (typeof k === 'number') {
+      const v = this.arr[k - 1];
+      if (v !== undefined) return v;
+    }
+    return this.hash === undefined ? undefined : this.hash.get(k);
+  }
+
+  getStr(k: string): LuaValue {
+    return this.hash === undefined ? undefined : this.hash.get(k);
+  }
+
+  /** Raw set; `line` is for "table index is nil/NaN". */
+  set(k: LuaValue, v: LuaValue): void {
+    if (typeof k === 'number') {
+      const a = this.arr;
+      const n = a.length;
+      if (k >= 1 && k <= n && Number.isInteger(k)) {
+        a[k - 1] = v;
+        if (v === undefined && k === n) {
+          let m = n - 1;
+          while (m > 0 && a[m - 1] === undefined) m--;
+          a.length = m;
+        }
+        return;
+      }
+      if (k === n + 1) {
+        if (v === undefined) {
+          this.hash?.delete(k);
+          return;
+        }
+        a.push(v);
+        const h = this.hash;
+        if (h !== undefined && h.size > 0) {
+          h.delete(k);
+          for (;;) {
+            const nk = a.length + 1;
+            const nv = h.get(nk);
+            if (nv === undefined) break;
+            a.push(nv);
+            h.delete(nk);
+          }
+        }
+        return;
+      }
+      if (Number.isNaN(k)) rtError('table index is NaN');
+    } else if (k === undefined) {
+      rtError('table index is nil');
+    }
+    if (v === undefined) {
+      this.hash?.delete(k);
+      return;
+    }
+    if (this.hash === undefined) this.hash = new Map();
+    this.hash.set(k, v);
+  }
+
+  /** The length operator: a border (arr never ends with nil). */
+  length(): number {
+    const n = this.arr.length;
+    if (n > 0 || this.hash === undefined) return n;
+    // Only the hash part: probe 1, 2, ... (tables built by assigning t[1] after t[2]).
+    let i = 0;
+    while (this.hash.get(i + 1) !== undefined) i++;
+    return i;
+  }
+
+  /** next(t, k): the entry after `k`, or undefined at the end. */
+  next(k: LuaValue): [LuaValue, LuaValue] | undefined {
+    const a = this.arr;
+    let i = 0;
+    if (k !== undefined) {
+      if (typeof k === 'number' && Number.isInteger(k) && k >= 1 && k <= a.length) i = k;
+      else return this.nextHash(k);
+    }
+    for (; i < a.length; i++) {
+      if (a[i] !== undefined) return [i + 1, a[i]];
+    }
+    return this.nextHash(undefined);
+  }
+
+  private nextHash(k: LuaValue): [LuaValue, LuaValue] | undefined {
+    const h = this.hash;
+    if (h === undefined) {
+      if (k === undefined) return undefined;
+      rtError("invalid key to 'next'");
+    }
+    let it: Iterator<[LuaValue, LuaValue]>;
+    if (k === undefined) it = h.entries();
+    else if (this.iter !== undefined && sameKey(this.iterKey, k)) it = this.iter;
+    else {
+      it = h.entries();
+      for (;;) {
+        const r = it.next();
+        if (r.done) rtError("invalid key to 'next'");
+        if (sameKey(r.value[0], k)) break;
+      }
+    }
+    const r = it.next();
+    if (r.done) {
+      this.iter = undefined;
+      this.iterKey = undefined;
+      return undefined;
+    }
+    this.iter = it;
+    this.iterKey = r.value[0];
+    return r.value;
+  }
+}
+
+function sameKey(a: LuaValue, b: LuaValue): boolean {
+  return a === b || (a !== a && b !== b);
+}
+
+/** Builds a table from a constructor: positional items (trailing nils dropped) and keyed fields. */
+export function tnew(items: LuaValue[] | undefined, fields: LuaValue[] | undefined): LuaTable {
+  const t = new LuaTable();
+  if (fields !== undefined) {
+    for (let i = 0; i < fields.length; i += 2) {
+      const k = fields[i];
+      const v = fields[i + 1];
+      if (k === undefined) rtError('table index is nil');
+      t.set(k, v);
+    }
+  }
+  if (items !== undefined && items.length > 0) {
+    let n = items.length;
+    while (n > 0 && items[n - 1] === undefined) n--;
+    if (t.hash !== undefined) {
+      for (let i = 0; i < n; i++) t.set(i + 1, items[i]);
+    } else {
+      t.arr = n === items.length ? items : items.slice(0, n);
+    }
+  }
+  return t;
+}
+
+/** A table from a JS array of values (1-based). */
+export function tarray(items: LuaValue[]): LuaTable {
+  return tnew(items, undefined);
+}
+
+// ---- type names, tostring, tonumber ------------------------------------------------------------
+
+export function type(v: LuaValue): string {
+  switch (typeof v) {
+    case 'undefined':
+      return 'nil';
+    case 'boolean':
+      return 'boolean';
+    case 'number':
+      return 'number';
+    case 'string':
+      return 'string';
+    case 'function':
+      return 'function';
+    default:
+      return v instanceof LuaTable ? 'table' : 'userdata';
+  }
+}
+
+/** Lua 5.1's number to string: "%.14g". */
+export function numberToString(d: number): string {
+  if (Number.isInteger(d) && Math.abs(d) < 1e14) return Object.is(d, -0) ? '-0' : String(d);
+  if (d === Number.POSITIVE_INFINITY) return 'inf';
+  if (d === Number.NEGATIVE_INFINITY) return '-inf';
+  if (Number.isNaN(d)) return 'nan';
+  return formatG(d, 14);
+}
+
+const addresses = new WeakMap<object, number>();
+let nextAddress = 0x55a4c0de1000;
+
+export function addressOf(o: object): string {
+  let a = addresses.get(o);
+  if (a === undefined) {
+    a = nextAddress;
+    nextAddress += 0x40;
+    addresses.set(o, a);
+  }
+  return `0x${a.toString(16)}`;
+}
+
+/** tostring without metamethods. */
+export function rawToString(v: LuaValue): string {
+  switch (typeof v) {
+    case 'undefined':
+      return 'nil';
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'number':
+      return numberToString(v);
+    case 'string':
+      return v;
+    case 'function':
+      return `function: ${addressOf(v)}`;
+    default:
+      return `${type(v)}: ${addressOf(v as object)}`;
+  }
+}
+
+/** tostring with __tostring. */
+export function tostring(v: LuaValue): string {
+  if (v instanceof LuaTable && v.mt !== undefined) {
+    const h = v.mt.getStr('__tostring');
+    if (h !== undefined) {
+      const r = call(h, [v])[0];
+      if (typeof r !== 'string') {
+        if (typeof r === 'number') return numberToString(r);
+        rtError("'__tostring' must return a string");
+      }
+      return r;
+    }
+  }
+  return rawToString(v);
+}
+
+/** Lua's implicit string → number conversion (lua_tonumber): undefined when not convertible. */
+export function tonum(v: LuaValue): number | undefined {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string') {
+    const d = str2number(v);
+    return Number.isNaN(d) && !/^\s*[+-]?nan\s*$/i.test(v) ? undefined : d;
+  }
+  return undefined;
+}
+
+/** Lua's implicit number → string conversion (lua_tostring): undefined when not convertible. */
+export function tostr(v: LuaValue): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return numberToString(v);
+  return undefined;
+}
+
+// ---- metatables and indexing ---------------------------------------------------------------------
+
+let stringMeta: LuaTable | undefined;
+
+/** The metatable strings share ({__index = string}). */
+export function setStringMetatable(mt: LuaTable | undefined): void {
+  stringMeta = mt;
+}
+
+export function getmetatable(v: LuaValue): LuaTable | undefined {
+  if (v instanceof LuaTable) return v.mt;
+  if (typeof v === 'string') return stringMeta;
+  return undefined;
+}
+
+function metaOf(v: LuaValue, event: string): LuaValue {
+  const mt = getmetatable(v);
+  return mt === undefined ? undefined : mt.getStr(event);
+}
+
+function describe(v: LuaValue, desc: string | undefined): string {
+  return desc === undefined ? `a ${type(v)} value` : `${desc} (a ${type(v)} value)`;
+}
+
+/** t[k] with __index (tables, and strings through the string metatable). */
+export function index(o: LuaValue, k: LuaValue, line: number, desc?: string): LuaValue {
+  for (let loop = 0; loop < 100; loop++) {
+    let h: LuaValue;
+    if (o instanceof LuaTable) {
+      const v = o.get(k);
+      if (v !== undefined || o.mt === undefined) return v;
+      h = o.mt.getStr('__index');
+      if (h === undefined) return undefined;
+    } else {
+      h = metaOf(o, '__index');
+      if (h === undefined) rtError(`attempt to index ${describe(o, desc)}`, line);
+    }
+    if (typeof h === 'function') {
+      S.L = line;
+      return h(o, k)[0];
+    }
+    o = h;
+    desc = undefined;
+  }
+  return rtError("loop in gettable", line);
+}
+
+/** t[k] = v with __newindex and Redis's read-only tables. */
+export function setindex(o: LuaValue, k: LuaValue, v: LuaValue, line: number, desc?: string): void {
+  for (let loop = 0; loop < 100; loop++) {
+    let h: LuaValue;
+    if (o instanceof LuaTable) {
+      if (o.readonly) rtError('Attempt to modify a readonly table', line);
+      if (o.mt === undefined || (h = o.mt.getStr('__newindex')) === undefined || o.get(k) !== undefined) {
+        S.L = line;
+        o.set(k, v);
+        return;
+      }
+    } else {
+      h = metaOf(o, '__newindex');
+      if (h === undefined) rtError(`attempt to index ${describe(o, desc)}`, line);
+    }
+    if (typeof h === 'function') {
+      S.L = line;
+      h(o, k, v);
+      return;
+    }
+    o = h;
+    desc = undefined;
+  }
+  rtError("loop in settable", line);
+}
+
+// ---- calls ----------------------------------------------------------------------------------
+
+/** Calls any value with `args` (functions directly, others through __call). */
+export function call(f: LuaValue, args: LuaValue[], line: number = S.L, desc?: string): LuaValue[] {
+  if (typeof f === 'function') return f(...args);
+  const h = metaOf(f, '__call');
+  if (h === undefined || typeof h !== 'function') rtError(`attempt to call ${describe(f, desc)}`, line);
+  return h(f, ...args);
+}
+
+export function c0(f: LuaValue, line: number, desc?: string): LuaValue[] {
+  S.L = line;
+  if (typeof f === 'function') return f();
+  return call(f, [], line, desc);
+}
+export function c1(f: LuaValue, line: number, desc: string | undefined, a: LuaValue): LuaValue[] {
+  S.L = line;
+  if (typeof f === 'function') return f(a);
+  return call(f, [a], line, desc);
+}
+export function c2(f: LuaValue, line: number, desc: string | undefined, a: LuaValue, b: LuaValue): LuaValue[] {
+  S.L = line;
+  if (typeof f === 'function') return f(a, b);
+  return call(f, [a, b], line, desc);
+}
+export function c3(f: LuaValue, line: number, desc: string | undefined, a: LuaValue, b: LuaValue, c: LuaValue): LuaValue[] {
+  S.L = line;
+  if (typeof f === 'function') return f(a, b, c);
+  return call(f, [a, b, c], line, desc);
+}
+export function cn(f: LuaValue, line: number, desc: string | undefined, args: LuaValue[]): LuaValue[] {
+  S.L = line;
+  if (typeof f === 'function') return f(...args);
+  return call(f, args, line, desc);
+}
+/** o:name(args...) */
+export function mc(o: LuaValue, name: string, line: number, args: LuaValue[]): LuaValue[] {
+  const f = index(o, name, line);
+  S.L = line;
+  if (typeof f === 'function') return f(o, ...args);
+  return call(f, [o, ...args], line, `method '${name}'`);
+}
+
+// ---- arithmetic -------------------------------------------------------------------------------
+
+function arithMeta(event: string, a: LuaValue, b: LuaValue, line: number, da?: string, db?: string): number | LuaValue {
+  const h = metaOf(a, event) ?? metaOf(b, event);
+  if (h !== undefined) {
+    S.L = line;
+    return call(h, [a, b], line)[0];
+  }
+  const bad = tonum(a) === undefined ? a : b;
+  const desc = bad === a ? da : db;
+  return rtError(`attempt to perform arithmetic on ${describe(bad, desc)}`, line);
+}
+
+function arith(event: string, a: LuaValue, b: LuaValue, line: number, da?: string, db?: string): LuaValue {
+  const x = tonum(a);
+  const y = tonum(b);
+  if (x === undefined || y === undefined) return arithMeta(event, a, b, line, da, db);
+  switch (event) {
+    case '__add':
+      return x + y;
+    case '__sub':
+      return x - y;
+    case '__mul':
+      return x * y;
+    case '__div':
+      return x / y;
+    case '__mod':
+      return x - Math.floor(x / y) * y;
+    case '__pow':
+      return x ** y;
+    default:
+      return -x;
+  }
+}
+
+export function add(a: LuaValue, b: LuaValue, line: number, da?: string, db?: string): LuaValue {
+  return typeof a === 'number' && typeof b === 'number' ? a + b : arith('__add', a, b, line, da, db);
+}
+export function sub(a: LuaValue, b: LuaValue, line: number, da?: string, db?: string): LuaValue {
+  return typeof a === 'number' && typeof b === 'number' ? a - b : arith('__sub', a, b, line, da, db);
+}
+export function mul(a: LuaValue, b: LuaValue, line: number, da?: string, db?: string): LuaValue {
+  return typeof a === 'number' && typeof b === 'number' ? a * b : arith('__mul', a, b, line, da, db);
+}
+export function div(a: LuaValue, b: LuaValue, line: number, da?: string, db?: string): LuaValue {
+  return typeof a === 'number' && typeof b === 'number' ? a / b : arith('__div', a, b, line, da, db);
+}
+export function mod(a: LuaValue, b: LuaValue, line: number, da?: string, db?: string): LuaValue {
+  return typeof a === 'number' && typeof b === 'number' ? a - Math.floor(a / b) * b : arith('__mod', a, b, line, da, db);
+}
+export function pow(a: LuaValue, b: LuaValue, line: number, da?: string, db?: string): LuaValue {
+  return typeof a === 'number' && typeof b === 'number' ? a ** b : arith('__pow', a, b, line, da, db);
+}
+export function unm(a: LuaValue, line: number, da?: string): LuaValue {
+  if (typeof a === 'number') return -a;
+  const x = tonum(a);
+  if (x !== undefined) return -x;
+  return arith('__unm', a, a, line, da, da);
+}
+
+export function concat(a: LuaValue, b: LuaValue, line: number, da?: string, db?: string): LuaValue {
+  if (typeof a === 'string' && typeof b === 'string') return a + b;
+  const x = tostr(a);
+  const y = tostr(b);
+  if (x !== undefined && y !== undefined) return x + y;
+  const h = metaOf(a, '__concat') ?? metaOf(b, '__concat');
+  if (h !== undefined) return call(h, [a, b], line)[0];
+  const badA = x === undefined;
+  return rtError(`attempt to concatenate ${describe(badA ? a : b, badA ? da : db)}`, line);
+}
+
+export function len(a: LuaValue, line: number, da?: string): number | LuaValue {
+  if (typeof a === 'string') return a.length;
+  if (a instanceof LuaTable) return a.length();
+  const h = metaOf(a, '__len');
+  if (h !== undefined) return call(h, [a], line)[0];
+  return rtError(`attempt to get length of ${describe(a, da)}`, line);
+}
+
+// ---- comparison -------------------------------------------------------------------------------
+
+export function eq(a: LuaValue, b: LuaValue): boolean {
+  if (a === b) return true;
+  if (a instanceof LuaTable && b instanceof LuaTable && a.mt !== undefined && b.mt !== undefined) {
+    const h1 = a.mt.getStr('__eq');
+    if (h1 === undefined || h1 !== b.mt.getStr('__eq')) return false;
+    return truthy(call(h1, [a, b])[0]);
+  }
+  return false;
+}
+
+function compareError(a: LuaValue, b: LuaValue, line: number): never {
+  const t1 = type(a);
+  const t2 = type(b);
+  if (t1 === t2) rtError(`attempt to compare two ${t1} values`, line);
+  return rtError(`attempt to compare ${t1} with ${t2}`, line);
+}
+
+function orderMeta(event: string, a: LuaValue, b: LuaValue, line: number): boolean | undefined {
+  if (type(a) !== type(b)) return undefined;
+  const h1 = metaOf(a, event);
+  if (h1 === undefined) return undefined;
+  const h2 = metaOf(b, event);
+  if (h1 !== h2) return undefined;
+  return truthy(call(h1, [a, b], line)[0]);
+}
+
+export function lt(a: LuaValue, b: LuaValue, line: number): boolean {
+  if (typeof a === 'number' && typeof b === 'number') return a < b;
+  if (typeof a === 'string' && typeof b === 'string') return a < b;
+  const r = orderMeta('__lt', a, b, line);
+  if (r === undefined) return compareError(a, b, line);
+  return r;
+}
+
+export function le(a: LuaValue, b: LuaValue, line: number): boolean {
+  if (typeof a === 'number' && typeof b === 'number') return a <= b;
+  if (typeof a === 'string' && typeof b === 'string') return a <= b;
+  const r = orderMeta('__le', a, b, line);
+  if (r !== undefined) return r;
+  // Lua 5.1: try not (b < a).
+  const r2 = orderMeta('__lt', b, a, line);
+  if (r2 === undefined) return compareError(a, b, line);
+  return !r2;
+}
+
+export function truthy(v: LuaValue): boolean {
+  return v !== undefined && v !== false;
+}
+
+// ---- numeric for ----------------------------------------------------------------------------------
+
+export function forNum(v: LuaValue, what: string, line: number): number {
+  if (typeof v === 'number') return v;
+  const n = tonum(v);
+  if (n === undefined) rtError(`'for' ${what} must be a number`, line);
+  return n;
+}
+
+/** Called when S.B runs out: the budget hook (time limit) decides. */
+export function tick(): void {
+  S.onBudget();
+}

@@ -1,0 +1,46 @@
+/**
+ * A Lua 5.1 global environment with the standard libraries Redis loads (base, table, string,
+ * math) and a loader that compiles source to a function bound to these globals.
+ */
+import { instantiate } from './compiler.js';
+import { baseLib, inext, next } from './lib-base.js';
+import { mathLib, Rand48, setMathConstants } from './lib-math.js';
+import { stringLib } from './lib-string.js';
+import { tableLib } from './lib-table.js';
+import { parse } from './parser.js';
+import { type LuaFunction, LuaTable, setStringMetatable } from './runtime.js';
+
+export class LuaState {
+  readonly G = new LuaTable();
+  readonly rng = new Rand48(0);
+
+  constructor() {
+    const G = this.G;
+    baseLib(G, (src, chunk) => this.load(src, chunk));
+    const str = stringLib();
+    G.set('string', str);
+    G.set('table', tableLib());
+    const math = mathLib(this.rng);
+    setMathConstants(math);
+    G.set('math', math);
+    const smt = new LuaTable();
+    smt.set('__index', str);
+    setStringMetatable(smt);
+    G.set('coroutine', new LuaTable());
+  }
+
+  /** Compiles `src`; throws LuaSyntaxError with Lua's message on a syntax error. */
+  load(src: string, chunk: string): LuaFunction {
+    return instantiate(parse(src, chunk), this.G, { next, inext });
+  }
+}
+
+/** Marks a table and everything reachable from it read-only (Redis's lua_enablereadonlytable). */
+export function protectRecursively(t: LuaTable, seen = new Set<LuaTable>()): void {
+  if (seen.has(t)) return;
+  seen.add(t);
+  t.readonly = true;
+  for (const v of t.arr) if (v instanceof LuaTable) protectRecursively(v, seen);
+  if (t.hash) for (const v of t.hash.values()) if (v instanceof LuaTable) protectRecursively(v, seen);
+  if (t.mt) protectRecursively(t.mt, seen);
+}
