@@ -12,9 +12,12 @@ import { hashCommands } from './hashes.js';
 import { keyCommands } from './keys.js';
 import { listCommands } from './lists.js';
 import { pubsubCommands } from './pubsub.js';
+import { scriptingCommands } from './scripting.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './sets.js';
 import { simCommands } from './sim.js';
+import { streamGroupCommands } from './stream-groups.js';
+import { streamReadCommands } from './stream-read.js';
 import { streamCommands } from './streams.js';
 import { stringCommands } from './strings.js';
 import { transactionCommands } from './transactions.js';
@@ -35,7 +38,10 @@ export const COMMANDS: CommandSpec[] = [
   ...setCommands,
   ...sortedSetCommands,
   ...streamCommands,
+  ...streamGroupCommands,
+  ...streamReadCommands,
   ...transactionCommands,
   ...pubsubCommands,
+  ...scriptingCommands,
   ...simCommands,
 ];
