@@ -350,3 +350,55 @@ compatSuite('client', [
     ],
   },
 ]);
+
+compatSuite('command', [
+  {
+    name: 'COMMAND INFO of server commands',
+    cmds: [
+      ['COMMAND', 'INFO', 'get'],
+      ['COMMAND', 'INFO', 'info', 'dbsize', 'nope'],
+      ['COMMAND', 'INFO', 'client|kill', 'CLIENT|LIST', 'config|get'],
+      ['COMMAND', 'INFO', 'flushall', 'time', 'shutdown', 'monitor', 'role', 'save', 'bgsave', 'lastsave'],
+      ['COMMAND', 'INFO', 'command|getkeys', 'command|docs', 'config|set', 'client|nope'],
+    ],
+  },
+  {
+    name: 'COMMAND DOCS of server commands',
+    cmds: [
+      ['COMMAND', 'DOCS', 'get'],
+      ['COMMAND', 'DOCS', 'nope'],
+      ['COMMAND', 'DOCS', 'client|kill', 'flushall', 'shutdown', 'info'],
+      ['COMMAND', 'DOCS', 'config|set', 'nope', 'dbsize'],
+    ],
+  },
+  {
+    name: 'COMMAND GETKEYS and GETKEYSANDFLAGS',
+    cmds: [
+      ['COMMAND', 'GETKEYS', 'get', 'a'],
+      ['COMMAND', 'GETKEYS', 'set', 'a', 'b'],
+      ['COMMAND', 'GETKEYS', 'ping', 'x'],
+      ['COMMAND', 'GETKEYS', 'nope', 'a'],
+      ['COMMAND', 'GETKEYS', 'set', 'a'],
+      ['COMMAND', 'GETKEYS', 'ping'],
+      ['COMMAND', 'GETKEYS', 'client', 'list'],
+      ['COMMAND', 'GETKEYS', 'client', 'nope'],
+      ['COMMAND', 'GETKEYSANDFLAGS', 'set', 'a', 'b'],
+      ['COMMAND', 'GETKEYSANDFLAGS', 'get', 'a'],
+    ],
+  },
+  {
+    name: 'COMMAND LIST filters and errors',
+    cmds: [
+      ['COMMAND', 'LIST', 'FILTERBY', 'pattern', 'config*'],
+      ['COMMAND', 'LIST', 'FILTERBY', 'module', 'x'],
+      ['COMMAND', 'LIST', 'FILTERBY', 'aclcat', 'nope'],
+      ['COMMAND', 'LIST', 'FILTERBY', 'aclcat'],
+      ['COMMAND', 'LIST', 'FILTERBY', 'x', 'y'],
+      ['COMMAND', 'LIST', 'x'],
+      ['COMMAND', 'COUNT', 'x'],
+      ['COMMAND', 'HELP'],
+      ['COMMAND', 'NOPE'],
+    ],
+    unordered: [0],
+  },
+]);
