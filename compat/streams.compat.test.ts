@@ -1,0 +1,599 @@
+/**
+ * Streams against a real Redis, byte for byte in RESP2 and RESP3. IDs are explicit everywhere so
+ * real time does not matter; only time-dependent numbers are normalized (idle times, delivery
+ * and seen times).
+ */
+import { describe, expect, it } from 'vitest';
+import { RawClient } from '../test/raw-client.js';
+import { type Command, compatSuite, haveRealRedis, useTargets } from './harness.js';
+
+/** Replaces millisecond timestamps (delivery time, seen-time) and idle values. */
+function normTimes(raw: string): string {
+  return raw
+    .replace(/:1\d{12}\r\n/g, ':<time>\r\n')
+    .replace(/(idle\r\n):\d+\r\n/g, '$1:<idle>\r\n')
+    .replace(/(\*4\r\n\$\d+\r\n[0-9]+-[0-9]+\r\n\$\d+\r\n[^\r]*\r\n):\d+(\r\n:\d+\r\n)/g, '$1:<idle>$2');
+}
+
+function fill(key: string, n: number, from = 1, field = 'f', value = 'v'): Command[] {
+  return Array.from({ length: n }, (_, i) => ['XADD', key, `${from + i}-0`, field, value]);
+}
+
+compatSuite('streams', [
+  {
+    name: 'XADD explicit IDs and errors',
+    cmds: [
+      ['XADD', 's', '1-1', 'a', '1'],
+      ['XADD', 's', '1-1', 'a', '1'],
+      ['XADD', 's', '1-0', 'a', '1'],
+      ['XADD', 's', '0-0', 'a', '1'],
+      ['XADD', 's2', '0-0', 'a', '1'],
+      ['EXISTS', 's2'],
+      ['XADD', 's', '1-*', 'b', '2'],
+      ['XADD', 's', '5-*', 'b', '2'],
+      ['XADD', 's', '5', 'b', '2'],
+      ['XADD', 's', '6', 'b', '2', 'c', '3'],
+      ['XADD', 's', 'abc', 'a', '1'],
+      ['XADD', 's', '7-x', 'a', '1'],
+      ['XADD', 's', '-', 'a', '1'],
+      ['XADD', 's', '+', 'a', '1'],
+      ['XADD', 's', '8-0', 'a'],
+      ['XADD', 's', '8-0', 'a', '1', 'b'],
+      ['XADD', 's', '8-0'],
+      ['XADD', 's', '18446744073709551615-18446744073709551615', 'a', '1'],
+      ['XADD', 's', '*', 'a', '1'],
+      ['XADD', 's', '18446744073709551616-0', 'a', '1'],
+      ['XADD', 's', ' 5-0', 'a', '1'],
+      ['XLEN', 's'],
+      ['XRANGE', 's', '-', '+'],
+    ],
+  },
+  {
+    name: 'XADD odd ID spellings (strtoull)',
+    cmds: [
+      ['XADD', 's', '+5-0', 'a', '1'],
+      ['XADD', 's', '00010-0', 'a', '1'],
+      ['XADD', 's', '20-0005', 'a', '1'],
+      ['XADD', 's', '-5', 'a', '1'],
+      ['XADD', 's', '30--5', 'a', '1'],
+      ['XADD', 's', '30--05', 'a', '1'],
+      ['XADD', 's', '40-*', 'a', '1'],
+      ['XADD', 's', '40-*', 'a', '1'],
+      ['XADD', 's', '*-1', 'a', '1'],
+      ['XRANGE', 's', '-', '+'],
+    ],
+  },
+  {
+    name: 'XADD options: NOMKSTREAM MAXLEN MINID LIMIT',
+    cmds: [
+      ['XADD', 'n', 'NOMKSTREAM', '1-0', 'a', '1'],
+      ['EXISTS', 'n'],
+      ['XADD', 's', 'MAXLEN', '2', '1-0', 'a', '1'],
+      ['XADD', 's', 'MAXLEN', '2', '2-0', 'a', '1'],
+      ['XADD', 's', 'MAXLEN', '=', '2', '3-0', 'a', '1'],
+      ['XADD', 's', 'maxlen', '~', '2', '4-0', 'a', '1'],
+      ['XLEN', 's'],
+      ['XADD', 's', 'MINID', '4', '5-0', 'a', '1'],
+      ['XRANGE', 's', '-', '+'],
+      ['XADD', 's', 'MAXLEN', '-1', '6-0', 'a', '1'],
+      ['XADD', 's', 'MAXLEN', 'x', '6-0', 'a', '1'],
+      ['XADD', 's', 'MAXLEN', '1', 'MINID', '1', '6-0', 'a', '1'],
+      ['XADD', 's', 'LIMIT', '5', '6-0', 'a', '1'],
+      ['XADD', 's', 'LIMIT', '0', '6-0', 'a', '1'],
+      ['XADD', 's', 'MAXLEN', '1', 'LIMIT', '5', '7-0', 'a', '1'],
+      ['XADD', 's', 'MAXLEN', '~', '1', 'LIMIT', '-1', '7-0', 'a', '1'],
+      ['XADD', 's', 'MAXLEN', '~', '1', 'LIMIT', '10', '7-0', 'a', '1'],
+      ['XADD', 's', 'MINID', '-', '8-0', 'a', '1'],
+      ['XADD', 's', 'MINID', '~', 'x', '8-0', 'a', '1'],
+      ['XADD', 's', 'NOMKSTREAM', 'MAXLEN', '1', '9-0', 'a', '1'],
+      ['XRANGE', 's', '-', '+'],
+      ['XADD', 's', 'MAXLEN'],
+      ['XADD', 's', 'MAXLEN', '5'],
+    ],
+  },
+  {
+    name: 'approximate trimming removes whole nodes only',
+    cmds: [
+      ...fill('s', 250),
+      ['XTRIM', 's', 'MAXLEN', '~', '120'],
+      ['XLEN', 's'],
+      ['XTRIM', 's', 'MAXLEN', '~', '10'],
+      ['XLEN', 's'],
+      ['XTRIM', 's', 'MINID', '~', '249'],
+      ['XLEN', 's'],
+      ['XTRIM', 's', 'MINID', '249'],
+      ['XLEN', 's'],
+      ['XINFO', 'STREAM', 's'],
+    ],
+  },
+  {
+    name: 'trimming with LIMIT and node limits from the configuration',
+    cmds: [
+      ['CONFIG', 'SET', 'stream-node-max-entries', '10'],
+      ...fill('s', 55),
+      ['XTRIM', 's', 'MAXLEN', '~', '0', 'LIMIT', '25'],
+      ['XLEN', 's'],
+      ['XTRIM', 's', 'MAXLEN', '~', '0', 'LIMIT', '5'],
+      ['XTRIM', 's', 'MAXLEN', '0', 'LIMIT', '5'],
+      ['XINFO', 'STREAM', 's'],
+      ['XTRIM', 's', 'MAXLEN', '~', '0'],
+      ['XINFO', 'STREAM', 's'],
+      ['CONFIG', 'SET', 'stream-node-max-entries', '100'],
+    ],
+    resp: [2],
+  },
+  {
+    name: 'node splits by size (stream-node-max-bytes)',
+    cmds: [
+      ...Array.from({ length: 30 }, (_, i): Command => ['XADD', 'big', `${i + 1}-0`, 'field', 'x'.repeat(300 + i * 7)]),
+      ...Array.from(
+        { length: 30 },
+        (_, i): Command => ['XADD', 'nums', `${i + 1}-${i * 1000}`, `f${i % 3}`, String(i * 12345), 'g', '-17'],
+      ),
+      ['XINFO', 'STREAM', 'big'],
+      ['XINFO', 'STREAM', 'nums'],
+      ['XTRIM', 'big', 'MAXLEN', '~', '20'],
+      ['XLEN', 'big'],
+    ],
+  },
+  {
+    name: 'XTRIM errors',
+    cmds: [
+      ['XTRIM', 'missing', 'MAXLEN', '1'],
+      ['XADD', 's', '1-0', 'a', '1'],
+      ['XTRIM', 's', 'LIMIT', '1'],
+      ['XTRIM', 's', 'LIMIT', '0', 'x'],
+      ['XTRIM', 's', 'FOO', '1'],
+      ['XTRIM', 's', 'MAXLEN', '1', 'LIMIT', '1'],
+      ['XTRIM', 's', 'NOMKSTREAM', 'MAXLEN', '1'],
+      ['XTRIM', 's', 'MAXLEN', '0'],
+      ['XTRIM', 's', 'MAXLEN'],
+      ['SET', 'str', 'x'],
+      ['XTRIM', 'str', 'MAXLEN', '0'],
+      ['XADD', 'str', '1-0', 'a', '1'],
+      ['XINFO', 'STREAM', 's'],
+    ],
+  },
+  {
+    name: 'XRANGE and XREVRANGE',
+    cmds: [
+      ...fill('s', 6),
+      ['XADD', 's', '6-1', 'x', 'y', 'z', 'w'],
+      ['XRANGE', 's', '-', '+'],
+      ['XRANGE', 's', '2', '4'],
+      ['XRANGE', 's', '(2-0', '(4-0'],
+      ['XRANGE', 's', '(2', '+', 'COUNT', '2'],
+      ['XRANGE', 's', '-', '+', 'COUNT', '0'],
+      ['XRANGE', 's', '-', '+', 'COUNT', '-1'],
+      ['XRANGE', 's', '-', '+', 'COUNT', 'x'],
+      ['XRANGE', 's', '-', '+', 'LIMIT', '1'],
+      ['XRANGE', 's', '-', '+', 'COUNT'],
+      ['XRANGE', 's', '(-', '+'],
+      ['XRANGE', 's', '(18446744073709551615-18446744073709551615', '+'],
+      ['XRANGE', 's', '-', '(0-0'],
+      ['XRANGE', 's', '5', '3'],
+      ['XRANGE', 's', '6', '6'],
+      ['XREVRANGE', 's', '+', '-'],
+      ['XREVRANGE', 's', '+', '-', 'COUNT', '3'],
+      ['XREVRANGE', 's', '(6-1', '(1', 'COUNT', '2'],
+      ['XREVRANGE', 's', '3', '5'],
+      ['XRANGE', 'missing', '-', '+'],
+      ['XRANGE', 'missing', '-', '+', 'COUNT', '0'],
+      ['XRANGE', 'missing', 'bad', '+'],
+      ['SET', 'str', 'x'],
+      ['XRANGE', 'str', '-', '+'],
+      ['XLEN', 'str'],
+      ['XLEN', 'missing'],
+    ],
+  },
+  {
+    name: 'XDEL and stream metadata',
+    cmds: [
+      ...fill('s', 5),
+      ['XDEL', 's', '1-0', '3-0', '9-0'],
+      ['XDEL', 's', '1-0'],
+      ['XDEL', 's', 'bad'],
+      ['XDEL', 'missing', 'bad'],
+      ['XRANGE', 's', '-', '+'],
+      ['XREVRANGE', 's', '+', '-', 'COUNT', '1'],
+      ['XINFO', 'STREAM', 's'],
+      ['XDEL', 's', '2-0', '4-0', '5-0'],
+      ['XLEN', 's'],
+      ['EXISTS', 's'],
+      ['XINFO', 'STREAM', 's'],
+      ['XADD', 's', '5-0', 'a', '1'],
+      ['XADD', 's', '6-0', 'a', '1'],
+      ['XINFO', 'STREAM', 's'],
+    ],
+  },
+  {
+    name: 'XDEL of a whole node and appending after it',
+    cmds: [
+      ...fill('s', 101),
+      ['XDEL', 's', '101-0'],
+      ['XINFO', 'STREAM', 's'],
+      ['XADD', 's', '102-0', 'f', 'v'],
+      ['XINFO', 'STREAM', 's'],
+      ['XTRIM', 's', 'MINID', '102'],
+      ['XINFO', 'STREAM', 's'],
+    ],
+  },
+  {
+    name: 'XSETID',
+    cmds: [
+      ...fill('s', 3),
+      ['XSETID', 's', '2-0'],
+      ['XSETID', 's', '10-0'],
+      ['XADD', 's', '10-0', 'a', '1'],
+      ['XSETID', 's', '20-0', 'ENTRIESADDED', '1'],
+      ['XSETID', 's', '20-0', 'ENTRIESADDED', '-1'],
+      ['XSETID', 's', '20-0', 'ENTRIESADDED', '100', 'MAXDELETEDID', '30-0'],
+      ['XSETID', 's', '20-0', 'ENTRIESADDED', '100', 'MAXDELETEDID', '15-0'],
+      ['XSETID', 's', '20-0', 'FOO'],
+      ['XSETID', 's', '+'],
+      ['XSETID', 'missing', '1-0'],
+      ['XSETID', 's', '30-0', 'ENTRIESADDED', '9223372036854775807'],
+      ['XINFO', 'STREAM', 's'],
+      ['XADD', 's', '30-*', 'a', '1'],
+      ['XINFO', 'STREAM', 's'],
+    ],
+  },
+  {
+    name: 'XINFO STREAM FULL, HELP and errors',
+    cmds: [
+      ...fill('s', 12),
+      ['XGROUP', 'CREATE', 's', 'g2', '0'],
+      ['XGROUP', 'CREATE', 's', 'g1', '$'],
+      ['XINFO', 'STREAM', 's', 'FULL'],
+      ['XINFO', 'STREAM', 's', 'FULL', 'COUNT', '2'],
+      ['XINFO', 'STREAM', 's', 'FULL', 'COUNT', '0'],
+      ['XINFO', 'STREAM', 's', 'FULL', 'COUNT', '-5'],
+      ['XINFO', 'STREAM', 's', 'FULL', 'COUNT', 'x'],
+      ['XINFO', 'STREAM', 's', 'FULL', 'x'],
+      ['XINFO', 'STREAM', 's', 'foo'],
+      ['XINFO', 'STREAM', 's', 'FULL', 'LIMIT', '1'],
+      ['XINFO', 'STREAM', 'missing'],
+      ['XINFO', 'HELP'],
+      ['XINFO', 'HELP', 'x'],
+      ['XINFO', 'FOO', 's'],
+      ['XINFO'],
+      ['XINFO', 'GROUPS'],
+      ['XINFO', 'GROUPS', 's'],
+      ['XINFO', 'GROUPS', 'missing'],
+      ['XINFO', 'CONSUMERS', 's', 'nog'],
+      ['XINFO', 'CONSUMERS', 's', 'g1'],
+      ['SET', 'str', 'x'],
+      ['XINFO', 'STREAM', 'str'],
+      ['TYPE', 's'],
+      ['OBJECT', 'ENCODING', 's'],
+    ],
+    normalize: normTimes,
+  },
+  {
+    name: 'XGROUP subcommands',
+    cmds: [
+      ['XGROUP', 'CREATE', 's', 'g', '$'],
+      ['XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM'],
+      ['XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM'],
+      ['XGROUP', 'CREATE', 's', 'g2', 'bad'],
+      ['XGROUP', 'CREATE', 's', 'g2', '-'],
+      ['XGROUP', 'CREATE', 's', 'g2', '5', 'FOO'],
+      ['XGROUP', 'CREATE', 's', 'g2', '5', 'ENTRIESREAD', '-2'],
+      ['XGROUP', 'CREATE', 's', 'g2', '5', 'ENTRIESREAD', 'x'],
+      ['XGROUP', 'CREATE', 's', 'g2', '5', 'ENTRIESREAD', '3'],
+      ['XGROUP', 'CREATE', 's', 'g3', '5', 'ENTRIESREAD'],
+      ['XGROUP', 'CREATE', 's', 'g3', '5', 'MKSTREAM', 'MKSTREAM', 'MKSTREAM', 'MKSTREAM'],
+      ['XINFO', 'GROUPS', 's'],
+      ['XGROUP', 'SETID', 's', 'g', '7'],
+      ['XGROUP', 'SETID', 's', 'g', '+', 'ENTRIESREAD', '5'],
+      ['XGROUP', 'SETID', 's', 'nog', '7'],
+      ['XGROUP', 'SETID', 's', 'g', '7', 'MKSTREAM'],
+      ['XGROUP', 'SETID', 's', 'g', '$', 'ENTRIESREAD', '1', 'x'],
+      ['XGROUP', 'SETID', 'missing', 'g', '7'],
+      ['XINFO', 'GROUPS', 's'],
+      ['XGROUP', 'CREATECONSUMER', 's', 'g', 'alice'],
+      ['XGROUP', 'CREATECONSUMER', 's', 'g', 'alice'],
+      ['XGROUP', 'CREATECONSUMER', 's', 'nog', 'alice'],
+      ['XGROUP', 'CREATECONSUMER', 's', 'g', 'bob'],
+      ['XGROUP', 'DELCONSUMER', 's', 'g', 'bob'],
+      ['XGROUP', 'DELCONSUMER', 's', 'g', 'bob'],
+      ['XGROUP', 'DELCONSUMER', 's', 'nog', 'bob'],
+      ['XGROUP', 'DESTROY', 's', 'g2'],
+      ['XGROUP', 'DESTROY', 's', 'g2'],
+      ['XGROUP', 'DESTROY', 'missing', 'g2'],
+      ['XGROUP', 'HELP'],
+      ['XGROUP', 'HELP', 'x'],
+      ['XGROUP', 'FOO'],
+      ['XGROUP'],
+      ['XGROUP', 'CREATE', 's'],
+      ['XGROUP', 'DESTROY', 's', 'g', 'x'],
+      ['SET', 'str', 'x'],
+      ['XGROUP', 'CREATE', 'str', 'g', '$'],
+      ['XINFO', 'GROUPS', 's'],
+    ],
+  },
+  {
+    name: 'XREADGROUP, XACK and XPENDING',
+    cmds: [
+      ...fill('s', 5),
+      ['XGROUP', 'CREATE', 's', 'g', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'alice', 'COUNT', '2', 'STREAMS', 's', '>'],
+      ['XREADGROUP', 'GROUP', 'g', 'bob', 'COUNT', '2', 'STREAMS', 's', '>'],
+      ['XREADGROUP', 'GROUP', 'g', 'carol', 'NOACK', 'COUNT', '1', 'STREAMS', 's', '>'],
+      ['XREADGROUP', 'GROUP', 'g', 'dave', 'STREAMS', 's', '>'],
+      ['XINFO', 'GROUPS', 's'],
+      ['XPENDING', 's', 'g'],
+      ['XPENDING', 's', 'g', '-', '+', '10'],
+      ['XPENDING', 's', 'g', '-', '+', '10', 'bob'],
+      ['XPENDING', 's', 'g', '-', '+', '10', 'nobody'],
+      ['XPENDING', 's', 'g', '(1-0', '+', '1'],
+      ['XPENDING', 's', 'g', 'IDLE', '0', '-', '+', '10'],
+      ['XPENDING', 's', 'g', 'IDLE', '100000', '-', '+', '10'],
+      ['XPENDING', 's', 'g', '-', '+', '-1'],
+      ['XPENDING', 's', 'g', '-', '+'],
+      ['XPENDING', 's', 'g', 'IDLE', '5', '-', '+'],
+      ['XPENDING', 's', 'g', 'IDLE', 'x', '-', '+', '1'],
+      ['XPENDING', 's', 'g', '-', '+', 'x'],
+      ['XPENDING', 's', 'g', 'bad', '+', '1'],
+      ['XPENDING', 's', 'g', '-', '+', '1', 'alice', 'extra'],
+      ['XPENDING', 's', 'nog'],
+      ['XPENDING', 'missing', 'g'],
+      ['XREADGROUP', 'GROUP', 'g', 'alice', 'STREAMS', 's', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'alice', 'COUNT', '1', 'STREAMS', 's', '1-0'],
+      ['XACK', 's', 'g', '1-0', '3-0', '9-0'],
+      ['XACK', 's', 'g', '1-0'],
+      ['XACK', 's', 'g', 'bad'],
+      ['XACK', 's', 'nog', 'bad'],
+      ['XACK', 'missing', 'g', '1-0'],
+      ['XPENDING', 's', 'g'],
+      ['XDEL', 's', '2-0'],
+      ['XREADGROUP', 'GROUP', 'g', 'alice', 'STREAMS', 's', '0'],
+      ['XINFO', 'CONSUMERS', 's', 'g'],
+      ['XINFO', 'STREAM', 's', 'FULL'],
+      ['XGROUP', 'DELCONSUMER', 's', 'g', 'bob'],
+      ['XPENDING', 's', 'g'],
+    ],
+    normalize: normTimes,
+  },
+  {
+    name: 'XREADGROUP errors and edge cases',
+    cmds: [
+      ['XADD', 's', '1-0', 'a', '1'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 's', '>'],
+      ['XGROUP', 'CREATE', 's', 'g', '$'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 's', '$'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 's', '>'],
+      ['XINFO', 'CONSUMERS', 's', 'g'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 's', '0'],
+      ['XINFO', 'CONSUMERS', 's', 'g'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 's', 'bad'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 's', 'missing', '>', '>'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 's', '>', '>'],
+      ['XREADGROUP', 'GROUP', 'g', 'STREAMS', 's', '>'],
+      ['XREADGROUP', 'COUNT', '1', 'STREAMS', 's', '>', 'x'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'FOO', 'STREAMS', 's', '>'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'COUNT', 'x', 'STREAMS', 's', '>'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '-1', 'STREAMS', 's', '>'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', 'x', 'STREAMS', 's', '>'],
+      ['XGROUP', 'SETID', 's', 'g', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 's', 's', '>', '>'],
+      ['SET', 'str', 'x'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'str', '>'],
+      ['MULTI'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>'],
+      ['EXEC'],
+    ],
+    normalize: normTimes,
+  },
+  {
+    name: 'XREADGROUP reassigns entries after SETID back',
+    cmds: [
+      ...fill('s', 3),
+      ['XGROUP', 'CREATE', 's', 'g', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'a', 'STREAMS', 's', '>'],
+      ['XGROUP', 'SETID', 's', 'g', '1-0'],
+      ['XREADGROUP', 'GROUP', 'g', 'b', 'COUNT', '1', 'STREAMS', 's', '>'],
+      ['XPENDING', 's', 'g', '-', '+', '10'],
+      ['XINFO', 'GROUPS', 's'],
+      ['XREADGROUP', 'GROUP', 'g', 'b', 'STREAMS', 's', '>'],
+      ['XPENDING', 's', 'g'],
+      ['XINFO', 'GROUPS', 's'],
+    ],
+    normalize: normTimes,
+  },
+  {
+    name: 'XREAD',
+    cmds: [
+      ...fill('s', 3),
+      ...fill('t', 2, 10),
+      ['XREAD', 'STREAMS', 's', '0'],
+      ['XREAD', 'COUNT', '1', 'STREAMS', 's', 't', '1', '0'],
+      ['XREAD', 'STREAMS', 's', 't', '$', '$'],
+      ['XREAD', 'STREAMS', 's', 'missing', '0', '0'],
+      ['XREAD', 'STREAMS', 'missing', '$'],
+      ['XREAD', 'STREAMS', 's', '>'],
+      ['XREAD', 'STREAMS', 's'],
+      ['XREAD', 'STREAMS', 's', 't', '0'],
+      ['XREAD', 'GROUP', 'g', 'c', 'STREAMS', 's', '0'],
+      ['XREAD', 'NOACK', 'STREAMS', 's', '0'],
+      ['XREAD', 'COUNT', '-5', 'STREAMS', 's', '0'],
+      ['XREAD', 'BLOCK', '-1', 'STREAMS', 's', '0'],
+      ['XREAD', 'BLOCK', '1.5', 'STREAMS', 's', '0'],
+      ['XREAD', 'STREAMS', 's', 'bad'],
+      ['XREAD', 'STREAMS', 's', '-'],
+      ['XREAD', 'COUNT', '1'],
+      ['XREAD', 'FOO', 'STREAMS', 's', '0'],
+      ['XREAD', 'BLOCK', '10', 'STREAMS', 's', '0'],
+      ['SET', 'str', 'x'],
+      ['XREAD', 'STREAMS', 'str', '0'],
+      ['XREAD', 'STREAMS', 's', 'str', '0', '0'],
+      ['XDEL', 's', '3-0'],
+      ['XREAD', 'STREAMS', 's', '2-0'],
+      ['MULTI'],
+      ['XREAD', 'BLOCK', '0', 'STREAMS', 's', '$'],
+      ['EXEC'],
+    ],
+  },
+  {
+    name: 'XCLAIM',
+    cmds: [
+      ...fill('s', 5),
+      ['XGROUP', 'CREATE', 's', 'g', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'a', 'STREAMS', 's', '>'],
+      ['XCLAIM', 's', 'g', 'b', '0', '1-0', '2-0'],
+      ['XCLAIM', 's', 'g', 'b', '0', '3-0', 'JUSTID'],
+      ['XCLAIM', 's', 'g', 'b', '100000', '4-0'],
+      ['XCLAIM', 's', 'g', 'c', '0', '4-0', 'RETRYCOUNT', '7', 'JUSTID'],
+      ['XCLAIM', 's', 'g', 'c', '0', '9-0', 'FORCE'],
+      ['XDEL', 's', '5-0'],
+      ['XCLAIM', 's', 'g', 'c', '0', '5-0'],
+      ['XADD', 's', '6-0', 'f', 'v'],
+      ['XCLAIM', 's', 'g', 'd', '0', '6-0', 'FORCE'],
+      ['XCLAIM', 's', 'g', 'd', '0', '1-0', 'LASTID', '10-0', 'JUSTID'],
+      ['XINFO', 'GROUPS', 's'],
+      ['XPENDING', 's', 'g', '-', '+', '10'],
+      ['XPENDING', 's', 'g'],
+      ['XCLAIM', 's', 'g', 'd', '0', '1-0', 'IDLE', '-5', 'JUSTID'],
+      ['XCLAIM', 's', 'g', 'd', 'x', '1-0'],
+      ['XCLAIM', 's', 'g', 'd', '0', '1-0', 'FOO'],
+      ['XCLAIM', 's', 'g', 'd', '0', '1-0', 'IDLE'],
+      ['XCLAIM', 's', 'g', 'd', '0', '1-0', 'IDLE', 'x'],
+      ['XCLAIM', 's', 'g', 'd', '0', '1-0', 'TIME', 'x'],
+      ['XCLAIM', 's', 'g', 'd', '0', '1-0', 'RETRYCOUNT', 'x'],
+      ['XCLAIM', 's', 'g', 'd', '0', '1-0', 'LASTID', 'x'],
+      ['XCLAIM', 's', 'g', 'd', '0', '1-0', 'JUSTID', '2-0'],
+      ['XCLAIM', 's', 'nog', 'd', 'x', '1-0'],
+      ['XCLAIM', 'missing', 'g', 'd', '0', '1-0'],
+      ['XINFO', 'CONSUMERS', 's', 'g'],
+    ],
+    normalize: normTimes,
+  },
+  {
+    name: 'XAUTOCLAIM',
+    cmds: [
+      ...fill('s', 8),
+      ['XGROUP', 'CREATE', 's', 'g', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'a', 'STREAMS', 's', '>'],
+      ['XDEL', 's', '3-0', '4-0'],
+      ['XAUTOCLAIM', 's', 'g', 'b', '0', '0', 'COUNT', '2'],
+      ['XAUTOCLAIM', 's', 'g', 'b', '0', '3-0', 'COUNT', '2'],
+      ['XAUTOCLAIM', 's', 'g', 'b', '0', '(5-0', 'COUNT', '2', 'JUSTID'],
+      ['XAUTOCLAIM', 's', 'g', 'b', '0', '0'],
+      ['XAUTOCLAIM', 's', 'g', 'c', '100000', '0'],
+      ['XAUTOCLAIM', 's', 'g', 'c', '0', '0', 'COUNT', '0'],
+      ['XAUTOCLAIM', 's', 'g', 'c', '0', '0', 'COUNT', 'x'],
+      ['XAUTOCLAIM', 's', 'g', 'c', 'x', '0'],
+      ['XAUTOCLAIM', 's', 'g', 'c', '0', 'bad'],
+      ['XAUTOCLAIM', 's', 'g', 'c', '0', '0', 'FOO'],
+      ['XAUTOCLAIM', 's', 'nog', 'c', '0', '0'],
+      ['XAUTOCLAIM', 'missing', 'g', 'c', '0', '0'],
+      ['XPENDING', 's', 'g', '-', '+', '10'],
+      ['XINFO', 'CONSUMERS', 's', 'g'],
+    ],
+    normalize: normTimes,
+  },
+  {
+    name: 'consumer group lag and entries-read',
+    cmds: [
+      ...fill('s', 5),
+      ['XGROUP', 'CREATE', 's', 'g1', '0'],
+      ['XGROUP', 'CREATE', 's', 'g2', '3-0'],
+      ['XGROUP', 'CREATE', 's', 'g3', '$'],
+      ['XINFO', 'GROUPS', 's'],
+      ['XREADGROUP', 'GROUP', 'g1', 'c', 'COUNT', '2', 'STREAMS', 's', '>'],
+      ['XINFO', 'GROUPS', 's'],
+      ['XDEL', 's', '4-0'],
+      ['XINFO', 'GROUPS', 's'],
+      ['XREADGROUP', 'GROUP', 'g1', 'c', 'COUNT', '2', 'STREAMS', 's', '>'],
+      ['XINFO', 'GROUPS', 's'],
+      ['XADD', 's', '6-0', 'f', 'v'],
+      ['XTRIM', 's', 'MAXLEN', '1'],
+      ['XINFO', 'GROUPS', 's'],
+      ['XINFO', 'STREAM', 's'],
+      ['XSETID', 's', '10-0', 'ENTRIESADDED', '20', 'MAXDELETEDID', '9-0'],
+      ['XINFO', 'GROUPS', 's'],
+    ],
+  },
+]);
+
+/** Blocking readers: each scenario runs on both servers with several connections. */
+describe.runIf(haveRealRedis)('compat: blocking stream readers', () => {
+  const targets = useTargets();
+
+  async function scenario(port: number, resp: 2 | 3, steps: (a: RawClient, b: RawClient) => Promise<string[]>): Promise<string[]> {
+    const a = await RawClient.connect(port);
+    const b = await RawClient.connect(port);
+    try {
+      await a.call('FLUSHALL');
+      if (resp === 3) {
+        await a.call('HELLO', '3');
+        await b.call('HELLO', '3');
+      }
+      return await steps(a, b);
+    } finally {
+      a.close();
+      b.close();
+    }
+  }
+
+  async function both(steps: (a: RawClient, b: RawClient) => Promise<string[]>): Promise<void> {
+    const t = targets();
+    for (const resp of [2, 3] as const) {
+      const real = await scenario(t.real.port, resp, steps);
+      const sim = await scenario(t.sim.port, resp, steps);
+      expect(sim).toEqual(real);
+    }
+  }
+
+  /** Waits until `n` clients are blocked on the server `a` talks to. */
+  async function blocked(a: RawClient, n: number): Promise<void> {
+    for (let i = 0; i < 200; i++) {
+      const info = await a.call('INFO', 'clients');
+      const m = /blocked_clients:(\d+)/.exec(info);
+      if (m && Number(m[1]) >= n) return;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    throw new Error('client never blocked');
+  }
+
+  it('XREAD BLOCK $ is served by XADD, not by XDEL or XSETID', async () => {
+    await both(async (a, b) => {
+      await a.call('XADD', 's', '1-0', 'f', 'v');
+      const pending = b.call('XREAD', 'BLOCK', '0', 'STREAMS', 's', '$');
+      await blocked(a, 1);
+      const out = [await a.call('XDEL', 's', '1-0'), await a.call('XSETID', 's', '5-0')];
+      out.push(await a.call('XADD', 's', '6-0', 'g', 'w'));
+      out.push(await pending);
+      return out;
+    });
+  });
+
+  it('XREADGROUP BLOCK: served by XADD, NOGROUP on DESTROY, UNBLOCKED on DEL', async () => {
+    await both(async (a, b) => {
+      await a.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
+      let pending = b.call('XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>');
+      await blocked(a, 1);
+      const out = [await a.call('XINFO', 'GROUPS', 's'), await a.call('XADD', 's', '1-0', 'f', 'v'), await pending];
+      pending = b.call('XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>');
+      await blocked(a, 1);
+      out.push(await a.call('XGROUP', 'DESTROY', 's', 'g'), await pending);
+      await a.call('XGROUP', 'CREATE', 's', 'g', '$');
+      pending = b.call('XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>');
+      await blocked(a, 1);
+      out.push(await a.call('DEL', 's'), await pending);
+      return out;
+    });
+  });
+
+  it('XREAD BLOCK times out with a null array; a key set to another type keeps XREAD blocked', async () => {
+    await both(async (a, b) => {
+      const out = [await b.call('XREAD', 'BLOCK', '20', 'STREAMS', 's', '$')];
+      const p1 = b.call('XREAD', 'BLOCK', '0', 'STREAMS', 'x', 's', '$', '$');
+      await blocked(a, 1);
+      out.push(await a.call('SET', 'x', 'str'));
+      out.push(await a.call('XADD', 's', '1-0', 'f', 'v'));
+      out.push(await p1);
+      return out;
+    });
+  });
+});
