@@ -1,0 +1,119 @@
+// Sorted-set benchmark (issue 6): ZADD (score updates), ZRANGEBYSCORE (10-member windows) and ZPOPMIN
+// (each with a refilling ZADD, so the size stays put) on a 1k-member and a 1M-member zset, against a
+// redis-sim process (dist/cli.js: run `npm run build` first) and a real redis-server on free ports,
+// driven the same way: 4 ioredis connections, 32-command pipelines, BENCH_MS per workload.
+// Per-op cost should grow at most logarithmically: compare the 1k and 1M rows of each server.
+import { Redis } from 'ioredis';
+import { haveRealRedis, printTable, startRealRedis, startSimProcess } from './lib.mjs';
+
+const MS = Number(process.env.BENCH_MS ?? 1500);
+const SIZES = [1_000, 1_000_000];
+const CLIENTS = 4;
+const PIPELINE = 32;
+
+/** A small deterministic PRNG so both servers see the same command stream. */
+function rng(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+}
+
+async function populate(r, key, n) {
+  await r.del(key);
+  const batch = 1000;
+  let p = r.pipeline();
+  let queued = 0;
+  for (let from = 0; from < n; from += batch) {
+    const args = [];
+    for (let i = from; i < Math.min(n, from + batch); i++) args.push(i, `m${i}`);
+    p.zadd(key, ...args);
+    if (++queued === 20) {
+      await p.exec();
+      p = r.pipeline();
+      queued = 0;
+    }
+  }
+  if (queued) await p.exec();
+}
+
+/** Runs `fill(pipeline, rand, id)` batches on every client for `ms`; returns counted ops per second. */
+async function measure(clients, fill, ms = MS) {
+  let ops = 0;
+  const t0 = process.hrtime.bigint();
+  const end = Date.now() + ms;
+  await Promise.all(
+    clients.map(async (r, ci) => {
+      const rand = rng(ci + 1);
+      let seq = 0;
+      while (Date.now() < end) {
+        const p = r.pipeline();
+        let counted = 0;
+        for (let k = 0; k < PIPELINE; k++) counted += fill(p, rand, `${ci}:${seq++}`);
+        await p.exec();
+        ops += counted;
+      }
+    }),
+  );
+  return ops / (Number(process.hrtime.bigint() - t0) / 1e9);
+}
+
+async function workloads(port, n) {
+  const clients = Array.from({ length: CLIENTS }, () => new Redis({ port, host: '127.0.0.1', enableAutoPipelining: false }));
+  try {
+    await populate(clients[0], 'z', n);
+    // Warm-up (not counted): lets V8 compile the sim's hot paths before the first measurement.
+    await measure(
+      clients,
+      (p, rand) => {
+        p.zadd('z', Math.floor(rand() * n), `m${Math.floor(rand() * n)}`);
+        p.zrangebyscore('z', Math.floor(rand() * n), '+inf', 'LIMIT', 0, 10);
+        return 1;
+      },
+      300,
+    );
+    const zadd = await measure(clients, (p, rand) => {
+      p.zadd('z', Math.floor(rand() * n), `m${Math.floor(rand() * n)}`);
+      return 1;
+    });
+    const range = await measure(clients, (p, rand) => {
+      const min = Math.floor(rand() * n);
+      p.zrangebyscore('z', min, '+inf', 'LIMIT', 0, 10);
+      return 1;
+    });
+    const pop = await measure(clients, (p, rand, id) => {
+      p.zpopmin('z');
+      p.zadd('z', Math.floor(rand() * n), `r${id}`);
+      return 1;
+    });
+    await clients[0].del('z');
+    return { zadd, range, pop };
+  } finally {
+    for (const c of clients) c.disconnect();
+  }
+}
+
+export async function run() {
+  const real = haveRealRedis() ? await startRealRedis() : undefined;
+  const sim = await startSimProcess();
+  const rows = [];
+  try {
+    for (const n of SIZES) {
+      const label = n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1000}k`;
+      const s = await workloads(sim.port, n);
+      const r = real ? await workloads(real.port, n) : { zadd: Number.NaN, range: Number.NaN, pop: Number.NaN };
+      rows.push({ name: `ZADD score update, ${label} members`, sim: s.zadd, real: r.zadd, ratio: s.zadd / r.zadd });
+      rows.push({ name: `ZRANGEBYSCORE LIMIT 0 10, ${label} members`, sim: s.range, real: r.range, ratio: s.range / r.range });
+      rows.push({ name: `ZPOPMIN (+ refill ZADD), ${label} members`, sim: s.pop, real: r.pop, ratio: s.pop / r.pop });
+    }
+  } finally {
+    await sim.stop();
+    await real?.stop();
+  }
+  return rows;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  printTable('sorted sets: redis-sim beside redis-server', await run());
+}
