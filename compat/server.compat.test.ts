@@ -2,7 +2,12 @@
  * Server, client, config and command-introspection commands against a real redis-server.
  * Replies that carry times, ids, addresses or process facts are compared through `normalize`.
  */
-import { compatSuite } from './harness.js';
+import { type ChildProcess, spawn } from 'node:child_process';
+import net from 'node:net';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { RedisSim } from '../src/index.js';
+import { RawClient } from '../test/raw-client.js';
+import { type CompatCase, compatSuite, expectSame, haveRealRedis } from './harness.js';
 
 /** Replaces every integer reply and every digit run in bulk payloads (times, ids, ports). */
 const digits = (raw: string) => raw.replace(/\d+/g, 'N');
@@ -402,3 +407,139 @@ compatSuite('command', [
     unordered: [0],
   },
 ]);
+
+/**
+ * DEBUG needs enable-debug-command: these cases run against a redis-server of their own started
+ * with it, and a redis-sim node configured the same way.
+ */
+describe.runIf(haveRealRedis)('compat: DEBUG (enable-debug-command yes)', () => {
+  let real: ChildProcess | undefined;
+  let realPort = 0;
+  let sim: RedisSim | undefined;
+  beforeAll(async () => {
+    realPort = await freePort();
+    real = spawn(
+      process.env.REDIS_SERVER_BIN ?? 'redis-server',
+      ['--port', String(realPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--enable-debug-command', 'yes'],
+      { stdio: 'ignore' },
+    );
+    for (let i = 0; i < 250; i++) {
+      try {
+        (await RawClient.connect(realPort)).close();
+        break;
+      } catch {
+        // Waiting for a real process to come up is the one place a short sleep is needed.
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+    sim = await RedisSim.start({ port: 0, clock: 'system', config: { 'enable-debug-command': 'yes' } });
+  });
+  afterAll(async () => {
+    real?.kill('SIGKILL');
+    await sim?.stop();
+  });
+
+  const cases: CompatCase[] = [
+    {
+      name: 'DIGEST of an empty dataset, DIGEST-VALUE of missing keys',
+      cmds: [
+        ['DEBUG', 'DIGEST'],
+        ['DEBUG', 'DIGEST-VALUE'],
+        ['DEBUG', 'DIGEST-VALUE', 'nope', 'nope2'],
+      ],
+    },
+    {
+      name: 'DIGEST and DIGEST-VALUE equal Redis for every type',
+      cmds: [
+        ['SET', 's', 'hello'],
+        ['SET', 'n', '12345'],
+        ['RPUSH', 'l', 'a', 'b', 'c'],
+        ['SADD', 'set', 'x', 'y', '3'],
+        ['HSET', 'h', 'f', 'v', 'g', 'w'],
+        ['ZADD', 'z', '1.5', 'a', '2', 'b', '-inf', 'c'],
+        ['XADD', 'st', '1-1', 'f', 'v'],
+        ['XADD', 'st', '2-5', 'f2', 'v2', 'f3', 'v3'],
+        ['DEBUG', 'DIGEST-VALUE', 's', 'n', 'l', 'set', 'h', 'z', 'st'],
+        ['DEBUG', 'DIGEST'],
+        ['PEXPIRE', 's', '100000'],
+        ['DEBUG', 'DIGEST-VALUE', 's'],
+        ['SELECT', '3'],
+        ['SET', 's', 'hello'],
+        ['DEBUG', 'DIGEST'],
+      ],
+    },
+    {
+      name: 'PROTOCOL types',
+      cmds: [
+        ['DEBUG', 'PROTOCOL', 'string'],
+        ['DEBUG', 'PROTOCOL', 'integer'],
+        ['DEBUG', 'PROTOCOL', 'double'],
+        ['DEBUG', 'PROTOCOL', 'bignum'],
+        ['DEBUG', 'PROTOCOL', 'null'],
+        ['DEBUG', 'PROTOCOL', 'array'],
+        ['DEBUG', 'PROTOCOL', 'set'],
+        ['DEBUG', 'PROTOCOL', 'map'],
+        ['DEBUG', 'PROTOCOL', 'verbatim'],
+        ['DEBUG', 'PROTOCOL', 'true'],
+        ['DEBUG', 'PROTOCOL', 'false'],
+        ['DEBUG', 'PROTOCOL', 'nope'],
+      ],
+    },
+    {
+      name: 'errors, SLEEP, SET-ACTIVE-EXPIRE, RELOAD options, HELP',
+      cmds: [
+        ['DEBUG', 'NOPE'],
+        ['DEBUG', 'JMAP'],
+        ['DEBUG', 'SLEEP'],
+        ['DEBUG', 'SLEEP', '0'],
+        ['DEBUG', 'SLEEP', 'x'],
+        ['DEBUG', 'SLEEP', '0', 'x'],
+        ['DEBUG', 'SET-ACTIVE-EXPIRE', '0'],
+        ['DEBUG', 'SET-ACTIVE-EXPIRE', '1'],
+        ['DEBUG', 'OBJECT', 'nope'],
+        ['DEBUG', 'RELOAD', 'x'],
+        ['DEBUG', 'RELOAD', 'NOSAVE', 'NOFLUSH', 'MERGE', 'x'],
+        ['DEBUG', 'HELP'],
+        ['DEBUG'],
+      ],
+    },
+    {
+      name: 'OBJECT line shape',
+      cmds: [
+        ['SET', 'n', '1'],
+        ['SET', 's', 'a string'],
+        ['DEBUG', 'OBJECT', 'n'],
+        ['DEBUG', 'OBJECT', 's'],
+      ],
+      normalize: (raw) => raw.replace(/at:0x[0-9a-f]+/, 'at:P').replace(/lru:\d+ lru_seconds_idle:\d+/, 'lru:L'),
+    },
+  ];
+  for (const cs of cases) {
+    for (const resp of [2, 3] as const) {
+      it(`${cs.name} (RESP${resp})`, async () => {
+        await expectSame({ real: { port: realPort, stop: async () => {} }, sim: sim as RedisSim }, cs, resp);
+      });
+    }
+  }
+});
+
+compatSuite('debug disabled by default', [
+  {
+    name: 'DEBUG refused',
+    cmds: [
+      ['DEBUG', 'SLEEP', '0'],
+      ['DEBUG', 'HELP'],
+    ],
+  },
+]);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
