@@ -10,12 +10,14 @@ import { debugCommands } from './debug.js';
 import { expireCommands } from './expire.js';
 import { hashCommands } from './hashes.js';
 import { keyCommands } from './keys.js';
+import { listBlockingCommands } from './list-blocking.js';
 import { listCommands } from './lists.js';
 import { pubsubCommands } from './pubsub.js';
 import { scriptingCommands } from './scripting.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './sets.js';
 import { simCommands } from './sim.js';
+import './sim-blocking.js'; // registers SIM BLOCKED
 import { streamGroupCommands } from './stream-groups.js';
 import { streamReadCommands } from './stream-read.js';
 import { streamCommands } from './streams.js';
@@ -34,6 +36,7 @@ export const COMMANDS: CommandSpec[] = [
   ...expireCommands,
   ...stringCommands,
   ...listCommands,
+  ...listBlockingCommands,
   ...hashCommands,
   ...setCommands,
   ...sortedSetCommands,

@@ -24,14 +24,25 @@ export function floatArg(s: string, message = NOT_FLOAT): number {
  * returns the absolute deadline in ms on `now`'s clock, or 0 for "wait forever".
  */
 export function timeoutArg(s: string, now: number): number {
-  const d = parseDouble(s);
-  if (d === null || !Number.isFinite(d)) throw new RedisError('ERR timeout is not a float or out of range');
-  if (d < 0) throw new RedisError('ERR timeout is negative');
-  if (d === 0) return 0;
-  const ms = d * 1000;
-  // Redis truncates to whole milliseconds; a positive timeout under 1 ms still waits 1 ms.
-  const whole = Math.max(1, Math.floor(ms));
-  return now + whole;
+  // Redis 7.0 parses a long double (strtold: "inf" and hex floats accepted, NaN and overflow
+  // rejected) and rounds up to whole ms: tval = (long long)ceill(d * 1000). A result beyond
+  // LLONG_MAX ("inf", 1e16) becomes LLONG_MIN on x86 and is reported as negative; -0.0001 rounds
+  // to 0, which means "wait forever"; 0.0001 waits 1 ms.
+  let d = parseDouble(s);
+  if (d === null) throw new RedisError('ERR timeout is not a float or out of range');
+  const mantissa = s.replace(/[eE].*$/, '');
+  if (!Number.isFinite(d) && /[0-9]/.test(mantissa) && !/^[+-]?0[xX]/.test(s)) {
+    // A decimal beyond double range: a long double still holds it below ~1.19e4932.
+    const exp = Number(/[eE]([+-]?[0-9]+)$/.exec(s)?.[1] ?? 0);
+    const intDigits = (mantissa.replace(/^[+-]/, '').split('.')[0] ?? '').replace(/^0+/, '').length;
+    if (intDigits - 1 + exp > 4932) throw new RedisError('ERR timeout is not a float or out of range');
+  }
+  // Below double range but not zero for a long double: ceil makes it 1 ms.
+  if (d === 0 && s[0] !== '-' && /[1-9]/.test(mantissa)) d = Number.MIN_VALUE;
+  const ms = Math.ceil(d * 1000);
+  if (!(ms < 2 ** 63) || ms < 0) throw new RedisError('ERR timeout is negative');
+  if (ms === 0) return 0;
+  return now + ms;
 }
 
 /** Case-insensitive keyword test. */

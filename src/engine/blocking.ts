@@ -7,14 +7,18 @@
  *   Ready keys are served after the command, MULTI/EXEC or script that made them ready has
  *   finished (the dispatcher calls `serveReady()` at top level only), so an element pushed and
  *   popped inside one transaction wakes nobody.
- * - Serving re-runs the waiter's command: if it now finds data it replies and is unblocked; if not
- *   it stays blocked in its original place. Waiters on one key are tried first-come first-served;
- *   keys made ready while serving (BLMOVE's destination) are served in the same cycle.
+ * - Serving re-runs the waiter's command with `client.readyKey` set to the ready key (Redis 7.0
+ *   serves a waiter from that key only): if it now finds data it replies and is unblocked; if
+ *   not it stays blocked in its original place. Waiters on one key are tried first-come
+ *   first-served; keys made ready while serving (BLMOVE's destination) are served in the same
+ *   cycle. A waiter with a `type` is re-run only while the key holds that type.
  * - Timeouts are timers on the node clock; a timed-out client gets its command's null reply.
  */
 import type { Client } from './client.js';
 import type { Timer } from './clock.js';
 import type { Database } from './database.js';
+import { resolveCommand } from './dispatch.js';
+import { RedisError } from './errors.js';
 import type { RedisNode } from './node.js';
 
 interface ReadyKey {
@@ -88,37 +92,75 @@ export class BlockingManager {
     for (const key of keys.keys()) this.signalReady(db, key);
   }
 
-  /** Serves clients blocked on ready keys until no key is ready. */
+  /**
+   * Serves clients blocked on ready keys until no key is ready (handleClientsBlockedOnKeys).
+   * Keys are taken in the order they became ready; a key made ready while serving (BLMOVE's
+   * destination) goes to the next round of the same cycle. A key is taken off the ready set
+   * when its turn comes, so signalling it again meanwhile queues it once more.
+   */
   serveReady(): void {
     while (this.ready.length > 0) {
       const batch = this.ready;
       this.ready = [];
-      this.readySet.clear();
       for (const { db, key } of batch) {
+        this.readySet.delete(`${db}\0${key}`);
         const set = this.byKey.get(db)?.get(key);
         if (!set) continue;
+        const database = this.node.db(db);
+        // Clients are served first-come first-served; each one served may empty the key.
         for (const c of [...set]) {
-          if (!c.blocked) continue;
-          this.retry(c);
+          const b = c.blocked;
+          if (!b || !set.has(c)) continue;
+          if (b.request.type !== undefined) {
+            // Redis 7.0 serves a waiter only from a key of its type (a key SET to a string
+            // leaves BLPOP waiting); once the key is gone nobody else is served from it.
+            const o = database.lookup(key);
+            if (o === undefined) break;
+            if (o.type !== b.request.type) continue;
+          }
+          this.retry(c, key);
         }
       }
     }
   }
 
-  private retry(c: Client): void {
+  /**
+   * Re-runs a blocked client's command for a ready key. The handler runs directly (not through
+   * call()): as in Redis 7.0 the command was counted once, when it blocked, and MONITOR saw it
+   * then; serving adds its time and, if it replies an error, a failed call.
+   */
+  private retry(c: Client, key: string): void {
     const b = c.blocked;
     if (!b) return;
+    const r = resolveCommand(this.node, b.args);
+    if (typeof r === 'string' || !r.spec.handler) {
+      this.release(c);
+      return;
+    }
+    const errorsBefore = c.reply.errors;
+    const t0 = performance.now();
     c.retrying = true;
+    c.readyKey = key;
     try {
-      this.node.runBlockedRetry(c, b.args);
+      r.spec.handler(c, b.args);
+    } catch (e) {
+      if (e instanceof RedisError) c.reply.error(e.message);
+      else {
+        this.node.log('warning', `internal error in ${r.fullname}: ${(e as Error)?.stack ?? e}`);
+        c.reply.error(`ERR internal error in '${r.fullname}': ${(e as Error)?.message ?? e}`);
+      }
     } finally {
       c.retrying = false;
+      c.readyKey = undefined;
     }
     if (c.blockRequest) {
       // Still nothing to serve: stay blocked where it was.
       c.blockRequest = undefined;
       return;
     }
+    const stat = this.node.stats.command(r.fullname);
+    stat.usec += Math.round((performance.now() - t0) * 1000);
+    if (c.reply.errors > errorsBefore) stat.failedCalls++;
     this.release(c);
     c.flush();
     c.transport?.resume();
@@ -154,6 +196,10 @@ export class BlockingManager {
     const b = c.blocked;
     if (!b) return;
     c.blocked = undefined;
+    if (b.cancel) {
+      b.cancel();
+      return;
+    }
     this.count--;
     const t = this.timers.get(c);
     if (t) {
@@ -196,16 +242,75 @@ export class BlockingManager {
   /** Resolves once at least `count` clients are blocked (on `key` in `db` when given). */
   waitFor(count: number, key?: string, db?: number): Promise<void> {
     return new Promise((resolve) => {
-      this.waiters.push({ resolve, count, key, db });
-      this.checkWaiters();
+      this.onBlocked(count, key, db, resolve);
     });
+  }
+
+  /**
+   * Calls `fn` once at least `count` clients are blocked (on `key` in `db` when given), at once if
+   * they already are. Returns a function that cancels the wait.
+   */
+  onBlocked(count: number, key: string | undefined, db: number | undefined, fn: () => void): () => void {
+    const w: Waiter = { resolve: fn, count, key, db };
+    this.waiters.push(w);
+    this.checkWaiters();
+    return () => {
+      const i = this.waiters.indexOf(w);
+      if (i >= 0) this.waiters.splice(i, 1);
+    };
+  }
+
+  /** Number of clients blocked on `key` of `db`, or on anything when key is undefined. */
+  countBlocked(key?: string, db?: number): number {
+    return key === undefined && db === undefined ? this.count : this.clientsBlockedOn(db, key).length;
+  }
+
+  /**
+   * Parks `c` (SIM BLOCKED WAIT) until `count` clients are blocked on `key`/`db`: it reads no
+   * further commands meanwhile, but it is not a key waiter and is not counted in `count`. On
+   * success it gets `onReady`'s reply; `realTimeoutMs` (> 0) is a real-time safety net, since a
+   * manual clock never moves by itself, after which it gets a null reply.
+   */
+  park(
+    c: Client,
+    args: string[],
+    count: number,
+    key: string | undefined,
+    db: number | undefined,
+    realTimeoutMs: number,
+    onReady: (c: Client) => void,
+  ): void {
+    if (this.countBlocked(key, db) >= count) {
+      onReady(c);
+      return;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    let cancelWait = () => {};
+    const finish = (reply: (c: Client) => void) => {
+      if (timer) clearTimeout(timer);
+      cancelWait();
+      if (c.blocked?.cancel !== cancel) return;
+      c.blocked = undefined;
+      reply(c);
+      c.flush();
+      c.transport?.resume();
+    };
+    const cancel = () => {
+      if (timer) clearTimeout(timer);
+      cancelWait();
+    };
+    c.blocked = { args, request: { keys: [], timeoutAt: 0, onTimeout: (x) => x.reply.nil() }, since: this.node.clock.now(), cancel };
+    cancelWait = this.onBlocked(count, key, db, () => finish(onReady));
+    if (realTimeoutMs > 0) {
+      timer = setTimeout(() => finish((x) => x.reply.nil()), realTimeoutMs);
+      timer.unref();
+    }
   }
 
   private checkWaiters(): void {
     for (let i = 0; i < this.waiters.length; ) {
       const w = this.waiters[i] as Waiter;
-      const n = w.key === undefined && w.db === undefined ? this.count : this.clientsBlockedOn(w.db, w.key).length;
-      if (n >= w.count) {
+      if (this.countBlocked(w.key, w.db) >= w.count) {
         this.waiters.splice(i, 1);
         w.resolve();
       } else {

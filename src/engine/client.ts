@@ -6,6 +6,7 @@
 import { Reply } from '../protocol/reply.js';
 import type { Database } from './database.js';
 import type { RedisNode } from './node.js';
+import type { ValueType } from './values.js';
 
 /** What a connection does with bytes the node has for a client. */
 export interface ClientTransport {
@@ -28,6 +29,13 @@ export interface BlockRequest {
   onTimeout: (c: Client) => void;
   /** The arguments to run again when a key becomes ready (defaults to the original ones). */
   args?: string[];
+  /**
+   * The value type that can serve this client (Redis 7.0's blocking type: 'list' for BLPOP,
+   * 'zset' for BZPOPMIN, 'stream' for XREAD). When set, the client is re-run only while the
+   * ready key exists with that type: a key set to another type leaves it blocked, as in Redis
+   * 7.0. When unset, it is re-run whenever one of its keys is signalled.
+   */
+  type?: ValueType;
 }
 
 export interface MultiState {
@@ -55,9 +63,23 @@ export class Client {
   /** Set by a blocking handler that found nothing to serve. */
   blockRequest: BlockRequest | undefined;
   /** The command a blocked client waits to run again; undefined when not blocked. */
-  blocked: { args: string[]; request: BlockRequest; since: number } | undefined;
+  blocked:
+    | {
+        args: string[];
+        request: BlockRequest;
+        since: number;
+        /** Set for a client parked by an introspection wait (SIM BLOCKED WAIT): not a key waiter. */
+        cancel?: () => void;
+      }
+    | undefined;
   /** True while a blocked command is being retried because one of its keys is ready. */
   retrying = false;
+  /**
+   * While a blocked command is re-run: the key whose readiness woke it. Redis 7.0 serves a
+   * waiter from that key only (BLPOP a b served by a push to b pops from b even if a also got
+   * data in the same transaction), so multi-key blocking commands look at this key alone.
+   */
+  readyKey: string | undefined;
   /** Pub/sub state: channels, patterns and shard channels this client is subscribed to. */
   readonly channels = new Set<string>();
   readonly patterns = new Set<string>();

@@ -100,6 +100,60 @@ export class Deque<T> {
     this.len = items.length;
   }
 
+  /**
+   * Inserts `v` so that it ends up at index `i` (0 <= i <= length), moving the shorter side:
+   * O(min(i, length - i)), so inserting near either end is cheap (LINSERT).
+   */
+  insertAt(i: number, v: T): void {
+    if (i < 0 || i > this.len) throw new RangeError('index out of range');
+    if (i === 0) return this.pushFront(v);
+    if (i === this.len) return this.pushBack(v);
+    if (this.len === this.buf.length) this.grow();
+    const mask = this.buf.length - 1;
+    if (i < this.len - i) {
+      // Shift the first i elements one slot to the left.
+      this.head = (this.head - 1) & mask;
+      for (let k = 0; k < i; k++) this.buf[(this.head + k) & mask] = this.buf[(this.head + k + 1) & mask];
+    } else {
+      // Shift the elements from i on one slot to the right.
+      for (let k = this.len; k > i; k--) this.buf[(this.head + k) & mask] = this.buf[(this.head + k - 1) & mask];
+    }
+    this.buf[(this.head + i) & mask] = v;
+    this.len++;
+  }
+
+  /**
+   * Removes elements equal to `v`: at most `limit` of them (0 = all), scanning from the tail when
+   * `fromTail`. Returns how many were removed. O(n), one compaction pass (LREM).
+   */
+  removeMatching(v: T, limit: number, fromTail: boolean): number {
+    const n = this.len;
+    const keep = new Array<boolean>(n).fill(true);
+    let removed = 0;
+    for (let k = 0; k < n && (limit === 0 || removed < limit); k++) {
+      const idx = fromTail ? n - 1 - k : k;
+      if (this.get(idx) === v) {
+        keep[idx] = false;
+        removed++;
+      }
+    }
+    if (removed === 0) return 0;
+    const items: T[] = [];
+    for (let k = 0; k < n; k++) if (keep[k]) items.push(this.get(k) as T);
+    this.replaceAll(items);
+    return removed;
+  }
+
+  /** Removes `n` elements from the front (O(n)). */
+  dropFront(n: number): void {
+    for (let k = 0; k < n && this.len > 0; k++) this.popFront();
+  }
+
+  /** Removes `n` elements from the back (O(n)). */
+  dropBack(n: number): void {
+    for (let k = 0; k < n && this.len > 0; k++) this.popBack();
+  }
+
   *[Symbol.iterator](): IterableIterator<T> {
     const mask = this.buf.length - 1;
     for (let i = 0; i < this.len; i++) yield this.buf[(this.head + i) & mask] as T;
