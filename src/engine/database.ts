@@ -21,6 +21,8 @@ export interface DatabaseHost {
   expireScheduled(db: Database, key: string, at: number): void;
   /** Whether lazy expiry may delete (false on a replica, which waits for its master's DEL). */
   readonly activeExpireEnabled: boolean;
+  /** Told of every touching lookup (INFO keyspace_hits / keyspace_misses). */
+  keyspaceLookup?(hit: boolean): void;
 }
 
 interface OrderEntry {
@@ -75,6 +77,7 @@ export class Database {
       o.lru = this.host.now();
       o.freq++;
     }
+    this.host.keyspaceLookup?.(o !== undefined);
     return o;
   }
 

@@ -114,6 +114,8 @@ export function call(node: RedisNode, c: Client, r: ResolvedCommand, args: strin
   const errorsBefore = c.reply.errors;
   const t0 = performance.now();
   c.lastCommand = fullname;
+  const outerRead = node.readCommand;
+  node.readCommand = !spec.flags.includes('write');
   if (!handler) {
     c.reply.error(`ERR unknown subcommand or wrong number of arguments for '${fullname}'`);
   } else {
@@ -127,6 +129,7 @@ export function call(node: RedisNode, c: Client, r: ResolvedCommand, args: strin
       }
     }
   }
+  node.readCommand = outerRead;
   stat.calls++;
   stat.usec += Math.round((performance.now() - t0) * 1000);
   if (c.reply.errors > errorsBefore) stat.failedCalls++;

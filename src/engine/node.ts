@@ -85,6 +85,8 @@ export class RedisNode implements DatabaseHost {
   onShutdownRequest: (() => void) | undefined;
   /** Nesting depth of command execution: blocked clients are served only at depth 0. */
   depth = 0;
+  /** True while a command without the write flag runs (keyspace hit/miss counting). */
+  readCommand = false;
   private limitsAuthed = { maxBulkLen: 536870912, authenticated: true };
   private limitsUnauthed = { maxBulkLen: 536870912, authenticated: false };
   private dbs: Database[];
@@ -220,6 +222,16 @@ export class RedisNode implements DatabaseHost {
   /** Publishes a keyspace notification for `key` (Redis's notifyKeyspaceEvent). */
   notify(db: Database, cls: NotifyClass, event: string, key: string): void {
     this.notifier.notify(db.index, cls, event, key);
+  }
+
+  /**
+   * Keyspace hits and misses, counted as Redis's lookupKeyRead does: only lookups made by commands
+   * that do not write (dispatch sets `readCommand` around each handler).
+   */
+  keyspaceLookup(hit: boolean): void {
+    if (!this.readCommand) return;
+    if (hit) this.stats.keyspaceHits++;
+    else this.stats.keyspaceMisses++;
   }
 
   keyExpired(db: Database, key: string): void {
