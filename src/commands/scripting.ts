@@ -45,7 +45,7 @@ export function withEngine(c: Client, fn: (m: EngineModule) => void): void {
   if (c.noBlock || !c.transport) {
     throw new RedisError('ERR the scripting engine is loading, retry the command (preload it with loadScriptingEngine())');
   }
-  c.block({ keys: [], timeoutAt: 0, onTimeout: (cl) => fn(engineModule as EngineModule) });
+  c.block({ keys: [], timeoutAt: 0, onTimeout: () => fn(engineModule as EngineModule) });
   void p.then(() => {
     if (c.closed || !c.blocked) return;
     try {
@@ -171,7 +171,6 @@ function scriptFlush(c: Client, args: string[]): void {
 
 function scriptKill(c: Client): void {
   // Scripts run synchronously: no script can be running while another client's command runs.
-  if (engineModule?.engineOf(c.node).running && false) return;
   c.reply.error('NOTBUSY No scripts in execution right now.');
 }
 
@@ -195,7 +194,14 @@ const evalBase = {
   getKeys: numkeysPositions(2),
 } as const;
 
-const sub = (name: string, arity: number, flags: CommandSpec['flags'], since: string, handler: CommandSpec['handler'], extra: Partial<CommandSpec> = {}): CommandSpec => ({
+const sub = (
+  name: string,
+  arity: number,
+  flags: CommandSpec['flags'],
+  since: string,
+  handler: CommandSpec['handler'],
+  extra: Partial<CommandSpec> = {},
+): CommandSpec => ({
   name,
   arity,
   flags,
@@ -252,7 +258,9 @@ export const scriptingCommands: CommandSpec[] = [
       sub('exists', -3, ['noscript'], '2.6.0', scriptExists, { tips: ['request_policy:all_shards', 'response_policy:agg_logical_and'] }),
       sub('flush', -2, ['noscript'], '2.6.0', scriptFlush, { tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'] }),
       sub('help', 2, ['loading', 'stale'], '5.0.0', (c) => replyHelpLines(c, 'SCRIPT', SCRIPT_HELP)),
-      sub('kill', 2, ['noscript', 'allow_busy'], '2.6.0', scriptKill, { tips: ['request_policy:all_shards', 'response_policy:one_succeeded'] }),
+      sub('kill', 2, ['noscript', 'allow_busy'], '2.6.0', scriptKill, {
+        tips: ['request_policy:all_shards', 'response_policy:one_succeeded'],
+      }),
       sub('load', 3, ['noscript', 'stale'], '2.6.0', scriptLoad, { tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'] }),
     ],
   },

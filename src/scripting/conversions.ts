@@ -103,7 +103,7 @@ export function replyToLua(v: RespValue, resp: 2 | 3): LuaValue {
 
 /** (long long) cast of a double as x86-64 does it: out of range and NaN give INT64_MIN. */
 export function doubleToInt64(d: number): string {
-  if (Number.isNaN(d) || d >= 9223372036854775807 || d < -9223372036854775808) return '-9223372036854775808';
+  if (Number.isNaN(d) || d >= 2 ** 63 || d < -(2 ** 63)) return '-9223372036854775808';
   const t = Math.trunc(d);
   return Number.isSafeInteger(t) ? String(t) : BigInt(t).toString();
 }

@@ -70,7 +70,10 @@ export class ScriptEngine {
   constructor(readonly node: RedisNode) {
     this.fake = new Client(node, undefined, { fake: true });
     const G = this.lua.G;
-    G.set('redis', createRedisTable(node, () => this.running));
+    G.set(
+      'redis',
+      createRedisTable(node, () => this.running),
+    );
     installExtraLibs(G);
     // Reading a missing global is an error; the globals and every library are read-only.
     const mt = new LuaTable();

@@ -438,13 +438,12 @@ function isPrimitiveLit(e: Expr): boolean {
 /** Compiles a parsed chunk into a callable Lua function bound to the globals table `G`. */
 export function instantiate(main: FuncBody, G: R.LuaTable, hooks: CompileHooks): R.LuaFunction {
   const src = new Compiler().compileChunk(main);
-  const factory = new Function(
-    'R',
-    'G',
-    'NEXT',
-    'INEXT',
-    'LuaTable',
-    `const {${HELPERS.join(',')}}=R;${src}`,
-  ) as (r: Runtime, g: R.LuaTable, n: unknown, i: unknown, lt: unknown) => R.LuaFunction;
+  const factory = new Function('R', 'G', 'NEXT', 'INEXT', 'LuaTable', `const {${HELPERS.join(',')}}=R;${src}`) as (
+    r: Runtime,
+    g: R.LuaTable,
+    n: unknown,
+    i: unknown,
+    lt: unknown,
+  ) => R.LuaFunction;
   return factory(R, G, hooks.next, hooks.inext, R.LuaTable);
 }

@@ -275,7 +275,7 @@ export function tokenize(src: string, chunk: string): Token[] {
       i++;
       continue;
     }
-    if (c === '~') err("unexpected symbol", '~');
+    if (c === '~') err('unexpected symbol', '~');
     // Any other byte is a single-character token the parser rejects as an unexpected symbol.
     out.push({ t: 'char', v: c, line: tokLine, raw: c });
     i++;

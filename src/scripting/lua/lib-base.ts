@@ -6,8 +6,9 @@
  * pcall is Redis's: when the error value is a table with a string `err` field (a redis.call
  * error), pcall returns that string, as Redis 7 does for compatibility.
  */
-import { argError, checkAny, checkInt, checkStr, checkTable, optInt } from './lib-util.js';
+
 import { LuaSyntaxError } from './lexer.js';
+import { argError, checkAny, checkInt, checkStr, checkTable, optInt } from './lib-util.js';
 import {
   call,
   EMPTY,
@@ -99,12 +100,12 @@ export function baseLib(G: LuaTable, load: Loader): void {
       }
     },
     select: (...a) => {
-      const n = a[0];
-      if (n === '#') return [a.length - 1];
+      const n = a.length;
+      if (a[0] === '#') return [n - 1];
       let i = checkInt(a, 0, 'select');
-      if (i < 0) i = a.length - 1 + i;
-      else if (i === 0) argError(1, 'select', 'index out of range');
-      if (i < 0) argError(1, 'select', 'index out of range');
+      if (i < 0) i = n + i;
+      else if (i > n) i = n;
+      if (i < 1) argError(1, 'select', 'index out of range');
       return a.slice(i);
     },
     type: (...a) => [type(checkAny(a, 0, 'type'))],

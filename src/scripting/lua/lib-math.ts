@@ -23,7 +23,9 @@ export class Rand48 {
 }
 
 export function mathLib(rng: Rand48): LuaTable {
-  const n1 = (f: (x: number) => number, name: string) => (...a: LuaValue[]) => [f(checkNum(a, 0, name))];
+  const n1 =
+    (f: (x: number) => number, name: string) =>
+    (...a: LuaValue[]) => [f(checkNum(a, 0, name))];
   return libTable({
     abs: n1(Math.abs, 'abs'),
     ceil: n1(Math.ceil, 'ceil'),

@@ -6,7 +6,7 @@
 import { formatG } from '../../protocol/numbers.js';
 import { argError, checkInt, checkNum, checkStr, libTable, optInt } from './lib-util.js';
 import { captures, doMatch, getCapture, newState } from './lua-pattern.js';
-import { call, EMPTY, type LuaFunction, LuaTable, type LuaValue, numberToString, rtError, tostr, type } from './runtime.js';
+import { call, EMPTY, type LuaFunction, LuaTable, type LuaValue, nanSign, numberToString, rtError, tostr, type } from './runtime.js';
 
 function posrelat(pos: number, len: number): number {
   return pos < 0 ? len + pos + 1 : pos;
@@ -140,7 +140,7 @@ function pad(s: string, width: number, left: boolean, zero: boolean): string {
 
 function fmtFloat(v: number, conv: string, prec: number, alt: boolean): string {
   if (!Number.isFinite(v)) {
-    const s = Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf';
+    const s = Number.isNaN(v) ? (nanSign(v) ? '-nan' : 'nan') : v > 0 ? 'inf' : '-inf';
     return conv === conv.toUpperCase() ? s.toUpperCase() : s;
   }
   let s: string;

@@ -2,7 +2,7 @@
  * Lua 5.1's table library: insert remove concat sort getn setn maxn foreach foreachi.
  */
 import { argError, checkInt, checkTable, libTable, optInt, optStr } from './lib-util.js';
-import { call, EMPTY, lt, type LuaTable, type LuaValue, rtError, tostr, truthy, type } from './runtime.js';
+import { call, EMPTY, type LuaTable, type LuaValue, lt, rtError, tostr, truthy, type } from './runtime.js';
 
 export function tableLib(): LuaTable {
   return libTable({
@@ -46,8 +46,9 @@ export function tableLib(): LuaTable {
       const j = a[3] === undefined ? t.length() : checkInt(a, 3, 'concat');
       const parts: string[] = [];
       for (let k = i; k <= j; k++) {
-        const s = tostr(t.get(k));
-        if (s === undefined) rtError(`invalid value (at index ${k}) in table for 'concat'`);
+        const v = t.get(k);
+        const s = tostr(v);
+        if (s === undefined) rtError(`invalid value (${type(v)}) at index ${k} in table for 'concat'`);
         parts.push(s as string);
       }
       return [parts.join(sep)];
@@ -59,7 +60,8 @@ export function tableLib(): LuaTable {
       if (cmp !== undefined && typeof cmp !== 'function') argError(2, 'sort', `function expected, got ${type(cmp)}`);
       const items: LuaValue[] = [];
       for (let i = 1; i <= n; i++) items.push(t.get(i));
-      const less = cmp === undefined ? (x: LuaValue, y: LuaValue) => lt(x, y, -1) : (x: LuaValue, y: LuaValue) => truthy(call(cmp, [x, y])[0]);
+      const less =
+        cmp === undefined ? (x: LuaValue, y: LuaValue) => lt(x, y, -1) : (x: LuaValue, y: LuaValue) => truthy(call(cmp, [x, y])[0]);
       items.sort((x, y) => (less(x, y) ? -1 : less(y, x) ? 1 : 0));
       for (let i = 0; i < n; i++) t.set(i + 1, items[i]);
       return EMPTY;

@@ -2,10 +2,11 @@
  * Argument checking for library functions, with lauxlib's messages:
  * "bad argument #1 to 'sub' (string expected, got no value)".
  */
-import { type LuaValue, LuaTable, numberToString, rtError, tonum, type } from './runtime.js';
+import { LuaTable, type LuaValue, numberToString, rtError, S, tonum, type } from './runtime.js';
 
 export function argError(n: number, fname: string, msg: string): never {
-  return rtError(`bad argument #${n} to '${fname}' (${msg})`);
+  // Called from a native function (pcall(string.rep)) Lua cannot name the function: '?'.
+  return rtError(`bad argument #${n} to '${S.L < 0 ? '?' : fname}' (${msg})`);
 }
 
 function typeError(args: LuaValue[], i: number, fname: string, expected: string): never {
@@ -44,7 +45,7 @@ export function optNum(args: LuaValue[], i: number, fname: string, def: number):
 /** luaL_checkint: the number truncated toward zero (a C cast). */
 export function checkInt(args: LuaValue[], i: number, fname: string): number {
   const n = checkNum(args, i, fname);
-  if (!Number.isFinite(n)) return n !== n ? 0 : n > 0 ? 2147483647 : -2147483648;
+  if (!Number.isFinite(n)) return Number.isNaN(n) ? 0 : n > 0 ? 2147483647 : -2147483648;
   return Math.trunc(n);
 }
 

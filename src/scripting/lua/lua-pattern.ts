@@ -63,7 +63,7 @@ function classEnd(ms: MatchState, p: number): number {
   const pat = ms.pat;
   const ch = pat[p++];
   if (ch === '%') {
-    if (p >= pat.length) rtError('malformed pattern (ends with \'%\')');
+    if (p >= pat.length) rtError("malformed pattern (ends with '%')");
     return p + 1;
   }
   if (ch === '[') {

@@ -174,7 +174,7 @@ export class LuaTable {
 }
 
 function sameKey(a: LuaValue, b: LuaValue): boolean {
-  return a === b || (a !== a && b !== b);
+  return a === b || (Number.isNaN(a) && Number.isNaN(b));
 }
 
 /** Builds a table from a constructor: positional items (trailing nils dropped) and keyed fields. */
@@ -229,8 +229,17 @@ export function numberToString(d: number): string {
   if (Number.isInteger(d) && Math.abs(d) < 1e14) return Object.is(d, -0) ? '-0' : String(d);
   if (d === Number.POSITIVE_INFINITY) return 'inf';
   if (d === Number.NEGATIVE_INFINITY) return '-inf';
-  if (Number.isNaN(d)) return 'nan';
+  if (Number.isNaN(d)) return nanSign(d) ? '-nan' : 'nan';
   return formatG(d, 14);
+}
+
+const f64 = new Float64Array(1);
+const u8 = new Uint8Array(f64.buffer);
+
+/** The sign bit of a NaN: x86 arithmetic makes negative NaNs, which C prints as "-nan". */
+export function nanSign(d: number): boolean {
+  f64[0] = d;
+  return (u8[7] as number) >> 7 === 1;
 }
 
 const addresses = new WeakMap<object, number>();
@@ -341,7 +350,7 @@ export function index(o: LuaValue, k: LuaValue, line: number, desc?: string): Lu
     o = h;
     desc = undefined;
   }
-  return rtError("loop in gettable", line);
+  return rtError('loop in gettable', line);
 }
 
 /** t[k] = v with __newindex and Redis's read-only tables. */
@@ -350,7 +359,8 @@ export function setindex(o: LuaValue, k: LuaValue, v: LuaValue, line: number, de
     let h: LuaValue;
     if (o instanceof LuaTable) {
       if (o.readonly) rtError('Attempt to modify a readonly table', line);
-      if (o.mt === undefined || (h = o.mt.getStr('__newindex')) === undefined || o.get(k) !== undefined) {
+      h = o.mt === undefined ? undefined : o.mt.getStr('__newindex');
+      if (h === undefined || o.get(k) !== undefined) {
         S.L = line;
         o.set(k, v);
         return;
@@ -367,7 +377,7 @@ export function setindex(o: LuaValue, k: LuaValue, v: LuaValue, line: number, de
     o = h;
     desc = undefined;
   }
-  rtError("loop in settable", line);
+  rtError('loop in settable', line);
 }
 
 // ---- calls ----------------------------------------------------------------------------------
