@@ -203,6 +203,17 @@ describe('sorted sets: blocking pops on the virtual clock', () => {
     expect(await c.read()).toBe('*3\r\n$1\r\nk\r\n$1\r\nm\r\n$1\r\n7\r\n');
   });
 
+  it('a client blocked on several keys is served from the key that became ready first', async () => {
+    const sim = await startSim();
+    const w = await raw(sim);
+    w.write('*4\r\n$8\r\nBZPOPMIN\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\n0\r\n');
+    await sim.waitForBlocked(1, 'a');
+    const r = ioredis(sim);
+    await r.multi().zadd('b', 2, 'x').zadd('a', 1, 'y').exec();
+    expect(await w.read()).toBe('*3\r\n$1\r\nb\r\n$1\r\nx\r\n$1\r\n2\r\n');
+    expect(await r.zcard('a')).toBe(1);
+  });
+
   it('inside MULTI a blocking pop answers at once with a null array', async () => {
     const sim = await startSim();
     const c = await raw(sim);

@@ -10,10 +10,10 @@
  * Events: zpopmin / zpopmax once per call, then "del" when the zset empties.
  *
  * Blocking: a blocking form that finds every key missing or empty blocks on all of them (inside
- * MULTI or a script it answers the null array at once). It is run again when one of its keys is
- * signalled; then it pops from the first of its keys that holds a non-empty zset, skipping keys of
- * another type (Redis serves a woken client from the key that became ready, which is the same key
- * unless several of its keys became ready in one command or transaction).
+ * MULTI or a script it answers the null array at once). It is run again when one of its keys
+ * becomes ready, and then pops from that key only, as Redis 7.0 does: BZPOPMIN a b woken by a ZADD
+ * to b pops from b even if a got members in the same transaction. Waiters are served first-come
+ * first-served; once the key is emptied the others stay blocked.
  */
 import { intArg, is, timeoutArg } from '../engine/args.js';
 import type { Client } from '../engine/client.js';
@@ -52,12 +52,16 @@ function popFrom(c: Client, key: string, zs: SortedSet, max: boolean, count: num
   }
 }
 
-/** ZPOPMIN / ZPOPMAX key [count]: count must be >= 0 ("ERR value is out of range, must be positive"). */
+/**
+ * ZPOPMIN / ZPOPMAX key [count]: count must be an integer >= 0, else "ERR value is out of range,
+ * must be positive".
+ */
 function zpop(c: Client, args: string[], max: boolean): void {
   if (args.length > 3) throw new RedisError(SYNTAX);
   let count = -1;
   if (args.length === 3) {
-    count = intArg(args[2] as string);
+    // getPositiveLongFromObjectOrReply: one message for a non-integer and for a negative count.
+    count = intArg(args[2] as string, POSITIVE());
     if (count < 0) throw new RedisError(POSITIVE());
   }
   const key = args[1] as string;
@@ -102,11 +106,14 @@ function zmpop(c: Client, args: string[]): void {
 }
 
 /**
- * The blocking core: pops from the first key holding a zset, or blocks on all keys until the
- * deadline. On a retry (a key was signalled) keys of another type are skipped, not errors.
+ * The blocking core: pops from the first key holding a non-empty zset, or blocks on all keys until
+ * the deadline. When re-run because a key became ready (`c.readyKey`), only that key is looked at,
+ * as Redis 7.0 serves a woken client from the ready key; keys of another type are then skipped
+ * rather than errors (the blocking manager only re-runs us while the key is a zset).
  */
 function blockingPop(c: Client, keys: string[], timeoutAt: number, max: boolean, count: number, shape: Shape): void {
-  for (const key of keys) {
+  const ready = (c as { readyKey?: string }).readyKey;
+  for (const key of ready !== undefined && c.retrying ? [ready] : keys) {
     const o = c.db.lookupTouch(key);
     if (o === undefined) continue;
     if (!o.is('zset')) {
@@ -116,7 +123,9 @@ function blockingPop(c: Client, keys: string[], timeoutAt: number, max: boolean,
     if (o.value.size === 0) continue;
     return popFrom(c, key, o.value, max, count, shape);
   }
-  c.block({ keys, timeoutAt, onTimeout: (cl) => cl.reply.nilArray() });
+  // `type` lets the blocking manager skip this client while a key holds another type.
+  const request = { keys, timeoutAt, onTimeout: (cl: Client) => cl.reply.nilArray(), type: 'zset' as const };
+  c.block(request);
 }
 
 /** BZPOPMIN / BZPOPMAX key [key ...] timeout. */
