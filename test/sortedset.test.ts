@@ -98,7 +98,7 @@ describe('SortedSet', () => {
     const z = new SortedSet();
     for (const m of ['a', 'b', 'c', 'd', 'e']) z.add(m, 0);
     const range = (min: LexRange['min'], max: LexRange['max'], minex: boolean, maxex: boolean): string[] => {
-      const r = { min, max, minex, maxex };
+      const r: LexRange = { min, max, minex, maxex };
       const out: string[] = [];
       for (let x = z.firstInLexRange(r); x && lexLteMax(x.member, r); x = x.next[0] ?? null) out.push(x.member);
       expect(z.countInLexRange(r)).toBe(out.length);
