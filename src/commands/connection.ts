@@ -36,10 +36,11 @@ function swapdb(c: Client, args: string[]): void {
   if (a !== b) {
     const da = c.node.db(a);
     const db = c.node.db(b);
+    // WATCH is invalidated before the swap, from both sides (Redis's touchAllWatchedKeysInDb).
+    c.node.watches.touchDatabase(da, db);
+    c.node.watches.touchDatabase(db, da);
     da.swapWith(db);
     c.node.rebuildExpiryQueue();
-    c.node.watches.touchDatabase(da);
-    c.node.watches.touchDatabase(db);
     c.node.blocking.signalDatabase(da);
     c.node.blocking.signalDatabase(db);
   }

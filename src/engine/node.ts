@@ -274,8 +274,9 @@ export class RedisNode implements DatabaseHost {
       }
       this.afterCommand();
       this.flushAll();
+      this.armExpiry();
     }
-    this.armExpiry();
+    // Disabled: no re-arm (a due deadline would fire again at once, forever); setActiveExpire(true) re-arms.
   }
 
   /** Re-enables active expiry (DEBUG SET-ACTIVE-EXPIRE 1): due keys go at once. */
