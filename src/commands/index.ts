@@ -8,6 +8,7 @@ import { configCommands } from './config.js';
 import { connectionCommands } from './connection.js';
 import { debugCommands } from './debug.js';
 import { expireCommands } from './expire.js';
+import { functionCommands } from './functions.js';
 import { hashCommands } from './hashes.js';
 import { keyCommands } from './keys.js';
 import { listBlockingCommands } from './list-blocking.js';
@@ -46,5 +47,6 @@ export const COMMANDS: CommandSpec[] = [
   ...transactionCommands,
   ...pubsubCommands,
   ...scriptingCommands,
+  ...functionCommands,
   ...simCommands,
 ];
