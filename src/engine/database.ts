@@ -21,6 +21,8 @@ export interface DatabaseHost {
   expireScheduled(db: Database, key: string, at: number): void;
   /** Whether lazy expiry may delete (false on a replica, which waits for its master's DEL). */
   readonly activeExpireEnabled: boolean;
+  /** Called when a key is created (Redis's dbAdd: the "new" keyspace event). */
+  keyAdded?(db: Database, key: string): void;
   /** Told of every touching lookup (INFO keyspace_hits / keyspace_misses). */
   keyspaceLookup?(hit: boolean): void;
 }
@@ -108,6 +110,7 @@ export class Database {
     obj.seq = this.nextSeq++;
     this.dict.set(key, obj);
     this.order.push({ key, seq: obj.seq });
+    this.host.keyAdded?.(this, key);
   }
 
   /**

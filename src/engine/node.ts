@@ -234,6 +234,11 @@ export class RedisNode implements DatabaseHost {
     else this.stats.keyspaceMisses++;
   }
 
+  /** A key was created: the "new" event (class n) when enabled. */
+  keyAdded(db: Database, key: string): void {
+    if (this.notifier.enabled('n')) this.notify(db, 'n', 'new', key);
+  }
+
   keyExpired(db: Database, key: string): void {
     this.stats.expiredKeys++;
     this.notify(db, 'x', 'expired', key);
