@@ -25,7 +25,7 @@ export async function startSim(opts: RedisSimOptions = {}): Promise<RedisSim> {
 
 /** An ioredis client to `sim`, closed after the test. */
 export function ioredis(sim: { port: number }, opts: Record<string, unknown> = {}): Redis {
-  const r = new Redis({ port: sim.port, host: '127.0.0.1', lazyConnect: false, maxRetriesPerRequest: 0, enableReadyCheck: false, ...opts });
+  const r = new Redis({ port: sim.port, host: '127.0.0.1', lazyConnect: false, maxRetriesPerRequest: 0, ...opts });
   r.on('error', () => {});
   cleanups.push(() => {
     r.disconnect();
