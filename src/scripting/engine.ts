@@ -121,7 +121,7 @@ export class ScriptEngine {
       if (threshold > 0 && performance.now() - start > threshold) {
         throw new LuaError(
           errorTable(
-            `ERR Script stopped after running longer than busy-reply-threshold (${threshold} ms): redis-sim runs scripts synchronously, so SCRIPT KILL cannot reach a running script`,
+            `-ERR Script stopped after running longer than busy-reply-threshold (${threshold} ms): redis-sim runs scripts synchronously, so SCRIPT KILL cannot reach a running script`,
           ),
           S.L,
           true,
