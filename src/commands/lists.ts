@@ -10,8 +10,9 @@
 import { intArg, is } from '../engine/args.js';
 import type { Client } from '../engine/client.js';
 import type { CommandSpec } from '../engine/command.js';
-import { NO_SUCH_KEY, OUT_OF_RANGE, POSITIVE, RedisError, SYNTAX, WRONG_ARITY } from '../engine/errors.js';
+import { NO_SUCH_KEY, NOT_INTEGER, OUT_OF_RANGE, POSITIVE, RedisError, SYNTAX, WRONG_ARITY } from '../engine/errors.js';
 import type { RedisObject } from '../engine/values.js';
+import { INT64_MIN, parseInt64 } from '../protocol/numbers.js';
 import { Deque } from '../types/deque.js';
 
 /** Which end of a list: LEFT is the head (index 0), RIGHT the tail. */
@@ -249,12 +250,16 @@ function lindex(c: Client, args: string[]): void {
 function lpos(c: Client, args: string[]): void {
   const ele = args[2] as string;
   let rank = 1;
+  let rankIsMin = false;
   let count = -1;
   let maxlen = 0;
   for (let j = 3; j < args.length; j++) {
     const more = j + 1 < args.length;
     if (is(args[j], 'RANK') && more) {
-      rank = intArg(args[++j] as string);
+      const r = parseInt64(args[++j] as string);
+      if (r === null) throw new RedisError(NOT_INTEGER);
+      rankIsMin = r === INT64_MIN;
+      rank = Number(r);
       if (rank === 0) {
         throw new RedisError(
           "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
@@ -269,7 +274,12 @@ function lpos(c: Client, args: string[]): void {
     }
   }
   const fromTail = rank < 0;
-  if (fromTail) rank = -rank;
+  if (rankIsMin) {
+    // Redis negates LONG_MIN into itself: every match then satisfies the rank (the first match
+    // from the tail is returned) and the COUNT test overflows, so COUNT returns every match.
+    rank = 1;
+    if (count > 0) count = 0;
+  } else if (fromTail) rank = -rank;
   const o = getList(c, args[1] as string);
   if (!o) {
     if (count !== -1) c.reply.arrayLen(0);
