@@ -19,7 +19,35 @@ function fill(key: string, n: number, from = 1, field = 'f', value = 'v'): Comma
   return Array.from({ length: n }, (_, i) => ['XADD', key, `${from + i}-0`, field, value]);
 }
 
+const STREAM_COMMANDS = [
+  'xadd',
+  'xlen',
+  'xrange',
+  'xrevrange',
+  'xdel',
+  'xtrim',
+  'xsetid',
+  'xread',
+  'xreadgroup',
+  'xack',
+  'xpending',
+  'xclaim',
+  'xautoclaim',
+];
+
 compatSuite('streams', [
+  {
+    name: 'COMMAND INFO, DOCS and GETKEYS',
+    cmds: [
+      ...STREAM_COMMANDS.map((c): Command => ['COMMAND', 'INFO', c]),
+      ...STREAM_COMMANDS.map((c): Command => ['COMMAND', 'DOCS', c]),
+      ['COMMAND', 'INFO', 'xgroup|create', 'xgroup|setid', 'xgroup|destroy', 'xgroup|createconsumer', 'xgroup|delconsumer', 'xgroup|help'],
+      ['COMMAND', 'INFO', 'xinfo|stream', 'xinfo|groups', 'xinfo|consumers', 'xinfo|help'],
+      ['COMMAND', 'GETKEYS', 'XREAD', 'COUNT', '2', 'STREAMS', 'a', 'b', '0', '0'],
+      ['COMMAND', 'GETKEYS', 'XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'a', '>'],
+      ['COMMAND', 'GETKEYS', 'XGROUP', 'CREATE', 'k', 'g', '$'],
+    ],
+  },
   {
     name: 'XADD explicit IDs and errors',
     cmds: [
@@ -432,6 +460,9 @@ compatSuite('streams', [
       ['MULTI'],
       ['XREAD', 'BLOCK', '0', 'STREAMS', 's', '$'],
       ['EXEC'],
+      ['EVAL', "return redis.pcall('xread', 'BLOCK', '0', 'STREAMS', KEYS[1], '$')", '1', 's'],
+      ['EVAL', "return redis.pcall('XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', KEYS[1], '>')", '1', 's'],
+      ['EVAL', "return redis.call('XREAD', 'COUNT', '1', 'STREAMS', KEYS[1], '0')", '1', 's'],
     ],
   },
   {

@@ -228,7 +228,7 @@ describe('consumer groups: blocking XREADGROUP', () => {
     await r.xadd('q', '1-0', 'n', '1');
     await r.xgroup('CREATE', 'q', 'g', '$');
     const w = ioredis(sim);
-    const p = w.xreadgroup('GROUP', 'g', 'c', 'BLOCK', 0, 'COUNT', 5, 'STREAMS', 'q', '>');
+    const p = w.xreadgroup('GROUP', 'g', 'c', 'COUNT', 5, 'BLOCK', 0, 'STREAMS', 'q', '>');
     await sim.waitForBlocked(1, 'q');
     await r.xgroup('SETID', 'q', 'g', '0');
     await r.xadd('q', '2-0', 'n', '2');

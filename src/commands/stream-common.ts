@@ -56,7 +56,7 @@ export function streamForWrite(c: Client, key: string): Stream {
 
 /** Writes one entry as [id, [field, value, ...]]. */
 export function replyEntry(c: Client, e: StreamEntry): void {
-  const id = formatId(e.id);
+  const id = e.idText;
   let s = `*2\r\n$${id.length}\r\n${id}\r\n*${e.fields.length}\r\n`;
   for (const f of e.fields) s += `$${f.length}\r\n${f}\r\n`;
   c.reply.raw(s);

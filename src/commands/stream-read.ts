@@ -68,12 +68,22 @@ interface ReadArgs {
   nkeys: number;
 }
 
-function parseRead(args: string[], xreadgroup: boolean): ReadArgs {
+/**
+ * A script's calls run on a transport-less client that never blocks (the in-process API's client
+ * has a transport-less client too, but it may block).
+ */
+function inScript(c: Client): boolean {
+  return c.noBlock && c.transport === undefined;
+}
+
+function parseRead(c: Client, args: string[], xreadgroup: boolean): ReadArgs {
   const r: ReadArgs = { group: undefined, consumer: '', noack: false, count: 0, timeout: -1, streamsArg: 0, nkeys: 0 };
   for (let i = 1; i < args.length; i++) {
     const moreargs = args.length - i - 1;
     const o = args[i] as string;
     if (is(o, 'BLOCK') && moreargs) {
+      // Redis rejects BLOCK in scripts (MULTI just answers as on a timeout).
+      if (inScript(c)) throw new RedisError(`ERR ${args[0]} command is not allowed with BLOCK option from scripts`);
       i++;
       const t = parseInteger(args[i] as string);
       if (t === null) throw new RedisError('ERR timeout is not an integer or out of range');
@@ -169,7 +179,7 @@ function xreadGeneric(c: Client, args: string[], xreadgroup: boolean): void {
     retryBlocked(c, args, xreadgroup);
     return;
   }
-  const p = parseRead(args, xreadgroup);
+  const p = parseRead(c, args, xreadgroup);
   const keys = args.slice(p.streamsArg, p.streamsArg + p.nkeys);
   const ids: StreamId[] = [];
   const groups: (ConsumerGroup | undefined)[] = [];
@@ -268,7 +278,7 @@ function xreadGeneric(c: Client, args: string[], xreadgroup: boolean): void {
 
 /** A blocked reader re-run because one of its keys was modified (see the file comment). */
 function retryBlocked(c: Client, args: string[], xreadgroup: boolean): void {
-  const p = parseRead(args, xreadgroup);
+  const p = parseRead(c, args, xreadgroup);
   const keys = args.slice(p.streamsArg, p.streamsArg + p.nkeys);
   let state = c.ext.get(EXT_KEY) as BlockState | undefined;
   if (!state) {

@@ -140,8 +140,8 @@ function xadd(c: Client, args: string[]): void {
     } else id = p.id;
   } else id = p.id;
   if (id <= s.lastId) throw new RedisError('ERR The ID specified in XADD is equal or smaller than the target stream top item');
-  s.append(id, args.slice(fieldPos), streamLimits(c));
-  replyId(c, id);
+  const entry = s.append(id, args.slice(fieldPos), streamLimits(c));
+  c.reply.bulk(entry.idText);
   s.readyVersion++;
   c.node.signalModifiedKey(c.db, key);
   c.node.notify(c.db, 't', 'xadd', key);

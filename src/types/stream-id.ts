@@ -22,9 +22,15 @@ export function idSeq(id: StreamId): bigint {
   return id & U64_MAX;
 }
 
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** "<ms>-<seq>", as createStreamIDString. */
 export function formatId(id: StreamId): string {
-  return `${id >> 64n}-${id & U64_MAX}`;
+  const ms = id >> 64n;
+  const seq = id & U64_MAX;
+  // Numbers print faster than bigints; both are exact below 2^53.
+  if (ms <= SAFE && seq <= SAFE) return `${Number(ms)}-${Number(seq)}`;
+  return `${ms}-${seq}`;
 }
 
 /** streamIncrID: the next ID, or undefined when `id` is the greatest one (Redis wraps and errors). */

@@ -15,7 +15,7 @@
  *   owner) and consumers (each with its own PEL sharing the NACKs, and a seen-time).
  */
 
-import { MAX_ID, type StreamId, U64_MAX } from './stream-id.js';
+import { formatId, MAX_ID, type StreamId, U64_MAX } from './stream-id.js';
 import { IdMap } from './stream-pel.js';
 
 /** Node size limits (stream-node-max-entries, stream-node-max-bytes). */
@@ -31,11 +31,18 @@ export const INVALID_ENTRIES_READ = -1n;
 
 export class StreamEntry {
   deleted = false;
+  private text: string | undefined = undefined;
   constructor(
     readonly id: StreamId,
     /** Field/value pairs, flat: f1, v1, f2, v2, ... */
     readonly fields: string[],
   ) {}
+
+  /** The ID as "<ms>-<seq>", formatted once. */
+  get idText(): string {
+    if (this.text === undefined) this.text = formatId(this.id);
+    return this.text;
+  }
 }
 
 // ---- listpack size emulation ---------------------------------------------------------------
@@ -57,7 +64,8 @@ const INT64_MAX = (1n << 63n) - 1n;
 /** Bytes of a string element: stored as an integer when lpStringToInt64 accepts it. */
 function elementSize(s: string): number {
   const len = s.length;
-  if (len > 0 && len < 21 && LP_INT_RE.test(s)) {
+  const c0 = len > 0 ? s.charCodeAt(0) : 0;
+  if (len > 0 && len < 21 && ((c0 >= 48 && c0 <= 57) || c0 === 45) && LP_INT_RE.test(s)) {
     if (len < 16) return intSize(Number(s));
     const b = BigInt(s);
     if (b >= INT64_MIN && b <= INT64_MAX) return intSize(Number(s));
@@ -67,7 +75,10 @@ function elementSize(s: string): number {
   return enc + back;
 }
 
+/** Size of an ID part delta (uint64 difference read as int64). */
 function sizeOfDelta(d: bigint): number {
+  // Small non-negative deltas (the common case) need no int64 wrap.
+  if (d >= 0n && d <= 127n) return 2;
   return intSize(Number(BigInt.asIntN(64, d)));
 }
 
@@ -218,7 +229,8 @@ export class Stream {
    * Appends an entry with an ID greater than lastId (the caller checked it), as
    * streamAppendItem: into the tail listpack unless it is full.
    */
-  append(id: StreamId, fields: string[], limits: StreamLimits): void {
+  append(id: StreamId, fields: string[], limits: StreamLimits): StreamEntry {
+    const entry = new StreamEntry(id, fields);
     let totelelen = 0;
     for (const f of fields) totelelen += f.length;
     let node = this.tailNode;
@@ -262,11 +274,12 @@ export class Stream {
     for (let i = 0; i < nf; i++) bytes += elementSize(fields[i * 2 + 1] as string);
     bytes += intSize(lpCount);
     node.bytes += bytes;
-    node.entries.push(new StreamEntry(id, fields));
+    node.entries.push(entry);
     this.length++;
     this.entriesAdded++;
     this.lastId = id;
     if (this.length === 1) this.firstId = id;
+    return entry;
   }
 
   /** The live entry with this ID. */

@@ -1,0 +1,92 @@
+// Stream benchmark (issue 6): XADD throughput on a stream of 1k and of 1M entries (plain `*` appends,
+// and appends with `MAXLEN ~ n` that keep the size put), plus XRANGE of 10 entries from a random ID
+// (the O(log n) lookup), against a redis-sim process (dist/cli.js: run `npm run build` first) and a
+// real redis-server on free ports, driven the same way: 4 ioredis connections, 32-command pipelines,
+// BENCH_MS per workload. Per-op cost should not grow with the stream: compare the 1k and 1M rows.
+import { Redis } from 'ioredis';
+import { haveRealRedis, printTable, startRealRedis, startSimProcess } from './lib.mjs';
+
+const MS = Number(process.env.BENCH_MS ?? 1500);
+const SIZES = [1_000, 1_000_000];
+const CLIENTS = 4;
+const PIPELINE = 32;
+
+/** A small deterministic PRNG so both servers see the same command stream. */
+function rng(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+}
+
+/** Fills `key` with entries 1-0 .. n-0 (explicit IDs: later `*` IDs, from the real clock, follow them). */
+async function populate(r, key, n) {
+  await r.del(key);
+  const batch = 2000;
+  for (let from = 0; from < n; from += batch) {
+    const p = r.pipeline();
+    for (let i = from; i < Math.min(n, from + batch); i++) p.xadd(key, `${i + 1}-0`, 'field', 'value-xxxxxxxx');
+    await p.exec();
+  }
+}
+
+/** Runs `fill(pipeline, rand)` batches on every client for `ms`; returns ops per second. */
+async function measure(clients, fill, ms = MS) {
+  let ops = 0;
+  const t0 = process.hrtime.bigint();
+  const end = Date.now() + ms;
+  await Promise.all(
+    clients.map(async (r, ci) => {
+      const rand = rng(ci + 1);
+      while (Date.now() < end) {
+        const p = r.pipeline();
+        for (let k = 0; k < PIPELINE; k++) fill(p, rand);
+        await p.exec();
+        ops += PIPELINE;
+      }
+    }),
+  );
+  return ops / (Number(process.hrtime.bigint() - t0) / 1e9);
+}
+
+async function workloads(port, n) {
+  const clients = Array.from({ length: CLIENTS }, () => new Redis({ port, host: '127.0.0.1', enableAutoPipelining: false }));
+  try {
+    await populate(clients[0], 's', n);
+    const trimmed = String(n);
+    // Warm-up (not counted): lets V8 compile the sim's hot paths before the first measurement.
+    await measure(clients, (p) => p.xadd('s', 'MAXLEN', '~', trimmed, '*', 'field', 'value-xxxxxxxx'), 300);
+    const xaddTrim = await measure(clients, (p) => p.xadd('s', 'MAXLEN', '~', trimmed, '*', 'field', 'value-xxxxxxxx'));
+    const range = await measure(clients, (p, rand) => p.xrange('s', `${Math.floor(rand() * n)}`, '+', 'COUNT', 10));
+    const xadd = await measure(clients, (p) => p.xadd('s', '*', 'field', 'value-xxxxxxxx'));
+    await clients[0].del('s');
+    return { xadd, xaddTrim, range };
+  } finally {
+    for (const c of clients) c.disconnect();
+  }
+}
+
+export async function run() {
+  const real = haveRealRedis() ? await startRealRedis() : undefined;
+  const sim = await startSimProcess();
+  const rows = [];
+  try {
+    for (const n of SIZES) {
+      const label = n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1000}k`;
+      const s = await workloads(sim.port, n);
+      const r = real ? await workloads(real.port, n) : { xadd: Number.NaN, xaddTrim: Number.NaN, range: Number.NaN };
+      rows.push({ name: `XADD *, ${label} entries`, sim: s.xadd, real: r.xadd, ratio: s.xadd / r.xadd });
+      rows.push({ name: `XADD MAXLEN ~ ${label} *, ${label} entries`, sim: s.xaddTrim, real: r.xaddTrim, ratio: s.xaddTrim / r.xaddTrim });
+      rows.push({ name: `XRANGE <random> + COUNT 10, ${label} entries`, sim: s.range, real: r.range, ratio: s.range / r.range });
+    }
+  } finally {
+    await sim.stop();
+    await real?.stop();
+  }
+  return rows;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  printTable('streams: redis-sim beside redis-server', await run());
+}
