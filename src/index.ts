@@ -81,6 +81,8 @@ export class RedisSim {
   command(...args: (string | number | Buffer)[]): RespValue {
     if (!this.fake) {
       this.fake = new Client(this.node, undefined, { fake: true });
+      // In-process calls cannot wait: blocking commands reply at once, as inside MULTI.
+      this.fake.noBlock = true;
     }
     const c = this.fake;
     c.reply.take();

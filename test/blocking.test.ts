@@ -305,6 +305,17 @@ describe('no stale waiters', () => {
   });
 });
 
+describe('in-process calls', () => {
+  it('sim.command never blocks: a blocking command replies like its non-blocking form', async () => {
+    const sim = await startSim();
+    expect(sim.command('BLPOP', 'q', '0')).toBeNull();
+    expect(sim.command('BLMOVE', 'q', 'd', 'LEFT', 'LEFT', '0')).toBeNull();
+    expect(sim.node.blocking.count).toBe(0);
+    sim.call('RPUSH', 'q', 'v');
+    expect(sim.command('BRPOP', 'q', '0')).toEqual(['q', 'v']);
+  });
+});
+
 describe('SIM BLOCKED introspection over the wire', () => {
   it('COUNT, LIST and WAIT', async () => {
     const sim = await startSim();
