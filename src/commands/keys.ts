@@ -159,10 +159,12 @@ function rename(c: Client, args: string[], nx: boolean): void {
   else c.reply.ok();
 }
 
-/** A database index argument (getIntFromObjectOrReply, then selectDb's range check). */
+/** A database index argument (getIntFromObjectOrReply: int64, then int range; then selectDb's range check). */
 function dbArg(c: Client, s: string): Database {
   const n = intArg(s);
-  if (n < -2147483648 || n > 2147483647) throw new RedisError(NOT_INTEGER);
+  if (n < -2147483648 || n > 2147483647) {
+    throw new RedisError('ERR value is out of range, value must between -2147483648 and 2147483647');
+  }
   if (n < 0 || n >= c.node.databaseCount) throw new RedisError(DB_RANGE);
   return c.node.db(n);
 }
