@@ -74,6 +74,19 @@ describe('MULTI / EXEC', () => {
     ]);
   });
 
+  it('a rejected EXEC (wrong arity) discards the transaction with EXECABORT, in MULTI or not', async () => {
+    const sim = await startSim();
+    const c = await raw(sim);
+    expect(await c.pipeline([['MULTI'], ['SET', 'a', '1'], ['EXEC', 'x'], ['EXEC'], ['GET', 'a'], ['EXEC', 'x']])).toEqual([
+      '+OK\r\n',
+      '+QUEUED\r\n',
+      "-EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command\r\n",
+      '-ERR EXEC without MULTI\r\n',
+      '$-1\r\n',
+      "-EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command\r\n",
+    ]);
+  });
+
   it('UNWATCH inside MULTI is queued like any command', async () => {
     const sim = await startSim();
     const c = await raw(sim);

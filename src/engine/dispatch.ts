@@ -47,7 +47,13 @@ export function arityOk(spec: CommandSpec, argc: number): boolean {
 
 /** Rejects a command before it runs: the error is counted and, inside MULTI, dooms the transaction. */
 function reject(node: RedisNode, c: Client, message: string, fullname?: string): void {
-  c.reply.error(message);
+  if (fullname === 'exec') {
+    // Redis's execCommandAbort: a rejected EXEC (arity, NOAUTH, subscribed mode) discards any
+    // transaction, MULTI or not, and says why after EXECABORT (an "ERR " code is dropped).
+    c.multi = undefined;
+    node.watches.unwatchAll(c);
+    c.reply.error(`EXECABORT Transaction discarded because of: ${message.startsWith('ERR ') ? message.slice(4) : message}`);
+  } else c.reply.error(message);
   if (fullname) node.stats.command(fullname).rejectedCalls++;
   if (c.multi) c.multi.dirty = true;
 }
