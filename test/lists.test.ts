@@ -259,3 +259,73 @@ describe('events and speed', () => {
     expect(big).toBeLessThan(small * 5 + 200);
   }, 60_000);
 });
+
+describe('Deque (the list representation)', () => {
+  it('matches an array model under random pushes, pops, inserts and removals across wrap-around', async () => {
+    const { Deque } = await import('../src/types/deque.js');
+    let seed = 42;
+    const rand = (n: number) => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      return seed % n;
+    };
+    const d = new Deque<string>();
+    const model: string[] = [];
+    for (let step = 0; step < 20000; step++) {
+      const v = String(rand(5));
+      switch (rand(8)) {
+        case 0:
+          d.pushFront(v);
+          model.unshift(v);
+          break;
+        case 1:
+          d.pushBack(v);
+          model.push(v);
+          break;
+        case 2:
+          expect(d.popFront()).toBe(model.shift());
+          break;
+        case 3:
+          expect(d.popBack()).toBe(model.pop());
+          break;
+        case 4: {
+          const i = rand(model.length + 1);
+          d.insertAt(i, v);
+          model.splice(i, 0, v);
+          break;
+        }
+        case 5: {
+          const limit = rand(3);
+          const fromTail = rand(2) === 1;
+          let removed = 0;
+          const idx = model.map((_, k) => (fromTail ? model.length - 1 - k : k));
+          const drop = new Set<number>();
+          for (const k of idx) {
+            if (model[k] === v && (limit === 0 || removed < limit)) {
+              drop.add(k);
+              removed++;
+            }
+          }
+          expect(d.removeMatching(v, limit, fromTail)).toBe(removed);
+          const kept = model.filter((_, k) => !drop.has(k));
+          model.length = 0;
+          model.push(...kept);
+          break;
+        }
+        case 6: {
+          const n = rand(3);
+          d.dropFront(n);
+          model.splice(0, n);
+          break;
+        }
+        default: {
+          const n = rand(3);
+          d.dropBack(n);
+          model.splice(Math.max(0, model.length - n), n);
+        }
+      }
+      expect(d.length).toBe(model.length);
+      if (step % 500 === 0) expect(d.toArray()).toEqual(model);
+    }
+    expect(d.toArray()).toEqual(model);
+  });
+});
