@@ -112,11 +112,10 @@ export class BlockingManager {
           const b = c.blocked;
           if (!b || !set.has(c)) continue;
           if (b.request.type !== undefined) {
-            // Redis 7.0 serves a waiter only from a key of its type (a key SET to a string
-            // leaves BLPOP waiting); once the key is gone nobody else is served from it.
+            // Redis 7.0 serves a waiter only from an existing key of its type (a key SET to a
+            // string leaves BLPOP waiting; once the list is emptied the rest keep waiting).
             const o = database.lookup(key);
-            if (o === undefined) break;
-            if (o.type !== b.request.type) continue;
+            if (o === undefined || o.type !== b.request.type) continue;
           }
           this.retry(c, key);
         }
