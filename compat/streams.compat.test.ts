@@ -551,7 +551,9 @@ compatSuite('streams', [
 describe.runIf(haveRealRedis)('compat: blocking stream readers', () => {
   const targets = useTargets();
 
-  async function scenario(port: number, resp: 2 | 3, steps: (a: RawClient, b: RawClient) => Promise<string[]>): Promise<string[]> {
+  type Steps = (a: RawClient, b: RawClient, third: () => Promise<RawClient>) => Promise<string[]>;
+
+  async function scenario(port: number, resp: 2 | 3, steps: Steps): Promise<string[]> {
     const a = await RawClient.connect(port);
     const b = await RawClient.connect(port);
     try {
@@ -560,14 +562,25 @@ describe.runIf(haveRealRedis)('compat: blocking stream readers', () => {
         await a.call('HELLO', '3');
         await b.call('HELLO', '3');
       }
-      return await steps(a, b);
+      const extra: RawClient[] = [];
+      const third = async () => {
+        const c = await RawClient.connect(port);
+        extra.push(c);
+        if (resp === 3) await c.call('HELLO', '3');
+        return c;
+      };
+      try {
+        return await steps(a, b, third);
+      } finally {
+        for (const c of extra) c.close();
+      }
     } finally {
       a.close();
       b.close();
     }
   }
 
-  async function both(steps: (a: RawClient, b: RawClient) => Promise<string[]>): Promise<void> {
+  async function both(steps: Steps): Promise<void> {
     const t = targets();
     for (const resp of [2, 3] as const) {
       const real = await scenario(t.real.port, resp, steps);
@@ -612,6 +625,19 @@ describe.runIf(haveRealRedis)('compat: blocking stream readers', () => {
       pending = b.call('XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>');
       await blocked(a, 1);
       out.push(await a.call('DEL', 's'), await pending);
+      return out;
+    });
+  });
+
+  it('FLUSHALL unblocks XREADGROUP with UNBLOCKED and leaves XREAD waiting', async () => {
+    await both(async (a, b, third) => {
+      await a.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
+      const c = await third();
+      const group = b.call('XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>');
+      const plain = c.call('XREAD', 'BLOCK', '0', 'STREAMS', 's', '$');
+      await blocked(a, 2);
+      const out = [await a.call('FLUSHALL'), await group];
+      out.push(await a.call('XADD', 's', '1-0', 'f', 'v'), await plain);
       return out;
     });
   });

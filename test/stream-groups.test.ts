@@ -222,6 +222,25 @@ describe('consumer groups: blocking XREADGROUP', () => {
     expect(await p).toBe('UNBLOCKED the stream key no longer exists');
   });
 
+  it('FLUSHALL and FLUSHDB unblock XREADGROUP readers with UNBLOCKED; XREAD readers keep waiting', async () => {
+    const sim = await startSim();
+    const r = ioredis(sim);
+    const w = ioredis(sim);
+    const x = ioredis(sim);
+    for (const flush of [() => r.flushall(), () => r.flushdb()]) {
+      await r.xgroup('CREATE', 'q', 'g', '$', 'MKSTREAM');
+      const p = w.xreadgroup('GROUP', 'g', 'c', 'BLOCK', 0, 'STREAMS', 'q', '>').catch((e: Error) => e.message);
+      const reader = x.xread('BLOCK', 0, 'STREAMS', 'q', '$');
+      await sim.waitForBlocked(2, 'q');
+      await flush();
+      expect(await p).toBe('UNBLOCKED the stream key no longer exists');
+      expect(sim.node.blocking.count).toBe(1);
+      await r.xadd('q', '1-0', 'f', 'v');
+      expect(await reader).toEqual([['q', [['1-0', ['f', 'v']]]]]);
+      await r.del('q');
+    }
+  });
+
   it('a blocked reader is served entries after the group’s last ID at serve time (SETID moved back)', async () => {
     const sim = await startSim();
     const r = ioredis(sim);

@@ -309,6 +309,8 @@ export class RedisNode implements DatabaseHost {
     for (const db of this.dbs) {
       this.watches.touchDatabase(db);
       db.clear();
+      // As FLUSHDB: re-check blocked clients (a blocked XREADGROUP gets -UNBLOCKED, as in Redis).
+      this.blocking.signalDatabase(db);
     }
     this.expiryQueue.clear();
     this.armExpiry();
