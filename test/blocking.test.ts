@@ -341,6 +341,7 @@ describe('SIM BLOCKED introspection over the wire', () => {
     expect(await waiter.call('SIM', 'BLOCKED', 'WAIT', '5', '*', '20')).toBe('$-1\r\n');
     expect(await ctl.call('SIM', 'BLOCKED', 'NOPE')).toBe("-ERR unknown subcommand 'NOPE'. Try SIM HELP.\r\n");
     expect(await ctl.call('SIM', 'BLOCKED', 'WAIT')).toBe("-ERR wrong number of arguments for 'sim|blocked|wait' command\r\n");
+    expect(await ctl.call('SIM', 'HELP')).toContain('+BLOCKED WAIT <n> [<key>|*] [<timeout-ms>]\r\n');
     // The parked waiter never counted itself.
     expect(sim.node.blocking.count).toBe(2);
   });

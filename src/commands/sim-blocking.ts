@@ -83,4 +83,11 @@ export const simBlockedSpec: CommandSpec = {
   handler: blocked,
 };
 
-addSimSubcommand(simBlockedSpec);
+addSimSubcommand(simBlockedSpec, [
+  'BLOCKED COUNT [<key>]',
+  '    Number of clients blocked (on <key> of the current database).',
+  'BLOCKED LIST',
+  '    Every waited-on key: db, key and the ids of its clients in service order.',
+  'BLOCKED WAIT <n> [<key>|*] [<timeout-ms>]',
+  '    Block until at least <n> clients are blocked (on <key>); nil after timeout-ms of real time.',
+]);

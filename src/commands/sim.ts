@@ -9,6 +9,7 @@
  *   SIM CLOCK FREEZE | RESUME     stop time / let it run again from where it stands
  *   SIM CLOCK MODE                system | manual | offset
  *   SIM CLOCK PENDING             number of pending timers
+ *   SIM BLOCKED ...               blocked-client introspection (sim-blocking.ts)
  */
 import type { Client } from '../engine/client.js';
 import type { CommandSpec } from '../engine/command.js';
@@ -117,8 +118,12 @@ export const simCommands: CommandSpec[] = [
   },
 ];
 
-/** Lets other families register SIM subcommands (blocking introspection, faults, ...). */
-export function addSimSubcommand(spec: CommandSpec): void {
+/**
+ * Lets other families register SIM subcommands (blocking introspection, faults, ...), with
+ * optional SIM HELP lines (inserted before HELP's own entry).
+ */
+export function addSimSubcommand(spec: CommandSpec, help: readonly string[] = []): void {
   const sim = simCommands[0] as CommandSpec;
   (sim.subcommands as CommandSpec[]).push(spec);
+  HELP.splice(HELP.length - 2, 0, ...help);
 }
