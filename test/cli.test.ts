@@ -1,0 +1,167 @@
+/**
+ * The `redis-sim` command, run as a separate process from the built dist/cli.js (rebuilt first
+ * when any source file is newer): flags, the ready line, clean exits on signals and SHUTDOWN,
+ * and driving its manual clock from this (another) process over the wire.
+ */
+import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { RawClient } from './raw-client.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const CLI = join(ROOT, 'dist', 'cli.js');
+
+function newestSource(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+beforeAll(() => {
+  let built = 0;
+  try {
+    built = statSync(CLI).mtimeMs;
+  } catch {}
+  if (built < newestSource(join(ROOT, 'src'))) {
+    try {
+      execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' });
+    } catch {
+      // Type errors elsewhere still emit JavaScript; the tests below fail if the CLI is broken.
+    }
+  }
+}, 240_000);
+
+interface Running {
+  proc: ChildProcessWithoutNullStreams;
+  port: number;
+  out: () => string;
+  exited: Promise<number | null>;
+}
+
+const running: Running[] = [];
+afterEach(() => {
+  for (const r of running.splice(0)) if (r.proc.exitCode === null) r.proc.kill('SIGKILL');
+});
+
+/** Starts the CLI on a free port and waits for its "Ready to accept connections" line. */
+function startCli(args: string[] = []): Promise<Running> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [CLI, '--port', '0', ...args], { cwd: ROOT });
+    let out = '';
+    const exited = new Promise<number | null>((res) => proc.on('exit', (code) => res(code)));
+    const r: Running = { proc, port: 0, out: () => out, exited };
+    running.push(r);
+    const timer = setTimeout(() => reject(new Error(`CLI did not become ready: ${out}`)), 20_000);
+    proc.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /, port (\d+)/.exec(out);
+      if (m && out.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        r.port = Number(m[1]);
+        resolve(r);
+      }
+    });
+    proc.stderr.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
+    proc.on('exit', () => {
+      clearTimeout(timer);
+      if (!r.port) reject(new Error(`CLI exited: ${out}`));
+    });
+  });
+}
+
+function runCli(args: string[]): { code: number; out: string } {
+  try {
+    return { code: 0, out: execFileSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' }) };
+  } catch (e) {
+    const err = e as { status: number; stdout: string; stderr: string };
+    return { code: err.status, out: err.stdout + err.stderr };
+  }
+}
+
+describe('redis-sim CLI', () => {
+  it('--help and --version', () => {
+    const help = runCli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.out).toContain('Usage: redis-sim [options]');
+    expect(help.out).toContain('--clock <mode>');
+    const v = runCli(['--version']);
+    expect(v.out).toMatch(/^redis-sim \S+ \(Redis 7\.0\.15 compatible\)\n$/);
+  });
+
+  it('bad flags fail with a message', () => {
+    const r = runCli(['--port', 'x']);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain("Invalid port 'x'");
+    expect(runCli(['--clock', 'sometimes']).out).toContain("Invalid --clock 'sometimes'");
+  });
+
+  it('prints the ready line in redis-server log format and serves clients', async () => {
+    const cli = await startCli();
+    expect(cli.out()).toMatch(/^\d+:M \d\d \w{3} \d{4} \d\d:\d\d:\d\d\.\d{3} \* Ready to accept connections$/m);
+    const c = await RawClient.connect(cli.port);
+    expect(await c.call('PING')).toBe('+PONG\r\n');
+    c.close();
+  });
+
+  it('SIGTERM and SIGINT stop it cleanly (exit code 0)', async () => {
+    for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+      const cli = await startCli();
+      cli.proc.kill(sig);
+      expect(await cli.exited).toBe(0);
+      expect(cli.out()).toContain(`Received ${sig} scheduling shutdown...`);
+      expect(cli.out()).toContain('Redis is now ready to exit, bye bye...');
+    }
+  });
+
+  it('SHUTDOWN over the wire exits the process', async () => {
+    const cli = await startCli();
+    const c = await RawClient.connect(cli.port);
+    c.write('*1\r\n$8\r\nSHUTDOWN\r\n');
+    expect(await c.readUntilClose()).toBe('');
+    expect(await cli.exited).toBe(0);
+    expect(cli.out()).toContain('User requested shutdown...');
+  });
+
+  it('--clock manual: time moves only with SIM CLOCK ADVANCE from another process', async () => {
+    const cli = await startCli(['--clock', 'manual']);
+    const c = await RawClient.connect(cli.port);
+    expect(await c.call('SIM', 'CLOCK', 'MODE')).toBe('$6\r\nmanual\r\n');
+    await c.call('SET', 'k', 'v', 'PX', '5000');
+    const t0 = await c.call('TIME');
+    expect(await c.call('TIME')).toBe(t0);
+    await c.call('SIM', 'CLOCK', 'ADVANCE', '4999');
+    expect(await c.call('EXISTS', 'k')).toBe(':1\r\n');
+    await c.call('SIM', 'CLOCK', 'ADVANCE', '1');
+    expect(await c.call('EXISTS', 'k')).toBe(':0\r\n');
+    c.close();
+  });
+
+  it('--requirepass, --databases and any config parameter', async () => {
+    const cli = await startCli(['--requirepass', 'pw', '--databases', '4', '--maxmemory', '1gb']);
+    const c = await RawClient.connect(cli.port);
+    expect(await c.call('PING')).toBe('-NOAUTH Authentication required.\r\n');
+    expect(await c.call('AUTH', 'pw')).toBe('+OK\r\n');
+    expect(await c.call('SELECT', '3')).toBe('+OK\r\n');
+    expect(await c.call('SELECT', '4')).toBe('-ERR DB index is out of range\r\n');
+    expect(await c.call('CONFIG', 'GET', 'maxmemory')).toBe('*2\r\n$9\r\nmaxmemory\r\n$10\r\n1073741824\r\n');
+    c.close();
+  });
+
+  it('--control-command renames or disables SIM', async () => {
+    const renamed = await startCli(['--control-command', 'ctl', '--clock', 'manual']);
+    const a = await RawClient.connect(renamed.port);
+    expect(await a.call('CTL', 'CLOCK', 'MODE')).toBe('$6\r\nmanual\r\n');
+    expect(await a.call('SIM', 'CLOCK', 'MODE')).toBe("-ERR unknown command 'SIM', with args beginning with: 'CLOCK' 'MODE' \r\n");
+    a.close();
+    const off = await startCli(['--control-command', 'off']);
+    const b = await RawClient.connect(off.port);
+    expect(await b.call('SIM', 'CLOCK', 'GET')).toBe("-ERR unknown command 'SIM', with args beginning with: 'CLOCK' 'GET' \r\n");
+    b.close();
+  });
+});
