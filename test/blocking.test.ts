@@ -77,6 +77,21 @@ describe('blocking pops', () => {
     expect(await got).toEqual(['q', 'b']);
   });
 
+  it('clients are served after a script, never in the middle of it', async () => {
+    const sim = await startSim();
+    const [w, p] = [ioredis(sim), ioredis(sim)];
+    const got = w.blpop('q', 0);
+    await sim.waitForBlocked(1, 'q');
+    // Pushed and popped inside one script: nobody wakes.
+    expect(await p.eval("redis.call('RPUSH', KEYS[1], 'a'); return redis.call('LPOP', KEYS[1])", 1, 'q')).toBe('a');
+    await settle(p);
+    expect(sim.node.blocking.count).toBe(1);
+    // The script sees its own pushes untouched; the waiter is served once it has finished.
+    expect(await p.eval("redis.call('RPUSH', KEYS[1], 'b', 'c'); return redis.call('LLEN', KEYS[1])", 1, 'q')).toBe(2);
+    expect(await got).toEqual(['q', 'b']);
+    expect(await p.lrange('q', 0, -1)).toEqual(['c']);
+  });
+
   it('blocking commands inside MULTI behave like their non-blocking forms', async () => {
     const sim = await startSim();
     const c = await raw(sim);
