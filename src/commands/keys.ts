@@ -180,12 +180,16 @@ export function duplicateValue(o: RedisObject, now: number): RedisObject {
     case 'list':
       return new RedisObject('list', Deque.from(o.value as Deque<string>), now);
     case 'hash': {
-      const h = new Map(o.value as Map<string, string>);
+      const v = o.value as Map<string, string> & { clone?: () => Map<string, string> };
+      if (typeof v.clone === 'function') return new RedisObject('hash', v.clone(), now);
+      const h = new Map(v);
       copyCollectionEncoding(o.value as object, h);
       return new RedisObject('hash', h, now);
     }
     case 'set': {
-      const s = new Set(o.value as Set<string>);
+      const v = o.value as Set<string> & { clone?: () => Set<string> };
+      if (typeof v.clone === 'function') return new RedisObject('set', v.clone(), now);
+      const s = new Set(v);
       copyCollectionEncoding(o.value as object, s);
       return new RedisObject('set', s, now);
     }

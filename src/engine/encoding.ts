@@ -17,6 +17,9 @@
  * - zset: the sorted set's own `encoding` ("listpack"/"skiplist"), which its commands maintain.
  * - stream: "stream".
  *
+ * Hash and set types that track their own `encoding` (types/hash.ts, types/set.ts) are trusted;
+ * the rules below apply to plain Map/Set values (seeded directly through the API).
+ *
  * "For good": Redis never converts a hashtable back. The conversion is remembered per value
  * (a WeakMap, so nothing leaks): noteWrite() records it cheaply (size checks only) after writes,
  * and every OBJECT ENCODING records what it computed. A hash or set that outgrew only the value
@@ -110,13 +113,15 @@ export function objectEncoding(node: RedisNode, o: RedisObject): string {
     case 'list':
       return 'quicklist';
     case 'hash': {
-      const h = o.value as Map<string, string>;
+      const h = o.value as Map<string, string> & { encoding?: string };
+      if (typeof h.encoding === 'string') return h.encoding;
       if (hashIsCompact(node, h)) return 'listpack';
       converted.add(h);
       return 'hashtable';
     }
     case 'set': {
-      const s = o.value as Set<string>;
+      const s = o.value as Set<string> & { encoding?: string };
+      if (typeof s.encoding === 'string') return s.encoding;
       if (setIsIntset(node, s)) return 'intset';
       converted.add(s);
       return 'hashtable';
