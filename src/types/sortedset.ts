@@ -16,6 +16,10 @@
 
 const MAX_LEVEL = 32;
 
+/** Scratch vectors for insert/unlink (single-threaded and never re-entered: shared safely). */
+const UPDATE: ZNode[] = [];
+const RANK: number[] = new Array<number>(MAX_LEVEL).fill(0);
+
 export class ZNode {
   /** Forward link per level (index 0 is the ordered list). */
   readonly next: (ZNode | null)[];
@@ -268,9 +272,19 @@ export class SortedSet {
     return h !== null && scoreLteMax(h.score, r);
   }
 
-  /** First node with member in `r`, or null (zslFirstInLexRange). */
+  /**
+   * First node with member in `r`, or null (zslFirstInLexRange). Lex ranges assume equal scores;
+   * when scores differ Redis's answer depends on the encoding: a listpack is scanned linearly
+   * (zzlFirstInLexRange), so a listpack-encoded set is scanned the same way here.
+   */
   firstInLexRange(r: LexRange): ZNode | null {
     if (!this.lexMayOverlap(r)) return null;
+    if (this.encoding === 'listpack') {
+      for (let x = this.first(); x; x = x.next[0] ?? null) {
+        if (lexGteMin(x.member, r)) return lexLteMax(x.member, r) ? x : null;
+      }
+      return null;
+    }
     let x = this.header;
     for (let l = this.level - 1; l >= 0; l--) {
       let f = x.next[l];
@@ -283,9 +297,15 @@ export class SortedSet {
     return n && lexLteMax(n.member, r) ? n : null;
   }
 
-  /** Last node with member in `r`, or null (zslLastInLexRange). */
+  /** Last node with member in `r`, or null (zslLastInLexRange; a listpack scans from the tail). */
   lastInLexRange(r: LexRange): ZNode | null {
     if (!this.lexMayOverlap(r)) return null;
+    if (this.encoding === 'listpack') {
+      for (let x = this.tail; x; x = x.backward) {
+        if (lexLteMax(x.member, r)) return lexGteMin(x.member, r) ? x : null;
+      }
+      return null;
+    }
     let x = this.header;
     for (let l = this.level - 1; l >= 0; l--) {
       let f = x.next[l];
@@ -318,6 +338,12 @@ export class SortedSet {
   countInLexRange(r: LexRange): number {
     const a = this.firstInLexRange(r);
     if (a === null) return 0;
+    if (this.encoding === 'listpack') {
+      // Redis walks a listpack from the first match while members stay <= max.
+      let n = 0;
+      for (let x: ZNode | null = a; x && lexLteMax(x.member, r); x = x.next[0] ?? null) n++;
+      return n;
+    }
     const b = this.lastInLexRange(r) as ZNode;
     return this.rankOfNode(b) - this.rankOfNode(a) + 1;
   }
@@ -428,8 +454,8 @@ export class SortedSet {
 
   /** zslInsert: the member must not be present. */
   private insert(score: number, member: string): ZNode {
-    const update = new Array<ZNode>(MAX_LEVEL);
-    const rank = new Array<number>(MAX_LEVEL);
+    const update = UPDATE;
+    const rank = RANK;
     let x = this.header;
     for (let l = this.level - 1; l >= 0; l--) {
       rank[l] = l === this.level - 1 ? 0 : (rank[l + 1] as number);
@@ -471,7 +497,7 @@ export class SortedSet {
 
   /** Finds the update vector for (score, member) and unlinks that node (zslDelete). */
   private unlink(score: number, member: string): ZNode | null {
-    const update = new Array<ZNode>(MAX_LEVEL);
+    const update = UPDATE;
     let x = this.header;
     for (let l = this.level - 1; l >= 0; l--) {
       let f = x.next[l];
