@@ -155,6 +155,34 @@ const scenarios: Record<string, Scenario> = {
     x.log(await p.call('RPUSH', 'q', 'v', 'w'));
     x.log(await a.read(3));
   },
+  'keyspace events of served BLPOP, BLMOVE and BLMPOP': async (x) => {
+    const [a, b, c, p, sub] = [await x.conn(), await x.conn(), await x.conn(), await x.conn(), await x.conn()];
+    x.log(await p.call('CONFIG', 'SET', 'notify-keyspace-events', 'KEA'));
+    try {
+      x.log(await sub.call('PSUBSCRIBE', '__key*@0__:*'));
+      x.log(await sub.call('SUBSCRIBE', 'end'));
+      send(a, 'BLMOVE', 'src', 'dst', 'LEFT', 'RIGHT', '0');
+      await x.blocked(1);
+      send(b, 'BLPOP', 'dst', '0');
+      await x.blocked(2);
+      send(c, 'BLMPOP', '0', '1', 'm', 'LEFT', 'COUNT', '2');
+      await x.blocked(3);
+      x.log(await p.call('RPUSH', 'src', 'v', 'w'));
+      x.log(await a.read());
+      x.log(await b.read());
+      x.log(await p.call('RPUSH', 'm', '1', '2', '3'));
+      x.log(await c.read());
+      x.log(await p.call('PUBLISH', 'end', 'x'));
+      // Every event up to the marker message on "end".
+      for (let i = 0; i < 40; i++) {
+        const ev = await sub.read();
+        x.log(ev);
+        if (ev.includes('$3\r\nend\r\n')) break;
+      }
+    } finally {
+      await p.call('CONFIG', 'SET', 'notify-keyspace-events', '');
+    }
+  },
   'a disconnected waiter is forgotten': async (x) => {
     const [a, b, p] = [await x.conn(), await x.conn(), await x.conn()];
     send(a, 'BLPOP', 'q', '0');
