@@ -177,7 +177,8 @@ export class Compiler {
         const x = this.expr(a);
         const y = this.expr(b);
         const checks = [a, b].filter((z) => z.k !== 'num').map((z) => `typeof ${this.expr(z)}==='number'`);
-        if (checks.length === 0) return `(${x}${inl}${y})`;
+        // Two literals: computed at run time, so 0/0 is the hardware's (negative) NaN as in Lua.
+        if (checks.length === 0) return `${arith}(${x},${y},${line})`;
         return `(${checks.join('&&')}?${x}${inl}${y}:${arith}(${x},${y},${line},${this.descArg(a)},${this.descArg(b)}))`;
       }
       return `${arith}(${this.expr(a)},${this.expr(b)},${line},${this.descArg(a)},${this.descArg(b)})`;

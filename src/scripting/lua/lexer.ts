@@ -177,13 +177,13 @@ export function tokenize(src: string, chunk: string): Token[] {
       i++;
       let s = '';
       for (;;) {
-        if (i >= n) err('unfinished string', src.slice(start, i));
+        if (i >= n) err('unfinished string', '<eof>');
         const ch = src[i] as string;
         if (ch === c) {
           i++;
           break;
         }
-        if (ch === '\n' || ch === '\r') err('unfinished string', src.slice(start, i));
+        if (ch === '\n' || ch === '\r') err('unfinished string', `${c}${s}`);
         if (ch === '\\') {
           i++;
           const e = src[i];
@@ -233,7 +233,7 @@ export function tokenize(src: string, chunk: string): Token[] {
                   i++;
                   k++;
                 }
-                if (v > 255) err('escape sequence too large', src.slice(start, i));
+                if (v > 255) err('escape sequence too large', `${c}${s}`);
                 s += String.fromCharCode(v);
               } else {
                 s += e;

@@ -1,7 +1,7 @@
 /**
  * Lua 5.1's math library, with Redis's math.random/randomseed: a rand48 generator (as
- * redisLrand48) so the sequence is the same on every platform; Redis seeds it once when the
- * Lua state is created, and it continues from script to script.
+ * redisLrand48) so the sequence is the same on every platform; Redis 7 starts it from rand.c's
+ * fixed initial state when the server starts, and it continues from script to script.
  */
 import { argError, checkInt, checkNum, libTable } from './lib-util.js';
 import { EMPTY, type LuaTable, type LuaValue, rtError } from './runtime.js';
@@ -9,10 +9,8 @@ import { EMPTY, type LuaTable, type LuaValue, rtError } from './runtime.js';
 const RAND48_MAX = 2147483647;
 
 export class Rand48 {
-  private x = 0n;
-  constructor(seed = 0) {
-    this.seed(seed);
-  }
+  /** rand.c's initial state (X2 X1 X0 = 0x1234 0xABCD 0x330E): Redis 7 does not seed it. */
+  private x = 0x1234abcd330en;
   seed(s: number): void {
     this.x = ((BigInt(Math.trunc(s)) & 0xffffffffn) << 16n) | 0x330en;
   }

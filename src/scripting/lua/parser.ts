@@ -282,8 +282,9 @@ class Parser {
           const exprs = this.exprList();
           return { k: 'assign', targets, exprs, line: eqLine };
         }
-        if (e.k !== 'call' && e.k !== 'method') this.error('syntax error');
-        return { k: 'call', e };
+        if (e.k === 'call' || e.k === 'method') return { k: 'call', e };
+        if (e.k === 'local' || e.k === 'global' || e.k === 'index') this.error("'=' expected");
+        return this.error('syntax error');
       }
     }
   }

@@ -12,7 +12,7 @@ import { type LuaFunction, LuaTable, setStringMetatable } from './runtime.js';
 
 export class LuaState {
   readonly G = new LuaTable();
-  readonly rng = new Rand48(0);
+  readonly rng = new Rand48();
 
   constructor() {
     const G = this.G;
