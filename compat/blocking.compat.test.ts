@@ -183,6 +183,27 @@ const scenarios: Record<string, Scenario> = {
       await p.call('CONFIG', 'SET', 'notify-keyspace-events', '');
     }
   },
+  'commandstats count a blocking command once; a served error is a failed call': async (x) => {
+    const [a, b, c, p] = [await x.conn(), await x.conn(), await x.conn(), await x.conn()];
+    x.log(await p.call('CONFIG', 'RESETSTAT'));
+    send(a, 'BLPOP', 'q', '0');
+    await x.blocked(1);
+    x.log(await p.call('SET', 'str', 'v'));
+    send(b, 'BLMOVE', 'e', 'str', 'LEFT', 'LEFT', '0');
+    await x.blocked(2);
+    send(c, 'BRPOP', 't', '0.05');
+    await x.blocked(3);
+    x.log(await c.read());
+    x.log(await p.call('RPUSH', 'q', 'v'));
+    x.log(await a.read());
+    x.log(await p.call('RPUSH', 'e', 'v'));
+    x.log(await b.read());
+    const stats = await p.call('INFO', 'commandstats');
+    // Redis lists commandstats in hash-table order: compare them sorted, without timings.
+    const lines = stats.split('\r\n').filter((l) => /^cmdstat_(blpop|blmove|brpop|rpush):/.test(l));
+    for (const line of lines.sort()) x.log(line.replace(/usec=\d+,usec_per_call=[\d.]+,/, ''));
+    x.log((await p.call('INFO', 'stats')).match(/total_commands_processed:\d+/)?.[0] ?? 'none');
+  },
   'a disconnected waiter is forgotten': async (x) => {
     const [a, b, p] = [await x.conn(), await x.conn(), await x.conn()];
     send(a, 'BLPOP', 'q', '0');
