@@ -112,7 +112,7 @@ function zmpop(c: Client, args: string[]): void {
  * rather than errors (the blocking manager only re-runs us while the key is a zset).
  */
 function blockingPop(c: Client, keys: string[], timeoutAt: number, max: boolean, count: number, shape: Shape): void {
-  const ready = (c as { readyKey?: string }).readyKey;
+  const ready = c.readyKey;
   for (const key of ready !== undefined && c.retrying ? [ready] : keys) {
     const o = c.db.lookupTouch(key);
     if (o === undefined) continue;
@@ -124,8 +124,7 @@ function blockingPop(c: Client, keys: string[], timeoutAt: number, max: boolean,
     return popFrom(c, key, o.value, max, count, shape);
   }
   // `type` lets the blocking manager skip this client while a key holds another type.
-  const request = { keys, timeoutAt, onTimeout: (cl: Client) => cl.reply.nilArray(), type: 'zset' as const };
-  c.block(request);
+  c.block({ keys, timeoutAt, onTimeout: (cl) => cl.reply.nilArray(), type: 'zset' });
 }
 
 /** BZPOPMIN / BZPOPMAX key [key ...] timeout. */
