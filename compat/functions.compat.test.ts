@@ -1,4 +1,6 @@
-import { compatSuite } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { RawClient } from '../test/raw-client.js';
+import { compatSuite, haveRealRedis, useTargets } from './harness.js';
 
 const LIB =
   '#!lua name=mylib\nredis.register_function("myfunc", function(keys, args) return {keys[1], args[1]} end)\nredis.register_function{function_name="ro", callback=function(keys, args) return redis.call("set","x","1") end, flags={"no-writes"}, description="desc"}';
@@ -85,3 +87,31 @@ compatSuite('functions', [
     ],
   },
 ]);
+
+describe.runIf(haveRealRedis)('compat: functions dumped by real Redis restore into redis-sim', () => {
+  const targets = useTargets();
+  it('restores a real FUNCTION DUMP payload (LZF-compressed code)', async () => {
+    const t = targets();
+    const real = await RawClient.connect(t.real.port);
+    const sim = await RawClient.connect(t.sim.port);
+    try {
+      const code = `#!lua name=dumped\nredis.register_function("dumped_f", function(keys, args) return "restored " .. args[1] end)\n-- ${'padding '.repeat(20)}`;
+      await real.call('FUNCTION', 'FLUSH');
+      await real.call('FUNCTION', 'LOAD', code);
+      const reply = await real.call('FUNCTION', 'DUMP');
+      const payload = reply.slice(reply.indexOf('\r\n') + 2, -2);
+      await sim.call('FUNCTION', 'FLUSH');
+      expect(await sim.call('FUNCTION', 'RESTORE', payload)).toBe('+OK\r\n');
+      expect(await sim.call('FCALL', 'dumped_f', '0', 'x')).toBe('$10\r\nrestored x\r\n');
+      // And the other way: redis-sim's dump restores into real Redis.
+      const simDump = await sim.call('FUNCTION', 'DUMP');
+      await real.call('FUNCTION', 'FLUSH');
+      expect(await real.call('FUNCTION', 'RESTORE', simDump.slice(simDump.indexOf('\r\n') + 2, -2))).toBe('+OK\r\n');
+      expect(await real.call('FCALL', 'dumped_f', '0', 'y')).toBe('$10\r\nrestored y\r\n');
+    } finally {
+      await real.call('FUNCTION', 'FLUSH');
+      real.close();
+      sim.close();
+    }
+  });
+});
