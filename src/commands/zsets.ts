@@ -166,9 +166,9 @@ const LONG_MAX = 9223372036854775807n;
 
 /**
  * ZRANDMEMBER key [count [WITHSCORES]]. Without count: one random member (null if no key).
- * count > 0: distinct members, at most the whole set (then in set order); count < 0: |count|
- * members drawn with repetition. With WITHSCORES |count| must fit LONG_MAX/2
- * ("ERR value is out of range").
+ * count > 0: distinct members, at most the whole set (then highest first, as Redis walks it from
+ * the tail); count < 0: |count| members drawn with repetition. With WITHSCORES |count| must fit
+ * LONG_MAX/2 ("ERR value is out of range").
  */
 function zrandmember(c: Client, args: string[]): void {
   const key = args[1] as string;
