@@ -223,3 +223,63 @@ describe('CLIENT NO-EVICT TRACKINGINFO GETREDIR HELP', () => {
     expect(lines.slice(-2)).toEqual(['HELP', '    Prints this help.']);
   });
 });
+
+describe('CLIENT PAUSE UNPAUSE (node clock)', () => {
+  it('WRITE: reads go on, writes wait until the clock reaches the end, in order', async () => {
+    const sim = await startSim();
+    const admin = await raw(sim);
+    const c = await raw(sim);
+    await c.call('SET', 'k', 'old');
+    expect(await admin.call('CLIENT', 'PAUSE', '1000', 'WRITE')).toBe('+OK\r\n');
+    expect(await c.call('GET', 'k')).toBe('$3\r\nold\r\n');
+    c.write('*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$3\r\nnew\r\n*2\r\n$3\r\nGET\r\n$1\r\nk\r\n');
+    await sim.waitForBlocked(1);
+    expect(await admin.call('GET', 'k')).toBe('$3\r\nold\r\n');
+    expect(await admin.call('CLIENT', 'LIST')).toMatch(/ flags=b /);
+    sim.clock.advance(999);
+    expect(c.pending()).toBe('');
+    sim.clock.advance(1);
+    expect(await c.read(2)).toBe('+OK\r\n$3\r\nnew\r\n');
+  });
+
+  it('ALL: every command waits, even UNPAUSE from a paused client; another path ends it early', async () => {
+    const sim = await startSim();
+    const c = await raw(sim);
+    expect(await c.call('CLIENT', 'PAUSE', '5000')).toBe('+OK\r\n');
+    c.write('*1\r\n$4\r\nPING\r\n');
+    await sim.waitForBlocked(1);
+    // In-process callers (tests, the API) are not clients that can be paused.
+    expect(sim.call('CLIENT', 'UNPAUSE')).toEqual(expect.anything());
+    expect(await c.read()).toBe('+PONG\r\n');
+  });
+
+  it('EXEC of a transaction with writes waits under WRITE; queueing writes waits too', async () => {
+    const sim = await startSim();
+    const admin = await raw(sim);
+    const c = await raw(sim);
+    await c.call('MULTI');
+    await c.call('GET', 'a');
+    await admin.call('CLIENT', 'PAUSE', '100', 'WRITE');
+    c.write('*3\r\n$3\r\nSET\r\n$1\r\na\r\n$1\r\n1\r\n');
+    await sim.waitForBlocked(1);
+    await admin.call('CLIENT', 'UNPAUSE');
+    expect(await c.read()).toBe('+QUEUED\r\n');
+    await admin.call('CLIENT', 'PAUSE', '100', 'WRITE');
+    c.write('*1\r\n$4\r\nEXEC\r\n');
+    await sim.waitForBlocked(1);
+    sim.clock.advance(100);
+    expect(await c.read()).toBe('*2\r\n$-1\r\n+OK\r\n');
+  });
+
+  it('argument errors', async () => {
+    const sim = await startSim();
+    const c = await raw(sim);
+    expect(await c.call('CLIENT', 'PAUSE', 'x')).toBe('-ERR timeout is not an integer or out of range\r\n');
+    expect(await c.call('CLIENT', 'PAUSE', '-1')).toBe('-ERR timeout is negative\r\n');
+    expect(await c.call('CLIENT', 'PAUSE', '1', 'READ')).toBe('-ERR CLIENT PAUSE mode must be WRITE or ALL\r\n');
+    expect(await c.call('CLIENT', 'PAUSE', '1', 'ALL', 'x')).toBe(
+      "-ERR unknown subcommand or wrong number of arguments for 'PAUSE'. Try CLIENT HELP.\r\n",
+    );
+    expect(await c.call('CLIENT', 'UNPAUSE')).toBe('+OK\r\n');
+  });
+});

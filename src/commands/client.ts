@@ -1,8 +1,8 @@
 /**
- * CLIENT subcommands of Redis 7.0: ID SETNAME GETNAME INFO LIST KILL REPLY UNBLOCK NO-EVICT
- * TRACKINGINFO GETREDIR HELP. (SETINFO and NO-TOUCH are 7.2: Redis 7.0.15 answers "unknown
- * subcommand", and so does redis-sim. PAUSE/UNPAUSE, TRACKING and CACHING are not implemented and
- * answer the same way rather than pretend.)
+ * CLIENT subcommands of Redis 7.0: ID SETNAME GETNAME INFO LIST KILL REPLY UNBLOCK PAUSE UNPAUSE
+ * NO-EVICT TRACKINGINFO GETREDIR HELP. (SETINFO and NO-TOUCH are 7.2: Redis 7.0.15 answers
+ * "unknown subcommand", and so does redis-sim. TRACKING and CACHING are not implemented and answer
+ * the same way rather than pretend.)
  *
  * CLIENT LIST / INFO print Redis's line with every field. Fields about Redis's own buffers
  * (qbuf, qbuf-free, argv-mem, multi-mem, rbs, rbp, obl, oll, omem, tot-mem) have no meaning in
@@ -12,6 +12,7 @@ import { intArg, is } from '../engine/args.js';
 import type { Client } from '../engine/client.js';
 import type { CommandSpec } from '../engine/command.js';
 import { RedisError, SYNTAX } from '../engine/errors.js';
+import { pauseClients, unpauseClients } from '../engine/pause.js';
 import { replyHelp } from './config.js';
 import { validClientName } from './connection.js';
 
@@ -171,7 +172,7 @@ function reply(c: Client, args: string[]): void {
 
 /** CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 if a blocked client was released, else 0. */
 function unblock(c: Client, args: string[]): void {
-  if (args.length > 4) throw new RedisError(`ERR unknown subcommand or wrong number of arguments for 'unblock'`);
+  if (args.length > 4) throw subcommandSyntax(args);
   let asError = false;
   if (args.length === 4) {
     const r = (args[3] as string).toLowerCase();
@@ -183,6 +184,31 @@ function unblock(c: Client, args: string[]): void {
     ? c.node.blocking.unblock(target, asError ? 'UNBLOCKED client unblocked via CLIENT UNBLOCK' : undefined)
     : false;
   c.reply.int(ok ? 1 : 0);
+}
+
+/** Redis's addReplySubcommandSyntaxError. */
+function subcommandSyntax(args: string[]): RedisError {
+  return new RedisError(`ERR unknown subcommand or wrong number of arguments for '${(args[1] as string).slice(0, 128)}'. Try CLIENT HELP.`);
+}
+
+/** CLIENT PAUSE timeout-ms [WRITE|ALL]: see engine/pause.ts. */
+function pause(c: Client, args: string[]): void {
+  if (args.length > 4) throw subcommandSyntax(args);
+  let type: 'write' | 'all' = 'all';
+  if (args.length === 4) {
+    const m = (args[3] as string).toLowerCase();
+    if (m === 'write') type = 'write';
+    else if (m !== 'all') throw new RedisError('ERR CLIENT PAUSE mode must be WRITE or ALL');
+  }
+  const ms = intArg(args[2] as string, 'ERR timeout is not an integer or out of range');
+  if (ms < 0) throw new RedisError('ERR timeout is negative');
+  pauseClients(c.node, c.node.clock.now() + ms, type);
+  c.reply.ok();
+}
+
+function unpause(c: Client): void {
+  unpauseClients(c.node);
+  c.reply.ok();
 }
 
 function noEvict(c: Client, args: string[]): void {
@@ -307,6 +333,24 @@ export const clientCommands: CommandSpec[] = [
         summary: 'Instruct the server whether to reply to commands',
         complexity: 'O(1)',
         handler: reply,
+      },
+      {
+        ...admin,
+        name: 'pause',
+        arity: -3,
+        since: '2.9.50',
+        summary: 'Stop processing commands from clients for some time',
+        complexity: 'O(1)',
+        handler: pause,
+      },
+      {
+        ...admin,
+        name: 'unpause',
+        arity: 2,
+        since: '6.2.0',
+        summary: 'Resume processing of clients that were paused',
+        complexity: 'O(N) Where N is the number of paused clients',
+        handler: unpause,
       },
       {
         ...admin,

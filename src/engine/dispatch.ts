@@ -7,6 +7,7 @@ import type { Client } from './client.js';
 import type { CommandSpec, ResolvedCommand } from './command.js';
 import { RedisError, WRONG_ARITY } from './errors.js';
 import type { RedisNode } from './node.js';
+import { postponeIfPaused } from './pause.js';
 
 /** Commands a RESP2 client with subscriptions may still run. */
 const PUBSUB_ALLOWED = new Set([
@@ -94,6 +95,8 @@ function dispatch(node: RedisNode, c: Client, args: string[]): void {
       fullname,
     );
   }
+  // CLIENT PAUSE: the client waits (blocked) until the pause ends, then this command runs again.
+  if (postponeIfPaused(node, c, spec, args)) return;
   if (c.multi && !MULTI_IMMEDIATE.has(spec.name)) {
     c.multi.queue.push(args);
     c.reply.raw('+QUEUED\r\n');
