@@ -69,6 +69,25 @@ compatSuite('strings', [
     ],
   },
   {
+    name: 'SET repeated and odd options',
+    cmds: [
+      ['SET', 'k', 'v', 'GET', 'GET'],
+      ['SET', 'k', 'v', 'NX', 'NX'],
+      ['SET', 'k', 'w', 'XX', 'XX', 'KEEPTTL', 'KEEPTTL'],
+      ['SET', 'k', 'v', 'PXAT', FUTURE_MS, 'PXAT', '4000000000999'],
+      ['PEXPIRETIME', 'k'],
+      ['SET', 'k', 'v', 'nx\x00junk'],
+      ['SET', 'k', 'v', 'n'],
+      ['SET', 'k', 'v', 'NXX'],
+      ['SET', 'k', 'v', 'EX', '10', 'XX', 'NX'],
+      ['SET', 'k', 'v', 'GET', 'EX', '0'],
+      ['GET', 'k'],
+      ['GETEX', 'k', 'PERSIST', 'PERSIST'],
+      ['GETEX', 'k', 'EXAT', FUTURE_S, 'EXAT', '4000000001'],
+      ['EXPIRETIME', 'k'],
+    ],
+  },
+  {
     name: 'SET with absolute expiry, KEEPTTL, EXPIRETIME',
     cmds: [
       ['SET', 'k', 'v', 'EXAT', FUTURE_S],
