@@ -160,6 +160,23 @@ scenarioSuite('keyspace notification streams', [
     'KEn$lg',
   ),
   stream(
+    'key misses (m) of read commands',
+    [
+      ['GET', 'nokey'],
+      ['MGET', 'a', 'b'],
+      ['STRLEN', 'nokey'],
+      ['GETRANGE', 'nokey', '0', '1'],
+      ['LRANGE', 'nokey', '0', '-1'],
+      ['LINDEX', 'nokey', '0'],
+      ['ZSCORE', 'nokey', 'm'],
+      ['XRANGE', 'nokey', '-', '+'],
+      ['SET', 'k', 'v'],
+      ['GET', 'k'],
+      ['LPOP', 'nokey'],
+    ],
+    'KEm',
+  ),
+  stream(
     'classes filter events',
     [
       ['SET', 'a', '1'],

@@ -116,6 +116,18 @@ describe('notify-keyspace-events', () => {
     expect(await events(s, 3)).toEqual(['__keyevent@0__:new k', '__keyevent@0__:set k', '__keyevent@0__:set k']);
   });
 
+  it('m publishes "keymiss" when a read command misses a key (not for writes)', async () => {
+    const sim = await startSim({ config: { 'notify-keyspace-events': 'Em' } });
+    const s = await listener(sim);
+    const c = await raw(sim);
+    await c.call('GET', 'nokey');
+    await c.call('LPOP', 'nokey'); // a write: no event
+    await c.call('SET', 'k', 'v');
+    await c.call('GET', 'k'); // a hit: no event
+    await c.call('MGET', 'a', 'k', 'b');
+    expect(await events(s, 3)).toEqual(['__keyevent@0__:keymiss nokey', '__keyevent@0__:keymiss a', '__keyevent@0__:keymiss b']);
+  });
+
   it('the start option (the CLI passes --notify-keyspace-events the same way) enables it', async () => {
     const sim = await startSim({ config: { 'notify-keyspace-events': 'KEA' } });
     const s = await listener(sim);

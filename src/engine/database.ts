@@ -24,7 +24,7 @@ export interface DatabaseHost {
   /** Called when a key is created (Redis's dbAdd: the "new" keyspace event). */
   keyAdded?(db: Database, key: string): void;
   /** Told of every touching lookup (INFO keyspace_hits / keyspace_misses). */
-  keyspaceLookup?(hit: boolean): void;
+  keyspaceLookup?(hit: boolean, db: Database, key: string): void;
 }
 
 interface OrderEntry {
@@ -79,7 +79,7 @@ export class Database {
       o.lru = this.host.now();
       o.freq++;
     }
-    this.host.keyspaceLookup?.(o !== undefined);
+    this.host.keyspaceLookup?.(o !== undefined, this, key);
     return o;
   }
 

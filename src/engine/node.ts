@@ -228,10 +228,14 @@ export class RedisNode implements DatabaseHost {
    * Keyspace hits and misses, counted as Redis's lookupKeyRead does: only lookups made by commands
    * that do not write (dispatch sets `readCommand` around each handler).
    */
-  keyspaceLookup(hit: boolean): void {
+  keyspaceLookup(hit: boolean, db: Database, key: string): void {
     if (!this.readCommand) return;
     if (hit) this.stats.keyspaceHits++;
-    else this.stats.keyspaceMisses++;
+    else {
+      this.stats.keyspaceMisses++;
+      // Redis fires "keymiss" (class m) for the same read lookups that count as misses.
+      if (this.notifier.enabled('m')) this.notify(db, 'm', 'keymiss', key);
+    }
   }
 
   /** A key was created: the "new" event (class n) when enabled. */

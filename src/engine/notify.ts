@@ -14,8 +14,9 @@
  * pattern subscribers (`PSUBSCRIBE __key*__:*`) get them too.
  *
  * Emitted by this server: every class the command families emit (g $ l s h z t), x when a key's
- * deadline passes on the node clock (lazy and active expiry alike, once per key), and n from
- * dbAdd. Never emitted: e (there is no eviction), d (there are no modules), m (key misses).
+ * deadline passes on the node clock (lazy and active expiry alike, once per key), n from dbAdd
+ * (Database.add), and m ("keymiss") for the lookups that count as keyspace misses (value reads by
+ * commands without the write flag). Never emitted: e (there is no eviction), d (no modules).
  */
 import type { RedisNode } from './node.js';
 
