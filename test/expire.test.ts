@@ -113,6 +113,9 @@ describe('expiry on the manual clock', () => {
     expect(await c.call('PTTL', 'k')).toBe(`:${9223372036854775807n - BigInt(T0)}\r\n`);
     await c.call('RENAME', 'k', 'k2');
     expect(await c.call('PEXPIRETIME', 'k2')).toBe(':9223372036854775807\r\n');
+    await c.call('SWAPDB', '0', '1');
+    await c.call('SELECT', '1');
+    expect(await c.call('PEXPIRETIME', 'k2')).toBe(':9223372036854775807\r\n');
   });
 
   it('expired keys publish `expired` once, when the clock passes their deadline', async () => {

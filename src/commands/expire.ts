@@ -14,8 +14,11 @@ import type { Database } from '../engine/database.js';
 import { INVALID_EXPIRE, NOT_INTEGER, RedisError } from '../engine/errors.js';
 import { INT64_MAX, INT64_MIN, parseInt64 } from '../protocol/numbers.js';
 
-/** Exact deadlines that a JS number cannot hold, per database. */
-const exactDeadlines = new WeakMap<Database, Map<string, bigint>>();
+/**
+ * Exact deadlines that a JS number cannot hold, per expires table (keyed by the table itself, so
+ * SWAPDB, which swaps the tables, and FLUSHDB, which replaces them, carry or drop them along).
+ */
+const exactDeadlines = new WeakMap<Map<string, number>, Map<string, bigint>>();
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** Redis's mstime() on the node clock: whole milliseconds. */
@@ -26,10 +29,10 @@ export function mstime(c: Client): bigint {
 /** Sets the absolute deadline (ms) of an existing key. */
 export function setDeadline(db: Database, key: string, at: bigint): void {
   if (at > SAFE) {
-    let m = exactDeadlines.get(db);
+    let m = exactDeadlines.get(db.expires);
     if (!m) {
       m = new Map();
-      exactDeadlines.set(db, m);
+      exactDeadlines.set(db.expires, m);
     }
     m.set(key, at);
   }
@@ -41,7 +44,7 @@ export function getDeadline(db: Database, key: string): bigint | undefined {
   const at = db.getExpire(key);
   if (at === undefined) return undefined;
   if (at > Number.MAX_SAFE_INTEGER) {
-    const exact = exactDeadlines.get(db)?.get(key);
+    const exact = exactDeadlines.get(db.expires)?.get(key);
     if (exact !== undefined && Number(exact) === at) return exact;
   }
   return BigInt(at);
