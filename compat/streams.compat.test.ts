@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { RawClient } from '../test/raw-client.js';
-import { type Command, compatSuite, haveRealRedis, useTargets } from './harness.js';
+import { type Command, compatSuite, haveRealRedis, runOn, useTargets } from './harness.js';
 
 /** Replaces millisecond timestamps (delivery time, seen-time) and idle values. */
 function normTimes(raw: string): string {
@@ -590,6 +590,104 @@ compatSuite('streams', [
     ],
   },
 ]);
+
+/** A seeded random walk over the stream and group commands, compared reply by reply. */
+function randomWalk(seed: number, steps: number): Command[] {
+  let x = seed >>> 0;
+  const rand = () => {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    return x / 4294967296;
+  };
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(rand() * a.length)] as T;
+  const cmds: Command[] = [['CONFIG', 'SET', 'stream-node-max-entries', '4']];
+  let ms = 1;
+  const id = () => `${1 + Math.floor(rand() * (ms + 2))}-${Math.floor(rand() * 3)}`;
+  const groups = ['g1', 'g2'];
+  const consumers = ['alice', 'bob', 'carol'];
+  for (let i = 0; i < steps; i++) {
+    const r = rand();
+    if (r < 0.3) {
+      ms += Math.floor(rand() * 2);
+      const trim = rand();
+      const opts =
+        trim < 0.1 ? ['MAXLEN', '~', '6'] : trim < 0.2 ? ['MAXLEN', '8'] : trim < 0.25 ? ['MINID', `${Math.max(1, ms - 5)}`] : [];
+      cmds.push(['XADD', 's', ...opts, rand() < 0.5 ? `${ms}-*` : `${ms}-${Math.floor(rand() * 4)}`, pick(['f', 'g']), String(i)]);
+    } else if (r < 0.38) cmds.push(['XDEL', 's', id(), id()]);
+    else if (r < 0.42) cmds.push(['XTRIM', 's', pick(['MAXLEN', 'MINID']), pick(['~', '=']), pick(['3', '10', `${ms - 3}`])]);
+    else if (r < 0.47) cmds.push(['XGROUP', 'CREATE', 's', pick(groups), pick(['0', '$', id()]), 'MKSTREAM']);
+    else if (r < 0.5) cmds.push(['XGROUP', 'SETID', 's', pick(groups), pick(['0', '$', id()])]);
+    else if (r < 0.52) cmds.push(['XGROUP', 'DESTROY', 's', pick(groups)]);
+    else if (r < 0.54) cmds.push(['XGROUP', 'DELCONSUMER', 's', pick(groups), pick(consumers)]);
+    else if (r < 0.66) {
+      const noack = rand() < 0.15 ? ['NOACK'] : [];
+      cmds.push([
+        'XREADGROUP',
+        'GROUP',
+        pick(groups),
+        pick(consumers),
+        'COUNT',
+        pick(['1', '2', '5']),
+        ...noack,
+        'STREAMS',
+        's',
+        rand() < 0.8 ? '>' : '0',
+      ]);
+    } else if (r < 0.72) cmds.push(['XACK', 's', pick(groups), id(), id()]);
+    else if (r < 0.76)
+      cmds.push([
+        'XCLAIM',
+        's',
+        pick(groups),
+        pick(consumers),
+        '0',
+        id(),
+        id(),
+        ...(rand() < 0.5 ? ['JUSTID'] : []),
+        ...(rand() < 0.2 ? ['FORCE'] : []),
+      ]);
+    else if (r < 0.8)
+      cmds.push([
+        'XAUTOCLAIM',
+        's',
+        pick(groups),
+        pick(consumers),
+        '0',
+        pick(['0', id()]),
+        'COUNT',
+        pick(['1', '3', '10']),
+        ...(rand() < 0.5 ? ['JUSTID'] : []),
+      ]);
+    else if (r < 0.85)
+      cmds.push(['XPENDING', 's', pick(groups), ...(rand() < 0.5 ? [] : ['-', '+', '10', ...(rand() < 0.5 ? [pick(consumers)] : [])])]);
+    else if (r < 0.9) cmds.push(['XINFO', pick(['GROUPS', 'STREAM']), 's']);
+    else if (r < 0.93) cmds.push(['XINFO', 'CONSUMERS', 's', pick(groups)]);
+    else if (r < 0.97) cmds.push(['XRANGE', 's', '-', '+']);
+    else cmds.push(['XREAD', 'COUNT', '3', 'STREAMS', 's', id()]);
+  }
+  cmds.push(['XINFO', 'STREAM', 's', 'FULL'], ['CONFIG', 'SET', 'stream-node-max-entries', '100']);
+  return cmds;
+}
+
+compatSuite(
+  'streams: random walks',
+  [1, 2, 3, 4].map((seed) => ({ name: `seed ${seed}`, cmds: randomWalk(seed, 400), normalize: normTimes, resp: [2] as const })),
+);
+
+describe.runIf(haveRealRedis)('compat: random walks exercise more than errors', () => {
+  const targets = useTargets();
+  it('most replies of a walk are not errors, and reads deliver entries', async () => {
+    const cmds = randomWalk(1, 400);
+    const replies = await runOn(targets().sim.port, cmds, 2);
+    const errors = replies.filter((r) => r.startsWith('-')).length;
+    expect(errors / replies.length).toBeLessThan(0.3);
+    const delivered = replies.filter(
+      (r, i) => cmds[i]?.[0] === 'XREADGROUP' && r.startsWith('*1\r\n*2\r\n$1\r\ns\r\n*') && !r.includes('\r\n*0\r\n'),
+    );
+    expect(delivered.length).toBeGreaterThan(10);
+    const claimed = replies.filter((r, i) => cmds[i]?.[0] === 'XAUTOCLAIM' && !r.startsWith('*3\r\n$3\r\n0-0\r\n*0\r\n'));
+    expect(claimed.length).toBeGreaterThan(5);
+  });
+});
 
 /** Blocking readers: each scenario runs on both servers with several connections. */
 describe.runIf(haveRealRedis)('compat: blocking stream readers', () => {
