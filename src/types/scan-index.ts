@@ -1,0 +1,96 @@
+/**
+ * The creation order of a collection's members, for SCAN cursors and random picks.
+ *
+ * Each member gets a sequence number when it is added; `order` lists members by that number. A
+ * cursor is "the next sequence number to visit", so it survives inserts and deletes: every member
+ * present for the whole iteration is visited exactly once, and a step costs O(log n + count).
+ * Deleted members leave holes that are compacted away once they are at least half of `order`
+ * (amortized O(1) per delete), which also keeps a random pick at O(1) expected probes.
+ *
+ * Redis's hash tables get the same guarantees from reverse-binary bucket cursors; the cursor values
+ * and the page order differ (Redis gives no order for a hash table), the guarantees do not.
+ */
+interface Slot {
+  key: string;
+  seq: number;
+}
+
+export class ScanIndex {
+  private seqOf = new Map<string, number>();
+  private order: Slot[] = [];
+  private dead = 0;
+  private nextSeq = 1;
+
+  get size(): number {
+    return this.seqOf.size;
+  }
+
+  /** Records a member that was not present. */
+  add(key: string): void {
+    const seq = this.nextSeq++;
+    this.seqOf.set(key, seq);
+    this.order.push({ key, seq });
+  }
+
+  /** Forgets a member that was present. */
+  remove(key: string): void {
+    if (!this.seqOf.delete(key)) return;
+    this.dead++;
+    if (this.seqOf.size === 0) {
+      this.order = [];
+      this.dead = 0;
+    } else if (this.dead > 16 && this.dead * 2 > this.order.length) {
+      this.order = this.order.filter((s) => this.seqOf.get(s.key) === s.seq);
+      this.dead = 0;
+    }
+  }
+
+  clear(): void {
+    this.seqOf.clear();
+    this.order = [];
+    this.dead = 0;
+  }
+
+  private live(s: Slot): boolean {
+    return this.seqOf.get(s.key) === s.seq;
+  }
+
+  /** A uniformly random member (undefined when empty); O(1) expected. */
+  random(): string | undefined {
+    if (this.seqOf.size === 0) return undefined;
+    const order = this.order;
+    // At most half the slots are holes once the index is past 32 slots; below that, fall back to a scan.
+    for (let tries = 0; tries < 64; tries++) {
+      const s = order[Math.floor(Math.random() * order.length)] as Slot;
+      if (this.live(s)) return s.key;
+    }
+    const live = order.filter((s) => this.live(s));
+    return (live[Math.floor(Math.random() * live.length)] as Slot).key;
+  }
+
+  /**
+   * One SCAN step: visits up to `count` live members from cursor `cursor` (a sequence number, 0 =
+   * start) and returns the next cursor, 0 when the iteration is complete.
+   */
+  scan(cursor: number, count: number, visit: (key: string) => void): number {
+    const order = this.order;
+    let lo = 0;
+    let hi = order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((order[mid] as Slot).seq < cursor) lo = mid + 1;
+      else hi = mid;
+    }
+    let visited = 0;
+    let i = lo;
+    for (; i < order.length && visited < count; i++) {
+      const s = order[i] as Slot;
+      if (!this.live(s)) continue;
+      visited++;
+      visit(s.key);
+    }
+    // Skip trailing holes so a finished iteration reports 0 at once.
+    while (i < order.length && !this.live(order[i] as Slot)) i++;
+    return i < order.length ? (order[i] as Slot).seq : 0;
+  }
+}
