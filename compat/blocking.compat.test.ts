@@ -204,6 +204,16 @@ const scenarios: Record<string, Scenario> = {
     for (const line of lines.sort()) x.log(line.replace(/usec=\d+,usec_per_call=[\d.]+,/, ''));
     x.log((await p.call('INFO', 'stats')).match(/total_commands_processed:\d+/)?.[0] ?? 'none');
   },
+  'CLIENT REPLY OFF silences a served or timed-out blocking command': async (x) => {
+    const [a, p] = [await x.conn(), await x.conn()];
+    a.write(encodeCommand(['CLIENT', 'REPLY', 'OFF']) + encodeCommand(['BLPOP', 'q', '0']));
+    await x.blocked(1);
+    x.log(await p.call('RPUSH', 'q', 'v'));
+    send(a, 'BLPOP', 'q', '0.05');
+    await pause(150);
+    a.write(encodeCommand(['CLIENT', 'REPLY', 'ON']) + encodeCommand(['LLEN', 'q']));
+    x.log(await a.read());
+  },
   'a disconnected waiter is forgotten': async (x) => {
     const [a, b, p] = [await x.conn(), await x.conn(), await x.conn()];
     send(a, 'BLPOP', 'q', '0');

@@ -137,6 +137,7 @@ export class BlockingManager {
       return;
     }
     const errorsBefore = c.reply.errors;
+    const mark = c.reply.out.length;
     const t0 = performance.now();
     c.retrying = true;
     c.readyKey = key;
@@ -161,6 +162,12 @@ export class BlockingManager {
     stat.usec += Math.round((performance.now() - t0) * 1000);
     if (c.reply.errors > errorsBefore) stat.failedCalls++;
     this.release(c);
+    this.deliver(c, mark);
+  }
+
+  /** Sends what a released client was answered (nothing under CLIENT REPLY OFF) and resumes it. */
+  private deliver(c: Client, mark: number): void {
+    if (c.replyMode === 'off') c.reply.out = c.reply.out.slice(0, mark);
     c.flush();
     c.transport?.resume();
   }
@@ -170,9 +177,9 @@ export class BlockingManager {
     if (!b) return;
     this.timers.delete(c);
     this.release(c);
+    const mark = c.reply.out.length;
     b.request.onTimeout(c);
-    c.flush();
-    c.transport?.resume();
+    this.deliver(c, mark);
   }
 
   /**
@@ -183,10 +190,10 @@ export class BlockingManager {
     const b = c.blocked;
     if (!b) return false;
     this.release(c);
+    const mark = c.reply.out.length;
     if (error !== undefined) c.reply.error(error);
     else b.request.onTimeout(c);
-    c.flush();
-    c.transport?.resume();
+    this.deliver(c, mark);
     return true;
   }
 
