@@ -31,6 +31,13 @@ function generate(seed: number, length: number): string[][] {
   const big = ['ZADD', 'k3'];
   for (let i = 0; i < 140; i++) big.push(String((i % 17) * 0.5), `m${i}`);
   cmds.push(big);
+  // Lex ranges are only defined for equal scores (over a skiplist with mixed scores Redis's answer
+  // depends on its random node levels), so lex commands use keys whose members all score 0.
+  const lexBig = ['ZADD', 'lxbig'];
+  for (let i = 0; i < 140; i++) lexBig.push('0', `m${i}`);
+  cmds.push(lexBig);
+  // k1 and k2 stay listpacks (at most 12 members): Redis scans those linearly, deterministically.
+  const lexKey = () => pick(['lx', 'lxbig', 'k1', 'k2']);
   for (let i = 0; i < length; i++) {
     const k = pick(keys);
     const r = rand();
@@ -60,19 +67,20 @@ function generate(seed: number, length: number): string[][] {
       if (rand() < 0.4) args.push('LIMIT', String(Math.floor(rand() * 4) - 1), String(Math.floor(rand() * 5) - 1));
       cmds.push(args);
     } else if (r < 0.57) {
-      const args = ['ZRANGE', k, pick(LEX), pick(LEX), 'BYLEX'];
+      if (rand() < 0.3) cmds.push(['ZADD', 'lx', '0', member(), '0', member()]);
+      const args = ['ZRANGE', lexKey(), pick(LEX), pick(LEX), 'BYLEX'];
       if (rand() < 0.4) args.push('REV');
       if (rand() < 0.4) args.push('LIMIT', String(Math.floor(rand() * 3)), String(Math.floor(rand() * 4) - 1));
       cmds.push(args);
     } else if (r < 0.61) cmds.push(['ZCOUNT', k, pick(BOUNDS), pick(BOUNDS)]);
-    else if (r < 0.64) cmds.push(['ZLEXCOUNT', k, pick(LEX), pick(LEX)]);
+    else if (r < 0.64) cmds.push(['ZLEXCOUNT', lexKey(), pick(LEX), pick(LEX)]);
     else if (r < 0.68) cmds.push([pick(['ZRANK', 'ZREVRANK', 'ZSCORE']), k, member()]);
     else if (r < 0.7) cmds.push(['ZMSCORE', k, member(), member()]);
     else if (r < 0.73) cmds.push([pick(['ZPOPMIN', 'ZPOPMAX']), k, ...(rand() < 0.5 ? [String(Math.floor(rand() * 3))] : [])]);
     else if (r < 0.75) cmds.push(['ZMPOP', '2', k, pick(keys), pick(['MIN', 'MAX']), 'COUNT', String(1 + Math.floor(rand() * 3))]);
     else if (r < 0.78) cmds.push(['ZREMRANGEBYSCORE', k, pick(BOUNDS), pick(BOUNDS)]);
     else if (r < 0.8) cmds.push(['ZREMRANGEBYRANK', k, String(Math.floor(rand() * 4)), String(Math.floor(rand() * 4))]);
-    else if (r < 0.82) cmds.push(['ZREMRANGEBYLEX', k, pick(LEX), pick(LEX)]);
+    else if (r < 0.82) cmds.push(['ZREMRANGEBYLEX', lexKey(), pick(LEX), pick(LEX)]);
     else if (r < 0.87) {
       const op = pick(['ZUNION', 'ZINTER', 'ZDIFF']);
       const args = [op, '2', k, pick(keys)];
@@ -91,7 +99,7 @@ function generate(seed: number, length: number): string[][] {
     else if (r < 0.96) cmds.push(['ZCARD', k], ['OBJECT', 'ENCODING', k]);
     else cmds.push(['ZRANGE', k, '0', '-1', 'WITHSCORES']);
   }
-  for (const k of keys) cmds.push(['ZRANGE', k, '0', '-1', 'WITHSCORES']);
+  for (const k of [...keys, 'lx', 'lxbig']) cmds.push(['ZRANGE', k, '0', '-1', 'WITHSCORES']);
   return cmds;
 }
 
