@@ -82,6 +82,17 @@ describe('CLIENT LIST and INFO', () => {
     expect(fa.get('idle')).toBe('70');
   });
 
+  it('flag d: a watched key was touched', async () => {
+    const sim = await startSim();
+    const w = await raw(sim);
+    await w.call('WATCH', 'k');
+    await w.call('MULTI');
+    const r = await raw(sim);
+    expect(await r.call('CLIENT', 'LIST')).toMatch(/ flags=x /);
+    await r.call('SET', 'k', '1');
+    expect(await r.call('CLIENT', 'LIST')).toMatch(/ flags=xd /);
+  });
+
   it('flags: x in MULTI, b blocked, P subscribed; TYPE and ID filters', async () => {
     const sim = await startSim();
     const multi = await raw(sim);

@@ -41,6 +41,7 @@ export function clientInfoLine(c: Client): string {
   if (c.subscriptionCount > 0) flags += 'P';
   if (c.multi) flags += 'x';
   if (c.blocked) flags += 'b';
+  if (c.node.watches.isDirty(c)) flags += 'd';
   if (c.closeAfterReply) flags += 'c';
   if (c.ext.get(NO_EVICT)) flags += 'e';
   if (flags === '') flags = 'N';
