@@ -233,6 +233,8 @@ describe('OBJECT', () => {
     expect(await r.object('FREQ', 'k')).toBe(6);
     for (let i = 0; i < 11; i++) await r.get('k');
     expect(await r.object('FREQ', 'k')).toBe(7);
+    await r.set('k', 'overwritten'); // the new value keeps the counter (dbSetValue under LFU)
+    expect(await r.object('FREQ', 'k')).toBe(7);
     sim.clock.advance(3 * 60_000);
     expect(await r.object('FREQ', 'k')).toBe(4);
   });

@@ -94,6 +94,17 @@ function expireDeadline(c: Client, arg: string, flags: number, name: string): bi
   return ms;
 }
 
+/**
+ * Stores a new string value at `key`. Replacing `old` keeps its LFU access counter, as Redis's
+ * dbSetValue does (it copies the old object's lru field under an LFU policy; the counter is only
+ * read under one).
+ */
+function putString(c: Client, key: string, value: string, keepTtl: boolean, old: RedisObject | undefined): RedisObject<'string'> {
+  const o = c.db.setString(key, value, keepTtl);
+  if (old !== undefined) o.freq = old.freq;
+  return o;
+}
+
 /** The string at `key` (an access), undefined if missing; WRONGTYPE for other types. */
 function getString(c: Client, key: string): RedisObject<'string'> | undefined {
   return c.db.get(key, 'string');
@@ -117,12 +128,13 @@ function setGeneric(
   const at = expireArg !== undefined ? expireDeadline(c, expireArg, flags, name) : undefined;
   if (flags & GET) c.reply.bulkOrNil(getString(c, key)?.value);
   const db = c.db;
-  const found = db.lookupTouch(key) !== undefined;
+  const old = db.lookupTouch(key);
+  const found = old !== undefined;
   if ((flags & NX && found) || (flags & XX && !found)) {
     if (!(flags & GET)) abort();
     return;
   }
-  db.setString(key, value, (flags & KEEPTTL) !== 0);
+  putString(c, key, value, (flags & KEEPTTL) !== 0, old);
   c.node.signalModifiedKey(db, key);
   c.node.notify(db, '$', 'set', key);
   if (at !== undefined) {
@@ -213,8 +225,9 @@ function getdel(c: Client, args: string[]): void {
 /** GETSET key value: the old value, then a plain SET (the deadline is dropped). */
 function getset(c: Client, args: string[]): void {
   const key = args[1] as string;
-  c.reply.bulkOrNil(getString(c, key)?.value);
-  c.db.setString(key, args[2] as string);
+  const old = getString(c, key);
+  c.reply.bulkOrNil(old?.value);
+  putString(c, key, args[2] as string, false, old);
   c.node.signalModifiedKey(c.db, key);
   c.node.notify(c.db, '$', 'set', key);
 }
@@ -240,7 +253,7 @@ function msetGeneric(c: Client, args: string[], nx: boolean): void {
   }
   for (let j = 1; j < args.length; j += 2) {
     const key = args[j] as string;
-    db.setString(key, args[j + 1] as string);
+    putString(c, key, args[j + 1] as string, false, db.lookupTouch(key));
     c.node.signalModifiedKey(db, key);
     c.node.notify(db, '$', 'set', key);
   }
@@ -358,7 +371,7 @@ function incrDecr(c: Client, key: string, incr: bigint | number): void {
     }
     result = String(v + inc);
   }
-  db.setString(key, result, true);
+  putString(c, key, result, true, o);
   c.node.signalModifiedKey(db, key);
   c.node.notify(db, '$', 'incrby', key);
   c.reply.raw(`:${result}\r\n`);
@@ -398,7 +411,7 @@ function incrbyfloat(c: Client, args: string[]): void {
   const sum = addLongDouble(cur, incr);
   if (sum.kind !== 'finite') throw new RedisError('ERR increment would produce NaN or Infinity');
   const text = formatLongDouble(sum);
-  markNotInt(db.setString(key, text, true));
+  markNotInt(putString(c, key, text, true, o));
   c.node.signalModifiedKey(db, key);
   c.node.notify(db, '$', 'incrbyfloat', key);
   c.reply.bulk(text);
