@@ -305,6 +305,11 @@ export class Stream {
     return true;
   }
 
+  /**
+   * Drops node `i`. The head node (trimming, or XDEL emptying it) only advances the head index;
+   * a node emptied by XDEL elsewhere is spliced out, a memmove over the node array (n/100 slots
+   * by default), which only happens when XDEL deletes a node's last live entry.
+   */
   private removeNode(i: number): void {
     this.raxNodesCache = -1;
     if (i === this.head) {
