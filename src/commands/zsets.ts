@@ -10,10 +10,10 @@ import { RedisError, SYNTAX } from '../engine/errors.js';
 import { NAN_SCORE, parseLexRange, parseScoreRange, scoreArg } from '../engine/zset-args.js';
 import { formatDouble, parseInteger } from '../protocol/numbers.js';
 import type { ZNode } from '../types/sortedset.js';
+import { collectionScan, parseScanCursor, replyEmptyScan } from './collection-scan.js';
 import { createZset, getZset, listpackScoreString, randomBelow, replyMembers, zsetStore } from './zset-common.js';
 import { zsetPopCommands } from './zset-pop.js';
 import { zsetRangeCommands } from './zset-range.js';
-import { zsetScanPage } from './zset-scan.js';
 import { zsetStoreCommands } from './zset-store.js';
 
 /**
@@ -229,19 +229,27 @@ function zrandmember(c: Client, args: string[]): void {
 }
 
 /**
- * ZSCAN key cursor [MATCH pattern] [COUNT count]. A listpack-sized zset is returned whole with
- * cursor 0 (scores as the listpack holds them); a large one is walked with a cursor.
+ * ZSCAN key cursor [MATCH pattern] [COUNT count], through the shared collection scan. A
+ * listpack-encoded zset is returned whole with cursor 0, in order, with its scores as the listpack
+ * holds them (integers as integers); a skiplist one is walked COUNT members per call in creation
+ * order (Redis walks its hash table: a different page order, the same guarantees), scores "%.17g".
  */
 function zscan(c: Client, args: string[]): void {
-  const page = zsetScanPage(c, args);
-  if (page === undefined) return;
-  c.reply.arrayLen(2);
-  c.reply.bulk(page.cursor);
-  c.reply.arrayLen(page.items.length * 2);
-  for (const [m, s] of page.items) {
-    c.reply.bulk(m);
-    c.reply.bulk(page.listpack ? listpackScoreString(s) : formatDouble(s));
-  }
+  const cursor = parseScanCursor(args[2] as string);
+  const zs = getZset(c, args[1] as string);
+  if (zs === undefined) return replyEmptyScan(c);
+  const listpack = zs.encoding === 'listpack';
+  collectionScan(c, cursor, args, 3, {
+    compact: listpack,
+    all: function* () {
+      for (let x = zs.first(); x; x = x.next[0] ?? null) yield x.member;
+    },
+    step: (from, count, visit) => zs.scan(from, count, (m) => visit(m)),
+    value: (m) => {
+      const s = zs.score(m) as number;
+      return listpack ? listpackScoreString(s) : formatDouble(s);
+    },
+  });
 }
 
 const base = { group: 'sorted-set', firstKey: 1, lastKey: 1, keyStep: 1 } as const;
