@@ -12,7 +12,7 @@ function bigZadd(key: string, n: number, mk = (i: number) => `m${i}`): string[] 
   return out;
 }
 
-export const cases: CompatCase[] = [
+const cases: CompatCase[] = [
   {
     name: 'ZADD basics and options',
     cmds: [
@@ -586,10 +586,10 @@ export const cases: CompatCase[] = [
   },
 ];
 
-if (!process.env.ZS_DEBUG) compatSuite('sorted sets', cases);
+compatSuite('sorted sets', cases);
 
 /** Multi-connection scenarios: a blocked client woken by another connection, on both servers. */
-describe.runIf(haveRealRedis && !process.env.ZS_DEBUG)('compat: sorted sets, blocked clients', () => {
+describe.runIf(haveRealRedis)('compat: sorted sets, blocked clients', () => {
   const targets = useTargets();
 
   /** Runs `blocker` on one connection, then `writes` on another, and returns the blocked reply. */
