@@ -341,3 +341,23 @@ compatSuite('scripting', [
     ],
   },
 ]);
+
+compatSuite('scripting errorstats', [
+  {
+    name: 'errors from scripts are counted once',
+    resp: [2],
+    cmds: [
+      ['CONFIG', 'RESETSTAT'],
+      ['SET', 's', 'abc'],
+      E('return redis.call("incr","s")'),
+      E('return redis.pcall("incr","s")'),
+      E('error("x")'),
+      E('return redis.call("nope")'),
+      E('return redis.pcall("nope")'),
+      E('return redis.error_reply("MY x")'),
+      E('return {err="X y"}'),
+      E('local ok = pcall(redis.call, "incr", "s") return 1'),
+      ['INFO', 'errorstats'],
+    ],
+  },
+]);

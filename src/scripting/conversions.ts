@@ -70,7 +70,7 @@ export function replyToLua(v: RespValue, resp: 2 | 3): LuaValue {
   }
   if (v instanceof RespStatus) return single('ok', v.value);
   if (v instanceof RespError) {
-    const t = errorTable(`-${v.message}`);
+    const t = commandErrorTable(`-${v.message}`);
     return t;
   }
   if (v instanceof RespDouble) return single('double', v.value);
@@ -99,6 +99,31 @@ export function replyToLua(v: RespValue, resp: 2 | 3): LuaValue {
   }
   if (v instanceof RespPush) return replyToLua(v.items, resp);
   return undefined;
+}
+
+/**
+ * Writes an error reply; with `noStats` it is not counted in INFO errorstats again (an error a
+ * command inside the script already counted: Redis's ignore_error_stats_update).
+ */
+export function errorNoStats(out: Reply, msg: string, noStats: boolean): void {
+  if (!noStats) {
+    out.error(msg);
+    return;
+  }
+  const h = out.onError;
+  out.onError = undefined;
+  try {
+    out.error(msg);
+  } finally {
+    out.onError = h;
+  }
+}
+
+/** A command's error reply as a Lua error table, marked as already counted in errorstats. */
+export function commandErrorTable(raw: string): LuaTable {
+  const t = errorTable(raw);
+  t.set('ignore_error_stats_update', true);
+  return t;
 }
 
 /** (long long) cast of a double as x86-64 does it: out of range and NaN give INT64_MIN. */
@@ -134,7 +159,7 @@ export function luaToReply(out: Reply, v: LuaValue, scriptResp: 2 | 3, depth = 0
   }
   const err = v.getStr('err');
   if (typeof err === 'string') {
-    out.error(err);
+    errorNoStats(out, err, v.getStr('ignore_error_stats_update') === true);
     return;
   }
   const ok = v.getStr('ok');

@@ -15,7 +15,7 @@
 import { Client } from '../engine/client.js';
 import { RedisError } from '../engine/errors.js';
 import type { RedisNode } from '../engine/node.js';
-import { errorTable, luaToReply } from './conversions.js';
+import { errorNoStats, errorTable, luaToReply } from './conversions.js';
 import { installExtraLibs } from './libs.js';
 import { LuaSyntaxError } from './lua/lexer.js';
 import { toLuaError } from './lua/lib-base.js';
@@ -142,7 +142,8 @@ export class ScriptEngine {
       luaToReply(c.reply, result[0], fake.resp);
     } catch (e) {
       const le = toLuaError(e);
-      c.reply.error(this.errorText(le, ctx));
+      const v = le.value;
+      errorNoStats(c.reply, this.errorText(le, ctx), v instanceof LuaTable && v.getStr('ignore_error_stats_update') === true);
     } finally {
       this.running = undefined;
       fake.reply.out = '';

@@ -14,7 +14,7 @@ import { arityOk, call, resolveCommand } from '../engine/dispatch.js';
 import type { RedisNode } from '../engine/node.js';
 import { formatDouble } from '../protocol/numbers.js';
 import { parseReply, RespError } from '../protocol/reply-parser.js';
-import { errorTable, replyToLua } from './conversions.js';
+import { commandErrorTable, errorTable, replyToLua } from './conversions.js';
 import { libTable } from './lua/lib-util.js';
 import { EMPTY, LuaError, type LuaFunction, LuaTable, type LuaValue, S, tonum } from './lua/runtime.js';
 
@@ -49,8 +49,13 @@ export function createRedisTable(node: RedisNode, running: () => RunContext | un
   const command = (raiseError: boolean, a: LuaValue[]): LuaValue[] => {
     const ctx = running();
     if (!ctx) return raise('redis.call/pcall can only be called inside a script invocation');
-    const fail = (msg: string): LuaValue[] => {
+    const fail = (msg: string, rejected = false): LuaValue[] => {
       const t = errorTable(msg);
+      if (rejected) {
+        // scriptCall's rejections count in errorstats at once, like a command's error reply.
+        node.stats.error(`ERR ${msg}`);
+        t.set('ignore_error_stats_update', true);
+      }
       if (raiseError) throw new LuaError(t, S.L);
       return [t];
     };
@@ -63,12 +68,12 @@ export function createRedisTable(node: RedisNode, running: () => RunContext | un
       else return fail('Lua redis lib command arguments must be strings or integers');
     }
     const r = resolveCommand(node, args);
-    if (typeof r === 'string') return fail('Unknown Redis command called from script');
-    if (!arityOk(r.spec, args.length)) return fail('Wrong number of args calling Redis command from script');
+    if (typeof r === 'string') return fail('Unknown Redis command called from script', true);
+    if (!arityOk(r.spec, args.length)) return fail('Wrong number of args calling Redis command from script', true);
     const flags = r.spec.flags;
-    if (flags.includes('noscript')) return fail('This Redis command is not allowed from script');
+    if (flags.includes('noscript')) return fail('This Redis command is not allowed from script', true);
     if (ctx.readOnly && (flags.includes('write') || flags.includes('may_replicate'))) {
-      return fail('Write commands are not allowed from read-only scripts.');
+      return fail('Write commands are not allowed from read-only scripts.', true);
     }
     const fake = ctx.fake;
     fake.reply.out = '';
@@ -78,7 +83,7 @@ export function createRedisTable(node: RedisNode, running: () => RunContext | un
     if (!parsed) return fail('Unexpected reply from command');
     const v = parsed[0];
     if (v instanceof RespError) {
-      const t = errorTable(`-${v.message}`);
+      const t = commandErrorTable(`-${v.message}`);
       if (raiseError) throw new LuaError(t, S.L);
       return [t];
     }
