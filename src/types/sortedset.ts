@@ -141,9 +141,9 @@ export class SortedSet {
     for (let x = this.first(); x; x = x.next[0] ?? null) yield [x.member, x.score];
   }
 
-  /** Every member in insertion-independent hash order (the Map's), for scans. */
-  members(): IterableIterator<string> {
-    return this.dict.keys();
+  /** Members in order (lowest score first). */
+  *members(): IterableIterator<string> {
+    for (let x = this.first(); x; x = x.next[0] ?? null) yield x.member;
   }
 
   /** Length of the longest member (O(n): meant for small, listpack-sized sets). */
