@@ -200,6 +200,26 @@ describe('RENAME COPY MOVE', () => {
   });
 });
 
+describe('keys that arrive by RENAME, MOVE or COPY', () => {
+  it('wake clients blocked on the destination', async () => {
+    const sim = await startSim();
+    const r = ioredis(sim);
+    const b1 = ioredis(sim);
+    const b2 = ioredis(sim);
+    const p1 = b1.blpop('dst', 0);
+    await sim.waitForBlocked(1, 'dst');
+    await r.rpush('src', 'x');
+    await r.rename('src', 'dst');
+    expect(await p1).toEqual(['dst', 'x']);
+    await b2.select(1);
+    const p2 = b2.blpop('moved', 0);
+    await sim.waitForBlocked(1, 'moved', 1);
+    await r.rpush('moved', 'y');
+    await r.move('moved', 1);
+    expect(await p2).toEqual(['moved', 'y']);
+  });
+});
+
 describe('OBJECT', () => {
   it('IDLETIME counts whole seconds on the clock; only real accesses reset it', async () => {
     const sim = await startSim({ clock: { mode: 'manual', start: T0 } });
