@@ -39,6 +39,7 @@ describe('SortedSet', () => {
     for (const m of ['b', 'a', 'ab', '\xff', 'A', '', 'a\x00']) z.add(m, 1);
     z.add('low', 0);
     expect([...z].map((e) => e[0])).toEqual(['low', '', 'A', 'a', 'a\x00', 'ab', 'b', '\xff']);
+    expect([...z.members()]).toEqual(['low', '', 'A', 'a', 'a\x00', 'ab', 'b', '\xff']);
   });
 
   it('matches a sorted-array model under random operations', () => {
