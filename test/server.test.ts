@@ -223,6 +223,11 @@ describe('TIME LASTSAVE SAVE BGSAVE', () => {
     expect(await r.bgsave()).toBe('Background saving started');
     expect(await r.lastsave()).toBe(1_700_000_010);
     expect(fields((await r.info('persistence')) as string).get('rdb_saves')).toBe('2');
+    await r.set('a', '1');
+    await r.mset('b', '2', 'c', '3');
+    expect(fields((await r.info('persistence')) as string).get('rdb_changes_since_last_save')).toBe('3');
+    await r.save();
+    expect(fields((await r.info('persistence')) as string).get('rdb_changes_since_last_save')).toBe('0');
     await expect(r.call('BGSAVE', 'NOW')).rejects.toThrow('ERR syntax error');
   });
 });

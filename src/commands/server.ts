@@ -32,6 +32,7 @@ function flushFlags(args: string[]): void {
 function flushdb(c: Client, args: string[]): void {
   flushFlags(args);
   const db = c.db;
+  c.node.stats.dirty += db.size;
   c.node.watches.touchDatabase(db);
   db.clear();
   c.node.blocking.signalDatabase(db);
@@ -40,6 +41,7 @@ function flushdb(c: Client, args: string[]): void {
 
 function flushall(c: Client, args: string[]): void {
   flushFlags(args);
+  for (let i = 0; i < c.node.databaseCount; i++) c.node.stats.dirty += c.node.db(i).size;
   c.node.flushAllData();
   // With save points configured Redis saves the (now empty) dataset after FLUSHALL.
   if (c.node.config.get('save') !== '') markSaved(c);
@@ -60,6 +62,7 @@ function lastsave(c: Client): void {
 
 function markSaved(c: Client): void {
   c.node.lastSave = Math.floor(c.node.clock.now() / 1000);
+  c.node.stats.dirty = 0;
   rdbSaves.set(c.node, (rdbSaves.get(c.node) ?? 0) + 1);
 }
 

@@ -187,7 +187,7 @@ function persistence(node: RedisNode): string {
     ['current_fork_perc', '0.00'],
     ['current_save_keys_processed', 0],
     ['current_save_keys_total', 0],
-    ['rdb_changes_since_last_save', 0],
+    ['rdb_changes_since_last_save', node.stats.dirty],
     ['rdb_bgsave_in_progress', 0],
     ['rdb_last_save_time', node.lastSave],
     ['rdb_last_bgsave_status', 'ok'],

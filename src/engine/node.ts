@@ -214,6 +214,7 @@ export class RedisNode implements DatabaseHost {
 
   /** A key's value changed (Redis's signalModifiedKey): invalidates WATCH, wakes blocked clients. */
   signalModifiedKey(db: Database, key: string): void {
+    this.stats.dirty++;
     noteWrite(this, db.dict.get(key));
     this.watches.touch(db, key);
     this.blocking.signalReady(db, key);

@@ -16,6 +16,8 @@ export class Stats {
   evictedKeys = 0;
   keyspaceHits = 0;
   keyspaceMisses = 0;
+  /** Changes since the last save (Redis's server.dirty): not reset by CONFIG RESETSTAT. */
+  dirty = 0;
   pubsubChannels = 0;
   totalErrorReplies = 0;
   /** Time of the last RESETSTAT or of start, node clock. */
