@@ -17,6 +17,7 @@ import { pubsubCommands } from './pubsub.js';
 import { scriptingCommands } from './scripting.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './sets.js';
+import { sortCommands } from './sort.js';
 import { simCommands } from './sim.js';
 import './sim-blocking.js'; // registers SIM BLOCKED
 import { streamGroupCommands } from './stream-groups.js';
@@ -40,6 +41,7 @@ export const COMMANDS: CommandSpec[] = [
   ...listBlockingCommands,
   ...hashCommands,
   ...setCommands,
+  ...sortCommands,
   ...sortedSetCommands,
   ...streamCommands,
   ...streamGroupCommands,
