@@ -4,6 +4,7 @@
  */
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
+import { RespError } from '../src/index.js';
 import { ioredis, raw, startSim } from './helpers.js';
 
 /** Parses INFO text into field → value. */
@@ -283,6 +284,16 @@ describe('MONITOR', () => {
     expect(await mon.read(1)).toMatch(/"ping"\r\n$/);
     const list = (await r.client('LIST')) as string;
     expect(list).toMatch(/flags=O /);
+  });
+
+  it('is refused where a client needs one reply per command (EXEC, the in-process API)', async () => {
+    const sim = await startSim();
+    expect(sim.command('MONITOR')).toEqual(new RespError("ERR MONITOR isn't allowed for DENY BLOCKING client"));
+    const c = await raw(sim);
+    await c.call('MULTI');
+    await c.call('MONITOR');
+    expect(await c.call('EXEC')).toBe("*1\r\n-ERR MONITOR isn't allowed for DENY BLOCKING client\r\n");
+    expect(sim.node.monitors.size).toBe(0);
   });
 
   it('a client in MONITOR mode is removed when it disconnects', async () => {

@@ -121,8 +121,9 @@ function role(c: Client): void {
 
 /** MONITOR: from now on the client receives every command the server runs (not its own). */
 function monitor(c: Client): void {
-  // Inside EXEC or a script the client must get one reply per command.
-  if (c.noBlock) throw new RedisError("ERR MONITOR isn't allowed for DENY BLOCKING client");
+  // Inside EXEC or a script the client must get one reply per command; so must the in-process
+  // API's client (sim.command), which has no connection to stream to.
+  if (c.noBlock || !c.transport) throw new RedisError("ERR MONITOR isn't allowed for DENY BLOCKING client");
   if (c.monitor) return; // Redis ignores a repeated MONITOR (no reply)
   c.monitor = true;
   c.node.monitors.add(c);
