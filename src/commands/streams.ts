@@ -495,6 +495,7 @@ export const streamCommands: CommandSpec[] = [
     acl: ['slow'],
     group: 'stream',
     since: '5.0.0',
+    // In the order Redis 7.0.15 lists them (COMMAND INFO/DOCS).
     subcommands: [
       {
         name: 'help',
@@ -505,7 +506,6 @@ export const streamCommands: CommandSpec[] = [
         since: '5.0.0',
         handler: (c, a) => replyHelp(c, a[0] as string, XINFO_HELP),
       },
-      { ...infoBase, name: 'stream', arity: -3, flags: ['readonly'], acl: ['read', 'stream', 'slow'], handler: xinfoStream },
       { ...infoBase, name: 'groups', arity: 3, flags: ['readonly'], acl: ['read', 'stream', 'slow'], handler: xinfoGroups },
       {
         ...infoBase,
@@ -516,6 +516,7 @@ export const streamCommands: CommandSpec[] = [
         tips: ['nondeterministic_output'],
         handler: xinfoConsumers,
       },
+      { ...infoBase, name: 'stream', arity: -3, flags: ['readonly'], acl: ['read', 'stream', 'slow'], handler: xinfoStream },
     ],
   },
 ];
