@@ -391,8 +391,8 @@ function incrby(c: Client, args: string[]): void {
 /** DECRBY: negating LLONG_MIN would overflow ("ERR decrement would overflow"). */
 function decrby(c: Client, args: string[]): void {
   const n = amount(args[2] as string);
-  if (typeof n === 'bigint' && n === INT64_MIN) throw new RedisError('ERR decrement would overflow');
-  incrDecr(c, args[1] as string, typeof n === 'bigint' ? -n : -n);
+  if (n === INT64_MIN) throw new RedisError('ERR decrement would overflow');
+  incrDecr(c, args[1] as string, -n);
 }
 
 /**
