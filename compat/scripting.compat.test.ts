@@ -16,6 +16,16 @@ compatSuite('scripting', [
       E('return 2^63'),
       E('return tonumber("0x10") + tonumber("  12  ") + tonumber("1e2")'),
       E('return {tonumber("z", 36), tonumber("777", 8), tonumber("ff", 16), tonumber("12a")}'),
+      E(
+        'local t = {} for _, x in ipairs({0.1, 1/3, 2/3, 1e-5, 123.456, 1e21, 2^63, -2^31, 5e-324, 1.7976931348623157e308, 100, 1e100, 0.5, 1e-300, 99999999999999, 999999999999999, 12345678.9}) do t[#t+1] = tostring(x) end return t',
+      ),
+      E(
+        'local t = {} for i, x in ipairs({0.1, 1/3, 1e-5, 123.456, 1e21, 2^63, 5e-324, 1e100, 0.5, 99999999999999, 999999999999999, 12345678.9}) do redis.call("set", "n" .. i, x) t[#t+1] = redis.call("get", "n" .. i) end return t',
+      ),
+      E('return {string.format("%.3f %.0f %10.4e %g %g %g", 2.5, 2.5, 1234.5678, 1e20, 1e-5, 123456789)}'),
+      E(
+        'return string.format("%.1g|%.0e|%.1f|%.2f|%.0f|%.0f|%f|%.3g|%#g|%#.0f|%+d|% d", 0.25, 2.5e10, 0.25, 1.005, 0.5, 1.5, 1e22, 1234567, 1.5, 2, 5, 5)',
+      ),
     ],
   },
   {
