@@ -136,6 +136,34 @@ scenarioSuite('pubsub across connections', [
     ],
   },
   {
+    name: 'pub/sub frames are sent under CLIENT REPLY OFF and SKIP',
+    steps: [
+      { c: 0, cmd: ['CLIENT', 'REPLY', 'OFF'], replies: 0 },
+      { c: 0, cmd: ['SUBSCRIBE', 'a', 'b'], replies: 2 },
+      { c: 1, cmd: ['PUBLISH', 'a', 'x'] },
+      { c: 0, read: 1 },
+      { c: 0, cmd: ['UNSUBSCRIBE', 'b'] },
+      { c: 0, cmd: ['PING'], replies: 0 },
+      { c: 0, cmd: ['UNSUBSCRIBE'] },
+      { c: 0, cmd: ['CLIENT', 'REPLY', 'ON'] },
+      { c: 0, cmd: ['CLIENT', 'REPLY', 'SKIP'], replies: 0 },
+      { c: 0, cmd: ['PSUBSCRIBE', 'p*'] },
+      { c: 0, cmd: ['UNSUBSCRIBE'] },
+      { c: 0, cmd: ['PUNSUBSCRIBE'] },
+    ],
+  },
+  {
+    name: 'a RESP3 client publishing to itself under CLIENT REPLY OFF gets only the message',
+    resp: [3],
+    steps: [
+      { c: 0, cmd: ['SUBSCRIBE', 'self'] },
+      { c: 0, cmd: ['CLIENT', 'REPLY', 'OFF'], replies: 0 },
+      { c: 0, cmd: ['PUBLISH', 'self', 'x'] },
+      { c: 0, cmd: ['SET', 'k', 'v'], replies: 0 },
+      { c: 0, cmd: ['CLIENT', 'REPLY', 'ON'] },
+    ],
+  },
+  {
     name: 'a subscriber that disconnects is forgotten',
     steps: [
       { c: 0, cmd: ['SUBSCRIBE', 'gone'] },

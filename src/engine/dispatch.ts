@@ -7,6 +7,7 @@ import type { Client } from './client.js';
 import type { CommandSpec, ResolvedCommand } from './command.js';
 import { RedisError, WRONG_ARITY } from './errors.js';
 import type { RedisNode } from './node.js';
+import { takeKeptPushes } from './pubsub.js';
 import { postponeIfPaused } from './pause.js';
 
 /** Commands a RESP2 client with subscriptions may still run. */
@@ -63,17 +64,18 @@ function reject(node: RedisNode, c: Client, message: string, fullname?: string):
 export function execute(node: RedisNode, c: Client, args: string[]): void {
   c.lastInteraction = node.clock.now();
   const mark = c.reply.out.length;
+  if (c.replyMode !== 'on') takeKeptPushes(c); // frames kept by an earlier command were sent already
   node.depth++;
   try {
     dispatch(node, c, args);
   } finally {
     node.depth--;
   }
-  // CLIENT REPLY OFF|SKIP: the command ran, its reply is dropped.
+  // CLIENT REPLY OFF|SKIP: the command ran, its reply is dropped (pub/sub frames are kept).
   if (c.replyMode !== 'on') {
-    if (c.replyMode === 'off') c.reply.out = c.reply.out.slice(0, mark);
+    if (c.replyMode === 'off') c.reply.out = c.reply.out.slice(0, mark) + takeKeptPushes(c);
     else if (c.replyMode === 'skip') {
-      c.reply.out = c.reply.out.slice(0, mark);
+      c.reply.out = c.reply.out.slice(0, mark) + takeKeptPushes(c);
       c.replyMode = 'on';
     } else c.replyMode = 'skip';
   }

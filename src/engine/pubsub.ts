@@ -26,12 +26,39 @@ function frame(c: Client, n: number): void {
   c.reply.pushLen(n);
 }
 
+const KEPT = 'pubsub.kept';
+
+/**
+ * Pub/sub frames are sent even under CLIENT REPLY OFF|SKIP (Redis's CLIENT_PUSHING). The
+ * dispatcher drops a silenced command's output, so a frame written to a silenced client (from
+ * `start` in its buffer to the end) is remembered here and put back by takeKeptPushes.
+ */
+function keepIfSilenced(c: Client, start: number): void {
+  if (c.replyMode === 'on') return;
+  let kept = c.ext.get(KEPT) as string[] | undefined;
+  if (!kept) {
+    kept = [];
+    c.ext.set(KEPT, kept);
+  }
+  kept.push(c.reply.out.slice(start));
+}
+
+/** The pub/sub frames written to a silenced client since the last call (see keepIfSilenced). */
+export function takeKeptPushes(c: Client): string {
+  const kept = c.ext.get(KEPT) as string[] | undefined;
+  if (!kept) return '';
+  c.ext.delete(KEPT);
+  return kept.join('');
+}
+
 /** [subscribe|ssubscribe|psubscribe, name, count] confirmation. */
 export function replySubscribed(c: Client, kind: 'subscribe' | 'ssubscribe' | 'psubscribe', name: string, count: number): void {
+  const start = c.reply.out.length;
   frame(c, 3);
   c.reply.bulk(kind);
   c.reply.bulk(name);
   c.reply.int(count);
+  keepIfSilenced(c, start);
 }
 
 /**
@@ -44,10 +71,12 @@ export function replyUnsubscribed(
   name: string | null,
   count: number,
 ): void {
+  const start = c.reply.out.length;
   frame(c, 3);
   c.reply.bulk(kind);
   c.reply.bulkOrNil(name);
   c.reply.int(count);
+  keepIfSilenced(c, start);
 }
 
 /** Number of channels plus patterns (what SUBSCRIBE/PSUBSCRIBE and their opposites report). */
@@ -138,10 +167,12 @@ export class PubSub {
     const subs = this.channels.get(channel);
     if (subs) {
       for (const c of subs) {
+        const start = c.reply.out.length;
         frame(c, 3);
         c.reply.raw('$7\r\nmessage\r\n');
         c.reply.bulk(channel);
         c.reply.bulk(message);
+        keepIfSilenced(c, start);
         c.flush();
         receivers++;
       }
@@ -150,11 +181,13 @@ export class PubSub {
       for (const [pattern, clients] of this.patterns) {
         if (!globMatch(pattern, channel)) continue;
         for (const c of clients) {
+          const start = c.reply.out.length;
           frame(c, 4);
           c.reply.raw('$8\r\npmessage\r\n');
           c.reply.bulk(pattern);
           c.reply.bulk(channel);
           c.reply.bulk(message);
+          keepIfSilenced(c, start);
           c.flush();
           receivers++;
         }
@@ -168,10 +201,12 @@ export class PubSub {
     const subs = this.shardChannels.get(channel);
     if (!subs) return 0;
     for (const c of subs) {
+      const start = c.reply.out.length;
       frame(c, 3);
       c.reply.raw('$8\r\nsmessage\r\n');
       c.reply.bulk(channel);
       c.reply.bulk(message);
+      keepIfSilenced(c, start);
       c.flush();
     }
     return subs.size;
