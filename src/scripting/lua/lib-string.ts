@@ -1,9 +1,3 @@
-/**
- * Lua 5.1's string library: len sub upper lower rep reverse byte char format find match gmatch
- * gfind gsub (dump is not supported). Strings are byte strings; positions are 1-based with
- * negative positions counting from the end, as lstrlib.c's posrelat.
- */
-import { formatG } from '../../protocol/numbers.js';
 import { argError, checkInt, checkNum, checkStr, libTable, optInt } from './lib-util.js';
 import { captures, doMatch, getCapture, newState } from './lua-pattern.js';
 import { call, EMPTY, type LuaFunction, LuaTable, type LuaValue, nanSign, numberToString, rtError, tostr, type } from './runtime.js';
