@@ -534,6 +534,24 @@ describe.runIf(haveRealRedis)('compat: DEBUG (enable-debug-command yes)', () => 
       ],
       normalize: (raw) => raw.replace(/at:0x[0-9a-f]+/, 'at:P').replace(/lru:\d+ lru_seconds_idle:\d+/, 'lru:L'),
     },
+    {
+      name: 'OBJECT serialized length of small (uncompressed) values',
+      cmds: [
+        ['RPUSH', 'l', 'a', 'b', '100', '-5000'],
+        ['HSET', 'h', 'f', 'v', 'g', '12'],
+        ['SADD', 's', '1', '2', '40000'],
+        ['SADD', 't', 'a', 'b'],
+        ['ZADD', 'z', '1', 'a', '2.5', 'b'],
+        ['SET', 'n', '70000'],
+        ['DEBUG', 'OBJECT', 'l'],
+        ['DEBUG', 'OBJECT', 'h'],
+        ['DEBUG', 'OBJECT', 's'],
+        ['DEBUG', 'OBJECT', 't'],
+        ['DEBUG', 'OBJECT', 'z'],
+        ['DEBUG', 'OBJECT', 'n'],
+      ],
+      normalize: (raw) => raw.replace(/at:0x[0-9a-f]+/, 'at:P').replace(/lru:\d+ lru_seconds_idle:\d+/, 'lru:L'),
+    },
   ];
   for (const cs of cases) {
     for (const resp of [2, 3] as const) {

@@ -12,8 +12,9 @@
  *   an expire"), so equal datasets give equal digests and the hex is the one Redis prints for the
  *   same data; an empty dataset is 40 zeros.
  * - OBJECT: Redis's status line; encoding and refcount follow OBJECT ENCODING/REFCOUNT, the
- *   serialized length is an estimate of the RDB size (no LZF compression), lru is the node
- *   clock's 24-bit LRU clock.
+ *   serialized length is the RDB size by encoding (listpack/intset blobs sized byte for byte; no
+ *   LZF compression, which Redis applies to blobs over 20 bytes), lru is the node clock's 24-bit
+ *   LRU clock; the quicklist fields come from filling listpacks as tail pushes do.
  * - RELOAD: redis-sim has no RDB file; the dataset stays as it is (which is what a save and load
  *   preserve). Options are validated as Redis does.
  */
@@ -23,6 +24,7 @@ import type { CommandSpec } from '../engine/command.js';
 import type { Database } from '../engine/database.js';
 import { objectEncoding, objectRefcount } from '../engine/encoding.js';
 import { RedisError } from '../engine/errors.js';
+import type { RedisNode } from '../engine/node.js';
 import type { RedisObject } from '../engine/values.js';
 import { formatDouble, parseInteger } from '../protocol/numbers.js';
 import { replyHelp } from './config.js';
@@ -138,30 +140,98 @@ function stringSize(s: string): number {
   return lenSize(s.length) + s.length;
 }
 
-/** An estimate of rdbSavedObjectLen (Redis saves small collections as listpack blobs, possibly compressed). */
-function serializedLength(o: RedisObject): number {
+/** Bytes of one listpack entry (encoding + data + backlen); integers as lpStringToInt64 finds them. */
+function lpEntrySize(s: string): number {
+  const n = s.length <= 20 ? parseInteger(s) : null;
+  let body: number;
+  if (n !== null) {
+    if (n >= 0 && n <= 127) body = 1;
+    else if (n >= -4096 && n <= 4095) body = 2;
+    else if (n >= -32768 && n <= 32767) body = 3;
+    else if (n >= -8388608 && n <= 8388607) body = 4;
+    else if (n >= -2147483648 && n <= 2147483647) body = 5;
+    else body = 9;
+  } else body = s.length < 64 ? 1 + s.length : s.length < 4096 ? 2 + s.length : 5 + s.length;
+  const back = body <= 127 ? 1 : body < 16383 ? 2 : body < 2097151 ? 3 : body < 268435455 ? 4 : 5;
+  return body + back;
+}
+
+/** Total bytes of a listpack holding `entries` (6-byte header, entries, end byte). */
+function listpackBytes(entries: Iterable<string>): number {
+  let t = 7;
+  for (const e of entries) t += lpEntrySize(e);
+  return t;
+}
+
+/** An RDB string of `len` bytes (Redis may LZF-compress blobs over 20 bytes; not modelled). */
+function blobSize(len: number): number {
+  return lenSize(len) + len;
+}
+
+/**
+ * A list's quicklist nodes: listpacks filled up to list-max-listpack-size (negative: a byte limit
+ * of 4 KB·2^(n−1); positive: an entry count), as pushes at the tail fill them.
+ */
+function quicklistNodes(items: readonly string[], fill: number): number[] {
+  const maxBytes = fill < 0 ? 4096 * 2 ** (Math.min(5, -fill) - 1) : Number.POSITIVE_INFINITY;
+  const maxCount = fill > 0 ? fill : Number.POSITIVE_INFINITY;
+  const nodes: number[] = [];
+  let bytes = 7;
+  let count = 0;
+  for (const it of items) {
+    const sz = lpEntrySize(it);
+    if (count > 0 && (bytes + sz > maxBytes || count + 1 > maxCount)) {
+      nodes.push(bytes);
+      bytes = 7;
+      count = 0;
+    }
+    bytes += sz;
+    count++;
+  }
+  if (count > 0 || nodes.length === 0) nodes.push(bytes);
+  return nodes;
+}
+
+/**
+ * rdbSavedObjectLen by the value's encoding: compact encodings are saved as one blob (listpack,
+ * intset), others element by element. Exact for blobs and strings up to 20 bytes; longer ones
+ * would be LZF-compressed by Redis (rdbcompression), which this does not model.
+ */
+function serializedLength(node: RedisNode, o: RedisObject, enc: string): number {
   switch (o.type) {
     case 'string':
       return stringSize(o.value as string);
-    case 'list':
+    case 'list': {
+      const nodes = quicklistNodes([...(o.value as Iterable<string>)], Number(node.config.get('list-max-listpack-size')));
+      return lenSize(nodes.length) + nodes.reduce((a, b) => a + 1 + blobSize(b), 0);
+    }
     case 'set': {
-      const items = [...(o.value as Iterable<string>)];
-      return lenSize(items.length) + items.reduce((a, s) => a + stringSize(s), 0);
+      const set = o.value as Set<string>;
+      if (enc === 'intset') {
+        let width = 2;
+        for (const m of set) {
+          const n = Number(m);
+          if (n < -2147483648 || n > 2147483647) width = 8;
+          else if ((n < -32768 || n > 32767) && width < 4) width = 4;
+        }
+        return blobSize(8 + width * set.size);
+      }
+      let n = lenSize(set.size);
+      for (const m of set) n += stringSize(m);
+      return n;
     }
     case 'hash': {
       const h = o.value as Map<string, string>;
+      if (enc === 'listpack') return blobSize(listpackBytes([...h].flat()));
       let n = lenSize(h.size);
       for (const [f, v] of h) n += stringSize(f) + stringSize(v);
       return n;
     }
     case 'zset': {
-      let n = 0;
-      let count = 0;
-      for (const [m] of o.value as Iterable<[string, number]>) {
-        n += stringSize(m) + 8;
-        count++;
-      }
-      return lenSize(count) + n;
+      const pairs = [...(o.value as Iterable<[string, number]>)];
+      if (enc === 'listpack') return blobSize(listpackBytes(pairs.flatMap(([m, sc]) => [m, formatDouble(sc)])));
+      // Skiplist: each member, then its score as an 8-byte binary double.
+      return lenSize(pairs.length) + pairs.reduce((a, [m]) => a + stringSize(m) + 8, 0);
     }
     default:
       return 0;
@@ -196,16 +266,14 @@ function debugObject(c: Client, key: string): void {
   if (enc === 'quicklist') {
     // Quicklist shape estimated from list-max-listpack-size (-2: 8 KB nodes; n > 0: n entries).
     const items = [...(o.value as Iterable<string>)];
-    const bytes = items.reduce((a, s) => a + s.length + 2, 0) + 7;
     const fill = Number(c.node.config.get('list-max-listpack-size'));
-    const perNode = Math.max(fill, 0);
-    const maxBytes = fill < 0 ? 4096 * 2 ** (Math.min(5, -fill) - 1) : 0;
-    const nodes = Math.max(1, perNode > 0 ? Math.ceil(items.length / perNode) : Math.ceil(bytes / maxBytes));
+    const nodes = quicklistNodes(items, fill);
+    const bytes = nodes.reduce((a, b) => a + b, 0);
     const compressed = c.node.config.get('list-compress-depth') !== '0' ? 1 : 0;
-    extra = ` ql_nodes:${nodes} ql_avg_node:${(items.length / nodes).toFixed(2)} ql_listpack_max:${fill} ql_compressed:${compressed} ql_uncompressed_size:${bytes}`;
+    extra = ` ql_nodes:${nodes.length} ql_avg_node:${(items.length / nodes.length).toFixed(2)} ql_listpack_max:${fill} ql_compressed:${compressed} ql_uncompressed_size:${bytes}`;
   }
   c.reply.simple(
-    `Value at:${addressOf(o)} refcount:${objectRefcount(c.node, o)} encoding:${enc} serializedlength:${serializedLength(o)} lru:${lruClock(o.lru)} lru_seconds_idle:${Math.max(0, Math.floor((now - o.lru) / 1000))}${extra}`,
+    `Value at:${addressOf(o)} refcount:${objectRefcount(c.node, o)} encoding:${enc} serializedlength:${serializedLength(c.node, o, enc)} lru:${lruClock(o.lru)} lru_seconds_idle:${Math.max(0, Math.floor((now - o.lru) / 1000))}${extra}`,
   );
 }
 
