@@ -774,6 +774,16 @@ describe.runIf(haveRealRedis)('compat: blocking stream readers', () => {
     });
   });
 
+  it('a reader blocked on two keys is served from the first key signalled in a transaction', async () => {
+    await both(async (a, b) => {
+      const p = b.call('XREAD', 'BLOCK', '0', 'STREAMS', 'k1', 'k2', '$', '$');
+      await blocked(a, 1);
+      const out = [await a.call('MULTI'), await a.call('XADD', 'k2', '1-0', 'f', 'v'), await a.call('XADD', 'k1', '1-0', 'f', 'v')];
+      out.push(await a.call('EXEC'), await p);
+      return out;
+    });
+  });
+
   it('FLUSHALL unblocks XREADGROUP with UNBLOCKED and leaves XREAD waiting', async () => {
     await both(async (a, b, third) => {
       await a.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');

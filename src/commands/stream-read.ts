@@ -14,7 +14,8 @@
  *   exists"; the group is gone → "-NOGROUP the consumer group this client was blocked on no
  *   longer exists"; otherwise serve new entries if the stream's last ID is above the group's
  *   last-delivered ID. The consumer is created only when it is served.
- * Among several keys made ready at once, the first in argument order is served.
+ * The engine re-runs the reader once per ready key, in the order the keys were signalled, with
+ * `client.readyKey` set: like Redis, only that key is looked at.
  */
 import { intArg, is } from '../engine/args.js';
 import type { Client } from '../engine/client.js';
@@ -286,7 +287,10 @@ function retryBlocked(c: Client, args: string[], xreadgroup: boolean): void {
     c.ext.set(EXT_KEY, state);
   }
   const count = p.count || BLOCKED_DEFAULT_COUNT;
-  for (let i = 0; i < p.nkeys; i++) {
+  // Redis serves a waiter from the key whose readiness woke it, and looks at no other key.
+  const at = c.readyKey === undefined ? -1 : keys.indexOf(c.readyKey);
+  const order = at >= 0 ? [at] : keys.map((_, i) => i);
+  for (const i of order) {
     const key = keys[i] as string;
     const before = state.get(key);
     const now = keyState(c, key);
