@@ -218,6 +218,20 @@ describe('RESP2 subscribed mode', () => {
   });
 });
 
+describe('CLIENT REPLY OFF', () => {
+  it('silences replies but not pub/sub frames', async () => {
+    const sim = await startSim();
+    const s = await raw(sim);
+    s.write('*3\r\n$6\r\nCLIENT\r\n$5\r\nREPLY\r\n$3\r\nOFF\r\n');
+    expect(await s.call('SUBSCRIBE', 'a')).toBe('*3\r\n$9\r\nsubscribe\r\n$1\r\na\r\n:1\r\n');
+    await (await raw(sim)).call('PUBLISH', 'a', 'x');
+    expect(await s.read()).toBe(msg('a', 'x'));
+    s.write('*1\r\n$4\r\nPING\r\n'); // silenced
+    expect(await s.call('UNSUBSCRIBE')).toBe('*3\r\n$11\r\nunsubscribe\r\n$1\r\na\r\n:0\r\n');
+    expect(await s.call('CLIENT', 'REPLY', 'ON')).toBe('+OK\r\n');
+  });
+});
+
 describe('SSUBSCRIBE / SPUBLISH', () => {
   it('shard channels are a namespace of their own, without patterns', async () => {
     const sim = await startSim();
