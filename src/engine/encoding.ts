@@ -20,10 +20,9 @@
  * Hash and set types that track their own `encoding` (types/hash.ts, types/set.ts) are trusted;
  * the rules below apply to plain Map/Set values (seeded directly through the API).
  *
- * "For good": Redis never converts a hashtable back. The conversion is remembered per value
- * (a WeakMap, so nothing leaks): noteWrite() records it cheaply (size checks only) after writes,
- * and every OBJECT ENCODING records what it computed. A hash or set that outgrew only the value
- * size limit and shrank back before either happened is the one case reported as compact.
+ * "For good": Redis never converts a hashtable back. For plain Map/Set values the conversion is
+ * remembered (a WeakSet, so nothing leaks) once an OBJECT ENCODING has seen it; the hash and set
+ * types of the command families track it on every write themselves.
  */
 import { parseInteger } from '../protocol/numbers.js';
 import type { RedisNode } from './node.js';
@@ -133,21 +132,6 @@ export function objectEncoding(node: RedisNode, o: RedisObject): string {
     }
     default:
       return 'stream';
-  }
-}
-
-/**
- * Records a one-way conversion that a write caused, in O(1): a hash or set whose size passed its
- * listpack/intset limit is a hashtable from now on, even after it shrinks.
- */
-export function noteWrite(node: RedisNode, o: RedisObject | undefined): void {
-  if (o === undefined) return;
-  if (o.type === 'hash') {
-    const h = o.value as Map<string, string>;
-    if (h.size > configNumber(node, 'hash-max-listpack-entries')) converted.add(h);
-  } else if (o.type === 'set') {
-    const s = o.value as Set<string>;
-    if (s.size > configNumber(node, 'set-max-intset-entries')) converted.add(s);
   }
 }
 

@@ -10,7 +10,6 @@ import type { CommandSpec } from './command.js';
 import { ConfigStore } from './config.js';
 import { Database, type DatabaseHost } from './database.js';
 import { execute, runCommand } from './dispatch.js';
-import { noteWrite } from './encoding.js';
 import { MinHeap } from './heap.js';
 import { Notifier, type NotifyClass } from './notify.js';
 import { PubSub } from './pubsub.js';
@@ -215,7 +214,6 @@ export class RedisNode implements DatabaseHost {
   /** A key's value changed (Redis's signalModifiedKey): invalidates WATCH, wakes blocked clients. */
   signalModifiedKey(db: Database, key: string): void {
     this.stats.dirty++;
-    noteWrite(this, db.dict.get(key));
     this.watches.touch(db, key);
     this.blocking.signalReady(db, key);
   }
