@@ -71,7 +71,7 @@ async function workloads(port, n) {
         p.zrangebyscore('z', Math.floor(rand() * n), '+inf', 'LIMIT', 0, 10);
         return 1;
       },
-      300,
+      Math.max(300, MS / 2),
     );
     const zadd = await measure(clients, (p, rand) => {
       p.zadd('z', Math.floor(rand() * n), `m${Math.floor(rand() * n)}`);
