@@ -6,6 +6,7 @@ import { clientCommands } from './client.js';
 import { commandInfoCommands } from './command-info.js';
 import { configCommands } from './config.js';
 import { connectionCommands } from './connection.js';
+import { dumpCommands } from './dump.js';
 import { debugCommands } from './debug.js';
 import { expireCommands } from './expire.js';
 import { functionCommands } from './functions.js';
@@ -42,6 +43,7 @@ export const COMMANDS: CommandSpec[] = [
   ...hashCommands,
   ...setCommands,
   ...sortCommands,
+  ...dumpCommands,
   ...sortedSetCommands,
   ...streamCommands,
   ...streamGroupCommands,
