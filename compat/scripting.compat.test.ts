@@ -22,6 +22,7 @@ compatSuite('scripting', [
       E(
         'local t = {} for i, x in ipairs({0.1, 1/3, 1e-5, 123.456, 1e21, 2^63, 5e-324, 1e100, 0.5, 99999999999999, 999999999999999, 12345678.9}) do redis.call("set", "n" .. i, x) t[#t+1] = redis.call("get", "n" .. i) end return t',
       ),
+      E('return {tostring(123456789012345), tostring(123456789012355), tostring(0.000123456789012345), 123456789012345 .. ""}'),
       E('return {string.format("%.3f %.0f %10.4e %g %g %g", 2.5, 2.5, 1234.5678, 1e20, 1e-5, 123456789)}'),
       E(
         'return string.format("%.1g|%.0e|%.1f|%.2f|%.0f|%.0f|%f|%.3g|%#g|%#.0f|%+d|% d", 0.25, 2.5e10, 0.25, 1.005, 0.5, 1.5, 1e22, 1234567, 1.5, 2, 5, 5)',

@@ -14,7 +14,7 @@
  * lives in `S`: scripts run synchronously and never interleave, so one register suffices for
  * every node in the process.
  */
-import { formatG } from '../../protocol/numbers.js';
+import { cFormatG } from './cformat.js';
 import { str2number } from './lexer.js';
 
 export type LuaFunction = (...args: LuaValue[]) => LuaValue[];
@@ -230,7 +230,7 @@ export function numberToString(d: number): string {
   if (d === Number.POSITIVE_INFINITY) return 'inf';
   if (d === Number.NEGATIVE_INFINITY) return '-inf';
   if (Number.isNaN(d)) return nanSign(d) ? '-nan' : 'nan';
-  return formatG(d, 14);
+  return cFormatG(d, 14, false);
 }
 
 const f64 = new Float64Array(1);
