@@ -65,6 +65,7 @@ compatSuite('scripting', [
       ['GET', 'n'],
       E('return redis.call("set", "n", 0.1)'),
       ['GET', 'n'],
+      E('redis.call("set", "t", 2^-25) return redis.call("get", "t")'),
       E('return redis.call("set", "n", 1e20)'),
       ['GET', 'n'],
     ],

@@ -12,11 +12,11 @@ import { createHash } from 'node:crypto';
 import type { Client } from '../engine/client.js';
 import { arityOk, call, resolveCommand } from '../engine/dispatch.js';
 import type { RedisNode } from '../engine/node.js';
-import { formatDouble } from '../protocol/numbers.js';
 import { parseReply, RespError } from '../protocol/reply-parser.js';
 import { commandErrorTable, errorTable, replyToLua } from './conversions.js';
+import { cFormatG } from './lua/cformat.js';
 import { libTable } from './lua/lib-util.js';
-import { EMPTY, LuaError, type LuaFunction, LuaTable, type LuaValue, S, tonum } from './lua/runtime.js';
+import { EMPTY, LuaError, type LuaFunction, LuaTable, type LuaValue, nanSign, S, tonum } from './lua/runtime.js';
 
 /** The state of the script being run (one at a time per node). */
 export interface RunContext {
@@ -36,6 +36,14 @@ export function sha1hex(s: string): string {
 /** Raises Redis's error table {err="ERR <msg>"} (luaPushError + luaError). */
 function raise(msg: string): never {
   throw new LuaError(errorTable(msg), S.L);
+}
+
+/** snprintf("%.17g"): how Redis passes a Lua number to a command. */
+export function formatArg(d: number): string {
+  if (d === Number.POSITIVE_INFINITY) return 'inf';
+  if (d === Number.NEGATIVE_INFINITY) return '-inf';
+  if (Number.isNaN(d)) return nanSign(d) ? '-nan' : 'nan';
+  return cFormatG(d, 17, false);
 }
 
 const LOG_LEVELS = ['debug', 'verbose', 'notice', 'warning'] as const;
@@ -64,7 +72,7 @@ export function createRedisTable(node: RedisNode, running: () => RunContext | un
     for (let i = 0; i < a.length; i++) {
       const v = a[i];
       if (typeof v === 'string') args[i] = v;
-      else if (typeof v === 'number') args[i] = formatDouble(v);
+      else if (typeof v === 'number') args[i] = formatArg(v);
       else return fail('Lua redis lib command arguments must be strings or integers');
     }
     const r = resolveCommand(node, args);
@@ -149,7 +157,7 @@ export function createRedisTable(node: RedisNode, running: () => RunContext | un
     },
     acl_check_cmd: (...a) => {
       if (a.length === 0) raise('Please specify at least one argument for this redis lib call');
-      const args = a.map((v) => (typeof v === 'number' ? formatDouble(v) : String(v)));
+      const args = a.map((v) => (typeof v === 'number' ? formatArg(v) : String(v)));
       const r = resolveCommand(node, args);
       if (typeof r === 'string') raise('Invalid command passed to redis.acl_check_cmd()');
       return [true];
