@@ -177,11 +177,16 @@ export class SortedSet {
     if (node === undefined) return false;
     this.dict.delete(member);
     this.unlink(node.score, member);
+    this.noteDeleted();
+    return true;
+  }
+
+  /** Scan-index bookkeeping after a member is gone: compacts once half the entries are dead. */
+  private noteDeleted(): void {
     if (this.scanOrder && ++this.scanDead > 1024 && this.scanDead > this.scanOrder.length / 2) {
       this.scanOrder = this.scanOrder.filter((e) => this.dict.get(e.member)?.seq === e.seq);
       this.scanDead = 0;
     }
-    return true;
   }
 
   /** 0-based rank of `member` (from the highest when `reverse`), or undefined. */
@@ -348,41 +353,47 @@ export class SortedSet {
     return this.rankOfNode(b) - this.rankOfNode(a) + 1;
   }
 
-  /** Removes ranks start..end (0-based, inclusive, already clamped); returns how many. */
+  /**
+   * Removes ranks start..end (0-based, inclusive, already clamped); returns how many. Like every
+   * range delete: one O(log n) search for the first node, then O(1) per removed node (the update
+   * vector stays valid while its successors are unlinked), so O(log n + m) as Redis.
+   */
   deleteRangeByRank(start: number, end: number): number {
-    let n = 0;
-    let x = this.at(start);
-    while (x && n < end - start + 1) {
-      const next = x.next[0] ?? null;
-      this.delete(x.member);
-      n++;
-      x = next;
-    }
-    return n;
+    return this.deleteRun(this.at(start), (_x, n) => n < end - start + 1);
   }
 
   /** Removes every member with score in `r`; returns how many. */
   deleteRangeByScore(r: ScoreRange): number {
-    let n = 0;
-    let x = this.firstInRange(r);
-    while (x && scoreLteMax(x.score, r)) {
-      const next = x.next[0] ?? null;
-      this.delete(x.member);
-      n++;
-      x = next;
-    }
-    return n;
+    return this.deleteRun(this.firstInRange(r), (x) => scoreLteMax(x.score, r));
   }
 
   /** Removes every member in lex range `r`; returns how many. */
   deleteRangeByLex(r: LexRange): number {
+    return this.deleteRun(this.firstInLexRange(r), (x) => lexLteMax(x.member, r));
+  }
+
+  /** Unlinks `first` and its successors while `keep(node, removedSoFar)` holds. */
+  private deleteRun(first: ZNode | null, keep: (x: ZNode, n: number) => boolean): number {
+    if (first === null) return 0;
+    const update = UPDATE;
+    let x = this.header;
+    for (let l = this.level - 1; l >= 0; l--) {
+      let f = x.next[l];
+      while (f && f !== first && before(f.score, f.member, first)) {
+        x = f;
+        f = x.next[l];
+      }
+      update[l] = x;
+    }
     let n = 0;
-    let x = this.firstInLexRange(r);
-    while (x && lexLteMax(x.member, r)) {
-      const next = x.next[0] ?? null;
-      this.delete(x.member);
+    let node: ZNode | null = first;
+    while (node && keep(node, n)) {
+      const next: ZNode | null = node.next[0] ?? null;
+      this.unlinkNode(node, update);
+      this.dict.delete(node.member);
+      this.noteDeleted();
       n++;
-      x = next;
+      node = next;
     }
     return n;
   }
