@@ -160,6 +160,8 @@ describe('sorted sets: blocking pops on the virtual clock', () => {
     c.write('*3\r\n$8\r\nBZPOPMIN\r\n$1\r\nz\r\n$3\r\n1.5\r\n');
     await sim.waitForBlocked(1, 'z');
     sim.clock.advance(1499);
+    // Still blocked (checked in-process: a reply in flight could not be seen yet on the socket).
+    expect(sim.node.blocking.count).toBe(1);
     expect(c.pending()).toBe('');
     sim.clock.advance(1);
     expect(await c.read()).toBe('*-1\r\n');
@@ -198,6 +200,7 @@ describe('sorted sets: blocking pops on the virtual clock', () => {
     const r = ioredis(sim);
     await r.set('k', 'string');
     await r.del('k');
+    expect(sim.node.blocking.count).toBe(1);
     expect(c.pending()).toBe('');
     await r.zadd('k', 7, 'm');
     expect(await c.read()).toBe('*3\r\n$1\r\nk\r\n$1\r\nm\r\n$1\r\n7\r\n');
@@ -233,6 +236,7 @@ describe('sorted sets: blocking pops on the virtual clock', () => {
     const r = ioredis(sim);
     await r.multi().zadd('z', 1, 'a').zpopmin('z').exec();
     await r.ping();
+    expect(sim.node.blocking.count).toBe(1);
     expect(w.pending()).toBe('');
     await r.zadd('z', 2, 'b');
     expect(await w.read()).toBe('*3\r\n$1\r\nz\r\n$1\r\nb\r\n$1\r\n2\r\n');
