@@ -201,6 +201,19 @@ describe('script semantics', () => {
   });
 });
 
+describe('math.random', () => {
+  it('follows Redis rand.c sequence, shared by EVAL and functions, kept by SCRIPT FLUSH', async () => {
+    const sim = await startSim();
+    const r = ioredis(sim);
+    // The values a fresh redis-server 7.0 gives.
+    expect(await r.eval('return math.random(1000)', 0)).toBe(397);
+    await r.script('FLUSH');
+    expect(await r.eval('return math.random(1000)', 0)).toBe(841);
+    await r.call('FUNCTION', 'LOAD', '#!lua name=r\nredis.register_function("r", function() return math.random(1000) end)');
+    expect(await r.call('FCALL', 'r', '0')).toBe(354);
+  });
+});
+
 describe('runaway scripts', () => {
   it('stops a script after busy-reply-threshold, even under pcall, and keeps serving', async () => {
     const sim = await startSim({ config: { 'busy-reply-threshold': '50' } });

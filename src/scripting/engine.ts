@@ -19,6 +19,7 @@ import { errorNoStats, errorTable, luaToReply } from './conversions.js';
 import { installExtraLibs } from './libs.js';
 import { LuaSyntaxError } from './lua/lexer.js';
 import { toLuaError } from './lua/lib-base.js';
+import { Rand48 } from './lua/lib-math.js';
 import { LuaError, type LuaFunction, LuaTable, type LuaValue, rawToString, S, tarray } from './lua/runtime.js';
 import { LuaState, protectRecursively } from './lua/state.js';
 import { createRedisTable, type RunContext, sha1hex } from './redis-api.js';
@@ -61,13 +62,26 @@ export function evalShebang(body: string): string[] | undefined {
   return flags;
 }
 
+const generators = new WeakMap<RedisNode, Rand48>();
+
+/** The node's math.random generator (rand.c's state is per server: SCRIPT FLUSH keeps it). */
+function rngOf(node: RedisNode): Rand48 {
+  let r = generators.get(node);
+  if (!r) {
+    r = new Rand48();
+    generators.set(node, r);
+  }
+  return r;
+}
+
 export class ScriptEngine {
-  readonly lua = new LuaState();
+  readonly lua: LuaState;
   readonly scripts = new Map<string, Script>();
   readonly fake: Client;
   running: RunContext | undefined;
 
   constructor(readonly node: RedisNode) {
+    this.lua = new LuaState(rngOf(node));
     this.fake = new Client(node, undefined, { fake: true });
     const G = this.lua.G;
     G.set(

@@ -12,9 +12,9 @@ import { type LuaFunction, LuaTable, setStringMetatable } from './runtime.js';
 
 export class LuaState {
   readonly G = new LuaTable();
-  readonly rng = new Rand48();
 
-  constructor() {
+  /** `rng`: math.random's generator; Redis has one per server, shared by EVAL and functions. */
+  constructor(readonly rng = new Rand48()) {
     const G = this.G;
     baseLib(G, (src, chunk) => this.load(src, chunk));
     const str = stringLib();
