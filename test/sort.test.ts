@@ -26,7 +26,7 @@ describe('SORT', () => {
     await r.hset('user:3', 'name', 'cy');
     expect(await r.sort('users', 'BY', 'user:*->age', 'GET', 'user:*->name', 'GET', '#')).toEqual(['cy', '3', 'bob', '2', 'ann', '1']);
     expect(await r.sort('users', 'GET', 'nothere:*')).toEqual([null, null, null]);
-    expect(await r.sort_ro('users', 'BY', 'user:*->name', 'ALPHA', 'DESC')).toEqual(['3', '2', '1']);
+    expect(await r.call('SORT_RO', 'users', 'BY', 'user:*->name', 'ALPHA', 'DESC')).toEqual(['3', '2', '1']);
   });
 
   it('STORE writes a list, drops the TTL, emits sortstore and wakes a blocked BLPOP', async () => {
