@@ -116,6 +116,16 @@ describe('notify-keyspace-events', () => {
     expect(await events(s, 3)).toEqual(['__keyevent@0__:new k', '__keyevent@0__:set k', '__keyevent@0__:set k']);
   });
 
+  it('n stays in force beside A although CONFIG GET shows "AKE", as in Redis', async () => {
+    const sim = await startSim();
+    const s = await listener(sim);
+    const c = await raw(sim);
+    await c.call('CONFIG', 'SET', 'notify-keyspace-events', 'EAn');
+    expect(await c.call('CONFIG', 'GET', 'notify-keyspace-events')).toBe('*2\r\n$22\r\nnotify-keyspace-events\r\n$2\r\nAE\r\n');
+    await c.call('SET', 'k', '1');
+    expect(await events(s, 2)).toEqual(['__keyevent@0__:new k', '__keyevent@0__:set k']);
+  });
+
   it('m publishes "keymiss" when a read command misses a key (not for writes)', async () => {
     const sim = await startSim({ config: { 'notify-keyspace-events': 'Em' } });
     const s = await listener(sim);

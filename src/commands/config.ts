@@ -54,7 +54,7 @@ function configGet(c: Client, args: string[]): void {
   c.reply.mapLen(matches.size);
   for (const [name, p] of matches) {
     c.reply.bulk(name);
-    c.reply.bulk(cfg.get(p.name));
+    c.reply.bulk(p.show ? p.show(cfg.get(p.name)) : cfg.get(p.name));
   }
 }
 

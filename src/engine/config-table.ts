@@ -13,6 +13,7 @@
  * spaces before validation).
  */
 import { statSync } from 'node:fs';
+import { keyspaceEventsFlagsToLetters, keyspaceEventsFlagsToString, keyspaceEventsStringToFlags } from './notify.js';
 
 /** A CONFIG SET validation failure; the message is Redis's reason text. */
 export class ConfigError extends Error {}
@@ -35,6 +36,11 @@ export interface ConfigParam {
   hidden?: boolean;
   /** The value is split on single spaces before validation (save, bind, ...). */
   multiArg?: boolean;
+  /**
+   * What CONFIG GET shows, when the stored value must hold more than Redis displays
+   * (notify-keyspace-events: "AKE" is shown for A plus n, whose n is still in force).
+   */
+  show?: (stored: string) => string;
 }
 
 // ---- C parsing helpers -------------------------------------------------------------------
@@ -271,34 +277,21 @@ function clientOutputBufferLimit(): ConfigParam {
   };
 }
 
-/** notify-keyspace-events: class letters, reported in Redis's canonical order. */
-export function keyspaceEventsToFlags(classes: string): Set<string> | null {
-  const flags = new Set<string>();
-  for (const ch of classes) {
-    if (ch === 'A') for (const x of 'g$lshzxetd') flags.add(x);
-    else if ('g$lshzxeKEtmdn'.includes(ch)) flags.add(ch);
-    else return null;
-  }
-  return flags;
-}
-
-export function keyspaceFlagsToString(flags: Set<string>): string {
-  let out = '';
-  if ([...'g$lshzxetd'].every((x) => flags.has(x))) out = 'A';
-  else for (const x of 'g$lshzxetdn') if (flags.has(x)) out += x;
-  for (const x of 'KEm') if (flags.has(x)) out += x;
-  return out;
-}
-
+/**
+ * notify-keyspace-events: parsed as Redis's keyspaceEventsStringToFlags (engine/notify.ts). The
+ * stored value spells out every class, so a class Redis's display hides (n beside A) stays in
+ * force; CONFIG GET shows Redis's canonical form ("KEA" → "AKE").
+ */
 function notifyKeyspaceEvents(): ConfigParam {
   return {
     name: 'notify-keyspace-events',
     default: '',
     normalize: (v) => {
-      const flags = keyspaceEventsToFlags(v);
-      if (flags === null) throw new ConfigError("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
-      return keyspaceFlagsToString(flags);
+      const flags = keyspaceEventsStringToFlags(v);
+      if (flags < 0) throw new ConfigError("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
+      return keyspaceEventsFlagsToLetters(flags);
     },
+    show: (v) => keyspaceEventsFlagsToString(Math.max(keyspaceEventsStringToFlags(v), 0)),
   };
 }
 

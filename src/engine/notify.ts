@@ -99,6 +99,13 @@ export function keyspaceEventsFlagsToString(flags: number): string {
   return out;
 }
 
+/** Every class letter spelled out (no 'A'), in Redis's display order: a lossless stored form. */
+export function keyspaceEventsFlagsToLetters(flags: number): string {
+  let out = '';
+  for (const ch of 'g$lshzxetdnKEm') if (flags & (NOTIFY_BITS[ch] as number)) out += ch;
+  return out;
+}
+
 export class Notifier {
   /** Parsed notify-keyspace-events; re-read when CONFIG SET changes it. */
   private flags = 0;
