@@ -286,6 +286,23 @@ describe('MONITOR', () => {
     expect(list).toMatch(/flags=O /);
   });
 
+  it('EVAL, EVALSHA and FCALL are shown before the commands their script runs, even when they fail', async () => {
+    const sim = await startSim();
+    const mon = await raw(sim);
+    await mon.call('MONITOR');
+    const r = await raw(sim);
+    await r.call('EVAL', "return redis.call('set','k','v')", '0');
+    await r.call('EVALSHA', 'ffffffffffffffffffffffffffffffffffffffff', '0');
+    await r.call('FCALL', 'nofunc', '0');
+    const lines = (await mon.read(4)).split('\r\n').map((l) => l.replace(/^\+[\d.]+ \[0 [^\]]+\] /, ''));
+    expect(lines.slice(0, 4)).toEqual([
+      `"EVAL" "return redis.call('set','k','v')" "0"`,
+      '"set" "k" "v"',
+      '"EVALSHA" "ffffffffffffffffffffffffffffffffffffffff" "0"',
+      '"FCALL" "nofunc" "0"',
+    ]);
+  });
+
   it('is refused where a client needs one reply per command (EXEC, the in-process API)', async () => {
     const sim = await startSim();
     expect(sim.command('MONITOR')).toEqual(new RespError("ERR MONITOR isn't allowed for DENY BLOCKING client"));

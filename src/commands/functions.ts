@@ -43,6 +43,8 @@ function ensure(c: Client, fn: (m: FunctionsModule) => void): void {
 }
 
 function fcall(c: Client, args: string[], ro: boolean): void {
+  // FCALL* are flagged skip_monitor: fed to MONITOR here, first, as Redis's fcallCommandGeneric.
+  if (c.node.monitors.size > 0) c.node.feedMonitors(c, args);
   const n = parseInteger(args[2] as string);
   if (n === null) throw new RedisError('ERR Bad number of keys provided');
   if (n > args.length - 3) throw new RedisError("ERR Number of keys can't be greater than number of args");

@@ -78,6 +78,9 @@ export function numkeysPositions(from: number): (args: string[]) => number[] {
 }
 
 function evalGeneric(c: Client, args: string[], bySha: boolean, readOnly: boolean): void {
+  // EVAL* are flagged skip_monitor: as Redis's evalCommand, feed MONITOR here, before anything
+  // (even a bad numkeys or NOSCRIPT), so the script's own commands appear after it.
+  if (c.node.monitors.size > 0) c.node.feedMonitors(c, args);
   const [keys, argv] = splitKeys(args, 2);
   const body = args[1] as string;
   withEngine(c, (m) => {
