@@ -63,7 +63,7 @@ async function run(port: number, steps: Step[]): Promise<string[]> {
   }
 }
 
-const bigHash = ['HSET', 'bh', ...Array.from({ length: 200 }, (_, i) => [`f${i}`, `v${i}`]).flat()];
+const bigHash = ['HSET', 'bh', ...Array.from({ length: 600 }, (_, i) => [`f${i}`, `v${i}`]).flat()];
 
 describe.runIf(haveRealRedis)('compat: dump/restore round trips', () => {
   const targets = useTargets();

@@ -157,7 +157,7 @@ compatSuite('hashes', [
       ['OBJECT', 'ENCODING', 'd'],
       ['HINCRBYFLOAT', 'e', 'f', '1e100'],
       ['OBJECT', 'ENCODING', 'e'],
-      bigHash('big', 128),
+      bigHash('big', 512),
       ['OBJECT', 'ENCODING', 'big'],
       ['HSET', 'big', 'one-more', 'v'],
       ['OBJECT', 'ENCODING', 'big'],
@@ -167,8 +167,8 @@ compatSuite('hashes', [
   },
   {
     name: 'large hash contents (unordered)',
-    cmds: [bigHash('big', 300), ['HLEN', 'big'], ['HGETALL', 'big'], ['HKEYS', 'big'], ['HVALS', 'big']],
-    unordered: [2, 3, 4],
+    cmds: [bigHash('big', 600), ['HLEN', 'big'], ['OBJECT', 'ENCODING', 'big'], ['HGETALL', 'big'], ['HKEYS', 'big'], ['HVALS', 'big']],
+    unordered: [3, 4, 5],
     resp: [2],
   },
   {

@@ -119,7 +119,7 @@ describe('hashes', () => {
     const sim = await startSim();
     const r = ioredis(sim);
     const fields: string[] = [];
-    for (let i = 0; i < 300; i++) fields.push(`f${i}`, `v${i}`);
+    for (let i = 0; i < 700; i++) fields.push(`f${i}`, `v${i}`);
     await r.hset('big', ...fields);
     await r.hset('small', 'a', '1', 'b', '2', 'c', '3');
     for (const key of ['big', 'small']) {

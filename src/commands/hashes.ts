@@ -54,7 +54,7 @@ export function hashSet(c: Client, h: RedisHash, field: string, value: string): 
   }
   const isNew = !h.has(field);
   h.set(field, value);
-  if (h.listpack && isNew && h.size > configNum(c, 'hash-max-listpack-entries', 128)) h.listpack = false;
+  if (h.listpack && isNew && h.size > configNum(c, 'hash-max-listpack-entries', 512)) h.listpack = false;
   return isNew;
 }
 
