@@ -142,6 +142,9 @@ compatSuite('sort', [
     cmds: [
       ['COMMAND', 'GETKEYS', 'SORT', 'k', 'BY', 'x*', 'STORE', 'd', 'GET', '#'],
       ['COMMAND', 'GETKEYS', 'SORT', 'k', 'LIMIT', '0', '1'],
+      ['COMMAND', 'GETKEYS', 'SORT', 'k', 'STORE', 'STORE', 'd'],
+      ['COMMAND', 'GETKEYS', 'SORT', 'k', 'STORE', 'a', 'STORE', 'b'],
+      ['COMMAND', 'GETKEYS', 'SORT', 'k', 'GET', 'STORE', 'x'],
       ['COMMAND', 'GETKEYS', 'SORT_RO', 'k', 'GET', '#'],
       ['COMMAND', 'GETKEYS', 'SINTERCARD', '2', 'a', 'b', 'LIMIT', '1'],
     ],

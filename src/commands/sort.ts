@@ -204,23 +204,19 @@ function sortGeneric(c: Client, args: string[], readonly: boolean): void {
   c.reply.int(total);
 }
 
-/** sortGetKeys: the sorted key and STORE's destination. */
+/**
+ * sortGetKeys: the sorted key and STORE's destination. LIMIT skips 2 arguments, GET and BY one;
+ * STORE skips none, so the last STORE wins (as SORT itself parses it).
+ */
 function sortKeys(args: string[]): number[] {
-  const out = [1];
+  let store = -1;
   for (let i = 2; i < args.length; i++) {
     const a = args[i] as string;
     if (is(a, 'LIMIT')) i += 2;
     else if (is(a, 'GET') || is(a, 'BY')) i += 1;
-    else if (is(a, 'STORE')) {
-      // Redis keeps the last STORE it sees.
-      if (i + 1 < args.length) {
-        if (out.length > 1) out.pop();
-        out.push(i + 1);
-      }
-      i += 1;
-    }
+    else if (is(a, 'STORE') && i + 1 < args.length) store = i + 1;
   }
-  return out;
+  return store > 0 ? [1, store] : [1];
 }
 
 const acl = ['set', 'sortedset', 'list', 'slow', 'dangerous'] as const;
