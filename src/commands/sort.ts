@@ -137,7 +137,7 @@ function sortGeneric(c: Client, args: string[], readonly: boolean): void {
     if (dontSort && desc) elems.reverse();
   }
   const vectorLen = elems.length;
-  let start = limitStart < 0 ? 0 : limitStart;
+  let start = Math.max(0, limitStart);
   let end = limitCount < 0 ? vectorLen - 1 : start + limitCount - 1;
   if (start >= vectorLen) {
     start = vectorLen - 1;
