@@ -135,6 +135,12 @@ describe.runIf(haveRealRedis)('compat: dump/restore round trips', () => {
           await c.call('RESTORE', 'k2', '100000', payload, 'IDLETIME', '50'),
           await c.call('PTTL', 'k2').then((r) => (/^:(99\d{3}|100000)\r\n$/.test(r) ? ':ok\r\n' : r)),
           await c.call('OBJECT', 'IDLETIME', 'k2'),
+          await c.call('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lfu'),
+          await c.call('RESTORE', 'k3', '0', payload, 'FREQ', '100'),
+          await c.call('OBJECT', 'FREQ', 'k3'),
+          await c.call('RESTORE', 'k4', '0', payload, 'FREQ', '0'),
+          await c.call('RESTORE', 'k5', '0', payload, 'IDLETIME', '10'),
+          await c.call('CONFIG', 'SET', 'maxmemory-policy', 'noeviction'),
         ];
       } finally {
         c.close();
