@@ -10,7 +10,8 @@
  *   are fine, "" is 0, trailing garbage, NaN and out-of-range values fail the whole command with
  *   "ERR One or more scores can't be converted into double" (Redis tests a stale errno, so once
  *   any out-of-range value was parsed in its process "inf" fails too; here "inf" always parses).
- *   Equal scores order by the elements' bytes. With ALPHA the elements (or BY values) compare as bytes; a missing BY value sorts first.
+ *   Equal scores order by the elements' bytes. With ALPHA the elements (or BY values) compare
+ *   as bytes; a missing BY value sorts first.
  * - BY with a pattern that has no '*' means "don't sort": lists keep their order and sorted sets
  *   their score order (both read from the end for DESC), sets their iteration order. A set that
  *   would come out unsorted is sorted ALPHA when STORE is given, so replicas agree, as Redis
