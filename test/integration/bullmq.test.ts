@@ -57,9 +57,9 @@ async function setup() {
 }
 
 /** Resolves when `n` jobs completed on `worker`; rejects on the first final failure. */
-function completions<R>(worker: Worker<unknown, R>, n: number): Promise<Job<unknown, R>[]> {
+function completions<T, R>(worker: Worker<T, R>, n: number): Promise<Job<T, R>[]> {
   return new Promise((resolve, reject) => {
-    const done: Job<unknown, R>[] = [];
+    const done: Job<T, R>[] = [];
     worker.on('completed', (job) => {
       done.push(job);
       if (done.length === n) resolve(done);
