@@ -12,7 +12,7 @@
  * backoffs are kept to tens of milliseconds, and the tests wait only on BullMQ's own events (a job's
  * `completed`/`failed`), never on arbitrary sleeps. Every test is bounded by a timeout.
  */
-import { type Job, Queue, QueueEvents, Worker } from 'bullmq';
+import { FlowProducer, type Job, Queue, QueueEvents, Worker } from 'bullmq';
 import { describe, expect, it } from 'vitest';
 import { ioredis, onCleanup, startSim } from '../helpers.js';
 
@@ -166,6 +166,57 @@ describe('BullMQ against redis-sim', () => {
       for (const j of jobs) expect(j.processedOn!).toBeGreaterThanOrEqual(j.timestamp + (j.opts.delay ?? 0));
       expect(await queue.getDelayedCount()).toBe(0);
       expect(await later.getState()).toBe('completed');
+      expect(await failedCalls()).toEqual({});
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'priorities and LIFO set the processing order; a flow completes its parent after its children',
+    async () => {
+      const { queue, name, connection, startWorker, failedCalls } = await setup();
+      await queue.add('p3', {}, { priority: 3 });
+      await queue.add('p1', {}, { priority: 1 });
+      await queue.add('plain', {});
+      await queue.add('lifo', {}, { lifo: true });
+      expect(await queue.getJobCounts('wait', 'prioritized')).toEqual({ wait: 2, prioritized: 2 });
+      const order: string[] = [];
+      const worker = startWorker<{ c?: number }, unknown>(
+        async (job) => {
+          order.push(job.name);
+          return job.name === 'parent' ? job.getChildrenValues() : (job.data.c ?? 0) * 100;
+        },
+        { concurrency: 1 },
+      );
+      await completions(worker, 4);
+      // Same order as on real Redis: the wait list (LIFO job first), then by priority.
+      expect(order).toEqual(['lifo', 'plain', 'p1', 'p3']);
+
+      const flow = new FlowProducer({ connection });
+      onCleanup(async () => {
+        await flow.close();
+      });
+      const parentDone = new Promise<unknown>((resolve) => {
+        worker.on('completed', (job) => {
+          if (job.name === 'parent') resolve(job.returnvalue);
+        });
+      });
+      const tree = await flow.add({
+        name: 'parent',
+        queueName: name,
+        children: [
+          { name: 'c1', queueName: name, data: { c: 1 } },
+          { name: 'c2', queueName: name, data: { c: 2 } },
+        ],
+      });
+      const [c1, c2] = (tree.children ?? []).map((c) => c.job.id);
+      expect(await parentDone).toEqual({ [`bull:${name}:${c1}`]: 100, [`bull:${name}:${c2}`]: 200 });
+      expect(await (await queue.getJob(tree.job.id!))?.getDependenciesCount()).toEqual({
+        processed: 2,
+        unprocessed: 0,
+        ignored: 0,
+        failed: 0,
+      });
       expect(await failedCalls()).toEqual({});
     },
     TIMEOUT,
