@@ -249,7 +249,7 @@ describe('string library', () => {
       3,
     ]);
     expect(error('return string.rep()')).toBe("user_script:1: bad argument #1 to 'rep' (string expected, got no value)");
-    expect(error('return ("x"):rep("y")')).toBe("user_script:1: bad argument #2 to 'rep' (number expected, got string)");
+    expect(error('return ("x"):rep("y")')).toBe("user_script:1: bad argument #1 to 'rep' (number expected, got string)");
   });
 });
 

@@ -5,7 +5,7 @@
  * error); other tables are objects with string or number keys. Object keys come out in the
  * table's insertion order (Lua's own hash order cannot be reproduced).
  */
-import { checkStr, libTable } from './lua/lib-util.js';
+import { argError, checkStr, libTable } from './lua/lib-util.js';
 import { LuaTable, type LuaValue, numberToString, rtError, type } from './lua/runtime.js';
 
 /** cjson.null: a light userdata (NULL) in Redis. */
@@ -96,7 +96,7 @@ function encode(v: LuaValue, cfg: Config, depth: number): string {
     let key: string;
     if (typeof k === 'string') key = escapeString(k);
     else if (typeof k === 'number') key = `"${encodeNumber(k, cfg)}"`;
-    else return rtError('Cannot serialise table: table key must be a number or string');
+    else return rtError(`Cannot serialise ${type(k)}: table key must be a number or string`);
     parts.push(`${key}:${encode(e[1], cfg, depth + 1)}`);
   }
   return `{${parts.join(',')}}`;
@@ -290,10 +290,11 @@ export function cjsonLib(): LuaTable {
   const cfg: Config = { maxDepth: 1000, decodeMaxDepth: 1000, precision: 14, sparseConvert: false, sparseRatio: 2, sparseSafe: 10 };
   const t = libTable({
     encode: (...a) => {
-      if (a.length !== 1) rtError("bad argument #1 to 'encode' (expected 1 argument)");
+      if (a.length !== 1) argError(1, 'encode', 'expected 1 argument');
       return [encode(a[0], cfg, 1)];
     },
     decode: (...a) => {
+      if (a.length !== 1) argError(1, 'decode', 'expected 1 argument');
       const s = checkStr(a, 0, 'decode');
       const d = new Decoder(s, cfg);
       const v = d.value(1);

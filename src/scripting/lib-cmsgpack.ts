@@ -5,7 +5,7 @@
  * exactly 1..n is an array, any other table a map (in insertion order); nesting deeper than 16
  * encodes nil.
  */
-import { checkStr, libTable, optInt } from './lua/lib-util.js';
+import { argError, checkStr, libTable, optInt } from './lua/lib-util.js';
 import { LuaTable, type LuaValue, rtError } from './lua/runtime.js';
 
 const MAX_NESTING = 16;
@@ -190,7 +190,7 @@ function unpackN(s: string, limit: number, offset: number): LuaValue[] {
 export function cmsgpackLib(): LuaTable {
   const t = libTable({
     pack: (...a) => {
-      if (a.length === 0) rtError('MessagePack pack needs input.');
+      if (a.length === 0) argError(0, 'pack', 'MessagePack pack needs input.');
       let out = '';
       for (const v of a) out += encode(v, 0);
       return [out];

@@ -12,7 +12,7 @@ interface Opt {
   size: number;
 }
 
-function parseFormat(fmt: string): { little: boolean; align: number; opts: Opt[] } {
+function parseFormat(fmt: string, fname: string): { little: boolean; align: number; opts: Opt[] } {
   let little = true;
   let align = 1;
   const opts: Opt[] = [];
@@ -77,7 +77,7 @@ function parseFormat(fmt: string): { little: boolean; align: number; opts: Opt[]
         break;
       }
       default:
-        rtError(`invalid format option '${ch}'`);
+        argError(1, fname, `invalid format option '${ch}'`);
     }
   }
   return { little, align, opts };
@@ -114,7 +114,7 @@ export function structLib() {
   return libTable({
     pack: (...a) => {
       const fmt = checkStr(a, 0, 'pack');
-      const { little, align, opts } = parseFormat(fmt);
+      const { little, align, opts } = parseFormat(fmt, 'pack');
       let out = '';
       let arg = 1;
       for (const o of opts) {
@@ -155,7 +155,7 @@ export function structLib() {
       const s = checkStr(a, 1, 'unpack');
       let pos = optInt(a, 2, 'unpack', 1) - 1;
       if (pos < 0) argError(3, 'unpack', 'offset must be 1 or greater');
-      const { little, align, opts } = parseFormat(fmt);
+      const { little, align, opts } = parseFormat(fmt, 'unpack');
       const out: LuaValue[] = [];
       for (const o of opts) {
         if (o.ch !== 'x' && o.ch !== 's' && o.ch !== 'c') pos += padding(pos, o.size, align);
@@ -203,7 +203,7 @@ export function structLib() {
       return out;
     },
     size: (...a) => {
-      const { align, opts } = parseFormat(checkStr(a, 0, 'size'));
+      const { align, opts } = parseFormat(checkStr(a, 0, 'size'), 'size');
       let pos = 0;
       for (const o of opts) {
         if (o.ch === 's') argError(1, 'size', "options `s' has no fixed size");

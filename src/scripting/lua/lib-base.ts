@@ -11,6 +11,7 @@ import { LuaSyntaxError } from './lexer.js';
 import { argError, checkAny, checkInt, checkStr, checkTable, optInt } from './lib-util.js';
 import {
   call,
+  cError,
   EMPTY,
   getmetatable,
   LuaError,
@@ -144,6 +145,8 @@ export function baseLib(G: LuaTable, load: Loader): void {
       checkAny(a, 1, 'rawset');
       checkAny(a, 2, 'rawset');
       if (t.readonly) rtError('Attempt to modify a readonly table');
+      if (a[1] === undefined) cError('table index is nil');
+      if (Number.isNaN(a[1])) cError('table index is NaN');
       t.set(a[1], a[2]);
       return [t];
     },

@@ -195,6 +195,7 @@ function format(...a: LuaValue[]): LuaValue[] {
     const conv = m[4] as string;
     i += (m[0] as string).length - 1;
     arg++;
+    if (arg >= a.length && conv !== '') argError(arg + 1, 'format', 'no value');
     const left = flags.includes('-');
     const zero = flags.includes('0') && !left;
     const plus = flags.includes('+');

@@ -6,7 +6,13 @@ import { LuaTable, type LuaValue, numberToString, rtError, S, tonum, type } from
 
 export function argError(n: number, fname: string, msg: string): never {
   // Called from a native function (pcall(string.rep)) Lua cannot name the function: '?'.
-  return rtError(`bad argument #${n} to '${S.L < 0 ? '?' : fname}' (${msg})`);
+  const name = S.L < 0 ? '?' : fname;
+  // A method call (s:find()) does not count self, as luaL_argerror.
+  if (S.M && S.L >= 0) {
+    if (n === 1) return rtError(`calling '${name}' on bad self (${msg})`);
+    n--;
+  }
+  return rtError(`bad argument #${n} to '${name}' (${msg})`);
 }
 
 function typeError(args: LuaValue[], i: number, fname: string, expected: string): never {

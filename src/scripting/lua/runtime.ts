@@ -37,6 +37,8 @@ export class LuaError extends Error {
 export const S = {
   /** Line of the Lua call site currently calling into native code (-1: called from native code). */
   L: 0,
+  /** True while a native function runs as a method call (o:f()): argument numbers shift by one. */
+  M: false,
   /** Chunk name used in positions ("user_script", "user_function"). */
   chunk: 'user_script',
   /** Budget of loop iterations/calls before the time limit is checked. */
@@ -49,7 +51,12 @@ export const S = {
 
 /** Raises a runtime error at `line`, prefixed with the position as luaG_runerror does. */
 export function rtError(msg: string, line: number = S.L): never {
-  throw new LuaError(line >= 0 ? `${S.chunk}:${line}: ${msg}` : msg, line);
+  throw new LuaError(line >= 0 ? `${S.chunk}:${line}: ${msg}` : msg, line >= 0 ? line : S.L);
+}
+
+/** An error raised by luaG_runerror inside a C function: no position in the message. */
+export function cError(msg: string): never {
+  throw new LuaError(msg, S.L);
 }
 
 // ---- tables ---------------------------------------------------------------------------------
@@ -148,7 +155,7 @@ export class LuaTable {
     const h = this.hash;
     if (h === undefined) {
       if (k === undefined) return undefined;
-      rtError("invalid key to 'next'");
+      cError("invalid key to 'next'");
     }
     let it: Iterator<[LuaValue, LuaValue]>;
     if (k === undefined) it = h.entries();
@@ -157,7 +164,7 @@ export class LuaTable {
       it = h.entries();
       for (;;) {
         const r = it.next();
-        if (r.done) rtError("invalid key to 'next'");
+        if (r.done) cError("invalid key to 'next'");
         if (sameKey(r.value[0], k)) break;
       }
     }
@@ -392,26 +399,31 @@ export function call(f: LuaValue, args: LuaValue[], line: number = S.L, desc?: s
 
 export function c0(f: LuaValue, line: number, desc?: string): LuaValue[] {
   S.L = line;
+  S.M = false;
   if (typeof f === 'function') return f();
   return call(f, [], line, desc);
 }
 export function c1(f: LuaValue, line: number, desc: string | undefined, a: LuaValue): LuaValue[] {
   S.L = line;
+  S.M = false;
   if (typeof f === 'function') return f(a);
   return call(f, [a], line, desc);
 }
 export function c2(f: LuaValue, line: number, desc: string | undefined, a: LuaValue, b: LuaValue): LuaValue[] {
   S.L = line;
+  S.M = false;
   if (typeof f === 'function') return f(a, b);
   return call(f, [a, b], line, desc);
 }
 export function c3(f: LuaValue, line: number, desc: string | undefined, a: LuaValue, b: LuaValue, c: LuaValue): LuaValue[] {
   S.L = line;
+  S.M = false;
   if (typeof f === 'function') return f(a, b, c);
   return call(f, [a, b, c], line, desc);
 }
 export function cn(f: LuaValue, line: number, desc: string | undefined, args: LuaValue[]): LuaValue[] {
   S.L = line;
+  S.M = false;
   if (typeof f === 'function') return f(...args);
   return call(f, args, line, desc);
 }
@@ -419,6 +431,7 @@ export function cn(f: LuaValue, line: number, desc: string | undefined, args: Lu
 export function mc(o: LuaValue, name: string, line: number, args: LuaValue[]): LuaValue[] {
   const f = index(o, name, line);
   S.L = line;
+  S.M = true;
   if (typeof f === 'function') return f(o, ...args);
   return call(f, [o, ...args], line, `method '${name}'`);
 }
