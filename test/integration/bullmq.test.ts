@@ -6,11 +6,16 @@
  *
  * Time: BullMQ stamps jobs on the client with Date.now() and passes those stamps to its scripts
  * (delays, backoffs, "is this delayed job due yet?"), while the Worker waits for the next delayed job
- * with a BZPOPMIN whose timeout the *server* measures. A manual or offset server clock would
- * disagree with the client's real clock: the worker's BZPOPMIN would never time out (manual) or the
- * job stamps would not match the server's time. So this node runs on `clock: 'system'`, delays and
- * backoffs are kept to tens of milliseconds, and the tests wait only on BullMQ's own events (a job's
- * `completed`/`failed`), never on arbitrary sleeps. Every test is bounded by a timeout.
+ * with a BZPOPMIN whose (fractional) timeout the *server* measures. On a manual clock that BZPOPMIN
+ * never times out: a delayed job still completes, but only through BullMQ's client-side watchdog
+ * (it abandons the command 1 s after its timeout and reconnects the blocking connection), a
+ * failure-recovery path with real-time delays (tried: a 300 ms delay completed after ~1.4 s). An
+ * offset clock is real time plus a constant: it would work, but be no more deterministic (BullMQ
+ * reads only durations from the server: PX lock TTLs, BZPOPMIN timeouts, XADD ids). So this node
+ * runs on `clock: 'system'`,
+ * delays and backoffs are kept to tens of milliseconds, and the tests wait only on BullMQ's own
+ * events (a job's `completed`/`failed`), never on arbitrary sleeps. Every test is bounded by a
+ * timeout.
  */
 import { FlowProducer, type Job, Queue, QueueEvents, Worker } from 'bullmq';
 import { describe, expect, it } from 'vitest';
