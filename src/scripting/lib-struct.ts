@@ -185,7 +185,7 @@ export function structLib() {
             let n = o.size;
             if (n === 0) {
               const prev = out.pop();
-              if (typeof prev !== 'number') argError(2, 'unpack', "format `c0' needs a previous size");
+              if (typeof prev !== 'number') rtError("format 'c0' needs a previous size");
               n = prev as number;
             }
             need(n);

@@ -220,10 +220,10 @@ function format(...a: LuaValue[]): LuaValue[] {
       case 'u':
       case 'x':
       case 'X': {
-        let n = Math.trunc(checkNum(a, arg, 'format'));
-        if (n < 0) n = Number(BigInt.asUintN(64, BigInt(n)));
+        const n = Math.trunc(checkNum(a, arg, 'format'));
+        const big = Number.isFinite(n) ? BigInt.asUintN(64, BigInt(n)) : 0n;
         const base = conv === 'o' ? 8 : conv === 'u' ? 10 : 16;
-        s = BigInt(n).toString(base);
+        s = big.toString(base);
         if (conv === 'X') s = s.toUpperCase();
         if (prec >= 0) s = s.padStart(prec, '0');
         if (alt && n !== 0) s = (conv === 'o' ? '0' : conv === 'x' ? '0x' : conv === 'X' ? '0X' : '') + s;
