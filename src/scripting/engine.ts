@@ -48,7 +48,7 @@ export function evalShebang(body: string): string[] | undefined {
   if (!body.startsWith('#!')) return undefined;
   const nl = body.indexOf('\n');
   const line = nl < 0 ? body : body.slice(0, nl);
-  const parts = line.split(' ').filter((p) => p !== '');
+  const parts = line.split(/[ \t\r\n\v\f]+/).filter((p) => p !== '');
   if (parts[0] !== '#!lua') throw new RedisError(`ERR Unexpected engine in script shebang: ${parts[0]}`);
   const flags: string[] = [];
   for (const p of parts.slice(1)) {

@@ -35,7 +35,7 @@ function parseMetadata(code: string): string {
   if (!code.startsWith('#!')) throw new RedisError('ERR Missing library metadata');
   const nl = code.indexOf('\n');
   const line = nl < 0 ? code.slice(2) : code.slice(2, nl);
-  const parts = line.split(' ').filter((p) => p !== '');
+  const parts = line.split(/[ \t\r\n\v\f]+/).filter((p) => p !== '');
   const engine = parts[0] ?? '';
   if (engine.toLowerCase() !== 'lua') throw new RedisError(`ERR Engine '${engine}' not found`);
   let name: string | undefined;
