@@ -115,3 +115,53 @@ describe.runIf(haveRealRedis)('compat: functions dumped by real Redis restore in
     }
   });
 });
+
+compatSuite('functions: environments, names, register_function arguments', [
+  {
+    name: 'load-time globals, case-insensitive names, argument forms',
+    resp: [2],
+    cmds: [
+      ['FUNCTION', 'FLUSH'],
+      [
+        'FUNCTION',
+        'LOAD',
+        "#!lua name=a\nlocal function helper() return 1 end\nredis.register_function('f1', function(keys, args)\n  return {keys[1], args[1], #keys, #args, helper()}\nend)",
+      ],
+      ['FCALL', 'f1', '2', 'k1', 'k2', 'a1'],
+      ['FUNCTION', 'LOAD', "#!lua name=b\nredis.register_function('f2', function(keys, args)\n  local x = nil\n  return x.y\nend)"],
+      ['FCALL', 'f2', '0'],
+      ['FUNCTION', 'LOAD', "#!lua name=c\nredis.register_function('f3', function() return redis.call('nope') end)"],
+      ['FCALL', 'f3', '0'],
+      ['FUNCTION', 'LOAD', "#!lua name=d\nredis.register_function('f4', function() return KEYS end)"],
+      ['FCALL', 'f4', '0'],
+      ['FUNCTION', 'LOAD', "#!lua name=e\nredis.register_function('f5', function() x = 1 end)"],
+      ['FCALL', 'f5', '0'],
+      ['FUNCTION', 'LOAD', "#!lua name=f\nlocal n = 0\nredis.register_function('f6', function() n = n + 1 return n end)"],
+      ['FCALL', 'f6', '0'],
+      ['FCALL', 'f6', '0'],
+      ['FUNCTION', 'LOAD', "#!lua name=g\nredis.register_function{function_name='f7', callback=function() return redis.setresp(3) end}"],
+      ['FCALL', 'f7', '0'],
+      ['FUNCTION', 'LOAD', "#!lua name=h\nredis.register_function('f8', function() return redis.call('set', 'k', 'v') end)"],
+      ['FCALL_RO', 'f8', '0'],
+      ['FUNCTION', 'LOAD', "#!lua name=i\nredis.log(redis.LOG_WARNING, 'loading')\nredis.register_function('f9', function() return 9 end)"],
+      ['FUNCTION', 'LOAD', "#!lua name=j\nredis.register_function('f10', function() return 1 end)\nreturn 5"],
+      ['FUNCTION', 'LOAD', "#!lua name=k\nredis.register_function('f11', function() return 1 end)\nerror('after')"],
+      ['FUNCTION', 'LOAD', "#!lua name=l\nredis.register_function('F12', function() return math.random(3) ~= nil end)"],
+      ['FCALL', 'F12', '0'],
+      ['FCALL', 'f12', '0'],
+      ['FUNCTION', 'LOAD', "#!LUA name=m\nredis.register_function('f13', function() return 1 end)"],
+      ['FUNCTION', 'LOAD', "#!lua name=n\nredis.register_function{function_name='f14', callback=function() return 1 end, description=5}"],
+      [
+        'FUNCTION',
+        'LOAD',
+        "#!lua name=o\nredis.register_function{function_name='f15', callback=function() return 1 end, flags='no-writes'}",
+      ],
+      ['FUNCTION', 'LOAD', '#!lua name=p\nredis.register_function{callback=function() return 1 end}'],
+      ['FUNCTION', 'LOAD', "#!lua name=q\nredis.register_function{function_name='f16'}"],
+      ['FUNCTION', 'LOAD', '#!lua name=r\nredis.register_function(1, function() end)'],
+      ['FUNCTION', 'LOAD', "#!lua name=s\nredis.register_function('a', function() end, 3)"],
+      ['FUNCTION', 'DELETE', 'a'],
+      ['FUNCTION', 'STATS'],
+    ],
+  },
+]);

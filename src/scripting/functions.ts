@@ -1,8 +1,10 @@
 /**
  * Redis 7 functions: libraries loaded with FUNCTION LOAD ("#!lua name=<lib>" + code that calls
  * redis.register_function), called with FCALL/FCALL_RO. All libraries share one Lua state of
- * their own (separate from EVAL's). While a library loads, `redis` offers only
- * register_function, log and the constants; at call time functions see the full redis API.
+ * their own (separate from EVAL's). Library code sees an empty, read-only globals table whose
+ * __index is switched as Redis 7.0 does: while a library loads it reaches only a restricted
+ * `redis` (register_function, log, setresp and the constants), at call time every global.
+ * Function names are case-insensitive; library names are not.
  * Error texts follow Redis 7.0's function_lua.c and functions.c.
  */
 import { RedisError } from '../engine/errors.js';
@@ -59,15 +61,16 @@ export class FunctionsEngine {
   readonly runner: ScriptEngine;
   readonly libraries = new Map<string, Library>();
   readonly functions = new Map<string, LuaFunctionDef>();
-  private readonly fullRedis: LuaValue;
-  private readonly loadRedis: LuaTable;
+  private readonly loadApi: LuaTable;
+  /** The globals library code runs with: empty, its metatable's __index switched per phase. */
+  private readonly env: LuaTable;
+  private readonly envMeta: LuaTable;
   private loading: Library | undefined;
 
   constructor(readonly node: RedisNode) {
     this.runner = new ScriptEngine(node);
     const G = this.runner.lua.G;
-    this.fullRedis = G.get('redis');
-    const full = this.fullRedis as LuaTable;
+    const full = G.get('redis') as LuaTable;
     const load = new LuaTable();
     load.set('register_function', (...a: LuaValue[]) => this.register(a));
     for (const k of ['log', 'LOG_DEBUG', 'LOG_VERBOSE', 'LOG_NOTICE', 'LOG_WARNING', 'REDIS_VERSION', 'REDIS_VERSION_NUM', 'setresp']) {
@@ -80,7 +83,16 @@ export class FunctionsEngine {
     load.mt = mt;
     load.readonly = true;
     mt.readonly = true;
-    this.loadRedis = load;
+    const api = new LuaTable();
+    api.set('redis', load);
+    api.mt = mt;
+    api.readonly = true;
+    this.loadApi = api;
+    this.envMeta = new LuaTable();
+    this.envMeta.set('__index', G);
+    this.env = new LuaTable();
+    this.env.mt = this.envMeta;
+    this.env.readonly = true;
   }
 
   private register(a: LuaValue[]): LuaValue[] {
@@ -101,11 +113,12 @@ export class FunctionsEngine {
       for (let e = t.next(undefined); e; e = t.next(k)) {
         k = e[0];
         const v = e[1];
-        if (k === 'function_name') name = v;
+        if (k === 'function_name') name = typeof v === 'number' ? rawToString(v) : v;
         else if (k === 'callback') cb = v;
         else if (k === 'description') {
-          if (typeof v !== 'string') fail('description argument given to redis.register_function must be a string');
-          description = v as string;
+          if (typeof v !== 'string' && typeof v !== 'number')
+            fail('description argument given to redis.register_function must be a string');
+          description = rawToString(v);
         } else if (k === 'flags') {
           if (!(v instanceof LuaTable)) fail('flags argument to redis.register_function must be a table representing function flags');
           flags = [];
@@ -118,7 +131,7 @@ export class FunctionsEngine {
       if (typeof name !== 'string') fail('redis.register_function must get a function name argument');
       if (typeof cb !== 'function') fail('redis.register_function must get a callback argument');
     } else if (a.length === 2) {
-      name = a[0];
+      name = typeof a[0] === 'number' ? rawToString(a[0]) : a[0];
       cb = a[1];
       if (typeof name !== 'string') fail('first argument to redis.register_function must be a string');
       if (typeof cb !== 'function') fail('second argument to redis.register_function must be a function');
@@ -127,8 +140,8 @@ export class FunctionsEngine {
     }
     const fname = name as string;
     if (!NAME_RE.test(fname)) fail(NAME_ERROR);
-    if (lib.functions.has(fname)) fail('Function already exists in the library');
-    lib.functions.set(fname, { name: fname, fn: cb as LuaFunction, description, flags, library: lib });
+    if (lib.functions.has(fname.toLowerCase())) fail('Function already exists in the library');
+    lib.functions.set(fname.toLowerCase(), { name: fname, fn: cb as LuaFunction, description, flags, library: lib });
     return [];
   }
 
@@ -140,13 +153,13 @@ export class FunctionsEngine {
     const lib: Library = { name, code, functions: new Map() };
     let main: LuaFunction;
     try {
-      main = this.runner.lua.load(`--${code.slice(2)}`, 'user_function');
+      main = this.runner.lua.load(`--${code.slice(2)}`, 'user_function', this.env);
     } catch (e) {
       if (e instanceof LuaSyntaxError) throw new RedisError(`ERR Error compiling function: ${e.message}`);
       throw e;
     }
     const G = this.runner.lua.G;
-    G.set('redis', this.loadRedis);
+    this.envMeta.set('__index', this.loadApi);
     this.loading = lib;
     S.chunk = 'user_function';
     const savedBudget = S.onBudget;
@@ -163,14 +176,14 @@ export class FunctionsEngine {
       const msg = v instanceof LuaTable ? rawToString(v.get('err')) : `ERR ${rawToString(v)}`;
       throw new RedisError(`ERR Error registering functions: ${msg}`);
     } finally {
-      G.set('redis', this.fullRedis);
+      this.envMeta.set('__index', G);
       this.loading = undefined;
       S.onBudget = savedBudget;
     }
     if (lib.functions.size === 0) throw new RedisError('ERR No functions registered');
-    for (const f of lib.functions.keys()) {
-      const owner = this.functions.get(f);
-      if (owner && owner.library !== existing) throw new RedisError(`ERR Function ${f} already exists`);
+    for (const [k, f] of lib.functions) {
+      const owner = this.functions.get(k);
+      if (owner && owner.library !== existing) throw new RedisError(`ERR Function ${f.name} already exists`);
     }
     if (existing) this.removeLibrary(existing);
     this.addLibrary(lib);
@@ -179,7 +192,7 @@ export class FunctionsEngine {
 
   addLibrary(lib: Library): void {
     this.libraries.set(lib.name, lib);
-    for (const f of lib.functions.values()) this.functions.set(f.name, f);
+    for (const [k, f] of lib.functions) this.functions.set(k, f);
   }
 
   removeLibrary(lib: Library): void {
@@ -194,7 +207,7 @@ export class FunctionsEngine {
 
   /** FCALL / FCALL_RO. */
   call(c: import('../engine/client.js').Client, name: string, keys: string[], args: string[], ro: boolean): void {
-    const f = this.functions.get(name);
+    const f = this.functions.get(name.toLowerCase());
     if (!f) throw new RedisError('ERR Function not found');
     const noWrites = f.flags.includes('no-writes');
     if (ro && !noWrites) throw new RedisError('ERR Can not execute a script with write flag using *_ro command.');

@@ -30,8 +30,8 @@ export class LuaState {
   }
 
   /** Compiles `src`; throws LuaSyntaxError with Lua's message on a syntax error. */
-  load(src: string, chunk: string): LuaFunction {
-    return instantiate(parse(src, chunk), this.G, { next, inext });
+  load(src: string, chunk: string, env: LuaTable = this.G): LuaFunction {
+    return instantiate(parse(src, chunk), env, { next, inext });
   }
 }
 
