@@ -228,6 +228,44 @@ describe('BullMQ against redis-sim', () => {
   );
 
   it(
+    "a crashed worker's job stalls when its lock's TTL passes on the node clock, and another worker completes it",
+    async () => {
+      const { sim, queue, startWorker, failedCalls } = await setup();
+      let markStarted = () => {};
+      const started = new Promise<void>((resolve) => {
+        markStarted = resolve;
+      });
+      const crashing = startWorker<unknown, string>(
+        () => {
+          markStarted();
+          return new Promise<string>(() => {}); // never finishes: the worker "crashes" mid-job
+        },
+        // Its stalled checker ran once at start-up and holds the queue's stalled-check key for 5 s.
+        { lockDuration: 10_000, stalledInterval: 5000 },
+      );
+      const job = await queue.add('fragile', { n: 1 });
+      await started;
+      // Force-close: no more lock renewals, the job stays active with its lock (SET ... PX 10000).
+      await crashing.close(true);
+      expect(await job.getState()).toBe('active');
+      expect(sim.command('PTTL', `bull:${queue.name}:${job.id}:lock`)).toBeGreaterThan(0);
+      // The lock's TTL passes on the node's clock, and so does the stalled-check key's. BullMQ takes
+      // its timestamps from the client (the node's time drives only TTLs, timeouts and stream ids),
+      // so jumping the node's system clock ahead is safe.
+      sim.clock.advance(10_001);
+      expect(sim.command('EXISTS', `bull:${queue.name}:${job.id}:lock`)).toBe(0);
+      const rescuer = startWorker<{ n: number }, number>(async (j) => j.data.n + 1, { stalledInterval: 50 });
+      const stalled = new Promise<string>((resolve) => rescuer.on('stalled', (id) => resolve(id)));
+      const [done] = await completions(rescuer, 1);
+      expect(await stalled).toBe(job.id);
+      expect(done!.returnvalue).toBe(2);
+      expect(done!.id).toBe(job.id);
+      expect(await failedCalls()).toEqual({});
+    },
+    TIMEOUT,
+  );
+
+  it(
     'QueueEvents sees completions through the events stream',
     async () => {
       const { queue, connection, name, startWorker, failedCalls } = await setup();
