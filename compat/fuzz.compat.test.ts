@@ -47,7 +47,7 @@ describe.runIf(haveRealRedis)('fuzz: random command sequences, redis-sim vs redi
           commands += o.steps.length;
           return o.firstDiff < 0;
         }),
-        { seed: SEED, path: PATH, numRuns: PATH ? 1 : 1_000_000, skipAllAfterTimeLimit: BUDGET_MS, endOnFailure: false },
+        { seed: SEED, path: PATH, numRuns: PATH ? 1 : 1_000_000, interruptAfterTimeLimit: BUDGET_MS, markInterruptAsFailure: false },
       );
       const minutes = (Date.now() - started) / 60000;
       console.log(
