@@ -60,6 +60,15 @@ describe('functions', () => {
     await expect(r.call('FUNCTION', 'RESTORE', corrupt)).rejects.toThrow('ERR DUMP payload version or checksum are wrong');
   });
 
+  it('library code that loops forever is stopped after 500 ms', async () => {
+    const sim = await startSim();
+    const c = await raw(sim);
+    expect(await c.call('FUNCTION', 'LOAD', '#!lua name=inf\nwhile true do end')).toBe(
+      '-ERR Error registering functions: ERR FUNCTION LOAD timeout\r\n',
+    );
+    expect(await c.call('FUNCTION', 'LIST')).toBe('*0\r\n');
+  });
+
   it('FUNCTION STATS counts libraries and functions', async () => {
     const sim = await startSim();
     const r = ioredis(sim);

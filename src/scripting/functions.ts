@@ -9,6 +9,7 @@
  */
 import { RedisError } from '../engine/errors.js';
 import type { RedisNode } from '../engine/node.js';
+import { errorTable } from './conversions.js';
 import { type RunOptions, ScriptEngine } from './engine.js';
 import { LuaSyntaxError } from './lua/lexer.js';
 import { toLuaError } from './lua/lib-base.js';
@@ -165,7 +166,8 @@ export class FunctionsEngine {
     const savedBudget = S.onBudget;
     const start = performance.now();
     S.onBudget = () => {
-      if (performance.now() - start > 500) fail('FUNCTION LOAD timeout');
+      // Redis stops library code that runs longer than 500 ms while loading (not catchable).
+      if (performance.now() - start > 500) throw new LuaError(errorTable('FUNCTION LOAD timeout'), S.L, true);
       S.B = 100000;
     };
     try {
