@@ -13,6 +13,7 @@ import { type NodeOptions, RedisNode } from './engine/node.js';
 import { parseReply, RespError, type RespValue } from './protocol/reply-parser.js';
 import { Server } from './server/server.js';
 
+export { loadScriptingEngine } from './commands/scripting.js';
 export { Clock, type ClockMode, type ClockOptions } from './engine/clock.js';
 export { DEFAULT_VERSION, type NodeOptions, RedisNode } from './engine/node.js';
 export * from './protocol/reply-parser.js';
