@@ -45,15 +45,18 @@ function ensure(c: Client, fn: (m: FunctionsModule) => void): void {
 function fcall(c: Client, args: string[], ro: boolean): void {
   // FCALL* are flagged skip_monitor: fed to MONITOR here, first, as Redis's fcallCommandGeneric.
   if (c.node.monitors.size > 0) c.node.feedMonitors(c, args);
-  const n = parseInteger(args[2] as string);
-  if (n === null) throw new RedisError('ERR Bad number of keys provided');
-  if (n > args.length - 3) throw new RedisError("ERR Number of keys can't be greater than number of args");
-  if (n < 0) throw new RedisError("ERR Number of keys can't be negative");
-  const keys = args.slice(3, 3 + n);
-  const argv = args.slice(3 + n);
+  // Before the first FUNCTION LOAD there is no function to call.
+  if (!fmod) throw new RedisError('ERR Function not found');
   ensure(c, (m) => {
     try {
-      m.functionsOf(c.node).call(c, args[1] as string, keys, argv, ro);
+      // The function is looked up first, then numkeys is checked (fcallCommandGeneric's order).
+      const engine = m.functionsOf(c.node);
+      if (!engine.functions.has((args[1] as string).toLowerCase())) throw new RedisError('ERR Function not found');
+      const n = parseInteger(args[2] as string);
+      if (n === null) throw new RedisError('ERR Bad number of keys provided');
+      if (n > args.length - 3) throw new RedisError("ERR Number of keys can't be greater than number of args");
+      if (n < 0) throw new RedisError("ERR Number of keys can't be negative");
+      engine.call(c, args[1] as string, args.slice(3, 3 + n), args.slice(3 + n), ro);
     } catch (e) {
       if (e instanceof RedisError) c.reply.error(e.message);
       else throw e;
@@ -77,7 +80,7 @@ function functionLoad(c: Client, args: string[]): void {
     if ((args[2] as string).toLowerCase() !== 'replace') throw new RedisError(`ERR Unknown option given: ${args[2]}`);
     replace = true;
     i = 3;
-    if (args.length > 4) throw new RedisError('ERR Unknown option given: ' + args[3]);
+    if (args.length > 4) throw new RedisError(`ERR Unknown option given: ${args[3]}`);
   }
   const code = args[i] as string;
   ensure(c, (m) => guarded(c, () => c.reply.bulk(m.functionsOf(c.node).load(code, replace))));

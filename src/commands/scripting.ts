@@ -81,8 +81,21 @@ function evalGeneric(c: Client, args: string[], bySha: boolean, readOnly: boolea
   // EVAL* are flagged skip_monitor: as Redis's evalCommand, feed MONITOR here, before anything
   // (even a bad numkeys or NOSCRIPT), so the script's own commands appear after it.
   if (c.node.monitors.size > 0) c.node.feedMonitors(c, args);
-  const [keys, argv] = splitKeys(args, 2);
   const body = args[1] as string;
+  // EVALSHA with a SHA that is not 40 characters long is NOSCRIPT before anything else; then
+  // numkeys is checked, then the script is looked up or compiled (evalShaCommand's order).
+  if (bySha && body.length !== 40) {
+    c.reply.error('NOSCRIPT No matching script. Please use EVAL.');
+    return;
+  }
+  splitKeys(args, 2);
+  if (bySha && !engineModule) {
+    // No engine yet means an empty script cache: NOSCRIPT at once (even inside MULTI), and the
+    // engine starts loading for the EVAL that usually follows.
+    void loadScriptingEngine();
+    c.reply.error('NOSCRIPT No matching script. Please use EVAL.');
+    return;
+  }
   withEngine(c, (m) => {
     const engine = m.engineOf(c.node);
     let sha: string;
@@ -90,7 +103,7 @@ function evalGeneric(c: Client, args: string[], bySha: boolean, readOnly: boolea
     try {
       if (bySha) {
         sha = body.toLowerCase();
-        script = sha.length === 40 ? engine.scripts.get(sha) : undefined;
+        script = engine.scripts.get(sha);
         if (!script) {
           c.reply.error('NOSCRIPT No matching script. Please use EVAL.');
           return;
@@ -106,6 +119,7 @@ function evalGeneric(c: Client, args: string[], bySha: boolean, readOnly: boolea
       }
       throw e;
     }
+    const [keys, argv] = splitKeys(args, 2);
     engine.run(c, script.fn, keys, argv, {
       funcname: sha,
       source: '@user_script',
