@@ -46,7 +46,10 @@ function fcall(c: Client, args: string[], ro: boolean): void {
   // FCALL* are flagged skip_monitor: fed to MONITOR here, first, as Redis's fcallCommandGeneric.
   if (c.node.monitors.size > 0) c.node.feedMonitors(c, args);
   // Before the first FUNCTION LOAD there is no function to call.
-  if (!fmod) throw new RedisError('ERR Function not found');
+  if (!fmod) {
+    void loadFunctions();
+    throw new RedisError('ERR Function not found');
+  }
   ensure(c, (m) => {
     try {
       // The function is looked up first, then numkeys is checked (fcallCommandGeneric's order).
