@@ -123,27 +123,29 @@ async function main(argv: string[]): Promise<void> {
   const log = (level: Level, msg: string) => {
     if (LEVELS.indexOf(level) >= minLevel) process.stdout.write(`${logLine(level, msg)}\n`);
   };
-  let sim: RedisSim;
+  // Signal handlers go in before the server listens, so a signal sent the moment the ready line
+  // appears is never met by Node's default action (exit without cleanup).
+  let sim: RedisSim | undefined;
+  let stopping = false;
+  const stop = async (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    log('warning', why);
+    await sim?.stop();
+    log('warning', 'Redis is now ready to exit, bye bye...');
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('Received SIGINT scheduling shutdown...'));
+  process.on('SIGTERM', () => void stop('Received SIGTERM scheduling shutdown...'));
   try {
     sim = await RedisSim.start({ port, host, clock, config, controlCommand: control, log });
   } catch (e) {
     log('warning', `Failed listening on port ${port} (tcp), aborting: ${(e as Error).message}`);
     process.exit(1);
   }
+  sim.node.onShutdownRequest = () => void stop('User requested shutdown...');
   log('notice', `redis-sim ${version()} (Redis ${DEFAULT_VERSION} compatible), clock ${sim.clock.mode}, port ${sim.port}`);
   log('notice', 'Ready to accept connections');
-  let stopping = false;
-  const stop = async (why: string) => {
-    if (stopping) return;
-    stopping = true;
-    log('warning', why);
-    await sim.stop();
-    log('warning', 'Redis is now ready to exit, bye bye...');
-    process.exit(0);
-  };
-  sim.node.onShutdownRequest = () => void stop('User requested shutdown...');
-  process.on('SIGINT', () => void stop('Received SIGINT scheduling shutdown...'));
-  process.on('SIGTERM', () => void stop('Received SIGTERM scheduling shutdown...'));
 }
 
 void main(process.argv.slice(2));
