@@ -77,8 +77,7 @@ export function formatDouble(d: number): string {
 /** C's "%.<p>g". */
 export function formatG(d: number, p: number): string {
   if (d === 0) return Object.is(d, -0) ? '-0' : '0';
-  // toExponential gives the correctly rounded digits; the exponent after rounding decides the style.
-  const e = d.toExponential(p - 1);
+  const e = exponential(d, p);
   const [mant, expStr] = e.split('e') as [string, string];
   const x = Number(expStr);
   if (x < -4 || x >= p) {
@@ -87,7 +86,31 @@ export function formatG(d: number, p: number): string {
     const ax = Math.abs(x);
     return `${m}e${sign}${ax < 10 ? `0${ax}` : ax}`;
   }
-  return stripZeros(d.toFixed(Math.max(0, p - 1 - x)));
+  // Fixed notation with p significant digits, from the correctly rounded mantissa digits.
+  const digits = mant.replace('-', '').replace('.', '');
+  const neg = d < 0 ? '-' : '';
+  let out: string;
+  if (x >= 0) out = `${digits.slice(0, x + 1)}.${digits.slice(x + 1)}`;
+  else out = `0.${'0'.repeat(-x - 1)}${digits}`;
+  return neg + stripZeros(out);
+}
+
+/**
+ * d.toExponential(p - 1) with C's rounding: JavaScript rounds an exact tie away from zero, printf
+ * rounds it to even. A tie is only possible when the exact binary value's decimal expansion ends
+ * right after the first dropped digit, which 100 significant digits always show.
+ */
+function exponential(d: number, p: number): string {
+  const e = d.toExponential(p - 1);
+  const exact = d.toExponential(99);
+  const [m100, x100] = exact.split('e') as [string, string];
+  const ds = m100.replace('-', '').replace('.', '');
+  if (ds[p] !== '5' || !/^0*$/.test(ds.slice(p + 1))) return e;
+  // An exact tie: keep the truncated digits when the last kept digit is even.
+  const kept = ds.slice(0, p);
+  if (Number(kept[p - 1]) % 2 !== 0) return e;
+  const neg = d < 0 ? '-' : '';
+  return `${neg}${kept[0]}${p > 1 ? `.${kept.slice(1)}` : ''}e${Number(x100) >= 0 ? '+' : ''}${Number(x100)}`;
 }
 
 function stripZeros(s: string): string {
