@@ -13,7 +13,7 @@ describe('formatDouble (C "%.17g", as Redis 7.0 replies doubles)', () => {
     [1e20, '1e+20'],
     [1e-5, '1.0000000000000001e-05'],
     [0.0001, '0.0001'],
-    [12345678901234567, '12345678901234568'],
+    [Number('12345678901234567'), '12345678901234568'],
     // An exact decimal tie at the 18th digit rounds to even, as printf does (JS rounds it up).
     [2 ** -25, '2.9802322387695312e-08'],
     [Number.POSITIVE_INFINITY, 'inf'],
