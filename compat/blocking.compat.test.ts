@@ -93,6 +93,30 @@ const scenarios: Record<string, Scenario> = {
     x.log(await p.call('RPUSH', 's', 'v'));
     x.log(await a.read());
   },
+  // Found by the fuzzer: Redis 7.0 wakes typed waiters only when a key is added (dbAdd), so a
+  // string overwritten by ZUNIONSTORE/SORT STORE (dbOverwrite) leaves BZPOPMIN/BLPOP blocked.
+  'a key overwritten with a zset or list does not wake its waiters': async (x) => {
+    const [a, b, p] = [await x.conn(), await x.conn(), await x.conn()];
+    const ida = (await a.call('CLIENT', 'ID')).slice(1, -2);
+    const idb = (await b.call('CLIENT', 'ID')).slice(1, -2);
+    send(a, 'BZPOPMIN', 'z', '0');
+    send(b, 'BLPOP', 'l', '0');
+    await x.blocked(2);
+    x.log(await p.call('SET', 'z', 'str'));
+    x.log(await p.call('SET', 'l', 'str'));
+    x.log(await p.call('ZADD', 'src', '1', 'm'));
+    x.log(await p.call('RPUSH', 'lsrc', 'v'));
+    x.log(await p.call('ZUNIONSTORE', 'z', '1', 'src'));
+    x.log(await p.call('SORT', 'lsrc', 'STORE', 'l'));
+    x.log(await p.call('ZADD', 'z', '2', 'n'));
+    x.log(await p.call('RPUSH', 'l', 'w'));
+    await pause(30);
+    x.log(`pending: ${JSON.stringify(a.pending())} ${JSON.stringify(b.pending())}`);
+    x.log(await p.call('CLIENT', 'UNBLOCK', ida));
+    x.log(await a.read());
+    x.log(await p.call('CLIENT', 'UNBLOCK', idb));
+    x.log(await b.read());
+  },
   'BLMOVE chain: the destination waiter is served in the same cycle': async (x) => {
     const [a, b, p] = [await x.conn(), await x.conn(), await x.conn()];
     send(a, 'BLMOVE', 'src', 'dst', 'LEFT', 'RIGHT', '0');

@@ -1,7 +1,17 @@
 /**
  * Runs one command sequence on a real redis-server and on redis-sim over persistent raw
  * connections and finds the first reply that differs (after the documented normalizations).
+ *
+ * A step is a command for connection A, or a command tagged for another connection:
+ *   '@B' a blocking connection: its command is sent and, if the server blocks it, its reply is
+ *        read later, right after the step (on A or W) that serves it; a waiter still blocked at the
+ *        end is released by CLIENT UNBLOCK from A. Whether B is blocked is asked of the server
+ *        (CLIENT LIST ID on a control connection, flag b), never inferred from real time.
+ *   '@W' a second writer (WATCH invalidation from another client, or serving B's waiter).
+ *   '@S' a subscriber: SUBSCRIBE/PSUBSCRIBE/UNSUBSCRIBE...; everything it receives (subscription
+ *        replies, messages, keyspace notifications) is compared in order, up to a final PING.
  */
+import { parseReply } from '../../src/protocol/reply-parser.js';
 import { RawClient } from '../../test/raw-client.js';
 import { sortReply, splitAggregate } from '../harness.js';
 import type { Cmd } from './commands.js';
@@ -21,58 +31,257 @@ export interface Outcome {
   firstDiff: number;
 }
 
+/** The same connection role on both servers. */
+interface Side {
+  real: RawClient;
+  sim: RawClient;
+}
+
+/** A waiter that has not received its reply on one server. */
+type Waiter = { real: boolean; sim: boolean };
+
+const PONGS = new Set(['*2\r\n$4\r\npong\r\n$0\r\n\r\n', '+PONG\r\n']);
+
 export class Pair {
+  private w?: Side;
+  private b?: Side & { idReal: string; idSim: string };
+  private s?: Side;
+
   private constructor(
     readonly resp: 2 | 3,
-    private readonly real: RawClient,
-    private readonly sim: RawClient,
+    private readonly a: Side,
+    private readonly ctl: Side,
+    private readonly ports: { real: number; sim: number },
   ) {}
 
   static async open(realPort: number, simPort: number, resp: 2 | 3): Promise<Pair> {
-    const [real, sim] = await Promise.all([RawClient.connect(realPort), RawClient.connect(simPort)]);
+    const ports = { real: realPort, sim: simPort };
+    const a = await Pair.side(ports, resp);
+    const ctl = await Pair.side(ports, 2);
+    return new Pair(resp, a, ctl, ports);
+  }
+
+  private static async side(ports: { real: number; sim: number }, resp: 2 | 3): Promise<Side> {
+    const [real, sim] = await Promise.all([RawClient.connect(ports.real), RawClient.connect(ports.sim)]);
     if (resp === 3) await Promise.all([real.call('HELLO', '3'), sim.call('HELLO', '3')]);
-    return new Pair(resp, real, sim);
+    return { real, sim };
   }
 
   close(): void {
-    this.real.close();
-    this.sim.close();
+    for (const side of [this.a, this.ctl, this.w, this.b, this.s]) {
+      side?.real.close();
+      side?.sim.close();
+    }
   }
 
-  /** Empties both servers, then runs `seq` on both. */
+  /** Empties both servers and resets A's connection state, then runs `seq` on both. */
   async run(seq: readonly Cmd[]): Promise<Outcome> {
-    await Promise.all([this.real.call('FLUSHALL'), this.sim.call('FLUSHALL')]);
+    // Both RESP pairs share the servers, so the global keyspace-events setting is always reset.
+    const reset: Cmd[] = [['FLUSHALL'], ['SELECT', '0'], ['UNWATCH'], ['CONFIG', 'SET', 'notify-keyspace-events', '']];
+    await Promise.all([this.a.real.pipeline(reset), this.a.sim.pipeline(reset)]);
     const steps: Step[] = [];
-    let firstDiff = -1;
     let queued: Cmd[] | undefined;
-    for (const cmd of seq) {
-      const [r, s] = await Promise.all([this.real.call(...cmd), this.sim.call(...cmd)]);
-      const name = (cmd[0] as string).toUpperCase();
-      let nr = r;
-      let ns = s;
-      if (name === 'MULTI' && r === '+OK\r\n') queued = [];
-      else if (queued && r === '+QUEUED\r\n') queued.push(cmd);
-      else if (name === 'EXEC' && queued) {
-        nr = normalizeExec(r, queued);
-        ns = normalizeExec(s, queued);
-        queued = undefined;
-      } else if (name === 'DISCARD') queued = undefined;
-      else {
-        nr = normalize(cmd, r);
-        ns = normalize(cmd, s);
-      }
+    let waiter: Waiter | undefined;
+    const subscribed = { real: '', sim: '' };
+    const done = (cmd: Cmd, r: string, s: string, nr = r, ns = s): boolean => {
       steps.push({ cmd, real: r, sim: s });
-      if (nr !== ns && firstDiff < 0) {
-        firstDiff = steps.length - 1;
-        break;
+      return nr !== ns;
+    };
+    try {
+      for (const cmd of seq) {
+        const tag = cmd[0] as string;
+        if (tag === '@B') {
+          if (waiter) {
+            steps.push({ cmd, real: '(skipped: B is blocked)', sim: '(skipped: B is blocked)' });
+            continue;
+          }
+          const b = await this.blocker();
+          const args = cmd.slice(1);
+          b.real.write(encode(args));
+          b.sim.write(encode(args));
+          const [r, s] = await Promise.all([this.settle(b.real, b.idReal, this.ctl.real), this.settle(b.sim, b.idSim, this.ctl.sim)]);
+          if (r === undefined || s === undefined) waiter = { real: r === undefined, sim: s === undefined };
+          if (done(cmd, r ?? '(blocked)', s ?? '(blocked)')) return { steps, firstDiff: steps.length - 1 };
+          continue;
+        }
+        if (tag === '@S') {
+          const sub = await this.subscriber();
+          const all = await Promise.all([untilPong(sub.real, cmd.slice(1)), untilPong(sub.sim, cmd.slice(1))]);
+          const [r, s] = cmd.length === 2 && cmd[1]?.toUpperCase() === 'UNSUBSCRIBE' ? all.map(unsubscribeAll) : all;
+          subscribed.real += r;
+          subscribed.sim += s;
+          if (done(cmd, r, s)) return { steps, firstDiff: steps.length - 1 };
+          continue;
+        }
+        let r: string;
+        let s: string;
+        let nr: string;
+        let ns: string;
+        if (tag === '@W') {
+          const w = await this.writer();
+          [r, s] = await Promise.all([w.real.call(...cmd.slice(1)), w.sim.call(...cmd.slice(1))]);
+          nr = r;
+          ns = s;
+        } else {
+          [r, s] = await Promise.all([this.a.real.call(...cmd), this.a.sim.call(...cmd)]);
+          const name = tag.toUpperCase();
+          nr = r;
+          ns = s;
+          if (name === 'MULTI' && r === '+OK\r\n') queued = [];
+          else if (queued && r === '+QUEUED\r\n') queued.push(cmd);
+          else if (name === 'EXEC' && queued) {
+            nr = normalizeExec(r, queued);
+            ns = normalizeExec(s, queued);
+            queued = undefined;
+          } else if (name === 'DISCARD') queued = undefined;
+          else {
+            nr = normalize(cmd, r);
+            ns = normalize(cmd, s);
+          }
+        }
+        if (done(cmd, r, s, nr, ns)) return { steps, firstDiff: steps.length - 1 };
+        if (waiter) {
+          // Did this step serve B's waiter? Asked of each server, in the order A then B received.
+          const b = this.b as NonNullable<Pair['b']>;
+          const [br, bs] = await Promise.all([
+            waiter.real ? this.settle(b.real, b.idReal, this.ctl.real) : '(served earlier)',
+            waiter.sim ? this.settle(b.sim, b.idSim, this.ctl.sim) : '(served earlier)',
+          ]);
+          if (br !== undefined || bs !== undefined) {
+            const served = ['@B', '(served by the previous step)'];
+            if (done(served, br ?? '(still blocked)', bs ?? '(still blocked)')) return { steps, firstDiff: steps.length - 1 };
+            waiter = undefined;
+          }
+        }
       }
+      if (waiter) {
+        // Release the waiter left blocked: CLIENT UNBLOCK from A, then B's reply (null).
+        const b = this.b as NonNullable<Pair['b']>;
+        const [r, s] = await Promise.all([this.a.real.call('CLIENT', 'UNBLOCK', b.idReal), this.a.sim.call('CLIENT', 'UNBLOCK', b.idSim)]);
+        if (done(['CLIENT', 'UNBLOCK', '<B>'], r, s)) return { steps, firstDiff: steps.length - 1 };
+        const [br, bs] = await Promise.all([readOr(b.real), readOr(b.sim)]);
+        if (done(['@B', '(released by CLIENT UNBLOCK)'], br, bs)) return { steps, firstDiff: steps.length - 1 };
+      }
+      if (this.s) {
+        const [r, s] = await Promise.all([untilPong(this.s.real), untilPong(this.s.sim)]);
+        subscribed.real += r;
+        subscribed.sim += s;
+        if (done(['@S', '(everything received, in order)'], subscribed.real, subscribed.sim)) {
+          return { steps, firstDiff: steps.length - 1 };
+        }
+      }
+      return { steps, firstDiff: -1 };
+    } finally {
+      // B and S are per run: closing them drops any waiter and subscription.
+      for (const side of [this.b, this.s]) {
+        side?.real.close();
+        side?.sim.close();
+      }
+      this.b = undefined;
+      this.s = undefined;
     }
-    return { steps, firstDiff };
+  }
+
+  private async writer(): Promise<Side> {
+    this.w ??= await Pair.side(this.ports, this.resp);
+    return this.w;
+  }
+
+  private async subscriber(): Promise<Side> {
+    this.s ??= await Pair.side(this.ports, this.resp);
+    return this.s;
+  }
+
+  private async blocker(): Promise<NonNullable<Pair['b']>> {
+    if (!this.b) {
+      const side = await Pair.side(this.ports, this.resp);
+      const [idReal, idSim] = await Promise.all([side.real.call('CLIENT', 'ID'), side.sim.call('CLIENT', 'ID')]);
+      this.b = { ...side, idReal: idReal.slice(1, -2), idSim: idSim.slice(1, -2) };
+    }
+    return this.b;
+  }
+
+  /**
+   * B's reply if the server has answered it, or undefined if the server reports B blocked. A
+   * command not yet processed is neither: ask again (the control connection's round trip is the
+   * wait), so the answer never depends on timing.
+   */
+  private async settle(b: RawClient, id: string, ctl: RawClient): Promise<string | undefined> {
+    for (let i = 0; i < 1000; i++) {
+      if (complete(b.pending())) return b.read(1);
+      const list = await ctl.call('CLIENT', 'LIST', 'ID', id);
+      if (complete(b.pending())) return b.read(1);
+      if (/ flags=\w*b/.test(list)) return undefined;
+    }
+    return '(no reply and not blocked)';
   }
 }
 
+function complete(buf: string): boolean {
+  return buf.length > 0 && parseReply(buf, 0) !== undefined;
+}
+
+function encode(args: readonly string[]): string {
+  let s = `*${args.length}\r\n`;
+  for (const a of args) s += `$${Buffer.byteLength(a, 'latin1')}\r\n${a}\r\n`;
+  return s;
+}
+
+async function readOr(c: RawClient): Promise<string> {
+  try {
+    return await c.read(1, 2000);
+  } catch {
+    return '(no reply)';
+  }
+}
+
+/**
+ * Sends `cmd` (if any) and a PING on a subscriber connection and returns everything received
+ * before the PING's reply: Redis writes a client's replies and messages in order, so this is
+ * exactly what the connection got up to now.
+ */
+async function untilPong(c: RawClient, cmd?: Cmd): Promise<string> {
+  c.write((cmd ? encode(cmd) : '') + encode(['PING']));
+  let out = '';
+  for (;;) {
+    let r: string;
+    try {
+      r = await c.read(1, 2000);
+    } catch {
+      return `${out}(no PING reply)`;
+    }
+    if (PONGS.has(r)) return out;
+    out += r;
+  }
+}
+
+/**
+ * UNSUBSCRIBE with no channel walks the client's channels in hash-table order, which Redis does
+ * not define (PUNSUBSCRIBE walks a list: subscription order, compared as is). The channel names
+ * are sorted; the kinds and the falling counts stay where they were.
+ */
+function unsubscribeAll(raw: string): string {
+  const replies: { header: string; items: string[] }[] = [];
+  for (let pos = 0; pos < raw.length; ) {
+    const r = parseReply(raw, pos);
+    const agg = r && splitAggregate(raw.slice(pos, r[1]));
+    if (!r || !agg || agg.items.length !== 3) return raw;
+    replies.push(agg);
+    pos = r[1];
+  }
+  const names = replies.map((x) => x.items[1] as string).sort();
+  return replies.map((x, i) => x.header + x.items[0] + names[i] + x.items[2]).join('');
+}
+
 function normalize(cmd: Cmd, raw: string): string {
-  return UNORDERED.has((cmd[0] as string).toUpperCase()) ? sortReply(raw) : raw;
+  const name = (cmd[0] as string).toUpperCase();
+  if (UNORDERED.has(name)) return sortReply(raw);
+  // SORT ... BY nosort without STORE returns a set in its hash-table order, which Redis does not
+  // define (with STORE, or for lists and zsets, Redis keeps or forces an order).
+  if (name === 'SORT' && cmd.some((a) => a.toLowerCase() === 'nosort') && !cmd.some((a) => a.toUpperCase() === 'STORE')) {
+    return sortReply(raw);
+  }
+  return raw;
 }
 
 function normalizeExec(raw: string, queued: Cmd[]): string {
@@ -86,8 +295,10 @@ export function transcript(o: Outcome, resp: 2 | 3): string {
   const show = (s: string) => JSON.stringify(s);
   const lines = [`RESP${resp}, ${o.steps.length} commands:`];
   o.steps.forEach((st, i) => {
-    const args = st.cmd.map((a) => (/^[\x21-\x7e]+$/.test(a) && !a.includes('"') ? a : JSON.stringify(a))).join(' ');
-    lines.push(`${i === o.firstDiff ? '!!' : '  '} 127.0.0.1:6379> ${args}`);
+    const tag = st.cmd[0]?.startsWith('@') ? st.cmd[0].slice(1) : 'A';
+    const cmd = st.cmd[0]?.startsWith('@') ? st.cmd.slice(1) : st.cmd;
+    const args = cmd.map((a) => (/^[\x21-\x7e]+$/.test(a) && !a.includes('"') ? a : JSON.stringify(a))).join(' ');
+    lines.push(`${i === o.firstDiff ? '!!' : '  '} ${tag}> ${args}`);
     if (st.real === st.sim) lines.push(`     both: ${show(st.real)}`);
     else {
       lines.push(`     real: ${show(st.real)}`);

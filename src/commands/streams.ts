@@ -144,6 +144,8 @@ function xadd(c: Client, args: string[]): void {
   c.reply.bulk(entry.idText);
   s.readyVersion++;
   c.node.signalModifiedKey(c.db, key);
+  // New entries: Redis's xaddCommand signals the stream ready for XREAD/XREADGROUP waiters.
+  c.node.blocking.signalReady(c.db, key);
   c.node.notify(c.db, 't', 'xadd', key);
   if (p.strategy && s.trim(p.strategy, p.approx, p.limit)) c.node.notify(c.db, 't', 'xtrim', key);
 }

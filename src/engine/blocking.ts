@@ -85,6 +85,22 @@ export class BlockingManager {
     this.ready.push({ db: db.index, key });
   }
 
+  /**
+   * A key was modified: marks it ready only for waiters without a type (XREAD/XREADGROUP, which
+   * re-check their streams); typed waiters wait for signalReady (a key added, XADD).
+   */
+  signalModified(db: Database, key: string): void {
+    if (this.count === 0) return;
+    const set = this.byKey.get(db.index)?.get(key);
+    if (!set) return;
+    for (const c of set) {
+      if (c.blocked && c.blocked.request.type === undefined) {
+        this.signalReady(db, key);
+        return;
+      }
+    }
+  }
+
   /** Marks every waited-on key of a database ready (FLUSHDB, SWAPDB: re-check all waiters). */
   signalDatabase(db: Database): void {
     const keys = this.byKey.get(db.index);

@@ -211,11 +211,17 @@ export class RedisNode implements DatabaseHost {
 
   // ---- keyspace hooks ------------------------------------------------------------------
 
-  /** A key's value changed (Redis's signalModifiedKey): invalidates WATCH, wakes blocked clients. */
+  /**
+   * A key's value changed (Redis's signalModifiedKey): invalidates WATCH and re-checks the
+   * stream readers waiting on it. Typed waiters (BLPOP, BZPOPMIN...) are not woken here: Redis 7.0
+   * signals a key ready for them only when it is added (dbAdd, see keyAdded), on XADD and for whole
+   * databases (FLUSH*, SWAPDB); a key overwritten in place (SET of a missing key, then ZUNIONSTORE
+   * over it) leaves them blocked.
+   */
   signalModifiedKey(db: Database, key: string): void {
     this.stats.dirty++;
     this.watches.touch(db, key);
-    this.blocking.signalReady(db, key);
+    this.blocking.signalModified(db, key);
   }
 
   /** Publishes a keyspace notification for `key` (Redis's notifyKeyspaceEvent). */
@@ -239,6 +245,9 @@ export class RedisNode implements DatabaseHost {
 
   /** A key was created: the "new" event (class n) when enabled. */
   keyAdded(db: Database, key: string): void {
+    // Redis 7.0's dbAdd signals the key ready when its type is one a client can block on.
+    const t = db.lookup(key)?.type;
+    if (t === 'list' || t === 'zset' || t === 'stream') this.blocking.signalReady(db, key);
     if (this.notifier.enabled('n')) this.notify(db, 'n', 'new', key);
   }
 
