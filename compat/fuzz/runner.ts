@@ -106,11 +106,12 @@ export class Pair {
         }
         if (tag === '@S') {
           const sub = await this.subscriber();
-          const all = await Promise.all([untilPong(sub.real, cmd.slice(1)), untilPong(sub.sim, cmd.slice(1))]);
-          const [r, s] = cmd.length === 2 && cmd[1]?.toUpperCase() === 'UNSUBSCRIBE' ? all.map(unsubscribeAll) : all;
-          subscribed.real += r;
-          subscribed.sim += s;
-          if (done(cmd, r, s)) return { steps, firstDiff: steps.length - 1 };
+          const [r, s] = await Promise.all([untilPong(sub.real, cmd.slice(1)), untilPong(sub.sim, cmd.slice(1))]);
+          const all = cmd.length === 2 && cmd[1]?.toUpperCase() === 'UNSUBSCRIBE';
+          const [nr, ns] = all ? [unsubscribeAll(r), unsubscribeAll(s)] : [r, s];
+          subscribed.real += nr;
+          subscribed.sim += ns;
+          if (done(cmd, r, s, nr, ns)) return { steps, firstDiff: steps.length - 1 };
           continue;
         }
         let r: string;

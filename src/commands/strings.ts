@@ -110,6 +110,17 @@ function getString(c: Client, key: string): RedisObject<'string'> | undefined {
   return c.db.get(key, 'string');
 }
 
+/** SET ... GET reads the old value with lookupKeyRead: a miss counts and fires "keymiss". */
+function setGetLookup(c: Client, key: string): RedisObject<'string'> | undefined {
+  const outer = c.node.readCommand;
+  c.node.readCommand = true;
+  try {
+    return getString(c, key);
+  } finally {
+    c.node.readCommand = outer;
+  }
+}
+
 /**
  * setGenericCommand: the deadline is validated first, then GET replies the old value (WRONGTYPE
  * aborts everything), then NX/XX decide. A refused NX/XX replies `abort` (null bulk, or :0 for
@@ -126,7 +137,7 @@ function setGeneric(
   abort: () => void,
 ): void {
   const at = expireArg !== undefined ? expireDeadline(c, expireArg, flags, name) : undefined;
-  if (flags & GET) c.reply.bulkOrNil(getString(c, key)?.value);
+  if (flags & GET) c.reply.bulkOrNil(setGetLookup(c, key)?.value);
   const db = c.db;
   const old = db.lookupTouch(key);
   const found = old !== undefined;

@@ -7,8 +7,8 @@ import type { Client } from './client.js';
 import type { CommandSpec, ResolvedCommand } from './command.js';
 import { RedisError, WRONG_ARITY } from './errors.js';
 import type { RedisNode } from './node.js';
-import { takeKeptPushes } from './pubsub.js';
 import { postponeIfPaused } from './pause.js';
+import { takeKeptPushes } from './pubsub.js';
 
 /** Commands a RESP2 client with subscriptions may still run. */
 const PUBSUB_ALLOWED = new Set([
@@ -117,6 +117,29 @@ export function runCommand(node: RedisNode, c: Client, args: string[]): void {
   call(node, c, r, args);
 }
 
+/**
+ * Write commands whose Redis 7.0 implementation reads their (source) keys with lookupKeyRead, so a
+ * missing key counts in keyspace_misses and fires "keymiss" as for a read command (SET only with
+ * GET, see setGetLookup). Their destination keys are never looked up through lookupTouch.
+ */
+const READ_LOOKUP_WRITES = new Set([
+  'getdel',
+  'getex',
+  'getset',
+  'sinterstore',
+  'sunionstore',
+  'sdiffstore',
+  'zunionstore',
+  'zinterstore',
+  'zdiffstore',
+  'zrangestore',
+  'sort',
+  'copy',
+  'xack',
+  'xclaim',
+  'xautoclaim',
+]);
+
 /** Runs a resolved command's handler, with stats, error replies and MONITOR feeding. */
 export function call(node: RedisNode, c: Client, r: ResolvedCommand, args: string[]): void {
   const { spec, fullname } = r;
@@ -126,7 +149,7 @@ export function call(node: RedisNode, c: Client, r: ResolvedCommand, args: strin
   const t0 = performance.now();
   c.lastCommand = fullname;
   const outerRead = node.readCommand;
-  node.readCommand = !spec.flags.includes('write');
+  node.readCommand = !spec.flags.includes('write') || READ_LOOKUP_WRITES.has(fullname);
   if (!handler) {
     c.reply.error(`ERR unknown subcommand or wrong number of arguments for '${fullname}'`);
   } else {
