@@ -283,6 +283,7 @@ scenarioSuite('keyspace notification streams', [
       ['XACK', 'm1', 'g', '1-1'],
       ['XCLAIM', 'm1', 'g', 'c', '0', '1-1'],
       ['XAUTOCLAIM', 'm1', 'g', 'c', '0', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 'm1', '>'],
       ['LPOP', 'm1'],
       ['RPOPLPUSH', 'm1', 'd'],
       ['SMOVE', 'm1', 'd', 'a'],

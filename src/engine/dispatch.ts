@@ -138,6 +138,7 @@ const READ_LOOKUP_WRITES = new Set([
   'xack',
   'xclaim',
   'xautoclaim',
+  'xreadgroup',
 ]);
 
 /** Runs a resolved command's handler, with stats, error replies and MONITOR feeding. */
