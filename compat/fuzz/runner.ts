@@ -111,7 +111,7 @@ export class Pair {
           const [nr, ns] = all ? [unsubscribeAll(r), unsubscribeAll(s)] : [r, s];
           subscribed.real += nr;
           subscribed.sim += ns;
-          if (done(cmd, r, s, nr, ns)) return { steps, firstDiff: steps.length - 1 };
+          if (done(cmd, r, s, patternOrder(nr), patternOrder(ns))) return { steps, firstDiff: steps.length - 1 };
           continue;
         }
         let r: string;
@@ -167,7 +167,8 @@ export class Pair {
         const [r, s] = await Promise.all([untilPong(this.s.real), untilPong(this.s.sim)]);
         subscribed.real += r;
         subscribed.sim += s;
-        if (done(['@S', '(everything received, in order)'], subscribed.real, subscribed.sim)) {
+        const received = ['@S', '(everything received, in order)'];
+        if (done(received, subscribed.real, subscribed.sim, patternOrder(subscribed.real), patternOrder(subscribed.sim))) {
           return { steps, firstDiff: steps.length - 1 };
         }
       }
@@ -272,6 +273,35 @@ function unsubscribeAll(raw: string): string {
   }
   const names = replies.map((x) => x.items[1] as string).sort();
   return replies.map((x, i) => x.header + x.items[0] + names[i] + x.items[2]).join('');
+}
+
+/**
+ * One PUBLISH (or keyspace event) reaches a client once per matching pattern, in the order of
+ * Redis 7.0's server.pubsub_patterns dict, which Redis does not define: within each run of
+ * consecutive pmessages for the same channel and payload, the patterns are sorted.
+ */
+function patternOrder(raw: string): string {
+  const out: string[] = [];
+  let run: { items: string[]; raw: string }[] = [];
+  const flush = () => {
+    run.sort((x, y) => ((x.items[1] as string) < (y.items[1] as string) ? -1 : 1));
+    for (const x of run) out.push(x.raw);
+    run = [];
+  };
+  for (let pos = 0; pos < raw.length; ) {
+    const r = parseReply(raw, pos);
+    if (!r) return raw;
+    const one = raw.slice(pos, r[1]);
+    pos = r[1];
+    const agg = splitAggregate(one);
+    const isP = agg?.items.length === 4 && agg.items[0] === '$8\r\npmessage\r\n';
+    const prev = run[0];
+    if (!isP || !agg || (prev && (prev.items[2] !== agg.items[2] || prev.items[3] !== agg.items[3]))) flush();
+    if (isP && agg) run.push({ items: agg.items, raw: one });
+    else out.push(one);
+  }
+  flush();
+  return out.join('');
 }
 
 function normalize(cmd: Cmd, raw: string): string {
