@@ -290,6 +290,16 @@ scenarioSuite('keyspace notification streams', [
       ['HINCRBY', 'm1', 'f', '1'],
       ['APPEND', 'm1', 'x'],
       ['EXPIRE', 'm2', '10'],
+      // NOTOUCH read lookups still fire "keymiss" (EXISTS twice for a repeated key); OBJECT's
+      // lookup does not (LOOKUP_NONOTIFY); XREAD looks each stream up twice.
+      ['EXISTS', 'm3', 'm3'],
+      ['TYPE', 'm4'],
+      ['TTL', 'm5'],
+      ['PEXPIRETIME', 'm6'],
+      ['OBJECT', 'ENCODING', 'm7'],
+      ['XREAD', 'STREAMS', 'm8', '0'],
+      ['SET', 'e', 'v'],
+      ['COPY', 'e', 'm9'],
     ],
     'KEm',
   ),

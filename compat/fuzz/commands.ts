@@ -14,7 +14,7 @@ export type Cmd = string[];
 
 const key = fc.constantFrom('k1', 'k2', 'k3', '{t}x');
 const field = fc.constantFrom('f1', 'f2', 'f3', '1');
-const member = fc.constantFrom('a', 'b', 'c', '1', '2', '10', '-1');
+const member = fc.constantFrom('a', 'b', 'c', '1', '2', '10', '-1', 'm'.repeat(65));
 const value = fc.constantFrom(
   '',
   'v',
@@ -28,6 +28,7 @@ const value = fc.constantFrom(
   '0x10',
   ' 1',
   'x'.repeat(45),
+  'y'.repeat(65),
 );
 const int = fc.constantFrom('-2', '-1', '0', '1', '2', '3', '5', '100', '-100', 'x', '1.5', '9223372036854775808');
 const smallInt = fc.constantFrom('0', '1', '2', '3', '-1', '-2');
@@ -388,6 +389,25 @@ export const GENERATORS = [
   g('XADD', [key], (k) => ['XADD', k, '*']),
   g('XGROUP', [], () => ['XGROUP', 'NOPE', 'k1']),
   g('PING', [fc.constantFrom('FOO', 'GETT', 'lpush2')], (n) => [n, 'k1', 'a b']),
+  // small encoding thresholds, so the small pools cross them (reset to the defaults each run)
+  g(
+    'CONFIG',
+    [
+      fc.constantFrom(
+        'zset-max-listpack-entries',
+        'zset-max-listpack-value',
+        'hash-max-listpack-entries',
+        'hash-max-listpack-value',
+        'set-max-intset-entries',
+        'stream-node-max-entries',
+        'list-max-listpack-size',
+      ),
+      fc.constantFrom('0', '1', '2'),
+    ],
+    (p, n) => ['CONFIG', 'SET', p, n],
+  ),
+  g('EXPIRE', [key, fc.constantFrom('0', '-1', 'x')], (k, t) => ['EXPIRE', k, t]),
+  g('PEXPIRE', [key, fc.constantFrom('0', '-100')], (k, t) => ['PEXPIRE', k, t]),
   // WATCH on A, writes from a second connection W (watch invalidation)
   g('WATCH', [key, key], (a, b) => ['WATCH', a, b]),
   g('UNWATCH', [], () => ['UNWATCH']),

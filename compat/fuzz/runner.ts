@@ -40,6 +40,28 @@ interface Side {
 /** A waiter that has not received its reply on one server. */
 type Waiter = { real: boolean; sim: boolean };
 
+/** The defaults of every setting the generators change (compat/fuzz/commands.ts, CONFIG). */
+const CONFIG_DEFAULTS: Cmd = [
+  'CONFIG',
+  'SET',
+  'notify-keyspace-events',
+  '',
+  'zset-max-listpack-entries',
+  '128',
+  'zset-max-listpack-value',
+  '64',
+  'hash-max-listpack-entries',
+  '512',
+  'hash-max-listpack-value',
+  '64',
+  'set-max-intset-entries',
+  '512',
+  'stream-node-max-entries',
+  '100',
+  'list-max-listpack-size',
+  '-2',
+];
+
 const PONGS = new Set(['*2\r\n$4\r\npong\r\n$0\r\n\r\n', '+PONG\r\n']);
 
 export class Pair {
@@ -76,8 +98,9 @@ export class Pair {
 
   /** Empties both servers and resets A's connection state, then runs `seq` on both. */
   async run(seq: readonly Cmd[]): Promise<Outcome> {
-    // Both RESP pairs share the servers, so the global keyspace-events setting is always reset.
-    const reset: Cmd[] = [['FLUSHALL'], ['SELECT', '0'], ['UNWATCH'], ['CONFIG', 'SET', 'notify-keyspace-events', '']];
+    // Both RESP pairs share the servers, so the global settings a sequence may change (keyspace
+    // events, encoding thresholds) are always reset to Redis's defaults.
+    const reset: Cmd[] = [['FLUSHALL'], ['SELECT', '0'], ['UNWATCH'], CONFIG_DEFAULTS];
     await Promise.all([this.a.real.pipeline(reset), this.a.sim.pipeline(reset)]);
     const steps: Step[] = [];
     let queued: Cmd[] | undefined;

@@ -132,7 +132,7 @@ function expireGeneric(c: Client, args: string[], name: string, relative: boolea
  */
 function ttlGeneric(c: Client, key: string, ms: boolean, abs: boolean): void {
   const db = c.db;
-  if (db.lookup(key) === undefined) return c.reply.int(-2);
+  if (db.lookupNoTouch(key) === undefined) return c.reply.int(-2);
   const at = getDeadline(db, key);
   if (at === undefined) return c.reply.int(-1);
   let ttl = abs ? at : at - mstime(c);

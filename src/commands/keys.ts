@@ -40,7 +40,7 @@ function del(c: Client, args: string[]): void {
 /** EXISTS: counts every argument that names a live key, duplicates included. */
 function exists(c: Client, args: string[]): void {
   let n = 0;
-  for (let i = 1; i < args.length; i++) if (c.db.lookup(args[i] as string) !== undefined) n++;
+  for (let i = 1; i < args.length; i++) if (c.db.lookupNoTouch(args[i] as string) !== undefined) n++;
   c.reply.int(n);
 }
 
@@ -53,7 +53,7 @@ function touch(c: Client, args: string[]): void {
 
 /** TYPE: a status reply, "none" for a missing key. */
 function type(c: Client, args: string[]): void {
-  c.reply.simple(c.db.lookup(args[1] as string)?.type ?? 'none');
+  c.reply.simple(c.db.lookupNoTouch(args[1] as string)?.type ?? 'none');
 }
 
 /** KEYS pattern: every live key matching the glob (expired ones skipped, not removed). */
@@ -222,7 +222,13 @@ function copy(c: Client, args: string[]): void {
   const o = db.lookupTouch(src);
   if (o === undefined) return c.reply.int(0);
   const at = getDeadline(db, src);
-  if (target.lookupTouch(dst) !== undefined) {
+  // The source is read with lookupKeyRead (counted; COPY is in dispatch's READ_LOOKUP_WRITES),
+  // the destination with lookupKeyWrite, which counts nothing.
+  const outer = c.node.readCommand;
+  c.node.readCommand = false;
+  const existing = target.lookupTouch(dst);
+  c.node.readCommand = outer;
+  if (existing !== undefined) {
     if (!replace) return c.reply.int(0);
     target.removeKey(dst);
   }
@@ -273,9 +279,12 @@ const OBJECT_HELP = [
   '    Prints this help.',
 ];
 
-/** The value for an OBJECT subcommand (no access recorded), or undefined after a null reply. */
+/**
+ * The value for an OBJECT subcommand (no access recorded, but counted in keyspace hits/misses
+ * without "keymiss", as objectCommandLookup), or undefined after a null reply.
+ */
 function objectTarget(c: Client, key: string): RedisObject | undefined {
-  const o = c.db.lookup(key);
+  const o = c.db.lookupNoTouch(key, false);
   if (o === undefined) c.reply.nil();
   return o;
 }

@@ -211,11 +211,12 @@ function xreadGeneric(c: Client, args: string[], xreadgroup: boolean): void {
     }
   }
 
-  // Serve synchronously what can be served.
+  // Serve synchronously what can be served. Redis looks every key up again here with
+  // lookupKeyRead: a second access, counted in keyspace hits/misses (and "keymiss") again.
   const parts: string[] = [];
   for (let i = 0; i < p.nkeys; i++) {
     const key = keys[i] as string;
-    const o = c.db.lookup(key);
+    const o = c.db.lookupTouch(key);
     if (!o?.is('stream')) continue;
     const s = o.value;
     let gt = ids[i] as StreamId;

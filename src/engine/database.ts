@@ -24,7 +24,7 @@ export interface DatabaseHost {
   /** Called when a key is created (Redis's dbAdd: the "new" keyspace event). */
   keyAdded?(db: Database, key: string): void;
   /** Told of every touching lookup (INFO keyspace_hits / keyspace_misses). */
-  keyspaceLookup?(hit: boolean, db: Database, key: string): void;
+  keyspaceLookup?(hit: boolean, db: Database, key: string, notify?: boolean): void;
 }
 
 interface OrderEntry {
@@ -69,6 +69,18 @@ export class Database {
   lookup(key: string): RedisObject | undefined {
     this.expireIfNeeded(key);
     return this.dict.get(key);
+  }
+
+  /**
+   * Like lookup, counted in keyspace hits/misses (and "keymiss" unless `notify` is false) but not
+   * an access: Redis's lookupKeyReadWithFlags(LOOKUP_NOTOUCH) of EXISTS, TYPE, TTL, and with
+   * LOOKUP_NONOTIFY of OBJECT.
+   */
+  lookupNoTouch(key: string, notify = true): RedisObject | undefined {
+    this.expireIfNeeded(key);
+    const o = this.dict.get(key);
+    this.host.keyspaceLookup?.(o !== undefined, this, key, notify);
+    return o;
   }
 
   /** Like lookup, and records the access for OBJECT IDLETIME / FREQ. */

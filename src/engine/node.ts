@@ -233,13 +233,13 @@ export class RedisNode implements DatabaseHost {
    * Keyspace hits and misses, counted as Redis's lookupKeyRead does: only lookups made by commands
    * that do not write (dispatch sets `readCommand` around each handler).
    */
-  keyspaceLookup(hit: boolean, db: Database, key: string): void {
+  keyspaceLookup(hit: boolean, db: Database, key: string, notify = true): void {
     if (!this.readCommand) return;
     if (hit) this.stats.keyspaceHits++;
     else {
       this.stats.keyspaceMisses++;
       // Redis fires "keymiss" (class m) for the same read lookups that count as misses.
-      if (this.notifier.enabled('m')) this.notify(db, 'm', 'keymiss', key);
+      if (notify && this.notifier.enabled('m')) this.notify(db, 'm', 'keymiss', key);
     }
   }
 
