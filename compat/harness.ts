@@ -67,6 +67,23 @@ export function sortReply(raw: string): string {
   return agg.header + [...agg.items].sort().join('');
 }
 
+/**
+ * Sorts every aggregate at every depth. For replies that embed hash-ordered lists (COMMAND INFO and
+ * DOCS of container commands list their subcommands in dict order, which a real Redis randomizes
+ * per process with its hash seed): both sides are normalized, so contents are still compared exactly.
+ */
+export function deepSortReply(raw: string): string {
+  const agg = splitAggregate(raw);
+  if (!agg) return raw;
+  const items = agg.items.map(deepSortReply);
+  if (raw[0] === '%') {
+    const pairs: string[] = [];
+    for (let i = 0; i < items.length; i += 2) pairs.push((items[i] as string) + (items[i + 1] as string));
+    return agg.header + pairs.sort().join('');
+  }
+  return agg.header + items.sort().join('');
+}
+
 /** Runs `cmds` on one server from an empty state and returns the raw replies. */
 export async function runOn(port: number, cmds: readonly Command[], resp: 2 | 3): Promise<string[]> {
   const c = await RawClient.connect(port);
