@@ -105,6 +105,8 @@ export class Pair {
     const steps: Step[] = [];
     let queued: Cmd[] | undefined;
     let waiter: Waiter | undefined;
+    /** A's selected database, for the control connection's OBJECT ENCODING. */
+    let db = '0';
     const subscribed = { real: '', sim: '' };
     const done = (cmd: Cmd, r: string, s: string, nr = r, ns = s): boolean => {
       steps.push({ cmd, real: r, sim: s });
@@ -154,6 +156,10 @@ export class Pair {
           if (name === 'MULTI' && r === '+OK\r\n') queued = [];
           else if (queued && r === '+QUEUED\r\n') queued.push(cmd);
           else if (name === 'EXEC' && queued) {
+            const items = splitAggregate(r)?.items ?? [];
+            queued.forEach((q, i) => {
+              if ((q[0] as string).toUpperCase() === 'SELECT' && items[i] === '+OK\r\n') db = q[1] as string;
+            });
             nr = normalizeExec(r, queued);
             ns = normalizeExec(s, queued);
             queued = undefined;
@@ -161,6 +167,11 @@ export class Pair {
           else {
             nr = normalize(cmd, r);
             ns = normalize(cmd, s);
+            if (name === 'SELECT' && r === '+OK\r\n') db = cmd[1] as string;
+            if (HASH_ORDER.has(name) && nr !== ns && (await this.hashtable(db, cmd[1] as string))) {
+              nr = sortPairs(cmd, r);
+              ns = sortPairs(cmd, s);
+            }
           }
         }
         if (done(cmd, r, s, nr, ns)) return { steps, firstDiff: steps.length - 1 };
@@ -205,6 +216,18 @@ export class Pair {
       this.b = undefined;
       this.s = undefined;
     }
+  }
+
+  /**
+   * Whether the real server holds `key` (in database `db`) as a hashtable. Asked on the control
+   * connection: OBJECT ENCODING neither touches the key nor fires a keyspace event.
+   */
+  private async hashtable(db: string, key: string): Promise<boolean> {
+    const [, enc] = await this.ctl.real.pipeline([
+      ['SELECT', db],
+      ['OBJECT', 'ENCODING', key],
+    ]);
+    return enc === '$9\r\nhashtable\r\n';
   }
 
   private async writer(): Promise<Side> {
@@ -327,6 +350,23 @@ function patternOrder(raw: string): string {
   return out.join('');
 }
 
+/**
+ * Hash replies (HKEYS, HVALS, HGETALL) come in listpack order (insertion, compared as is) or, for
+ * a hashtable-encoded hash, in dict order, which Redis does not define: those are compared sorted
+ * (HGETALL by field/value pairs). Inside EXEC they are always compared sorted, since the encoding
+ * can no longer be asked as it was when the command ran.
+ */
+const HASH_ORDER = new Set(['HKEYS', 'HVALS', 'HGETALL']);
+
+function sortPairs(cmd: Cmd, raw: string): string {
+  if ((cmd[0] as string).toUpperCase() !== 'HGETALL' || raw[0] !== '*') return sortReply(raw);
+  const agg = splitAggregate(raw);
+  if (!agg) return raw;
+  const pairs: string[] = [];
+  for (let i = 0; i < agg.items.length; i += 2) pairs.push((agg.items[i] as string) + (agg.items[i + 1] as string));
+  return agg.header + pairs.sort().join('');
+}
+
 function normalize(cmd: Cmd, raw: string): string {
   const name = (cmd[0] as string).toUpperCase();
   if (UNORDERED.has(name)) return sortReply(raw);
@@ -341,7 +381,15 @@ function normalize(cmd: Cmd, raw: string): string {
 function normalizeExec(raw: string, queued: Cmd[]): string {
   const agg = splitAggregate(raw);
   if (!agg || agg.items.length !== queued.length) return raw;
-  return agg.header + agg.items.map((item, i) => normalize(queued[i] as Cmd, item)).join('');
+  return (
+    agg.header +
+    agg.items
+      .map((item, i) => {
+        const q = queued[i] as Cmd;
+        return HASH_ORDER.has((q[0] as string).toUpperCase()) ? sortPairs(q, item) : normalize(q, item);
+      })
+      .join('')
+  );
 }
 
 /** A redis-cli style transcript of a run, both replies per command, the first difference marked. */
