@@ -23,6 +23,40 @@ describe.runIf(haveRealRedis)('fuzz: random command sequences, redis-sim vs redi
     for (const p of pairs) p.close();
   });
 
+  it('runner: B is served and released, W invalidates WATCH, S receives events in order', async () => {
+    const t = targets();
+    const p = await Pair.open(t.real.port, t.sim.port, 2);
+    pairs.push(p);
+    const o = await p.run([
+      ['@B', 'BLPOP', 'k1', '0'],
+      ['@S', 'PSUBSCRIBE', '__keyevent@0__:*'],
+      ['CONFIG', 'SET', 'notify-keyspace-events', 'KEA'],
+      ['WATCH', 'k2'],
+      ['@W', 'SET', 'k2', 'x'],
+      ['MULTI'],
+      ['GET', 'k2'],
+      ['EXEC'],
+      ['LPUSH', 'k1', 'a'],
+      ['@B', 'BRPOP', 'k3', '0'],
+    ]);
+    expect(o.firstDiff).toBe(-1);
+    const replies = o.steps.map((st) => [st.cmd.join(' '), st.real]);
+    expect(replies).toContainEqual(['@B BLPOP k1 0', '(blocked)']);
+    expect(replies).toContainEqual(['EXEC', '*-1\r\n']);
+    expect(replies).toContainEqual(['@B (served by the previous step)', '*2\r\n$2\r\nk1\r\n$1\r\na\r\n']);
+    expect(replies).toContainEqual(['CLIENT UNBLOCK <B>', ':1\r\n']);
+    expect(replies).toContainEqual(['@B (released by CLIENT UNBLOCK)', '*-1\r\n']);
+    const received = o.steps.at(-1);
+    expect(received?.cmd[1]).toBe('(everything received, in order)');
+    // set (W), lpush (A), lpop (B served), in that order.
+    expect(received?.real.match(/__keyevent@0__:(\w+)/g)).toEqual([
+      '__keyevent@0__:set',
+      '__keyevent@0__:lpush',
+      '__keyevent@0__:lpop',
+      '__keyevent@0__:del',
+    ]);
+  });
+
   it(
     'replies byte-identically',
     async () => {
