@@ -58,6 +58,33 @@ const script = fc.constantFrom(
   'return redis.error_reply("my error")',
   'return tostring(10/2) .. type(nil)',
   'local v = redis.call("GET", KEYS[1]); if v then return #v end; return -1',
+  // errors from redis.call and redis.pcall, error objects and Lua errors
+  'return redis.call("HSET", KEYS[1], "f", ARGV[1])',
+  'return redis.pcall("INCR", KEYS[1])',
+  'local ok, e = pcall(redis.call, "INCR", KEYS[1]); if ok then return e end; return type(e) .. ":" .. tostring(e.err)',
+  'return redis.call("NOPE")',
+  'return redis.call("GET")',
+  'return redis.call("EVAL", "return 1", 0)',
+  'error("boom")',
+  'return {err="custom"}',
+  'return {ok="fine"}',
+  'return redis.call("BLPOP", KEYS[1], 0)',
+  // tables and numbers
+  'return {1, nil, 3}',
+  'return 3.99',
+  'return {tostring(1/0), tostring(-1/0), tostring(0/0), tostring(2^53), tostring(0.1)}',
+  'return tonumber(ARGV[1])',
+  'return tostring(tonumber(ARGV[1]))',
+  'return string.format("%d|%s|%5.2f|%q|%x", 3, ARGV[1], 1.5, ARGV[1], 255)',
+  'return redis.call("ZRANGE", KEYS[1], 0, -1, "WITHSCORES")',
+  'redis.call("SET", KEYS[1], ARGV[1]); return redis.call("OBJECT", "ENCODING", KEYS[1])',
+  'return redis.sha1hex(ARGV[1])',
+  // cjson on small values
+  'return cjson.encode({a=1})',
+  'return cjson.encode({1, 2.5, "x", true, false})',
+  'return cjson.encode(redis.call("LRANGE", KEYS[1], 0, -1))',
+  'local t = cjson.decode(ARGV[1]); return type(t) .. ":" .. tostring(t)',
+  'return cjson.encode(cjson.decode("[1,{\\"b\\":[2]},null]"))',
 );
 
 const g = <T extends unknown[]>(name: string, arbs: { [K in keyof T]: fc.Arbitrary<T[K]> }, build: (...xs: T) => Cmd) => ({
@@ -460,6 +487,14 @@ export const GENERATORS = [
   ]),
   // scripting
   g('EVAL', [script, key, value], (s, k, v) => ['EVAL', s, '1', k, v]),
+  g(
+    'EVAL_RO',
+    [
+      fc.constantFrom('return redis.call("GET", KEYS[1])', 'return redis.call("SET", KEYS[1], "x")', 'return redis.pcall("DEL", KEYS[1])'),
+      key,
+    ],
+    (s, k) => ['EVAL_RO', s, '1', k],
+  ),
 ];
 
 /** The commands the fuzzer generates (upper case, unique). */
