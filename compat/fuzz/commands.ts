@@ -4,9 +4,14 @@
  * removed), plus out-of-range and malformed arguments so errors are compared too.
  *
  * Each entry names the command it generates; `compat/fuzz/coverage` and docs/commands.md read
- * these names. Commands whose replies Redis itself randomizes (SPOP, RANDOMKEY, SRANDMEMBER, ...)
- * are left out, and so are relative times: expiry uses absolute timestamps far in the past or
- * future, so real time between the two servers never matters.
+ * these names. Left out: commands whose replies Redis itself randomizes (SPOP, RANDOMKEY,
+ * SRANDMEMBER, HRANDFIELD, ...), DUMP (its payload format is redis-sim's own, see
+ * src/commands/dump.ts), idle times (XPENDING's extended form, XINFO CONSUMERS) and relative
+ * times: expiry uses absolute timestamps far in the past or future, so real time between the two
+ * servers never matters.
+ *
+ * A command tagged '@B', '@W' or '@S' runs on another connection (see runner.ts): B blocks (timeout
+ * 0, served by a later step or CLIENT UNBLOCK), W writes between WATCH and EXEC, S subscribes.
  */
 import fc from 'fast-check';
 
@@ -388,6 +393,23 @@ export const GENERATORS = [
   ),
   g('XGROUP', [key, fc.constantFrom('g1', 'g2')], (k, gr) => ['XGROUP', 'CREATE', k, gr, '$', 'MKSTREAM']),
   g('XINFO', [key], (k) => ['XINFO', 'GROUPS', k]),
+  g('XINFO', [key], (k) => ['XINFO', 'STREAM', k]),
+  g(
+    'XCLAIM',
+    [key, fc.constantFrom('g1', 'g2'), fc.constantFrom('c1', 'c2'), streamId, fc.constantFrom('JUSTID', '')],
+    (k, gr, c, id, j) => ['XCLAIM', k, gr, c, '0', id, ...(j ? [j] : [])],
+  ),
+  g('XAUTOCLAIM', [key, fc.constantFrom('g1', 'g2'), fc.constantFrom('c1', 'c2'), fc.constantFrom('0', '1-1', '5-5')], (k, gr, c, id) => [
+    'XAUTOCLAIM',
+    k,
+    gr,
+    c,
+    '0',
+    id,
+    'COUNT',
+    '2',
+    'JUSTID',
+  ]),
   g('XSETID', [key, fc.constantFrom('5-5', '10-0', '1-1')], (k, id) => ['XSETID', k, id]),
   g(
     'SORT',
