@@ -457,6 +457,22 @@ export const GENERATORS = [
   ),
   g('EXPIRE', [key, fc.constantFrom('0', '-1', 'x')], (k, t) => ['EXPIRE', k, t]),
   g('PEXPIRE', [key, fc.constantFrom('0', '-100')], (k, t) => ['PEXPIRE', k, t]),
+  // expiry and count arguments out of range (errors, or deletion at once)
+  g(
+    'SET',
+    [key, fc.constantFrom('EX 0', 'PX -1', 'EX 9999999999999999', 'PX 9223372036854775807', 'EX x', 'EX 1 PX 1', 'KEEPTTL EX 1', 'GET NX')],
+    (k, o) => ['SET', k, 'v', ...o.split(' ')],
+  ),
+  g('EXPIREAT', [key, fc.constantFrom('9223372036854775807', '-1', '9223372036854775', '0')], (k, t) => ['EXPIREAT', k, t]),
+  g('PEXPIREAT', [key, fc.constantFrom('9223372036854775807', '-1')], (k, t) => ['PEXPIREAT', k, t]),
+  g('SETEX', [key, fc.constantFrom('0', '-1', 'x', '9223372036854775807')], (k, t) => ['SETEX', k, t, 'v']),
+  g('PSETEX', [key, fc.constantFrom('0', '-5')], (k, t) => ['PSETEX', k, t, 'v']),
+  g('LPOP', [key, fc.constantFrom('0', '-1', '2', 'x')], (k, n) => ['LPOP', k, n]),
+  g('UNLINK', [key, key], (a, b) => ['UNLINK', a, b]),
+  g('TOUCH', [key, key], (a, b) => ['TOUCH', a, b]),
+  g('HVALS', [key], (k) => ['HVALS', k]),
+  g('HGETALL', [key], (k) => ['HGETALL', k]),
+  g('LINSERT', [key, member], (k, m) => ['LINSERT', k, 'BEFORE', m, 'y'.repeat(65)]),
   // WATCH on A, writes from a second connection W (watch invalidation)
   g('WATCH', [key, key], (a, b) => ['WATCH', a, b]),
   g('UNWATCH', [], () => ['UNWATCH']),
