@@ -517,6 +517,10 @@ export const GENERATORS = [
   g('UNSUBSCRIBE', [fc.constantFrom('', 'ch1', 'ch2 nope')], (c) => ['@S', 'UNSUBSCRIBE', ...(c ? c.split(' ') : [])]),
   g('PUNSUBSCRIBE', [fc.constantFrom('', 'ch*', '__keyevent@0__:*')], (c) => ['@S', 'PUNSUBSCRIBE', ...(c ? [c] : [])]),
   g('PUBLISH', [channel, value], (ch, v) => ['PUBLISH', ch, v]),
+  g('PUBSUB', [fc.constantFrom('NUMSUB ch1 ch2', 'NUMSUB', 'NUMPAT', 'CHANNELS', 'CHANNELS ch*', 'NOPE')], (o) => [
+    'PUBSUB',
+    ...o.split(' '),
+  ]),
   g('CONFIG', [fc.constantFrom('KEA', 'Eg$', 'Kl', 'Ex', 'E$lshzt', 'KEAmn', 'Kg', 'Ed', 'x')], (f) => [
     'CONFIG',
     'SET',

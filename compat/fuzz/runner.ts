@@ -370,6 +370,8 @@ function sortPairs(cmd: Cmd, raw: string): string {
 function normalize(cmd: Cmd, raw: string): string {
   const name = (cmd[0] as string).toUpperCase();
   if (UNORDERED.has(name)) return sortReply(raw);
+  // PUBSUB CHANNELS walks the server's channel dict.
+  if (name === 'PUBSUB' && cmd[1]?.toUpperCase() === 'CHANNELS') return sortReply(raw);
   // SORT ... BY nosort without STORE returns a set in its hash-table order, which Redis does not
   // define (with STORE, or for lists and zsets, Redis keeps or forces an order).
   if (name === 'SORT' && cmd.some((a) => a.toLowerCase() === 'nosort') && !cmd.some((a) => a.toUpperCase() === 'STORE')) {
