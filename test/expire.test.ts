@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { RedisSim } from '../src/index.js';
-import { ioredis, raw, startSim } from './helpers.js';
+import { ioredis, raw, recordNotifications, startSim } from './helpers.js';
 
 const T0 = 1_700_000_000_000;
-
-function recordEvents(sim: RedisSim): string[] {
-  const events: string[] = [];
-  const node = sim.node;
-  const orig = node.notify.bind(node);
-  node.notify = (db, cls, event, key) => {
-    events.push(`${cls}:${event}:${key}`);
-    orig(db, cls, event, key);
-  };
-  return events;
-}
 
 /** Every key a full SCAN returns. */
 async function scanAll(r: ReturnType<typeof ioredis>): Promise<string[]> {
@@ -120,7 +108,7 @@ describe('expiry on the manual clock', () => {
 
   it('expired keys publish `expired` once, when the clock passes their deadline', async () => {
     const sim = await startSim({ clock: { mode: 'manual', start: T0 } });
-    const events = recordEvents(sim);
+    const events = recordNotifications(sim);
     const r = ioredis(sim);
     await r.set('k', 'v', 'PX', 10);
     sim.clock.advance(10);
@@ -132,7 +120,7 @@ describe('expiry on the manual clock', () => {
 describe('EXPIRE family', () => {
   it('a deadline in the past deletes the key and publishes del', async () => {
     const sim = await startSim({ clock: { mode: 'manual', start: T0 } });
-    const events = recordEvents(sim);
+    const events = recordNotifications(sim);
     const r = ioredis(sim);
     await r.set('a', 'v');
     await r.set('b', 'v');

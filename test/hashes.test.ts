@@ -1,25 +1,6 @@
-/**
- * Hashes over TCP: replies, keyspace events, WATCH, encodings, HSCAN's guarantee on a large hash
- * while it changes, HRANDFIELD's count rules, and interplay with plain Maps stored elsewhere.
- */
-import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { RedisHash } from '../src/types/hash.js';
-import { ioredis, raw, startSim } from './helpers.js';
-
-async function events(sim: { port: number }, admin: Redis): Promise<() => Promise<string[]>> {
-  await admin.config('SET', 'notify-keyspace-events', 'KEA');
-  const sub = ioredis(sim);
-  const seen: string[] = [];
-  sub.on('pmessage', (_p: string, channel: string, message: string) => {
-    if (channel.startsWith('__keyevent@0__:')) seen.push(`${channel.slice('__keyevent@0__:'.length)} ${message}`);
-  });
-  await sub.psubscribe('__keyevent@0__:*');
-  return async () => {
-    await sub.ping();
-    return seen.splice(0);
-  };
-}
+import { ioredis, keyEvents, raw, startSim } from './helpers.js';
 
 describe('hashes', () => {
   it('HSET/HGETALL keep listpack order in RESP2 and RESP3', async () => {
@@ -37,7 +18,7 @@ describe('hashes', () => {
   it('emits hset, hdel, hincrby, hincrbyfloat and del when emptied', async () => {
     const sim = await startSim();
     const r = ioredis(sim);
-    const seen = await events(sim, r);
+    const seen = await keyEvents(sim, r);
     await r.hset('h', 'a', '1');
     await r.hsetnx('h', 'a', '2'); // no event: not set
     await r.hsetnx('h', 'b', '2');

@@ -44,3 +44,37 @@ export async function raw(sim: { port: number }): Promise<RawClient> {
 export function onCleanup(fn: () => Promise<void> | void): void {
   cleanups.push(fn);
 }
+
+/**
+ * Subscribes to every keyevent of database 0 (setting notify-keyspace-events to KEA through `admin`)
+ * and returns a function that gives the "event key" lines received so far.
+ */
+export async function keyEvents(sim: { port: number }, admin: Redis = ioredis(sim)): Promise<() => Promise<string[]>> {
+  await admin.config('SET', 'notify-keyspace-events', 'KEA');
+  const sub = ioredis(sim);
+  const seen: string[] = [];
+  sub.on('pmessage', (_p: string, channel: string, message: string) => {
+    if (channel.startsWith('__keyevent@0__:')) seen.push(`${channel.slice('__keyevent@0__:'.length)} ${message}`);
+  });
+  await sub.psubscribe('__keyevent@0__:*');
+  return async () => {
+    // A round trip on the subscriber delivers every message published before it.
+    await sub.ping();
+    return seen.splice(0);
+  };
+}
+
+/**
+ * Records every keyspace notification the node raises, enabled or not, as "class:event:key"
+ * (prefixed with "db:" when `withDb`).
+ */
+export function recordNotifications(sim: RedisSim, withDb = false): string[] {
+  const events: string[] = [];
+  const node = sim.node;
+  const orig = node.notify.bind(node);
+  node.notify = (db, cls, event, key) => {
+    events.push(`${withDb ? `${db.index}:` : ''}${cls}:${event}:${key}`);
+    orig(db, cls, event, key);
+  };
+  return events;
+}

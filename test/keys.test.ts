@@ -1,26 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { RedisObject } from '../src/engine/values.js';
-import type { RedisSim } from '../src/index.js';
 import { Deque } from '../src/types/deque.js';
-import { ioredis, raw, startSim } from './helpers.js';
+import { ioredis, raw, recordNotifications, startSim } from './helpers.js';
 
 const T0 = 1_700_000_000_000;
-
-function recordEvents(sim: RedisSim): string[] {
-  const events: string[] = [];
-  const node = sim.node;
-  const orig = node.notify.bind(node);
-  node.notify = (db, cls, event, key) => {
-    events.push(`${db.index}:${cls}:${event}:${key}`);
-    orig(db, cls, event, key);
-  };
-  return events;
-}
 
 describe('DEL EXISTS TYPE KEYS', () => {
   it('count, type names and glob matching', async () => {
     const sim = await startSim();
-    const events = recordEvents(sim);
+    const events = recordNotifications(sim, true);
     const c = await raw(sim);
     await c.call('MSET', 'hello', '1', 'hallo', '2', 'h[a]llo', '3', 'other', '4');
     expect(await c.call('EXISTS', 'hello', 'hello', 'nokey')).toBe(':2\r\n');
@@ -115,7 +103,7 @@ describe('RANDOMKEY', () => {
 describe('RENAME COPY MOVE', () => {
   it('RENAME moves the value and its deadline; events rename_from, rename_to', async () => {
     const sim = await startSim({ clock: { mode: 'manual', start: T0 } });
-    const events = recordEvents(sim);
+    const events = recordNotifications(sim, true);
     const r = ioredis(sim);
     await r.set('a', '1', 'PX', 5000);
     await r.set('b', '2');
@@ -141,7 +129,7 @@ describe('RENAME COPY MOVE', () => {
 
   it('COPY is a deep copy of every type, with the deadline; event copy_to', async () => {
     const sim = await startSim({ clock: { mode: 'manual', start: T0 } });
-    const events = recordEvents(sim);
+    const events = recordNotifications(sim, true);
     const r = ioredis(sim);
     const db = sim.node.db(0);
     const now = sim.clock.now();
@@ -181,7 +169,7 @@ describe('RENAME COPY MOVE', () => {
 
   it('MOVE carries the deadline to the other database; events move_from, move_to', async () => {
     const sim = await startSim({ clock: { mode: 'manual', start: T0 } });
-    const events = recordEvents(sim);
+    const events = recordNotifications(sim, true);
     const r = ioredis(sim);
     await r.set('k', 'v', 'PX', 900);
     expect(await r.move('k', 2)).toBe(1);

@@ -1,25 +1,6 @@
-/**
- * Sets over TCP: intset order and conversion, keyspace events of every write, SSCAN's guarantee on
- * a large set while it changes, SPOP/SRANDMEMBER count rules, set algebra and *STORE semantics.
- */
-import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { RedisSet } from '../src/types/set.js';
-import { ioredis, raw, startSim } from './helpers.js';
-
-async function events(sim: { port: number }, admin: Redis): Promise<() => Promise<string[]>> {
-  await admin.config('SET', 'notify-keyspace-events', 'KEA');
-  const sub = ioredis(sim);
-  const seen: string[] = [];
-  sub.on('pmessage', (_p: string, channel: string, message: string) => {
-    if (channel.startsWith('__keyevent@0__:')) seen.push(`${channel.slice('__keyevent@0__:'.length)} ${message}`);
-  });
-  await sub.psubscribe('__keyevent@0__:*');
-  return async () => {
-    await sub.ping();
-    return seen.splice(0);
-  };
-}
+import { ioredis, keyEvents, raw, startSim } from './helpers.js';
 
 describe('sets', () => {
   it('an intset replies in numeric order; a string member converts it for good', async () => {
@@ -40,7 +21,7 @@ describe('sets', () => {
   it('emits sadd, srem, spop, smove, *store and del events', async () => {
     const sim = await startSim();
     const r = ioredis(sim);
-    const seen = await events(sim, r);
+    const seen = await keyEvents(sim, r);
     await r.sadd('a', '1', '2', '3');
     await r.sadd('a', '1'); // nothing added: no event
     await r.srem('a', '3');

@@ -3,22 +3,7 @@
  * blocking on the manual clock, keyspace events, WATCH.
  */
 import { describe, expect, it } from 'vitest';
-import { ioredis, raw, startSim } from './helpers.js';
-
-async function events(sim: { port: number }) {
-  const admin = ioredis(sim);
-  await admin.config('SET', 'notify-keyspace-events', 'KEA');
-  const sub = ioredis(sim);
-  const seen: string[] = [];
-  sub.on('pmessage', (_p: string, channel: string, message: string) => {
-    if (channel.startsWith('__keyevent@0__:')) seen.push(`${channel.slice('__keyevent@0__:'.length)} ${message}`);
-  });
-  await sub.psubscribe('__keyevent@0__:*');
-  return async () => {
-    await sub.ping();
-    return seen.splice(0);
-  };
-}
+import { ioredis, keyEvents, raw, startSim } from './helpers.js';
 
 describe('streams: IDs on the virtual clock', () => {
   it('* takes the ms part from the node clock and the sequence from the last ID', async () => {
@@ -211,7 +196,7 @@ describe('streams: XREAD blocking on the manual clock', () => {
 describe('streams: keyspace events and WATCH', () => {
   it('publishes Redis 7.0 event names', async () => {
     const sim = await startSim();
-    const next = await events(sim);
+    const next = await keyEvents(sim);
     const r = ioredis(sim);
     await r.xadd('s', 'MAXLEN', '1', '1-0', 'f', 'v');
     await r.xadd('s', 'MAXLEN', '1', '2-0', 'f', 'v');

@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RedisObject } from '../src/engine/values.js';
-import type { RedisSim } from '../src/index.js';
 import { addLongDouble, formatLongDouble, parseLongDouble } from '../src/protocol/longdouble.js';
-import { ioredis, raw, startSim } from './helpers.js';
-
-/** Records every keyspace notification the node emits, as "class:event:key". */
-function recordEvents(sim: RedisSim): string[] {
-  const events: string[] = [];
-  const node = sim.node;
-  const orig = node.notify.bind(node);
-  node.notify = (db, cls, event, key) => {
-    events.push(`${cls}:${event}:${key}`);
-    orig(db, cls, event, key);
-  };
-  return events;
-}
+import { ioredis, raw, recordNotifications, startSim } from './helpers.js';
 
 function incrFloat(a: string, b: string): string {
   const x = parseLongDouble(a);
@@ -90,7 +77,7 @@ describe('GET and SET', () => {
 
   it('SET variants publish set (and expire) events; GET needs the string type', async () => {
     const sim = await startSim();
-    const events = recordEvents(sim);
+    const events = recordNotifications(sim);
     const r = ioredis(sim);
     await r.set('a', '1', 'EX', 10);
     await r.set('a', '2', 'KEEPTTL');
@@ -160,7 +147,7 @@ describe('expiring SETs on the virtual clock', () => {
 
   it('GETEX sets, persists or deletes, with the right events', async () => {
     const sim = await startSim({ clock: { mode: 'manual', start: 5_000_000 } });
-    const events = recordEvents(sim);
+    const events = recordNotifications(sim);
     const r = ioredis(sim);
     await r.set('k', 'v');
     expect(await r.getex('k', 'PX', 300)).toBe('v');
@@ -178,7 +165,7 @@ describe('expiring SETs on the virtual clock', () => {
 describe('string editing', () => {
   it('APPEND, SETRANGE, GETRANGE and their events', async () => {
     const sim = await startSim();
-    const events = recordEvents(sim);
+    const events = recordNotifications(sim);
     const c = await raw(sim);
     expect(await c.call('SETRANGE', 'k', '0', '')).toBe(':0\r\n');
     expect(await c.call('SETRANGE', 'k', '3', 'ab')).toBe(':5\r\n');
@@ -208,7 +195,7 @@ describe('string editing', () => {
 describe('counters', () => {
   it('INCR family replies, errors and events, byte-exact', async () => {
     const sim = await startSim();
-    const events = recordEvents(sim);
+    const events = recordNotifications(sim);
     const c = await raw(sim);
     expect(await c.call('INCR', 'n')).toBe(':1\r\n');
     expect(await c.call('INCRBY', 'n', '-5')).toBe(':-4\r\n');

@@ -1,27 +1,5 @@
-/**
- * Sorted sets over TCP: reply bytes in RESP2 and RESP3, keyspace events of every write, WATCH,
- * OBJECT ENCODING (listpack → skiplist and back for stored results), ZSCAN cursors on a large zset,
- * and ZRANDMEMBER's count rules.
- */
-import type { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { ioredis, raw, startSim } from './helpers.js';
-
-/** Subscribes to every keyevent of db 0 and returns a function giving "event key" lines so far. */
-async function events(sim: { port: number }, admin: Redis): Promise<() => Promise<string[]>> {
-  await admin.config('SET', 'notify-keyspace-events', 'KEA');
-  const sub = ioredis(sim);
-  const seen: string[] = [];
-  sub.on('pmessage', (_p: string, channel: string, message: string) => {
-    if (channel.startsWith('__keyevent@0__:')) seen.push(`${channel.slice('__keyevent@0__:'.length)} ${message}`);
-  });
-  await sub.psubscribe('__keyevent@0__:*');
-  return async () => {
-    // A round trip on the subscriber flushes any message published before it.
-    await sub.ping();
-    return seen.splice(0);
-  };
-}
+import { ioredis, keyEvents, raw, startSim } from './helpers.js';
 
 describe('sorted sets: replies', () => {
   it('ZADD options and ZRANGE WITHSCORES in RESP2 and RESP3', async () => {
@@ -100,7 +78,7 @@ describe('sorted sets: keyspace events and WATCH', () => {
   it('publishes Redis 7.0 event names for every write, and del when a zset empties', async () => {
     const sim = await startSim();
     const r = ioredis(sim);
-    const next = await events(sim, r);
+    const next = await keyEvents(sim, r);
     await r.zadd('z', 1, 'a', 2, 'b', 3, 'c', 4, 'd', 5, 'e');
     await r.zadd('z', 'NX', 1, 'a'); // nothing changes: no event
     await r.zincrby('z', 1, 'a');
