@@ -57,6 +57,27 @@ describe.runIf(haveRealRedis)('fuzz: random command sequences, redis-sim vs redi
     ]);
   });
 
+  it('runner: a BLMOVE waiter on C feeds a BLPOP waiter on B in the same cycle', async () => {
+    const t = targets();
+    const p = await Pair.open(t.real.port, t.sim.port, 3);
+    pairs.push(p);
+    const o = await p.run([
+      ['@B', 'BLPOP', 'k2', '0'],
+      ['@C', 'BLMOVE', 'k1', 'k2', 'RIGHT', 'LEFT', '0'],
+      ['LPUSH', 'k1', 'x'],
+      ['LLEN', 'k2'],
+    ]);
+    expect(o.firstDiff).toBe(-1);
+    expect(o.steps.map((st) => [st.cmd.join(' '), st.real])).toEqual([
+      ['@B BLPOP k2 0', '(blocked)'],
+      ['@C BLMOVE k1 k2 RIGHT LEFT 0', '(blocked)'],
+      ['LPUSH k1 x', ':1\r\n'],
+      ['@B (served by the previous step)', '*2\r\n$2\r\nk2\r\n$1\r\nx\r\n'],
+      ['@C (served by the previous step)', '$1\r\nx\r\n'],
+      ['LLEN k2', ':0\r\n'],
+    ]);
+  });
+
   it(
     'replies byte-identically',
     async () => {

@@ -10,8 +10,9 @@
  * times: expiry uses absolute timestamps far in the past or future, so real time between the two
  * servers never matters.
  *
- * A command tagged '@B', '@W' or '@S' runs on another connection (see runner.ts): B blocks (timeout
- * 0, served by a later step or CLIENT UNBLOCK), W writes between WATCH and EXEC, S subscribes.
+ * A command tagged '@B', '@W' or '@S' runs on another connection (see runner.ts): B (or C, chosen in
+ * commandArb) blocks (timeout 0, served by a later step or CLIENT UNBLOCK), W writes between WATCH
+ * and EXEC, S subscribes.
  */
 import fc from 'fast-check';
 
@@ -545,7 +546,9 @@ export const FUZZED_COMMANDS = [...new Set(GENERATORS.map((x) => x.name))];
 /** One command, from the generators whose command the server under test implements. */
 export function commandArb(available: (name: string) => boolean): fc.Arbitrary<Cmd> {
   const gens = GENERATORS.filter((x) => available(x.name));
-  return fc.oneof(...gens.map((x) => x.arb));
+  // A blocking command goes to connection B or C (two waiters: service order, BLMOVE chains).
+  const onBlocker = (c: Cmd) => (c[0] === '@B' ? fc.constantFrom('@B', '@C').map((t) => [t, ...c.slice(1)]) : fc.constant(c));
+  return fc.oneof(...gens.map((x) => x.arb)).chain(onBlocker);
 }
 
 /** A transaction: MULTI, two or three commands, EXEC or DISCARD. */

@@ -7,6 +7,7 @@
  *        read later, right after the step (on A or W) that serves it; a waiter still blocked at the
  *        end is released by CLIENT UNBLOCK from A. Whether B is blocked is asked of the server
  *        (CLIENT LIST ID on a control connection, flag b), never inferred from real time.
+ *   '@C' a second blocking connection, the same (waiters served in order, BLMOVE chains).
  *   '@W' a second writer (WATCH invalidation from another client, or serving B's waiter).
  *   '@S' a subscriber: SUBSCRIBE/PSUBSCRIBE/UNSUBSCRIBE...; everything it receives (subscription
  *        replies, messages, keyspace notifications) is compared in order, up to a final PING.
@@ -37,8 +38,11 @@ interface Side {
   sim: RawClient;
 }
 
-/** A waiter that has not received its reply on one server. */
-type Waiter = { real: boolean; sim: boolean };
+/** A blocking connection on both servers, with its client IDs (for CLIENT UNBLOCK). */
+type Blocker = Side & { idReal: string; idSim: string };
+
+/** The blocking connections' tags, in the order their waiters are checked and released. */
+const BLOCKERS = ['@B', '@C'];
 
 /** The defaults of every setting the generators change (compat/fuzz/commands.ts, CONFIG). */
 const CONFIG_DEFAULTS: Cmd = [
@@ -66,7 +70,8 @@ const PONGS = new Set(['*2\r\n$4\r\npong\r\n$0\r\n\r\n', '+PONG\r\n']);
 
 export class Pair {
   private w?: Side;
-  private b?: Side & { idReal: string; idSim: string };
+  /** Blocking connections of the current run, by tag. */
+  private blockers = new Map<string, Blocker>();
   private s?: Side;
 
   private constructor(
@@ -90,7 +95,7 @@ export class Pair {
   }
 
   close(): void {
-    for (const side of [this.a, this.ctl, this.w, this.b, this.s]) {
+    for (const side of [this.a, this.ctl, this.w, this.s, ...this.blockers.values()]) {
       side?.real.close();
       side?.sim.close();
     }
@@ -104,7 +109,20 @@ export class Pair {
     await Promise.all([this.a.real.pipeline(reset), this.a.sim.pipeline(reset)]);
     const steps: Step[] = [];
     let queued: Cmd[] | undefined;
-    let waiter: Waiter | undefined;
+    /** Blocking connections whose command is still blocked on both servers. */
+    const waiting = new Set<string>();
+    /** After each step: the waiters it served, read in BLOCKERS order. */
+    const checkWaiters = async (): Promise<boolean> => {
+      for (const tag of BLOCKERS) {
+        if (!waiting.has(tag)) continue;
+        const b = this.blockers.get(tag) as Blocker;
+        const [br, bs] = await Promise.all([this.settle(b.real, b.idReal, this.ctl.real), this.settle(b.sim, b.idSim, this.ctl.sim)]);
+        if (br === undefined && bs === undefined) continue;
+        waiting.delete(tag);
+        if (done([tag, '(served by the previous step)'], br ?? '(still blocked)', bs ?? '(still blocked)')) return true;
+      }
+      return false;
+    };
     /** A's selected database, for the control connection's OBJECT ENCODING. */
     let db = '0';
     const subscribed = { real: '', sim: '' };
@@ -115,18 +133,21 @@ export class Pair {
     try {
       for (const cmd of seq) {
         const tag = cmd[0] as string;
-        if (tag === '@B') {
-          if (waiter) {
-            steps.push({ cmd, real: '(skipped: B is blocked)', sim: '(skipped: B is blocked)' });
+        if (BLOCKERS.includes(tag)) {
+          if (waiting.has(tag)) {
+            const skipped = `(skipped: ${tag.slice(1)} is blocked)`;
+            steps.push({ cmd, real: skipped, sim: skipped });
             continue;
           }
-          const b = await this.blocker();
+          const b = await this.blocker(tag);
           const args = cmd.slice(1);
           b.real.write(encode(args));
           b.sim.write(encode(args));
           const [r, s] = await Promise.all([this.settle(b.real, b.idReal, this.ctl.real), this.settle(b.sim, b.idSim, this.ctl.sim)]);
-          if (r === undefined || s === undefined) waiter = { real: r === undefined, sim: s === undefined };
           if (done(cmd, r ?? '(blocked)', s ?? '(blocked)')) return { steps, firstDiff: steps.length - 1 };
+          if (r === undefined) waiting.add(tag);
+          // A command served at once (BLMOVE) may serve another waiter.
+          else if (await checkWaiters()) return { steps, firstDiff: steps.length - 1 };
           continue;
         }
         if (tag === '@S') {
@@ -175,27 +196,16 @@ export class Pair {
           }
         }
         if (done(cmd, r, s, nr, ns)) return { steps, firstDiff: steps.length - 1 };
-        if (waiter) {
-          // Did this step serve B's waiter? Asked of each server, in the order A then B received.
-          const b = this.b as NonNullable<Pair['b']>;
-          const [br, bs] = await Promise.all([
-            waiter.real ? this.settle(b.real, b.idReal, this.ctl.real) : '(served earlier)',
-            waiter.sim ? this.settle(b.sim, b.idSim, this.ctl.sim) : '(served earlier)',
-          ]);
-          if (br !== undefined || bs !== undefined) {
-            const served = ['@B', '(served by the previous step)'];
-            if (done(served, br ?? '(still blocked)', bs ?? '(still blocked)')) return { steps, firstDiff: steps.length - 1 };
-            waiter = undefined;
-          }
-        }
+        if (await checkWaiters()) return { steps, firstDiff: steps.length - 1 };
       }
-      if (waiter) {
-        // Release the waiter left blocked: CLIENT UNBLOCK from A, then B's reply (null).
-        const b = this.b as NonNullable<Pair['b']>;
+      for (const tag of BLOCKERS) {
+        if (!waiting.has(tag)) continue;
+        // Release a waiter left blocked: CLIENT UNBLOCK from A, then its reply (null).
+        const b = this.blockers.get(tag) as Blocker;
         const [r, s] = await Promise.all([this.a.real.call('CLIENT', 'UNBLOCK', b.idReal), this.a.sim.call('CLIENT', 'UNBLOCK', b.idSim)]);
-        if (done(['CLIENT', 'UNBLOCK', '<B>'], r, s)) return { steps, firstDiff: steps.length - 1 };
+        if (done(['CLIENT', 'UNBLOCK', `<${tag.slice(1)}>`], r, s)) return { steps, firstDiff: steps.length - 1 };
         const [br, bs] = await Promise.all([readOr(b.real), readOr(b.sim)]);
-        if (done(['@B', '(released by CLIENT UNBLOCK)'], br, bs)) return { steps, firstDiff: steps.length - 1 };
+        if (done([tag, '(released by CLIENT UNBLOCK)'], br, bs)) return { steps, firstDiff: steps.length - 1 };
       }
       if (this.s) {
         const [r, s] = await Promise.all([untilPong(this.s.real), untilPong(this.s.sim)]);
@@ -208,12 +218,12 @@ export class Pair {
       }
       return { steps, firstDiff: -1 };
     } finally {
-      // B and S are per run: closing them drops any waiter and subscription.
-      for (const side of [this.b, this.s]) {
+      // B, C and S are per run: closing them drops any waiter and subscription.
+      for (const side of [this.s, ...this.blockers.values()]) {
         side?.real.close();
         side?.sim.close();
       }
-      this.b = undefined;
+      this.blockers.clear();
       this.s = undefined;
     }
   }
@@ -240,13 +250,15 @@ export class Pair {
     return this.s;
   }
 
-  private async blocker(): Promise<NonNullable<Pair['b']>> {
-    if (!this.b) {
+  private async blocker(tag: string): Promise<Blocker> {
+    let b = this.blockers.get(tag);
+    if (!b) {
       const side = await Pair.side(this.ports, this.resp);
       const [idReal, idSim] = await Promise.all([side.real.call('CLIENT', 'ID'), side.sim.call('CLIENT', 'ID')]);
-      this.b = { ...side, idReal: idReal.slice(1, -2), idSim: idSim.slice(1, -2) };
+      b = { ...side, idReal: idReal.slice(1, -2), idSim: idSim.slice(1, -2) };
+      this.blockers.set(tag, b);
     }
-    return this.b;
+    return b;
   }
 
   /**
