@@ -181,3 +181,40 @@ export function printTable(title, rows, unit = 'ops/s') {
     console.log(`${r.name.padEnd(w)}  ${fmt(r.sim).padStart(18)}  ${fmt(r.real).padStart(16)}  ${ratio}`);
   }
 }
+
+/** A small deterministic PRNG, so both servers see the same command stream. */
+export function rng(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+}
+
+/**
+ * Drives ioredis `clients` with `pipeline`-command pipelines for `ms` and returns operations per
+ * second. `fill(p, ctx)` queues one command on pipeline `p` (ctx: { client, seq, rand }, rand seeded
+ * per client) and returns how many operations it counts (nothing counts as one).
+ */
+export async function pipelinedRate(clients, { ms, pipeline }, fill) {
+  let ops = 0;
+  const t0 = process.hrtime.bigint();
+  const end = Date.now() + ms;
+  await Promise.all(
+    clients.map(async (r, client) => {
+      const ctx = { client, seq: 0, rand: rng(client + 1) };
+      while (Date.now() < end) {
+        const p = r.pipeline();
+        let counted = 0;
+        for (let k = 0; k < pipeline; k++) {
+          const n = fill(p, ctx);
+          ctx.seq++;
+          counted += typeof n === 'number' ? n : 1;
+        }
+        await p.exec();
+        ops += counted;
+      }
+    }),
+  );
+  return ops / (Number(process.hrtime.bigint() - t0) / 1e9);
+}

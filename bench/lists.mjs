@@ -10,7 +10,7 @@
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { RedisSim } from '../dist/index.js';
-import { haveRealRedis, printTable, startRealRedis, startSimProcess } from './lib.mjs';
+import { haveRealRedis, pipelinedRate, printTable, startRealRedis, startSimProcess } from './lib.mjs';
 
 const MS = Number(process.env.BENCH_MS ?? 1500);
 const CLIENTS = 4;
@@ -56,21 +56,11 @@ async function inProcess() {
 }
 
 /** Runs `fill(pipeline)` PIPELINE times per batch on every client for `ms`; each call is one op. Returns ops/s. */
-async function measure(clients, fill, ms = MS) {
-  let ops = 0;
-  const t0 = process.hrtime.bigint();
-  const end = Date.now() + ms;
-  await Promise.all(
-    clients.map(async (r) => {
-      while (Date.now() < end) {
-        const p = r.pipeline();
-        for (let k = 0; k < PIPELINE; k++) fill(p);
-        await p.exec();
-        ops += PIPELINE;
-      }
-    }),
-  );
-  return ops / (Number(process.hrtime.bigint() - t0) / 1e9);
+/** The shared pipelined driver with this file's fill signature. */
+function measure(clients, fill, ms = MS) {
+  return pipelinedRate(clients, { ms, pipeline: PIPELINE }, (p) => {
+    fill(p);
+  });
 }
 
 /** BRPOP-served throughput: consumers loop on BRPOP, a producer pipelines LPUSH. */

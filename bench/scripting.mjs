@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { loadScriptingEngine } from '../dist/commands/scripting.js';
 import { RedisSim } from '../dist/index.js';
-import { haveRealRedis, printTable, startRealRedis, startSimProcess } from './lib.mjs';
+import { haveRealRedis, pipelinedRate, printTable, startRealRedis, startSimProcess } from './lib.mjs';
 
 const MS = Number(process.env.BENCH_MS ?? 1500);
 const CLIENTS = 4;
@@ -40,22 +40,11 @@ redis.call("PEXPIRE", key, 60000)
 return {allowed, tostring(tokens)}
 `;
 
-async function measure(clients, fill, ms = MS) {
-  let ops = 0;
-  const t0 = process.hrtime.bigint();
-  const end = Date.now() + ms;
-  await Promise.all(
-    clients.map(async (r, ci) => {
-      let i = 0;
-      while (Date.now() < end) {
-        const p = r.pipeline();
-        for (let k = 0; k < PIPELINE; k++) fill(p, ci, i++);
-        await p.exec();
-        ops += PIPELINE;
-      }
-    }),
-  );
-  return ops / (Number(process.hrtime.bigint() - t0) / 1e9);
+/** The shared pipelined driver with this file's fill signature. */
+function measure(clients, fill, ms = MS) {
+  return pipelinedRate(clients, { ms, pipeline: PIPELINE }, (p, ctx) => {
+    fill(p, ctx.client, ctx.seq);
+  });
 }
 
 async function overTcp(port) {

@@ -4,21 +4,12 @@
 // real redis-server on free ports, driven the same way: 4 ioredis connections, 32-command pipelines,
 // BENCH_MS per workload. Per-op cost should not grow with the stream: compare the 1k and 1M rows.
 import { Redis } from 'ioredis';
-import { haveRealRedis, printTable, startRealRedis, startSimProcess } from './lib.mjs';
+import { haveRealRedis, pipelinedRate, printTable, startRealRedis, startSimProcess } from './lib.mjs';
 
 const MS = Number(process.env.BENCH_MS ?? 1500);
 const SIZES = [1_000, 1_000_000];
 const CLIENTS = 4;
 const PIPELINE = 32;
-
-/** A small deterministic PRNG so both servers see the same command stream. */
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
 
 /** Fills `key` with entries 1-0 .. n-0 (explicit IDs: later `*` IDs, from the real clock, follow them). */
 async function populate(r, key, n) {
@@ -32,22 +23,11 @@ async function populate(r, key, n) {
 }
 
 /** Runs `fill(pipeline, rand)` batches on every client for `ms`; returns ops per second. */
-async function measure(clients, fill, ms = MS) {
-  let ops = 0;
-  const t0 = process.hrtime.bigint();
-  const end = Date.now() + ms;
-  await Promise.all(
-    clients.map(async (r, ci) => {
-      const rand = rng(ci + 1);
-      while (Date.now() < end) {
-        const p = r.pipeline();
-        for (let k = 0; k < PIPELINE; k++) fill(p, rand);
-        await p.exec();
-        ops += PIPELINE;
-      }
-    }),
-  );
-  return ops / (Number(process.hrtime.bigint() - t0) / 1e9);
+/** The shared pipelined driver with this file's fill signature. */
+function measure(clients, fill, ms = MS) {
+  return pipelinedRate(clients, { ms, pipeline: PIPELINE }, (p, ctx) => {
+    fill(p, ctx.rand);
+  });
 }
 
 async function workloads(port, n) {

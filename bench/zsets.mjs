@@ -4,21 +4,12 @@
 // driven the same way: 4 ioredis connections, 32-command pipelines, BENCH_MS per workload.
 // Per-op cost should grow at most logarithmically: compare the 1k and 1M rows of each server.
 import { Redis } from 'ioredis';
-import { haveRealRedis, printTable, startRealRedis, startSimProcess } from './lib.mjs';
+import { haveRealRedis, pipelinedRate, printTable, startRealRedis, startSimProcess } from './lib.mjs';
 
 const MS = Number(process.env.BENCH_MS ?? 1500);
 const SIZES = [1_000, 1_000_000];
 const CLIENTS = 4;
 const PIPELINE = 32;
-
-/** A small deterministic PRNG so both servers see the same command stream. */
-function rng(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
 
 async function populate(r, key, n) {
   await r.del(key);
@@ -39,24 +30,9 @@ async function populate(r, key, n) {
 }
 
 /** Runs `fill(pipeline, rand, id)` batches on every client for `ms`; returns counted ops per second. */
-async function measure(clients, fill, ms = MS) {
-  let ops = 0;
-  const t0 = process.hrtime.bigint();
-  const end = Date.now() + ms;
-  await Promise.all(
-    clients.map(async (r, ci) => {
-      const rand = rng(ci + 1);
-      let seq = 0;
-      while (Date.now() < end) {
-        const p = r.pipeline();
-        let counted = 0;
-        for (let k = 0; k < PIPELINE; k++) counted += fill(p, rand, `${ci}:${seq++}`);
-        await p.exec();
-        ops += counted;
-      }
-    }),
-  );
-  return ops / (Number(process.hrtime.bigint() - t0) / 1e9);
+/** The shared pipelined driver with this file's fill signature. */
+function measure(clients, fill, ms = MS) {
+  return pipelinedRate(clients, { ms, pipeline: PIPELINE }, (p, ctx) => fill(p, ctx.rand, `${ctx.client}:${ctx.seq}`));
 }
 
 async function workloads(port, n) {
