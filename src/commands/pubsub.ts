@@ -23,86 +23,86 @@ function denyBlocking(c: Client, name: string, multiAllowed: boolean): void {
   if (c.noBlock && !(multiAllowed && c.multi)) throw new RedisError(`ERR ${name} isn't allowed for a DENY BLOCKING client`);
 }
 
-function subscribe(c: Client, args: string[]): void {
-  denyBlocking(c, 'SUBSCRIBE', true);
-  const ps = c.node.pubsub;
-  for (let i = 1; i < args.length; i++) {
-    const ch = args[i] as string;
-    ps.subscribe(c, ch, 'global');
-    replySubscribed(c, 'subscribe', ch, globalCount(c));
-  }
+/** One of the three subscription kinds: channels, patterns, shard channels. */
+interface Kind {
+  /** Reply names of the subscribe and unsubscribe commands. */
+  sub: 'subscribe' | 'psubscribe' | 'ssubscribe';
+  unsub: 'unsubscribe' | 'punsubscribe' | 'sunsubscribe';
+  /** Whether SUBSCRIBE-like commands may run inside MULTI (shard ones may not). */
+  multiAllowed: boolean;
+  subscribed: (c: Client) => Set<string>;
+  add: (c: Client, name: string) => void;
+  remove: (c: Client, name: string) => void;
+  /** The count reported in confirmations: channels + patterns, or shard channels alone. */
+  count: (c: Client) => number;
 }
 
-function unsubscribe(c: Client, args: string[]): void {
-  const ps = c.node.pubsub;
-  if (args.length === 1) {
-    if (c.channels.size === 0) return replyUnsubscribed(c, 'unsubscribe', null, globalCount(c));
-    for (const ch of [...c.channels]) {
-      ps.unsubscribe(c, ch, 'global');
-      replyUnsubscribed(c, 'unsubscribe', ch, globalCount(c));
+const CHANNELS: Kind = {
+  sub: 'subscribe',
+  unsub: 'unsubscribe',
+  multiAllowed: true,
+  subscribed: (c) => c.channels,
+  add: (c, ch) => c.node.pubsub.subscribe(c, ch, 'global'),
+  remove: (c, ch) => c.node.pubsub.unsubscribe(c, ch, 'global'),
+  count: globalCount,
+};
+
+const PATTERNS: Kind = {
+  sub: 'psubscribe',
+  unsub: 'punsubscribe',
+  multiAllowed: true,
+  subscribed: (c) => c.patterns,
+  add: (c, p) => c.node.pubsub.psubscribe(c, p),
+  remove: (c, p) => c.node.pubsub.punsubscribe(c, p),
+  count: globalCount,
+};
+
+const SHARD: Kind = {
+  sub: 'ssubscribe',
+  unsub: 'sunsubscribe',
+  multiAllowed: false,
+  subscribed: (c) => c.shardChannels,
+  add: (c, ch) => c.node.pubsub.subscribe(c, ch, 'shard'),
+  remove: (c, ch) => c.node.pubsub.unsubscribe(c, ch, 'shard'),
+  count: shardCount,
+};
+
+/** (P|S)SUBSCRIBE: one confirmation frame per argument, each with the count after it. */
+function subscribeTo(kind: Kind): (c: Client, args: string[]) => void {
+  return (c, args) => {
+    denyBlocking(c, kind.sub.toUpperCase(), kind.multiAllowed);
+    for (let i = 1; i < args.length; i++) {
+      const name = args[i] as string;
+      kind.add(c, name);
+      replySubscribed(c, kind.sub, name, kind.count(c));
     }
-    return;
-  }
-  for (let i = 1; i < args.length; i++) {
-    const ch = args[i] as string;
-    ps.unsubscribe(c, ch, 'global');
-    replyUnsubscribed(c, 'unsubscribe', ch, globalCount(c));
-  }
+  };
 }
 
-function psubscribe(c: Client, args: string[]): void {
-  denyBlocking(c, 'PSUBSCRIBE', true);
-  const ps = c.node.pubsub;
-  for (let i = 1; i < args.length; i++) {
-    const p = args[i] as string;
-    ps.psubscribe(c, p);
-    replySubscribed(c, 'psubscribe', p, globalCount(c));
-  }
-}
-
-function punsubscribe(c: Client, args: string[]): void {
-  const ps = c.node.pubsub;
-  if (args.length === 1) {
-    if (c.patterns.size === 0) return replyUnsubscribed(c, 'punsubscribe', null, globalCount(c));
-    for (const p of [...c.patterns]) {
-      ps.punsubscribe(c, p);
-      replyUnsubscribed(c, 'punsubscribe', p, globalCount(c));
+/**
+ * (P|S)UNSUBSCRIBE: one frame per argument; with no argument, one per current subscription, or a
+ * single frame with a null name when there is none.
+ */
+function unsubscribeFrom(kind: Kind): (c: Client, args: string[]) => void {
+  return (c, args) => {
+    let names = args.slice(1);
+    if (names.length === 0) {
+      names = [...kind.subscribed(c)];
+      if (names.length === 0) return replyUnsubscribed(c, kind.unsub, null, kind.count(c));
     }
-    return;
-  }
-  for (let i = 1; i < args.length; i++) {
-    const p = args[i] as string;
-    ps.punsubscribe(c, p);
-    replyUnsubscribed(c, 'punsubscribe', p, globalCount(c));
-  }
-}
-
-function ssubscribe(c: Client, args: string[]): void {
-  denyBlocking(c, 'SSUBSCRIBE', false);
-  const ps = c.node.pubsub;
-  for (let i = 1; i < args.length; i++) {
-    const ch = args[i] as string;
-    ps.subscribe(c, ch, 'shard');
-    replySubscribed(c, 'ssubscribe', ch, shardCount(c));
-  }
-}
-
-function sunsubscribe(c: Client, args: string[]): void {
-  const ps = c.node.pubsub;
-  if (args.length === 1) {
-    if (c.shardChannels.size === 0) return replyUnsubscribed(c, 'sunsubscribe', null, shardCount(c));
-    for (const ch of [...c.shardChannels]) {
-      ps.unsubscribe(c, ch, 'shard');
-      replyUnsubscribed(c, 'sunsubscribe', ch, shardCount(c));
+    for (const name of names) {
+      kind.remove(c, name);
+      replyUnsubscribed(c, kind.unsub, name, kind.count(c));
     }
-    return;
-  }
-  for (let i = 1; i < args.length; i++) {
-    const ch = args[i] as string;
-    ps.unsubscribe(c, ch, 'shard');
-    replyUnsubscribed(c, 'sunsubscribe', ch, shardCount(c));
-  }
+  };
 }
+
+const subscribe = subscribeTo(CHANNELS);
+const unsubscribe = unsubscribeFrom(CHANNELS);
+const psubscribe = subscribeTo(PATTERNS);
+const punsubscribe = unsubscribeFrom(PATTERNS);
+const ssubscribe = subscribeTo(SHARD);
+const sunsubscribe = unsubscribeFrom(SHARD);
 
 function publish(c: Client, args: string[]): void {
   c.reply.int(c.node.pubsub.publish(args[1] as string, args[2] as string));
