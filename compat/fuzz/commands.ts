@@ -14,6 +14,7 @@
  * commandArb) blocks (timeout 0, served by a later step or CLIENT UNBLOCK), W writes between WATCH
  * and EXEC, S subscribes.
  */
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 
 export type Cmd = string[];
@@ -54,7 +55,7 @@ const streamId = fc.constantFrom('1-1', '1-2', '2-0', '5-5', '0-1', '10', '3-*')
 const rangeId = fc.constantFrom('-', '+', '0', '1-1', '(1-1', '2', '5-5');
 const channel = fc.constantFrom('ch1', 'ch2', '__keyevent@0__:set', '__keyspace@0__:k1');
 const pattern = fc.constantFrom('ch*', '__keyevent@0__:*', '__keyspace@0__:k*', '__key*__:*', '*');
-const script = fc.constantFrom(
+const SCRIPTS = [
   'return 1',
   'return redis.call("GET", KEYS[1])',
   'return redis.call("INCR", KEYS[1])',
@@ -91,7 +92,9 @@ const script = fc.constantFrom(
   'return cjson.encode(redis.call("LRANGE", KEYS[1], 0, -1))',
   'local t = cjson.decode(ARGV[1]); return type(t) .. ":" .. tostring(t)',
   'return cjson.encode(cjson.decode("[1,{\\"b\\":[2]},null]"))',
-);
+];
+const script = fc.constantFrom(...SCRIPTS);
+const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
 
 const g = <T extends unknown[]>(name: string, arbs: { [K in keyof T]: fc.Arbitrary<T[K]> }, build: (...xs: T) => Cmd) => ({
   name,
@@ -530,6 +533,10 @@ export const GENERATORS = [
   ]),
   // scripting
   g('EVAL', [script, key, value], (s, k, v) => ['EVAL', s, '1', k, v]),
+  // the script cache is flushed before each run: NOSCRIPT until the sequence EVALs the script
+  g('EVALSHA', [script, key, value], (s, k, v) => ['EVALSHA', sha1(s), '1', k, v]),
+  g('SCRIPT', [script, script], (a, b) => ['SCRIPT', 'EXISTS', sha1(a), sha1(b)]),
+  g('SCRIPT', [script], (s) => ['SCRIPT', 'LOAD', s]),
   g(
     'EVAL_RO',
     [
@@ -554,6 +561,18 @@ export function commandArb(available: (name: string) => boolean): fc.Arbitrary<C
 /** A transaction: MULTI, two or three commands, EXEC or DISCARD. */
 export function transactionArb(one: fc.Arbitrary<Cmd>): fc.Arbitrary<Cmd[]> {
   return fc
-    .tuple(fc.array(one, { minLength: 1, maxLength: 3 }), fc.constantFrom('EXEC', 'DISCARD'))
+    .tuple(fc.array(fc.oneof({ weight: 4, arbitrary: one }, inMulti), { minLength: 1, maxLength: 3 }), fc.constantFrom('EXEC', 'DISCARD'))
     .map(([cmds, end]) => [['MULTI'], ...cmds, [end]]);
 }
+
+/**
+ * Blocking commands on A itself, only inside MULTI (where they never block: a null reply at once
+ * when there is nothing to pop; outside a transaction A would wait for ever).
+ */
+const inMulti: fc.Arbitrary<Cmd> = fc.oneof(
+  key.map((k) => ['BLPOP', k, '0']),
+  fc.tuple(key, key).map(([a, b]) => ['BLMOVE', a, b, 'LEFT', 'RIGHT', '0']),
+  key.map((k) => ['BZPOPMIN', k, '0']),
+  key.map((k) => ['XREAD', 'BLOCK', '0', 'STREAMS', k, '$']),
+  key.map((k) => ['BLMPOP', '0', '1', k, 'LEFT']),
+);

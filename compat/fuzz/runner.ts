@@ -103,9 +103,9 @@ export class Pair {
 
   /** Empties both servers and resets A's connection state, then runs `seq` on both. */
   async run(seq: readonly Cmd[]): Promise<Outcome> {
-    // Both RESP pairs share the servers, so the global settings a sequence may change (keyspace
-    // events, encoding thresholds) are always reset to Redis's defaults.
-    const reset: Cmd[] = [['FLUSHALL'], ['SELECT', '0'], ['UNWATCH'], CONFIG_DEFAULTS];
+    // Both RESP pairs share the servers, so the global state a sequence may change (keyspace
+    // events, encoding thresholds, the script cache) is always reset to Redis's defaults.
+    const reset: Cmd[] = [['FLUSHALL'], ['SELECT', '0'], ['UNWATCH'], ['SCRIPT', 'FLUSH'], CONFIG_DEFAULTS];
     await Promise.all([this.a.real.pipeline(reset), this.a.sim.pipeline(reset)]);
     const steps: Step[] = [];
     let queued: Cmd[] | undefined;
