@@ -427,6 +427,17 @@ export const GENERATORS = [
   ),
   g('SORT', [key, fc.constantFrom('', 'STORE k2')], (k, st) => ['SORT', k, 'BY', 'nosort', ...(st ? st.split(' ') : [])]),
   g('SORT_RO', [key], (k) => ['SORT_RO', k, 'ALPHA']),
+  // BY/GET patterns: members '1' and '2' name the keys k1 and k2 (strings or hashes)
+  g(
+    'SORT',
+    [
+      key,
+      fc.constantFrom('BY k*', 'BY k*->f1', 'BY nosort', ''),
+      fc.constantFrom('GET #', 'GET k*', 'GET k*->f1 GET #', 'GET k*->'),
+      fc.constantFrom('', 'ALPHA', 'DESC', 'ALPHA DESC'),
+    ],
+    (k, by, get, o) => ['SORT', k, ...[by, get, o].filter(Boolean).join(' ').split(' ')],
+  ),
   // databases
   g('SELECT', [fc.constantFrom('0', '1', '16', 'x')], (d) => ['SELECT', d]),
   g('SWAPDB', [fc.constantFrom('0 1', '1 0', '0 0', '0 16')], (d) => ['SWAPDB', ...d.split(' ')]),

@@ -105,7 +105,9 @@ export class Pair {
   async run(seq: readonly Cmd[]): Promise<Outcome> {
     // Both RESP pairs share the servers, so the global state a sequence may change (keyspace
     // events, encoding thresholds, the script cache) is always reset to Redis's defaults.
-    const reset: Cmd[] = [['FLUSHALL'], ['SELECT', '0'], ['UNWATCH'], ['SCRIPT', 'FLUSH'], CONFIG_DEFAULTS];
+    // A run that stopped at a difference inside MULTI left A in the transaction: DISCARD first
+    // (an error reply when there is none).
+    const reset: Cmd[] = [['DISCARD'], ['FLUSHALL'], ['SELECT', '0'], ['UNWATCH'], ['SCRIPT', 'FLUSH'], CONFIG_DEFAULTS];
     await Promise.all([this.a.real.pipeline(reset), this.a.sim.pipeline(reset)]);
     const steps: Step[] = [];
     let queued: Cmd[] | undefined;
@@ -189,9 +191,13 @@ export class Pair {
             nr = normalize(cmd, r);
             ns = normalize(cmd, s);
             if (name === 'SELECT' && r === '+OK\r\n') db = cmd[1] as string;
-            if (HASH_ORDER.has(name) && nr !== ns && (await this.hashtable(db, cmd[1] as string))) {
+            if (HASH_ORDER.has(name) && nr !== ns && (await this.encoding(db, cmd[1] as string)) === 'hashtable') {
               nr = sortPairs(cmd, r);
               ns = sortPairs(cmd, s);
+            }
+            if (sortByPattern(cmd) && nr !== ns && DICT_ENCODINGS.has(await this.encoding(db, cmd[1] as string))) {
+              nr = sortReply(r);
+              ns = sortReply(s);
             }
           }
         }
@@ -229,15 +235,15 @@ export class Pair {
   }
 
   /**
-   * Whether the real server holds `key` (in database `db`) as a hashtable. Asked on the control
-   * connection: OBJECT ENCODING neither touches the key nor fires a keyspace event.
+   * The encoding of `key` (in database `db`) on the real server. Asked on the control connection:
+   * OBJECT ENCODING neither touches the key nor fires a keyspace event.
    */
-  private async hashtable(db: string, key: string): Promise<boolean> {
+  private async encoding(db: string, key: string): Promise<string> {
     const [, enc] = await this.ctl.real.pipeline([
       ['SELECT', db],
       ['OBJECT', 'ENCODING', key],
     ]);
-    return enc === '$9\r\nhashtable\r\n';
+    return enc?.replace(/^\$\d+\r\n|\r\n$/g, '') ?? '';
   }
 
   private async writer(): Promise<Side> {
@@ -370,6 +376,22 @@ function patternOrder(raw: string): string {
  */
 const HASH_ORDER = new Set(['HKEYS', 'HVALS', 'HGETALL']);
 
+/**
+ * SORT ... BY <pattern> (not nosort) of a sorted set (SORT converts it to a skiplist) or a
+ * hashtable set loads its elements in dict order, which Redis does not define, and elements whose
+ * weights tie (missing keys, equal values) keep that order: compared sorted. Lists and intsets load
+ * in a defined order and are compared as they are. (The generators never STORE or LIMIT such a
+ * sort, whose result would depend on the tie order.)
+ */
+const DICT_ENCODINGS = new Set(['skiplist', 'hashtable']);
+
+function sortByPattern(cmd: Cmd): boolean {
+  const name = (cmd[0] as string).toUpperCase();
+  if (name !== 'SORT' && name !== 'SORT_RO') return false;
+  const by = cmd.findIndex((a) => a.toUpperCase() === 'BY');
+  return by > 0 && cmd[by + 1]?.toLowerCase() !== 'nosort';
+}
+
 function sortPairs(cmd: Cmd, raw: string): string {
   if ((cmd[0] as string).toUpperCase() !== 'HGETALL' || raw[0] !== '*') return sortReply(raw);
   const agg = splitAggregate(raw);
@@ -400,7 +422,8 @@ function normalizeExec(raw: string, queued: Cmd[]): string {
     agg.items
       .map((item, i) => {
         const q = queued[i] as Cmd;
-        return HASH_ORDER.has((q[0] as string).toUpperCase()) ? sortPairs(q, item) : normalize(q, item);
+        if (HASH_ORDER.has((q[0] as string).toUpperCase())) return sortPairs(q, item);
+        return sortByPattern(q) ? sortReply(item) : normalize(q, item);
       })
       .join('')
   );
