@@ -5,6 +5,11 @@
  *
  *   FUZZ_MS=600000 npm run fuzz            a longer run
  *   FUZZ_SEED=123 FUZZ_PATH=4:1:0 npm run fuzz   replays one failure exactly
+ *
+ * Besides connection A, a sequence uses blocking connections B and C, a writer W and a subscriber
+ * S (see fuzz/runner.ts); every normalization (orders Redis leaves to its hash tables) is listed
+ * and justified there. Replays generate the same commands; a real redis-server started afresh
+ * has a new hash seed, which is why no compared reply may depend on dict order.
  */
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
