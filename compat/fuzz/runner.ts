@@ -127,6 +127,8 @@ export class Pair {
     };
     /** A's selected database, for the control connection's OBJECT ENCODING. */
     let db = '0';
+    /** The commands of the last EXEC. */
+    let lastQueued: Cmd[] = [];
     const subscribed = { real: '', sim: '' };
     const done = (cmd: Cmd, r: string, s: string, nr = r, ns = s): boolean => {
       steps.push({ cmd, real: r, sim: s });
@@ -183,6 +185,7 @@ export class Pair {
             queued.forEach((q, i) => {
               if ((q[0] as string).toUpperCase() === 'SELECT' && items[i] === '+OK\r\n') db = q[1] as string;
             });
+            lastQueued = queued;
             nr = normalizeExec(r, queued);
             ns = normalizeExec(s, queued);
             queued = undefined;
@@ -199,6 +202,15 @@ export class Pair {
               nr = sortReply(r);
               ns = sortReply(s);
             }
+          }
+        }
+        if (nr !== ns && tag !== '@W') {
+          const lex = (tag.toUpperCase() === 'EXEC' ? lastQueued : [cmd]).find(isLexRange);
+          const source = lex && (lex[0]?.toUpperCase() === 'ZRANGESTORE' ? lex[2] : lex[1]);
+          if (source && (await this.mixedSkiplist(db, source))) {
+            // Unspecified in Redis (see isLexRange): the run ends here, without a difference.
+            steps.push({ cmd, real: r, sim: s }, { cmd: ['(unspecified lex range: run ends)'], real: '', sim: '' });
+            return { steps, firstDiff: -1 };
           }
         }
         if (done(cmd, r, s, nr, ns)) return { steps, firstDiff: steps.length - 1 };
@@ -244,6 +256,17 @@ export class Pair {
       ['OBJECT', 'ENCODING', key],
     ]);
     return enc?.replace(/^\$\d+\r\n|\r\n$/g, '') ?? '';
+  }
+
+  /** Whether the real server holds `key` as a skiplist zset whose scores are not all equal. */
+  private async mixedSkiplist(db: string, key: string): Promise<boolean> {
+    if ((await this.encoding(db, key)) !== 'skiplist') return false;
+    const [first, last] = await this.ctl.real.pipeline([
+      ['ZRANGE', key, '0', '0', 'WITHSCORES'],
+      ['ZRANGE', key, '-1', '-1', 'WITHSCORES'],
+    ]);
+    const score = (raw?: string) => raw?.split('\r\n').at(-2);
+    return score(first) !== score(last);
   }
 
   private async writer(): Promise<Side> {
@@ -384,6 +407,20 @@ const HASH_ORDER = new Set(['HKEYS', 'HVALS', 'HGETALL']);
  * sort, whose result would depend on the tie order.)
  */
 const DICT_ENCODINGS = new Set(['skiplist', 'hashtable']);
+
+/**
+ * Lex ranges of a sorted set whose scores differ are unspecified in Redis ("the returned elements
+ * are unspecified"): on a skiplist the answer depends on the random levels of its nodes. When such
+ * a command's replies differ, the run stops there without a difference (later replies would
+ * depend on it). Listpack zsets are scanned in order, deterministically, and stay compared.
+ */
+const LEX_COMMANDS = new Set(['ZRANGEBYLEX', 'ZREVRANGEBYLEX', 'ZLEXCOUNT', 'ZREMRANGEBYLEX']);
+
+function isLexRange(cmd: Cmd): boolean {
+  const name = (cmd[0] as string).toUpperCase();
+  if (LEX_COMMANDS.has(name)) return true;
+  return (name === 'ZRANGE' || name === 'ZRANGESTORE') && cmd.some((a) => a.toUpperCase() === 'BYLEX');
+}
 
 function sortByPattern(cmd: Cmd): boolean {
   const name = (cmd[0] as string).toUpperCase();
