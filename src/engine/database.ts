@@ -35,6 +35,8 @@ interface OrderEntry {
 export class Database {
   dict = new Map<string, RedisObject>();
   expires = new Map<string, number>();
+  /** Sum of the live objects' estimated sizes (RedisObject.mem; see engine/eviction.ts). */
+  mem = 0;
   private order: OrderEntry[] = [];
   private deadInOrder = 0;
   private nextSeq = 1;
@@ -121,6 +123,7 @@ export class Database {
   add(key: string, obj: RedisObject): void {
     obj.seq = this.nextSeq++;
     this.dict.set(key, obj);
+    this.mem += obj.mem;
     this.order.push({ key, seq: obj.seq });
     this.host.keyAdded?.(this, key);
   }
@@ -134,6 +137,7 @@ export class Database {
     if (old) {
       obj.seq = old.seq;
       this.dict.set(key, obj);
+      this.mem += obj.mem - old.mem;
       if (!keepTtl) this.expires.delete(key);
     } else {
       this.add(key, obj);
@@ -155,7 +159,10 @@ export class Database {
 
   /** Removes a key with no expiry check and no events. */
   removeKey(key: string): boolean {
-    if (!this.dict.delete(key)) return false;
+    const o = this.dict.get(key);
+    if (o === undefined) return false;
+    this.dict.delete(key);
+    this.mem -= o.mem;
     this.expires.delete(key);
     this.deadInOrder++;
     if (this.deadInOrder > 1024 && this.deadInOrder > this.order.length / 2) this.compactOrder();
@@ -182,6 +189,7 @@ export class Database {
   clear(): void {
     this.dict = new Map();
     this.expires = new Map();
+    this.mem = 0;
     this.order = [];
     this.deadInOrder = 0;
   }
@@ -190,6 +198,7 @@ export class Database {
   swapWith(other: Database): void {
     [this.dict, other.dict] = [other.dict, this.dict];
     [this.expires, other.expires] = [other.expires, this.expires];
+    [this.mem, other.mem] = [other.mem, this.mem];
     [this.order, other.order] = [other.order, this.order];
     [this.deadInOrder, other.deadInOrder] = [other.deadInOrder, this.deadInOrder];
     [this.nextSeq, other.nextSeq] = [other.nextSeq, this.nextSeq];

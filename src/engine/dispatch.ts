@@ -4,8 +4,9 @@
  * Rejections reply Redis's exact error texts and, inside MULTI, make EXEC abort.
  */
 import type { Client } from './client.js';
-import type { CommandSpec, ResolvedCommand } from './command.js';
+import { type CommandSpec, keyPositions, type ResolvedCommand } from './command.js';
 import { RedisError, WRONG_ARITY } from './errors.js';
+import { OOM_ERROR } from './eviction.js';
 import type { RedisNode } from './node.js';
 import { postponeIfPaused } from './pause.js';
 import { takeKeptPushes } from './pubsub.js';
@@ -89,6 +90,8 @@ function dispatch(node: RedisNode, c: Client, args: string[]): void {
   if (!arityOk(spec, args.length)) return reject(node, c, WRONG_ARITY(fullname), fullname);
   if (!c.authenticated && !spec.flags.includes('no_auth')) return reject(node, c, 'NOAUTH Authentication required.', fullname);
   if (c.multi && spec.flags.includes('no_multi')) return reject(node, c, 'ERR Command not allowed inside a transaction', fullname);
+  // maxmemory (Redis's performEvictions before any command): evict, or refuse with OOM.
+  if (node.eviction.limit > 0 && !node.eviction.admit(c, r)) return reject(node, c, OOM_ERROR, fullname);
   if (c.inPubSubMode && !PUBSUB_ALLOWED.has(r.parent ? r.parent.name : spec.name)) {
     return reject(
       node,
@@ -165,6 +168,8 @@ export function call(node: RedisNode, c: Client, r: ResolvedCommand, args: strin
     }
   }
   node.readCommand = outerRead;
+  // maxmemory: re-measure the keys a write command names (nothing to do without a limit).
+  if (node.eviction.limit > 0 && spec.flags.includes('write')) node.eviction.measureKeys(c.db, spec, args, keyPositions);
   stat.calls++;
   stat.usec += Math.round((performance.now() - t0) * 1000);
   if (c.reply.errors > errorsBefore) stat.failedCalls++;

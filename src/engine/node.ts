@@ -10,6 +10,7 @@ import type { CommandSpec } from './command.js';
 import { ConfigStore } from './config.js';
 import { Database, type DatabaseHost } from './database.js';
 import { execute, runCommand } from './dispatch.js';
+import { Eviction } from './eviction.js';
 import { MinHeap } from './heap.js';
 import { Notifier, type NotifyClass } from './notify.js';
 import { PubSub } from './pubsub.js';
@@ -67,6 +68,8 @@ export class RedisNode implements DatabaseHost {
   readonly watches = new WatchManager();
   readonly pubsub = new PubSub();
   readonly notifier: Notifier;
+  /** maxmemory: the memory estimate and key eviction (engine/eviction.ts). */
+  readonly eviction: Eviction;
   readonly clients = new Map<number, Client>();
   /** Clients in MONITOR mode. */
   readonly monitors = new Set<Client>();
@@ -112,6 +115,7 @@ export class RedisNode implements DatabaseHost {
     this.config.onChange('proto-max-bulk-len', setLimits);
     this.blocking = new BlockingManager(this);
     this.notifier = new Notifier(this);
+    this.eviction = new Eviction(this);
     this.startedAt = this.clock.now();
     this.stats.resetAt = this.startedAt;
     this.lastSave = Math.floor(this.startedAt / 1000);

@@ -28,6 +28,8 @@ export class RedisObject<T extends ValueType = ValueType> {
   raw = false;
   /** LFU counter for OBJECT FREQ. */
   freq = 0;
+  /** Estimated size in bytes of this key, as last measured for maxmemory (engine/eviction.ts). */
+  mem = 0;
 
   constructor(
     public readonly type: T,

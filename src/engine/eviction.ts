@@ -1,0 +1,262 @@
+/**
+ * maxmemory and eviction: a deterministic model of Redis 7.0's performEvictions.
+ *
+ * Memory is an estimate, not jemalloc's byte count: every RedisObject caches `mem`, its key's
+ * estimated size (key bytes + value estimate + a fixed per-key overhead), and each database keeps
+ * the sum of its live objects' `mem` (Database.mem, maintained by add/set/removeKey/clear/
+ * swapWith). After a write command the dispatcher re-measures the keys the command names
+ * (keyPositions) — O(keys) with an O(1) size function per type:
+ *   string          its byte length
+ *   list/set/hash/zset/stream   element count × (per-element overhead + the byte length of one
+ *                   sampled element: the first one), so big elements weigh more without a scan
+ * The node's estimate is MEMORY_BASELINE + the databases' sums. Nothing is measured while maxmemory
+ * is 0; setting maxmemory re-measures every key once (O(N)), then evicts as Redis's CONFIG SET does.
+ * INFO memory keeps reporting the process's memory (used_memory is not this estimate).
+ *
+ * Before every command (when maxmemory > 0; Redis's processCommand), keys are evicted while the
+ * estimate exceeds maxmemory. Unlike Redis, which samples maxmemory-samples keys, the choice is exact
+ * and deterministic:
+ *   allkeys-lru / volatile-lru   lowest access time (obj.lru)
+ *   allkeys-lfu / volatile-lfu   lowest access counter (obj.freq), then lowest lru
+ *   volatile-ttl                 nearest deadline
+ *   allkeys-random / volatile-random   the first key in SCAN order (the lowest database first)
+ * Ties go to the lower database, then the first key met. volatile-* consider only keys with a
+ * deadline. Finding candidates is one pass over the keys (expires table for volatile-*), which
+ * fills a pool of the POOL_SIZE best candidates, so a command that must evict costs O(N) (Redis:
+ * O(samples)); commands under the limit cost nothing.
+ *
+ * Each eviction deletes the key, counts it in INFO stats evicted_keys, signals it modified
+ * (WATCH is invalidated) and fires the "evicted" keyspace event (class e). When the estimate is
+ * still over the limit (noeviction, or nothing evictable) the command is refused with the OOM
+ * error if it is denyoom, if the client is in MULTI (any queued command but EXEC, DISCARD, QUIT
+ * and RESET) or if it is EXEC of a transaction holding a denyoom command — Redis's
+ * reject_cmd_on_oom. Scripts are not checked per inner command (Redis's script OOM rules are not
+ * modelled).
+ */
+import type { Client } from './client.js';
+import type { CommandSpec, ResolvedCommand } from './command.js';
+import type { Database } from './database.js';
+import type { RedisNode } from './node.js';
+import type { RedisObject } from './values.js';
+
+export const OOM_ERROR = "OOM command not allowed when used memory > 'maxmemory'.";
+
+/** Bytes the estimate counts for an empty server. */
+export const MEMORY_BASELINE = 1024;
+/** Per-key overhead (dict entry, object header, key header, expires entry share). */
+const KEY_OVERHEAD = 56;
+/** Per-element overhead of collections, by type. */
+const ELEMENT_OVERHEAD = { list: 12, set: 24, hash: 32, zset: 48, stream: 48 } as const;
+/** Candidates kept per pass over the keyspace. */
+const POOL_SIZE = 16;
+
+/** Commands a client in MULTI may still run when over the limit. */
+const MULTI_OOM_ALLOWED = new Set(['exec', 'discard', 'quit', 'reset']);
+
+/** The estimated size of `key` holding `o` (O(1)). */
+export function estimateSize(key: string, o: RedisObject): number {
+  let value: number;
+  switch (o.type) {
+    case 'string':
+      value = (o.value as string).length;
+      break;
+    case 'list': {
+      const d = o.value as RedisObject<'list'>['value'];
+      value = d.length * (ELEMENT_OVERHEAD.list + (d.get(0)?.length ?? 0));
+      break;
+    }
+    case 'set': {
+      const s = o.value as Set<string>;
+      let sample = 0;
+      for (const m of s) {
+        sample = m.length;
+        break;
+      }
+      value = s.size * (ELEMENT_OVERHEAD.set + sample);
+      break;
+    }
+    case 'hash': {
+      const h = o.value as Map<string, string>;
+      let sample = 0;
+      for (const [f, v] of h) {
+        sample = f.length + v.length;
+        break;
+      }
+      value = h.size * (ELEMENT_OVERHEAD.hash + sample);
+      break;
+    }
+    case 'zset': {
+      const z = o.value as RedisObject<'zset'>['value'];
+      value = z.size * (ELEMENT_OVERHEAD.zset + (z.first()?.member.length ?? 0));
+      break;
+    }
+    default: {
+      const st = o.value as RedisObject<'stream'>['value'];
+      value = st.length * ELEMENT_OVERHEAD.stream + st.groups.size * ELEMENT_OVERHEAD.stream;
+    }
+  }
+  return KEY_OVERHEAD + key.length + value;
+}
+
+type Policy = 'lru' | 'lfu' | 'ttl' | 'random' | 'none';
+
+interface Candidate {
+  db: Database;
+  key: string;
+  /** Lower is evicted first. */
+  rank: number;
+  /** Second rank (LFU ties: access time). */
+  rank2: number;
+}
+
+export class Eviction {
+  /** maxmemory in bytes (0: no limit); cached, read before every command. */
+  limit = 0;
+
+  constructor(private readonly node: RedisNode) {
+    this.limit = Number(node.config.get('maxmemory'));
+    node.config.onChange('maxmemory', (v) => {
+      this.limit = Number(v);
+      if (this.limit > 0) {
+        // Sizes are not kept while there is no limit: measure everything once, then evict as
+        // Redis's CONFIG SET maxmemory does.
+        this.remeasureAll();
+        this.performEvictions();
+      }
+    });
+  }
+
+  /** The node's estimated memory use in bytes. */
+  used(): number {
+    let sum = MEMORY_BASELINE;
+    for (let i = 0; i < this.node.databaseCount; i++) sum += this.node.db(i).mem;
+    return sum;
+  }
+
+  /** Re-measures every key of every database (O(N)). */
+  remeasureAll(): void {
+    for (let i = 0; i < this.node.databaseCount; i++) {
+      const db = this.node.db(i);
+      let sum = 0;
+      for (const [key, o] of db.dict) {
+        o.mem = estimateSize(key, o);
+        sum += o.mem;
+      }
+      db.mem = sum;
+    }
+  }
+
+  /** After a write command: re-measures the keys it names (only called when limit > 0). */
+  measureKeys(db: Database, spec: CommandSpec, args: string[], positions: (spec: CommandSpec, args: string[]) => number[]): void {
+    for (const p of positions(spec, args)) {
+      const key = args[p] as string;
+      const o = db.dict.get(key);
+      if (!o) continue;
+      const m = estimateSize(key, o);
+      db.mem += m - o.mem;
+      o.mem = m;
+    }
+  }
+
+  /**
+   * Before a command (limit > 0): evicts as needed; false when the command must be refused with
+   * OOM_ERROR (Redis's processCommand reject_cmd_on_oom).
+   */
+  admit(c: Client, r: ResolvedCommand): boolean {
+    if (this.performEvictions()) return true;
+    if (r.spec.flags.includes('denyoom')) return false;
+    const name = r.parent ? r.parent.name : r.spec.name;
+    if (!c.multi) return true;
+    if (name === 'exec') return !c.multi.queue.some((args) => this.isDenyoom(args));
+    return MULTI_OOM_ALLOWED.has(name);
+  }
+
+  private isDenyoom(args: string[]): boolean {
+    const spec = this.node.lookupCommand(args[0] as string);
+    if (!spec) return false;
+    const sub =
+      spec.subcommands && args.length >= 2 ? spec.subcommands.find((s) => s.name === (args[1] as string).toLowerCase()) : undefined;
+    return (sub ?? spec).flags.includes('denyoom');
+  }
+
+  private policy(): { policy: Policy; volatile: boolean } {
+    const p = this.node.config.get('maxmemory-policy');
+    if (p === 'noeviction') return { policy: 'none', volatile: false };
+    const volatile = p.startsWith('volatile-');
+    const kind = p.slice(p.indexOf('-') + 1);
+    return { policy: kind as Policy, volatile };
+  }
+
+  /** Evicts keys until the estimate is within maxmemory; false if it could not get there. */
+  performEvictions(): boolean {
+    if (this.limit <= 0) return true;
+    let used = this.used();
+    if (used <= this.limit) return true;
+    const { policy, volatile } = this.policy();
+    if (policy === 'none') return false;
+    while (used > this.limit) {
+      const pool = policy === 'random' ? this.firstInScanOrder(volatile) : this.fillPool(policy, volatile);
+      if (pool.length === 0) return false;
+      for (const cand of pool) {
+        if (used <= this.limit) break;
+        if (!cand.db.dict.has(cand.key)) continue;
+        this.evict(cand.db, cand.key);
+        used = this.used();
+      }
+    }
+    return true;
+  }
+
+  private evict(db: Database, key: string): void {
+    const node = this.node;
+    db.removeKey(key);
+    node.stats.evictedKeys++;
+    // Redis's performEvictions: signalModifiedKey, then the "evicted" event.
+    node.signalModifiedKey(db, key);
+    node.notify(db, 'e', 'evicted', key);
+  }
+
+  /** random policies: the first key (with a deadline for volatile-random) in SCAN order. */
+  private firstInScanOrder(volatile: boolean): Candidate[] {
+    for (let i = 0; i < this.node.databaseCount; i++) {
+      const db = this.node.db(i);
+      if ((volatile ? db.expires.size : db.dict.size) === 0) continue;
+      let found: string | undefined;
+      let cursor = 0;
+      do {
+        cursor = db.scan(cursor, 16, (key) => {
+          if (found === undefined && (!volatile || db.expires.has(key))) found = key;
+        });
+      } while (found === undefined && cursor !== 0);
+      if (found !== undefined) return [{ db, key: found, rank: 0, rank2: 0 }];
+    }
+    return [];
+  }
+
+  /** One pass over the candidates: the POOL_SIZE best, best first. */
+  private fillPool(policy: Policy, volatile: boolean): Candidate[] {
+    const pool: Candidate[] = [];
+    const better = (a: Candidate, b: Candidate) => a.rank < b.rank || (a.rank === b.rank && a.rank2 < b.rank2);
+    const offer = (cand: Candidate) => {
+      if (pool.length === POOL_SIZE && !better(cand, pool[POOL_SIZE - 1] as Candidate)) return;
+      let i = pool.length;
+      while (i > 0 && better(cand, pool[i - 1] as Candidate)) i--;
+      pool.splice(i, 0, cand);
+      if (pool.length > POOL_SIZE) pool.pop();
+    };
+    for (let i = 0; i < this.node.databaseCount; i++) {
+      const db = this.node.db(i);
+      if (volatile) {
+        for (const [key, at] of db.expires) {
+          const o = db.dict.get(key);
+          if (!o) continue;
+          if (policy === 'ttl') offer({ db, key, rank: at, rank2: 0 });
+          else offer({ db, key, rank: policy === 'lru' ? o.lru : o.freq, rank2: o.lru });
+        }
+      } else {
+        for (const [key, o] of db.dict) offer({ db, key, rank: policy === 'lru' ? o.lru : o.freq, rank2: o.lru });
+      }
+    }
+    return pool;
+  }
+}
