@@ -16,7 +16,8 @@
  * Emitted by this server: every class the command families emit (g $ l s h z t), x when a key's
  * deadline passes on the node clock (lazy and active expiry alike, once per key), n from dbAdd
  * (Database.add), and m ("keymiss") for the lookups that count as keyspace misses (value reads by
- * commands without the write flag). Never emitted: e (there is no eviction), d (no modules).
+ * commands without the write flag), e ("evicted") for keys evicted under maxmemory (eviction.ts).
+ * Never emitted: d (no modules).
  */
 import type { RedisNode } from './node.js';
 
