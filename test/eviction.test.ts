@@ -113,6 +113,19 @@ describe('eviction', () => {
     expect((await r.keys('*')).sort()).toEqual(['k1', 'k4', 'k5']);
   });
 
+  it('the README example: the next command after going over the limit evicts the oldest key', async () => {
+    const sim = await startSim({ clock: { mode: 'manual', start: T0 } });
+    const r = ioredis(sim);
+    await r.config('SET', 'maxmemory-policy', 'allkeys-lru');
+    await r.set('old', 'v');
+    sim.clock.advance(1000);
+    await r.set('new', 'v');
+    await r.config('SET', 'maxmemory', String(1024 + 2 * 60));
+    await r.set('k3', 'v');
+    expect(await r.exists('old')).toBe(0); // EXISTS ran after the eviction
+    expect(await r.exists('new', 'k3')).toBe(2);
+  });
+
   it('allkeys-lfu evicts the least frequently used key', async () => {
     const sim = await startSim({ clock: { mode: 'manual', start: T0 } });
     const r = ioredis(sim);
