@@ -12,7 +12,8 @@
  * has a new hash seed, which is why no compared reply may depend on dict order.
  */
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadScriptingEngine } from '../src/index.js';
 import { type Cmd, commandArb, transactionArb } from './fuzz/commands.js';
 import { Pair, transcript } from './fuzz/runner.js';
 import { haveRealRedis, useTargets } from './harness.js';
@@ -24,6 +25,11 @@ const PATH = process.env.FUZZ_PATH;
 describe.runIf(haveRealRedis)('fuzz: random command sequences, redis-sim vs redis-server', () => {
   const targets = useTargets();
   const pairs: Pair[] = [];
+  // redis-sim loads its Lua engine on first use and answers "loading" to a script command inside
+  // MULTI meanwhile (README, Scripting); the fuzzer compares a loaded engine.
+  beforeAll(async () => {
+    await loadScriptingEngine();
+  });
   afterAll(() => {
     for (const p of pairs) p.close();
   });
