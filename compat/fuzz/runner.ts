@@ -127,8 +127,8 @@ export class Pair {
     };
     /** A's selected database, for the control connection's OBJECT ENCODING. */
     let db = '0';
-    /** The commands of the last EXEC. */
-    let lastQueued: Cmd[] = [];
+    /** Whether the current step is a lex range over a zset where Redis leaves it unspecified. */
+    let unspecifiedLex = false;
     const subscribed = { real: '', sim: '' };
     const done = (cmd: Cmd, r: string, s: string, nr = r, ns = s): boolean => {
       steps.push({ cmd, real: r, sim: s });
@@ -169,12 +169,20 @@ export class Pair {
         let nr: string;
         let ns: string;
         if (tag === '@W') {
+          unspecifiedLex = false;
           const w = await this.writer();
           [r, s] = await Promise.all([w.real.call(...cmd.slice(1)), w.sim.call(...cmd.slice(1))]);
           nr = r;
           ns = s;
         } else {
+          // Whether a lex range (alone, or in this EXEC) reads a mixed-score skiplist zset: asked
+          // before it runs, as ZREMRANGEBYLEX may delete the key.
+          const lex = (tag.toUpperCase() === 'EXEC' ? (queued ?? []) : [cmd]).find(isLexRange);
+          const source = lex && (lex[0]?.toUpperCase() === 'ZRANGESTORE' ? lex[2] : lex[1]);
+          unspecifiedLex = source !== undefined && (await this.mixedSkiplist(db, source));
           [r, s] = await Promise.all([this.a.real.call(...cmd), this.a.sim.call(...cmd)]);
+          // In an EXEC the zset may also have been created by an earlier queued command: ask again.
+          if (source !== undefined && !unspecifiedLex && r !== s) unspecifiedLex = await this.mixedSkiplist(db, source);
           const name = tag.toUpperCase();
           nr = r;
           ns = s;
@@ -185,7 +193,6 @@ export class Pair {
             queued.forEach((q, i) => {
               if ((q[0] as string).toUpperCase() === 'SELECT' && items[i] === '+OK\r\n') db = q[1] as string;
             });
-            lastQueued = queued;
             nr = normalizeExec(r, queued);
             ns = normalizeExec(s, queued);
             queued = undefined;
@@ -204,14 +211,10 @@ export class Pair {
             }
           }
         }
-        if (nr !== ns && tag !== '@W') {
-          const lex = (tag.toUpperCase() === 'EXEC' ? lastQueued : [cmd]).find(isLexRange);
-          const source = lex && (lex[0]?.toUpperCase() === 'ZRANGESTORE' ? lex[2] : lex[1]);
-          if (source && (await this.mixedSkiplist(db, source))) {
-            // Unspecified in Redis (see isLexRange): the run ends here, without a difference.
-            steps.push({ cmd, real: r, sim: s }, { cmd: ['(unspecified lex range: run ends)'], real: '', sim: '' });
-            return { steps, firstDiff: -1 };
-          }
+        if (nr !== ns && unspecifiedLex) {
+          // Unspecified in Redis (see isLexRange): the run ends here, without a difference.
+          steps.push({ cmd, real: r, sim: s }, { cmd: ['(unspecified lex range: run ends)'], real: '', sim: '' });
+          return { steps, firstDiff: -1 };
         }
         if (done(cmd, r, s, nr, ns)) return { steps, firstDiff: steps.length - 1 };
         if (await checkWaiters()) return { steps, firstDiff: steps.length - 1 };
