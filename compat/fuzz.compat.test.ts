@@ -18,7 +18,7 @@ import { type Cmd, commandArb, transactionArb } from './fuzz/commands.js';
 import { Pair, transcript } from './fuzz/runner.js';
 import { haveRealRedis, useTargets } from './harness.js';
 
-const BUDGET_MS = Number(process.env.FUZZ_MS ?? 45_000);
+const BUDGET_MS = Number(process.env.FUZZ_MS ?? 120_000);
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
 const PATH = process.env.FUZZ_PATH;
 

@@ -203,11 +203,6 @@ export class RedisNode implements DatabaseHost {
     runCommand(this, c, args);
   }
 
-  /** Re-runs a blocked client's command because one of its keys is ready. */
-  runBlockedRetry(c: Client, args: string[]): void {
-    runCommand(this, c, args);
-  }
-
   /** After a top-level command: serve clients whose keys became ready. */
   afterCommand(): void {
     if (this.blocking.count > 0) this.blocking.serveReady();
