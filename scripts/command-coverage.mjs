@@ -2,11 +2,11 @@
 // redis-sim (from the command table), how often the compat suite uses it, and whether the fuzzer
 // generates it. Run with `npm run coverage:commands` (needs redis-server; builds first).
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { freePort } from '../bench/lib.mjs';
 import { RedisNode } from '../dist/index.js';
 import { parseReply } from '../dist/protocol/reply-parser.js';
-import { freePort } from '../bench/lib.mjs';
 
 const root = new URL('../', import.meta.url);
 

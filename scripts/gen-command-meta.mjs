@@ -3,18 +3,28 @@
 // strings, numbers). Usage: npm run build && node scripts/gen-command-meta.mjs <port> > src/engine/command-meta.json
 import net from 'node:net';
 import { parseReply, RespMap, RespSet, RespStatus } from '../dist/protocol/reply-parser.js';
+
 const port = Number(process.argv[2] ?? 6402);
 function session(cmds) {
   return new Promise((resolve) => {
     const s = net.connect(port, '127.0.0.1', () => {
-      s.write(cmds.map((args) => `*${args.length}\r\n` + args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')).join(''));
+      s.write(cmds.map((args) => `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`).join(''));
     });
     let buf = '';
     s.on('data', (d) => {
       buf += d.toString('latin1');
-      const out = []; let pos = 0;
-      for (;;) { const r = parseReply(buf, pos); if (!r) break; out.push(r[0]); pos = r[1]; }
-      if (out.length === cmds.length) { s.destroy(); resolve(out); }
+      const out = [];
+      let pos = 0;
+      for (;;) {
+        const r = parseReply(buf, pos);
+        if (!r) break;
+        out.push(r[0]);
+        pos = r[1];
+      }
+      if (out.length === cmds.length) {
+        s.destroy();
+        resolve(out);
+      }
     });
   });
 }
@@ -30,7 +40,7 @@ const [, info, docs] = await session([['HELLO', '3'], ['COMMAND'], ['COMMAND', '
 const meta = {};
 const addInfo = (e) => {
   meta[e[0]] = { keySpecs: enc(e[8]) };
-  for (const sub of (e[9] instanceof RespSet ? e[9].items : e[9])) addInfo(sub);
+  for (const sub of e[9] instanceof RespSet ? e[9].items : e[9]) addInfo(sub);
 };
 for (const e of info) addInfo(e);
 const addDocs = (name, d) => {
