@@ -109,7 +109,7 @@ for (const name of [...commands.keys()].sort()) {
     missing++;
   } else if (real.subcommands.length > 0) {
     const have = new Set((spec.subcommands ?? []).map((s) => `${name}|${s.name}`));
-    const lacking = real.subcommands.filter((s) => !have.has(s));
+    const lacking = real.subcommands.filter((s) => !have.has(s)).sort();
     if (lacking.length === 0) {
       status = 'implemented';
       complete++;
