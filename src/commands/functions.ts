@@ -8,38 +8,22 @@ import type { CommandSpec } from '../engine/command.js';
 import { RedisError } from '../engine/errors.js';
 import { globMatch } from '../engine/glob.js';
 import { parseInteger } from '../protocol/numbers.js';
-import { loadScriptingEngine, numkeysPositions, replyHelpLines } from './scripting.js';
+import { loadScriptingEngine, numkeysPositions, replyHelpLines, whenLoaded } from './scripting.js';
 
 type FunctionsModule = typeof import('../scripting/functions.js');
 
 let fmod: FunctionsModule | undefined;
 
 /** Loads the Lua engine and the functions module (once). */
-export async function loadFunctions(): Promise<void> {
+export async function loadFunctions(): Promise<FunctionsModule> {
   await loadScriptingEngine();
   fmod = await import('../scripting/functions.js');
+  return fmod;
 }
 
 /** Runs `fn` with the functions module; the first time, `c` waits while it loads. */
 function ensure(c: Client, fn: (m: FunctionsModule) => void): void {
-  if (fmod) {
-    fn(fmod);
-    return;
-  }
-  const p = loadFunctions();
-  if (c.noBlock || !c.transport) {
-    throw new RedisError('ERR the scripting engine is loading, retry the command (preload it with loadScriptingEngine())');
-  }
-  c.block({ keys: [], timeoutAt: 0, onTimeout: () => fn(fmod as FunctionsModule) });
-  void p.then(() => {
-    if (c.closed || !c.blocked) return;
-    try {
-      c.node.blocking.unblock(c);
-    } finally {
-      c.node.afterCommand();
-      c.node.flushAll();
-    }
-  });
+  whenLoaded(c, fmod, loadFunctions, fn);
 }
 
 function fcall(c: Client, args: string[], ro: boolean): void {

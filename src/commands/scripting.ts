@@ -34,19 +34,23 @@ export function scriptingModule(): EngineModule | undefined {
 }
 
 /**
- * Runs `fn` with the engine: at once when loaded, otherwise after loading it while `c` waits.
+ * Runs `fn` with a module loaded on first use: at once when `loaded` is there, otherwise after
+ * `load()` resolves while `c` waits (blocked, with no keys). A client that cannot wait (inside
+ * MULTI/EXEC or a script, or in-process) gets an error asking it to retry.
  */
-export function withEngine(c: Client, fn: (m: EngineModule) => void): void {
-  if (engineModule) {
-    fn(engineModule);
+export function whenLoaded<M>(c: Client, loaded: M | undefined, load: () => Promise<M>, fn: (m: M) => void): void {
+  if (loaded) {
+    fn(loaded);
     return;
   }
-  const p = loadScriptingEngine();
+  const p = load();
   if (c.noBlock || !c.transport) {
     throw new RedisError('ERR the scripting engine is loading, retry the command (preload it with loadScriptingEngine())');
   }
-  c.block({ keys: [], timeoutAt: 0, onTimeout: () => fn(engineModule as EngineModule) });
-  void p.then(() => {
+  let mod: M | undefined;
+  c.block({ keys: [], timeoutAt: 0, onTimeout: () => fn(mod as M) });
+  void p.then((m) => {
+    mod = m;
     if (c.closed || !c.blocked) return;
     try {
       c.node.blocking.unblock(c);
@@ -55,6 +59,11 @@ export function withEngine(c: Client, fn: (m: EngineModule) => void): void {
       c.node.flushAll();
     }
   });
+}
+
+/** Runs `fn` with the engine: at once when loaded, otherwise after loading it while `c` waits. */
+export function withEngine(c: Client, fn: (m: EngineModule) => void): void {
+  whenLoaded(c, engineModule, loadScriptingEngine, fn);
 }
 
 /** Parses numkeys as Redis's evalGenericCommand; returns [keys, args]. */
