@@ -117,6 +117,24 @@ const scenarios: Record<string, Scenario> = {
     x.log(await p.call('CLIENT', 'UNBLOCK', idb));
     x.log(await b.read());
   },
+  // Found by the fuzzer: a key added as a zset signals readiness only if someone waits for a
+  // zset (Redis 7.0's blocked_clients_by_type), so a list waiter stays blocked even when a later
+  // command in the same transaction turns the key into a list (SORT ... STORE overwrites it).
+  'a zset added while only list waiters exist wakes nobody, even once it is a list': async (x) => {
+    const [a, p] = [await x.conn(), await x.conn()];
+    const ida = (await a.call('CLIENT', 'ID')).slice(1, -2);
+    send(a, 'BLMPOP', '0', '2', 'k3', 'k1', 'LEFT', 'COUNT', '2');
+    await x.blocked(1);
+    x.log(await p.call('MULTI'));
+    x.log(await p.call('ZADD', 'k3', '0', '1'));
+    x.log(await p.call('SORT', 'k3', 'STORE', 'k3'));
+    x.log(await p.call('EXEC'));
+    await pause(30);
+    x.log(`pending: ${JSON.stringify(a.pending())}`);
+    x.log(await p.call('TYPE', 'k3'));
+    x.log(await p.call('CLIENT', 'UNBLOCK', ida));
+    x.log(await a.read());
+  },
   'BLMOVE chain: the destination waiter is served in the same cycle': async (x) => {
     const [a, b, p] = [await x.conn(), await x.conn(), await x.conn()];
     send(a, 'BLMOVE', 'src', 'dst', 'LEFT', 'RIGHT', '0');

@@ -42,6 +42,8 @@ export class BlockingManager {
   private readonly waiters: Waiter[] = [];
   /** Total blocked clients. */
   count = 0;
+  /** Blocked clients by the value type they wait for (Redis's blocked_clients_by_type). */
+  private readonly byType = new Map<string | undefined, number>();
 
   constructor(private readonly node: RedisNode) {}
 
@@ -61,6 +63,7 @@ export class BlockingManager {
       set.add(c);
     }
     this.count++;
+    this.byType.set(req.type, (this.byType.get(req.type) ?? 0) + 1);
     if (req.timeoutAt > 0) {
       this.timers.set(
         c,
@@ -75,9 +78,15 @@ export class BlockingManager {
     return this.byKey.get(db)?.get(key) !== undefined;
   }
 
-  /** Marks `key` ready if someone waits on it; served after the current command. */
-  signalReady(db: Database, key: string): void {
+  /**
+   * Marks `key` ready if someone waits on it; served after the current command. With a `type`
+   * (a key of that type was added), nothing happens unless some client anywhere waits for that
+   * type, as Redis 7.0's signalKeyAsReady: a zset created while only list waiters exist does not
+   * make the key ready, even if it has become a list by the time blocked clients are served.
+   */
+  signalReady(db: Database, key: string, type?: string): void {
     if (this.count === 0) return;
+    if (type !== undefined && !this.byType.get(type)) return;
     if (!this.byKey.get(db.index)?.has(key)) return;
     const id = `${db.index}\0${key}`;
     if (this.readySet.has(id)) return;
@@ -223,6 +232,7 @@ export class BlockingManager {
       return;
     }
     this.count--;
+    this.byType.set(b.request.type, (this.byType.get(b.request.type) ?? 1) - 1);
     const t = this.timers.get(c);
     if (t) {
       this.node.clock.clearTimer(t);

@@ -246,7 +246,7 @@ export class RedisNode implements DatabaseHost {
   keyAdded(db: Database, key: string): void {
     // Redis 7.0's dbAdd signals the key ready when its type is one a client can block on.
     const t = db.lookup(key)?.type;
-    if (t === 'list' || t === 'zset' || t === 'stream') this.blocking.signalReady(db, key);
+    if (t === 'list' || t === 'zset' || t === 'stream') this.blocking.signalReady(db, key, t);
     if (this.notifier.enabled('n')) this.notify(db, 'n', 'new', key);
   }
 
