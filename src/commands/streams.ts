@@ -290,6 +290,16 @@ function replyLag(c: Client, s: Stream, g: Parameters<Stream['lag']>[0]): void {
 }
 
 /** XINFO STREAM key [FULL [COUNT count]] */
+/** The first `count` items (all of them when `count` is 0), as XINFO STREAM FULL COUNT limits its PELs. */
+function firstEntries<T>(items: Iterable<T>, count: number): T[] {
+  const out: T[] = [];
+  for (const it of items) {
+    if (count && out.length >= count) break;
+    out.push(it);
+  }
+  return out;
+}
+
 function xinfoStream(c: Client, args: string[]): void {
   const s = infoStream(c, args[2] as string);
   const optc = args.length - 3;
@@ -352,11 +362,7 @@ function xinfoStream(c: Client, args: string[]): void {
     r.bulk('pel-count');
     r.int(g.pel.size);
     r.bulk('pending');
-    const pel = [];
-    for (const n of g.pel.entries()) {
-      if (count && pel.length >= count) break;
-      pel.push(n);
-    }
+    const pel = firstEntries(g.pel.entries(), count);
     r.arrayLen(pel.length);
     for (const n of pel) {
       r.arrayLen(4);
@@ -377,11 +383,7 @@ function xinfoStream(c: Client, args: string[]): void {
       r.bulk('pel-count');
       r.int(cons.pel.size);
       r.bulk('pending');
-      const cpel = [];
-      for (const n of cons.pel.entries()) {
-        if (count && cpel.length >= count) break;
-        cpel.push(n);
-      }
+      const cpel = firstEntries(cons.pel.entries(), count);
       r.arrayLen(cpel.length);
       for (const n of cpel) {
         r.arrayLen(3);

@@ -10,6 +10,7 @@
  * number, so a cursor (the next sequence number) survives inserts and deletes and every key
  * present for the whole iteration is returned exactly once.
  */
+import { type Slot, scanSlots } from '../types/scan-index.js';
 import { RedisError, WRONGTYPE } from './errors.js';
 import { RedisObject, type TypeValues, type ValueType } from './values.js';
 
@@ -27,17 +28,12 @@ export interface DatabaseHost {
   keyspaceLookup?(hit: boolean, db: Database, key: string, notify?: boolean): void;
 }
 
-interface OrderEntry {
-  key: string;
-  seq: number;
-}
-
 export class Database {
   dict = new Map<string, RedisObject>();
   expires = new Map<string, number>();
   /** Sum of the live objects' estimated sizes (RedisObject.mem; see engine/eviction.ts). */
   mem = 0;
-  private order: OrderEntry[] = [];
+  private order: Slot[] = [];
   private deadInOrder = 0;
   private nextSeq = 1;
 
@@ -218,25 +214,8 @@ export class Database {
    * key still present. Returns the next cursor (0 when the iteration is complete).
    */
   scan(cursor: number, count: number, visit: (key: string) => void): number {
-    const order = this.order;
-    // First entry with seq >= cursor (binary search: order is sorted by seq).
-    let lo = 0;
-    let hi = order.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((order[mid] as OrderEntry).seq < cursor) lo = mid + 1;
-      else hi = mid;
-    }
-    let visited = 0;
-    let i = lo;
-    for (; i < order.length && visited < count; i++) {
-      const e = order[i] as OrderEntry;
-      const o = this.dict.get(e.key);
-      if (o === undefined || o.seq !== e.seq) continue; // deleted, or re-created later in the order
-      visited++;
-      visit(e.key);
-    }
-    return i < order.length ? (order[i] as OrderEntry).seq : 0;
+    // A slot is live while its key exists with that sequence number (not deleted or re-created since).
+    return scanSlots(this.order, cursor, count, (e) => this.dict.get(e.key)?.seq === e.seq, visit);
   }
 
   /**
@@ -246,7 +225,7 @@ export class Database {
   randomKey(): string | undefined {
     if (this.dict.size === 0) return undefined;
     for (let tries = 0; tries < 64; tries++) {
-      const e = this.order[Math.floor(Math.random() * this.order.length)] as OrderEntry;
+      const e = this.order[Math.floor(Math.random() * this.order.length)] as Slot;
       if (this.dict.get(e.key)?.seq === e.seq) return e.key;
     }
     // Mostly dead entries in a small order list: take the first live key.

@@ -10,9 +10,41 @@
  * Redis's hash tables get the same guarantees from reverse-binary bucket cursors; the cursor values
  * and the page order differ (Redis gives no order for a hash table), the guarantees do not.
  */
-interface Slot {
+export interface Slot {
   key: string;
   seq: number;
+}
+
+/**
+ * One SCAN step over `order` (slots sorted by sequence number, holes allowed): visits up to `count`
+ * slots for which `live` holds, from cursor `cursor` (a sequence number, 0 = start), and returns the
+ * next cursor, 0 when the iteration is complete. Shared by collections (ScanIndex) and databases.
+ */
+export function scanSlots(
+  order: readonly Slot[],
+  cursor: number,
+  count: number,
+  live: (s: Slot) => boolean,
+  visit: (key: string) => void,
+): number {
+  let lo = 0;
+  let hi = order.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((order[mid] as Slot).seq < cursor) lo = mid + 1;
+    else hi = mid;
+  }
+  let visited = 0;
+  let i = lo;
+  for (; i < order.length && visited < count; i++) {
+    const s = order[i] as Slot;
+    if (!live(s)) continue;
+    visited++;
+    visit(s.key);
+  }
+  // Skip trailing holes so a finished iteration reports 0 at once.
+  while (i < order.length && !live(order[i] as Slot)) i++;
+  return i < order.length ? (order[i] as Slot).seq : 0;
 }
 
 export class ScanIndex {
@@ -73,24 +105,6 @@ export class ScanIndex {
    * start) and returns the next cursor, 0 when the iteration is complete.
    */
   scan(cursor: number, count: number, visit: (key: string) => void): number {
-    const order = this.order;
-    let lo = 0;
-    let hi = order.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((order[mid] as Slot).seq < cursor) lo = mid + 1;
-      else hi = mid;
-    }
-    let visited = 0;
-    let i = lo;
-    for (; i < order.length && visited < count; i++) {
-      const s = order[i] as Slot;
-      if (!this.live(s)) continue;
-      visited++;
-      visit(s.key);
-    }
-    // Skip trailing holes so a finished iteration reports 0 at once.
-    while (i < order.length && !this.live(order[i] as Slot)) i++;
-    return i < order.length ? (order[i] as Slot).seq : 0;
+    return scanSlots(this.order, cursor, count, (s) => this.live(s), visit);
   }
 }
