@@ -283,7 +283,12 @@ export class Compiler {
     const fields = e.fields.length > 0 ? `[${e.fields.map(([k, v]) => `${this.expr(k)},${this.expr(v)}`).join(',')}]` : 'undefined';
     // tnew may keep the items array: copy when it is a call's result (shared EMPTY / va).
     const itemsArg = e.items.length === 1 && this.isMulti(e.items[0] as Expr) ? `[...${items}]` : items;
-    return `tnew(${itemsArg},${fields})`;
+    // Lua 5.1's OP_NEWTABLE presizes the array part for the positional items (a trailing call or
+    // `...` not counted) and the hash part for the keyed fields: the sizes decide the layout, and
+    // so the order `next` walks.
+    const last = e.items[e.items.length - 1];
+    const na = e.items.length - (last !== undefined && this.isMulti(last) ? 1 : 0);
+    return `tnew(${itemsArg},${fields},${na},${e.fields.length})`;
   }
 
   // ---- statements -----------------------------------------------------------------------------
