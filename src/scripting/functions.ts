@@ -123,9 +123,13 @@ export class FunctionsEngine {
         } else if (k === 'flags') {
           if (!(v instanceof LuaTable)) fail('flags argument to redis.register_function must be a table representing function flags');
           flags = [];
-          for (const f of (v as LuaTable).arr) {
-            if (typeof f !== 'string' || !FUNCTION_FLAGS.has(f)) fail('unknown flag given');
-            flags.push(f as string);
+          // t[1], t[2], ... up to the first nil; names compare case-insensitively (strcasecmp).
+          for (let j = 1; ; j++) {
+            const f = (v as LuaTable).get(j);
+            if (f === undefined) break;
+            const name = typeof f === 'string' ? f.toLowerCase() : undefined;
+            if (name === undefined || !FUNCTION_FLAGS.has(name)) fail('unknown flag given');
+            flags.push(name as string);
           }
         } else fail('unknown argument given to redis.register_function');
       }

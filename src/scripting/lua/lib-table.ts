@@ -58,12 +58,9 @@ export function tableLib(): LuaTable {
       const n = t.length();
       const cmp = a[1];
       if (cmp !== undefined && typeof cmp !== 'function') argError(2, 'sort', `function expected, got ${type(cmp)}`);
-      const items: LuaValue[] = [];
-      for (let i = 1; i <= n; i++) items.push(t.get(i));
       const less =
         cmp === undefined ? (x: LuaValue, y: LuaValue) => lt(x, y, -1) : (x: LuaValue, y: LuaValue) => truthy(call(cmp, [x, y])[0]);
-      items.sort((x, y) => (less(x, y) ? -1 : less(y, x) ? 1 : 0));
-      for (let i = 0; i < n; i++) t.set(i + 1, items[i]);
+      auxsort(t, 1, n, less);
       return EMPTY;
     },
     getn: (...a) => [checkTable(a, 0, 'getn').length()],
@@ -98,4 +95,54 @@ export function tableLib(): LuaTable {
       return EMPTY;
     },
   });
+}
+
+/**
+ * ltablib.c's quicksort, on the table itself: median of three, then partition around a[u-1].
+ * Not stable, so elements that compare equal end where Lua 5.1 leaves them; an inconsistent
+ * comparator runs off the range and raises "invalid order function for sorting".
+ */
+function auxsort(t: LuaTable, l: number, u: number, less: (x: LuaValue, y: LuaValue) => boolean): void {
+  while (l < u) {
+    if (less(t.get(u), t.get(l))) swap(t, l, u);
+    if (u - l === 1) break;
+    let i = Math.floor((l + u) / 2);
+    if (less(t.get(i), t.get(l))) swap(t, i, l);
+    else if (less(t.get(u), t.get(i))) swap(t, i, u);
+    if (u - l === 2) break;
+    const p = t.get(i);
+    swap(t, i, u - 1);
+    i = l;
+    let j = u - 1;
+    for (;;) {
+      while (less(t.get(++i), p)) {
+        if (i > u) rtError('invalid order function for sorting');
+      }
+      while (less(p, t.get(--j))) {
+        if (j < l) rtError('invalid order function for sorting');
+      }
+      if (j < i) break;
+      swap(t, i, j);
+    }
+    swap(t, u - 1, i);
+    // Recurse into the smaller half, loop on the larger.
+    let lo: number;
+    let hi: number;
+    if (i - l < u - i) {
+      lo = l;
+      hi = i - 1;
+      l = i + 1;
+    } else {
+      lo = i + 1;
+      hi = u;
+      u = i - 1;
+    }
+    auxsort(t, lo, hi, less);
+  }
+}
+
+function swap(t: LuaTable, i: number, j: number): void {
+  const x = t.get(i);
+  t.set(i, t.get(j));
+  t.set(j, x);
 }

@@ -16,6 +16,9 @@
  */
 import { cFormatG } from './cformat.js';
 import { str2number } from './lexer.js';
+import { fbRound, LuaTable, sequenceSize } from './table.js';
+
+export { LuaTable };
 
 export type LuaFunction = (...args: LuaValue[]) => LuaValue[];
 export type LuaValue = undefined | boolean | number | string | LuaTable | LuaFunction;
@@ -61,155 +64,52 @@ export function cError(msg: string): never {
 
 // ---- tables ---------------------------------------------------------------------------------
 
-export class LuaTable {
-  /** Array part: arr[i] holds t[i+1]; never ends with undefined. */
-  arr: LuaValue[] = [];
-  hash: Map<LuaValue, LuaValue> | undefined = undefined;
-  mt: LuaTable | undefined = undefined;
-  readonly = false;
-  private iterKey: LuaValue = undefined;
-  private iter: Iterator<[LuaValue, LuaValue]> | undefined = undefined;
-
-  get(k: LuaValue): LuaValue {
-    if (typeof k === 'number') {
-      const v = this.arr[k - 1];
-      if (v !== undefined) return v;
-    }
-    return this.hash === undefined ? undefined : this.hash.get(k);
+/**
+ * A table constructor: OP_NEWTABLE presizes the array part for the `na` positional items and
+ * the hash part for the `nh` keyed fields (both rounded as the bytecode encodes them), the fields
+ * are set in order, then OP_SETLIST stores the items (growing the array part to fit a trailing
+ * call's or `...`'s values).
+ */
+export function tnew(items: LuaValue[] | undefined, fields: LuaValue[] | undefined, na = 0, nh = 0): LuaTable {
+  const n = items === undefined ? 0 : items.length;
+  const asize = fbRound(na);
+  if (fields === undefined) {
+    // No keyed fields: the array part is the items, padded to the presized length.
+    const t = new LuaTable();
+    if (n === 0 && asize === 0) return t;
+    const a = items === undefined ? [] : items;
+    for (let i = n; i < asize; i++) a.push(undefined);
+    t.arr = a;
+    return t;
   }
-
-  getStr(k: string): LuaValue {
-    return this.hash === undefined ? undefined : this.hash.get(k);
-  }
-
-  /** Raw set; `line` is for "table index is nil/NaN". */
-  set(k: LuaValue, v: LuaValue): void {
-    if (typeof k === 'number') {
-      const a = this.arr;
-      const n = a.length;
-      if (k >= 1 && k <= n && Number.isInteger(k)) {
-        a[k - 1] = v;
-        if (v === undefined && k === n) {
-          let m = n - 1;
-          while (m > 0 && a[m - 1] === undefined) m--;
-          a.length = m;
-        }
-        return;
-      }
-      if (k === n + 1) {
-        if (v === undefined) {
-          this.hash?.delete(k);
-          return;
-        }
-        a.push(v);
-        const h = this.hash;
-        if (h !== undefined && h.size > 0) {
-          h.delete(k);
-          for (;;) {
-            const nk = a.length + 1;
-            const nv = h.get(nk);
-            if (nv === undefined) break;
-            a.push(nv);
-            h.delete(nk);
-          }
-        }
-        return;
-      }
-      if (Number.isNaN(k)) rtError('table index is NaN');
-    } else if (k === undefined) {
-      rtError('table index is nil');
-    }
-    if (v === undefined) {
-      this.hash?.delete(k);
-      return;
-    }
-    if (this.hash === undefined) this.hash = new Map();
-    this.hash.set(k, v);
-  }
-
-  /** The length operator: a border (arr never ends with nil). */
-  length(): number {
-    const n = this.arr.length;
-    if (n > 0 || this.hash === undefined) return n;
-    // Only the hash part: probe 1, 2, ... (tables built by assigning t[1] after t[2]).
-    let i = 0;
-    while (this.hash.get(i + 1) !== undefined) i++;
-    return i;
-  }
-
-  /** next(t, k): the entry after `k`, or undefined at the end. */
-  next(k: LuaValue): [LuaValue, LuaValue] | undefined {
-    const a = this.arr;
-    let i = 0;
-    if (k !== undefined) {
-      if (typeof k === 'number' && Number.isInteger(k) && k >= 1 && k <= a.length) i = k;
-      else return this.nextHash(k);
-    }
-    for (; i < a.length; i++) {
-      if (a[i] !== undefined) return [i + 1, a[i]];
-    }
-    return this.nextHash(undefined);
-  }
-
-  private nextHash(k: LuaValue): [LuaValue, LuaValue] | undefined {
-    const h = this.hash;
-    if (h === undefined) {
-      if (k === undefined) return undefined;
-      cError("invalid key to 'next'");
-    }
-    let it: Iterator<[LuaValue, LuaValue]>;
-    if (k === undefined) it = h.entries();
-    else if (this.iter !== undefined && sameKey(this.iterKey, k)) it = this.iter;
-    else {
-      it = h.entries();
-      for (;;) {
-        const r = it.next();
-        if (r.done) cError("invalid key to 'next'");
-        if (sameKey(r.value[0], k)) break;
-      }
-    }
-    const r = it.next();
-    if (r.done) {
-      this.iter = undefined;
-      this.iterKey = undefined;
-      return undefined;
-    }
-    this.iter = it;
-    this.iterKey = r.value[0];
-    return r.value;
-  }
-}
-
-function sameKey(a: LuaValue, b: LuaValue): boolean {
-  return a === b || (Number.isNaN(a) && Number.isNaN(b));
-}
-
-/** Builds a table from a constructor: positional items (trailing nils dropped) and keyed fields. */
-export function tnew(items: LuaValue[] | undefined, fields: LuaValue[] | undefined): LuaTable {
-  const t = new LuaTable();
+  const t = LuaTable.sized(asize, fbRound(nh));
   if (fields !== undefined) {
-    for (let i = 0; i < fields.length; i += 2) {
-      const k = fields[i];
-      const v = fields[i + 1];
-      if (k === undefined) rtError('table index is nil');
-      t.set(k, v);
-    }
+    for (let i = 0; i < fields.length; i += 2) t.set(fields[i], fields[i + 1]);
   }
-  if (items !== undefined && items.length > 0) {
-    let n = items.length;
-    while (n > 0 && items[n - 1] === undefined) n--;
-    if (t.hash !== undefined) {
-      for (let i = 0; i < n; i++) t.set(i + 1, items[i]);
-    } else {
-      t.arr = n === items.length ? items : items.slice(0, n);
-    }
+  if (n > 0) {
+    if (n > t.arr.length) t.resizeArray(n);
+    const a = t.arr;
+    for (let i = 0; i < n; i++) a[i] = (items as LuaValue[])[i];
   }
   return t;
 }
 
-/** A table from a JS array of values (1-based). */
+/** A table as C code builds a sequence (lua_newtable, then t[1], t[2], ... in order). */
 export function tarray(items: LuaValue[]): LuaTable {
-  return tnew(items, undefined);
+  const t = new LuaTable();
+  const n = items.length;
+  if (n === 0) return t;
+  let k = 0;
+  while (k < n && items[k] !== undefined) k++;
+  if (k < n) {
+    // A nil inside: what each assignment does depends on the layout so far.
+    for (let i = 0; i < n; i++) t.set(i + 1, items[i]);
+    return t;
+  }
+  const size = sequenceSize(n);
+  for (let i = n; i < size; i++) items.push(undefined);
+  t.arr = items;
+  return t;
 }
 
 // ---- type names, tostring, tonumber ------------------------------------------------------------

@@ -41,6 +41,6 @@ export function protectRecursively(t: LuaTable, seen = new Set<LuaTable>()): voi
   seen.add(t);
   t.readonly = true;
   for (const v of t.arr) if (v instanceof LuaTable) protectRecursively(v, seen);
-  if (t.hash) for (const v of t.hash.values()) if (v instanceof LuaTable) protectRecursively(v, seen);
+  for (const v of t.hashValues()) if (v instanceof LuaTable) protectRecursively(v, seen);
   if (t.mt) protectRecursively(t.mt, seen);
 }
