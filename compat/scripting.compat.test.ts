@@ -27,6 +27,15 @@ compatSuite('scripting', [
       E(
         'return string.format("%.1g|%.0e|%.1f|%.2f|%.0f|%.0f|%f|%.3g|%#g|%#.0f|%+d|% d", 0.25, 2.5e10, 0.25, 1.005, 0.5, 1.5, 1e22, 1234567, 1.5, 2, 5, 5)',
       ),
+      E(
+        'return string.format("%#.1g|%#.2g|%#g|%#.3g|%#.1g|%.15g|%.15g|%.14g", 49.09, 17.41, 1.5, 100, 0.25, -4.4525730571803e-310, 0.1, 2^-1074)',
+      ),
+      E(
+        'local t = {} local x = 20 for i = 1, 60 do x = x - 0.37 + i * 0.013 t[#t+1] = tostring(x) t[#t+1] = string.format("%.3g|%g|%.15g", x * 1e5, x / 7, x) end return t',
+      ),
+      E(
+        'return {tostring(1e15 + 5), tostring(100000000000005), tostring(0.5), tostring(1/8 + 1e-20), tostring(2.5e-5), tostring(12345678901234.5)}',
+      ),
     ],
   },
   {

@@ -38,19 +38,78 @@ export function cExponential(v: number, prec: number): [string, number] {
 
 export function cFormatG(v: number, prec: number, alt: boolean): string {
   if (v === 0) return Object.is(v, -0) ? '-0' : '0';
+  if (prec <= 15) {
+    const d = roundedDigits(v, prec);
+    if (d !== undefined) return layoutG(v < 0, d[0], d[1], prec, alt);
+  }
   const [, x] = cExponential(v, prec - 1);
   let s: string;
   if (x < -4 || x >= prec) {
     const [m, e] = cExponential(v, prec - 1);
-    s = `${alt ? m : stripFrac(m)}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+    s = `${alt ? withPoint(m) : stripFrac(m)}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
   } else {
     const f = cFixed(v, Math.max(0, prec - 1 - x));
-    s = alt ? f : stripFrac(f);
+    s = alt ? withPoint(f) : stripFrac(f);
   }
   return s;
+}
+
+/** '#': the decimal point is always written ("5.e+01", "17."). */
+function withPoint(s: string): string {
+  return s.includes('.') ? s : `${s}.`;
 }
 
 function stripFrac(s: string): string {
   if (!s.includes('.')) return s;
   return s.replace(/0+$/, '').replace(/\.$/, '');
+}
+
+/**
+ * The significant digits and decimal exponent of `v` rounded to `prec` digits, without the long
+ * expansions: JS's toExponential rounds the exact binary value, as printf does, except that it
+ * breaks exact ties upwards. With prec <= 15 a tie is recognisable: the value is then exactly a
+ * (prec+1)-digit decimal ending in 5, so its shortest representation is that decimal. Those
+ * return undefined (the caller takes the long way); so do NaN and infinities.
+ */
+function roundedDigits(v: number, prec: number): [string, number] | undefined {
+  // Subnormals carry fewer digits than the argument needs; they too take the long way.
+  if (!Number.isFinite(v) || Math.abs(v) < 2.2250738585072014e-308) return undefined;
+  const shortest = splitExp(v.toExponential());
+  const n = shortest[0].length;
+  if (n <= prec) return shortest;
+  if (n === prec + 1 && shortest[0].endsWith('5')) return undefined;
+  return splitExp(v.toExponential(prec - 1));
+}
+
+/** "-1.2345e+2" → ["12345", 2]. */
+function splitExp(s: string): [string, number] {
+  const e = s.indexOf('e');
+  const start = s.charCodeAt(0) === 45 ? 1 : 0;
+  const m = s.slice(start, e);
+  return [m.length > 1 ? m[0] + m.slice(2) : m, Number(s.slice(e + 1))];
+}
+
+/** %g's layout of rounded digits: exponent style below 1e-4 or from 10^prec, else fixed. */
+function layoutG(neg: boolean, digits: string, x: number, prec: number, alt: boolean): string {
+  let d = digits;
+  if (alt) d = d.padEnd(prec, '0');
+  else {
+    let end = d.length;
+    while (end > 1 && d.charCodeAt(end - 1) === 48) end--;
+    d = d.slice(0, end);
+  }
+  let out: string;
+  if (x < -4 || x >= prec) {
+    const frac = d.slice(1);
+    const mant = frac.length > 0 || alt ? `${d[0]}.${frac}` : (d[0] as string);
+    const ax = Math.abs(x);
+    out = `${mant}e${x < 0 ? '-' : '+'}${ax < 10 ? '0' : ''}${ax}`;
+  } else if (x >= 0) {
+    const int = d.length > x + 1 ? d.slice(0, x + 1) : d.padEnd(x + 1, '0');
+    const frac = d.slice(x + 1);
+    out = frac.length > 0 || alt ? `${int}.${frac}` : int;
+  } else {
+    out = `0.${'0'.repeat(-x - 1)}${d}`;
+  }
+  return neg ? `-${out}` : out;
 }
