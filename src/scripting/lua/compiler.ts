@@ -10,6 +10,11 @@
  *   messages with variable descriptions ("attempt to index local 't' (a nil value)").
  * - Each loop iteration and function entry decrements an instruction budget; when it runs out
  *   the runtime checks the script's elapsed time (the busy-reply-threshold guard).
+ * - Coroutine mode, for chunks whose source mentions "coroutine": each function is a generator
+ *   wrapped in an ordinary closure (cofn), calls are `yield*` delegations, and coroutine.yield is a
+ *   JS `yield` (runtime.ts, lib-coroutine.ts). The generic for still calls its iterator as a plain
+ *   function: in Lua 5.1 that call is a C boundary (OP_TFORLOOP uses luaD_call), so a yield from
+ *   inside the iterator is an error there too.
  */
 import type { Expr, FuncBody, Stat } from './ast.js';
 import * as R from './runtime.js';
@@ -46,6 +51,9 @@ const HELPERS = [
   'S',
 ] as const;
 
+/** The extra helpers of coroutine mode. */
+const CO_HELPERS = ['gc0', 'gc1', 'gc2', 'gc3', 'gcn', 'gmc', 'cofn'] as const;
+
 const ARITH: Record<string, string> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '%': 'mod', '^': 'pow' };
 const INLINE_OP: Record<string, string> = { '+': '+', '-': '-', '*': '*', '/': '/' };
 
@@ -58,10 +66,19 @@ export interface CompileHooks {
   /** The builtin `next` and ipairs iterator: generic for loops call them directly. */
   next?: R.LuaFunction;
   inext?: R.LuaFunction;
+  /** Compile in coroutine mode (the loader sets it when the source mentions "coroutine"). */
+  coroutines?: boolean;
 }
 
 export class Compiler {
   private fn!: FnCtx;
+
+  /**
+   * Coroutine mode: every function is a generator wrapped by cofn(), and calls are `yield*`
+   * delegations to gc0..gcn/gmc (see runtime.ts). Chunks that never mention "coroutine" are
+   * compiled without it, so ordinary scripts run plain JS calls.
+   */
+  constructor(private readonly co = false) {}
 
   compileChunk(main: FuncBody): string {
     return `return ${this.func(main)};`;
@@ -81,7 +98,8 @@ export class Compiler {
     this.fn = outer;
     let decl = '';
     if (temps > 0) decl = `let ${Array.from({ length: temps }, (_, i) => `$t${i}`).join(',')};`;
-    return `function(${params.join(',')}){${decl}if(--S.B<0)tick();${body}return EMPTY;}`;
+    const code = `(${params.join(',')}){${decl}if(--S.B<0)tick();${body}return EMPTY;}`;
+    return this.co ? `cofn(function*${code})` : `function${code}`;
   }
 
   private block(stats: Stat[]): string {
@@ -264,6 +282,12 @@ export class Compiler {
   }
 
   private callExpr(e: Extract<Expr, { k: 'call' | 'method' }>): string {
+    const c = this.callHelper(e);
+    // Coroutine mode: the helpers are generators; a yield deep inside passes through.
+    return this.co ? `(yield* g${c})` : c;
+  }
+
+  private callHelper(e: Extract<Expr, { k: 'call' | 'method' }>): string {
     if (e.k === 'method') {
       return `mc(${this.expr(e.obj)},${JSON.stringify(e.name)},${e.line},${this.explist(e.args)})`;
     }
@@ -441,10 +465,26 @@ function isPrimitiveLit(e: Expr): boolean {
   return e.k === 'num' || e.k === 'str' || e.k === 'nil' || e.k === 'true' || e.k === 'false';
 }
 
+/** The start of every function func() emits in plain mode (its parameters, temporaries, budget). */
+const PLAIN_FUNCTION = /^function\((?:[$\w]+|\.\.\.va|,)*\)\{(?:let [$\w,]+;)?if\(--S\.B<0\)tick\(\);/;
+
+/**
+ * Whether `f` is a compiled Lua function rather than a library ("C") function, as
+ * lua_iscfunction tells them apart for coroutine.create. A coroutine-mode closure carries its
+ * generator form; a plain one is recognized by the source text func() gives it (V8 answers
+ * toString with a slice of the generated script, not a copy of the body).
+ */
+export function isLuaFunction(f: R.LuaFunction): boolean {
+  if ((f as R.CoFunction).g !== undefined) return true;
+  return Object.hasOwn(f, 'prototype') && PLAIN_FUNCTION.test(Function.prototype.toString.call(f));
+}
+
 /** Compiles a parsed chunk into a callable Lua function bound to the globals table `G`. */
 export function instantiate(main: FuncBody, G: R.LuaTable, hooks: CompileHooks): R.LuaFunction {
-  const src = new Compiler().compileChunk(main);
-  const factory = new Function('R', 'G', 'NEXT', 'INEXT', 'LuaTable', `const {${HELPERS.join(',')}}=R;${src}`) as (
+  const co = hooks.coroutines === true;
+  const src = new Compiler(co).compileChunk(main);
+  const helpers = co ? [...HELPERS, ...CO_HELPERS] : HELPERS;
+  const factory = new Function('R', 'G', 'NEXT', 'INEXT', 'LuaTable', `const {${helpers.join(',')}}=R;${src}`) as (
     r: Runtime,
     g: R.LuaTable,
     n: unknown,

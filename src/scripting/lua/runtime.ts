@@ -21,7 +21,7 @@ import { fbRound, LuaTable, sequenceSize } from './table.js';
 export { LuaTable };
 
 export type LuaFunction = (...args: LuaValue[]) => LuaValue[];
-export type LuaValue = undefined | boolean | number | string | LuaTable | LuaFunction;
+export type LuaValue = undefined | boolean | number | string | LuaTable | LuaFunction | LuaThread;
 
 export const EMPTY: LuaValue[] = [];
 
@@ -127,7 +127,7 @@ export function type(v: LuaValue): string {
     case 'function':
       return 'function';
     default:
-      return v instanceof LuaTable ? 'table' : 'userdata';
+      return v instanceof LuaTable ? 'table' : v instanceof LuaThread ? 'thread' : 'userdata';
   }
 }
 
@@ -334,6 +334,115 @@ export function mc(o: LuaValue, name: string, line: number, args: LuaValue[]): L
   S.M = true;
   if (typeof f === 'function') return f(o, ...args);
   return call(f, [o, ...args], line, `method '${name}'`);
+}
+
+// ---- coroutines -------------------------------------------------------------------------------
+//
+// A chunk whose source mentions "coroutine" is compiled in coroutine mode: each Lua function is a
+// generator (function*) wrapped by cofn() into an ordinary closure that carries the generator as
+// `.g`. In the generator form a Lua-to-Lua call is a `yield*` delegation (gc0..gcn, gmc) and a
+// call of the coroutine.yield builtin is a JS `yield` of its arguments, resumed with resume's
+// arguments. coroutine.resume (lib-coroutine.ts) drives a thread's generator; any other caller
+// (the main thread, or a C function of Lua 5.1: pcall, table.sort, string.gsub, metamethods,
+// the generic for's iterator call) calls the closure, whose driver answers a yield with Lua 5.1's
+// "attempt to yield across metamethod/C-call boundary" raised at the yield point.
+
+/** What a generator form yields (coroutine.yield's arguments), is resumed with and returns. */
+export type LuaGen = Generator<LuaValue[], LuaValue[], LuaValue[]>;
+/** A closure compiled in coroutine mode: called normally, or run as a generator through `g`. */
+export type CoFunction = LuaFunction & { g?: (...args: LuaValue[]) => LuaGen };
+
+/** A Lua 5.1 thread (coroutine.create): its body and, once resumed, the generator running it. */
+export class LuaThread {
+  status: 'suspended' | 'running' | 'normal' | 'dead' = 'suspended';
+  it: LuaGen | undefined = undefined;
+  constructor(readonly fn: LuaFunction) {}
+}
+
+const YIELD_ACROSS = 'attempt to yield across metamethod/C-call boundary';
+
+/**
+ * coroutine.yield called as a plain function (pcall(coroutine.yield), the main thread, a chunk
+ * compiled without coroutine mode): lua_yield's error, without a position (raised in C).
+ */
+export const coYield: LuaFunction = () => cError(YIELD_ACROSS);
+
+/** Runs a generator form where yielding is not allowed: a yield becomes an error at that point. */
+function drive(it: LuaGen): LuaValue[] {
+  let r = it.next(EMPTY);
+  while (r.done !== true) r = it.throw(new LuaError(YIELD_ACROSS, S.L));
+  return r.value;
+}
+
+/** The closure of a function compiled in coroutine mode. */
+export function cofn(g: (...args: LuaValue[]) => LuaGen): LuaFunction {
+  const f: CoFunction = (...a) => drive(g(...a));
+  f.g = g;
+  return f;
+}
+
+/** A call from generator code: yield, delegate to a generator form, or call natively. */
+function* gcall(f: LuaValue, args: LuaValue[], line: number, desc: string | undefined, m: boolean): LuaGen {
+  if (typeof f !== 'function') {
+    // __call runs inside the VM in Lua 5.1 (no C boundary): the handler may yield.
+    const h = metaOf(f, '__call');
+    if (h === undefined || typeof h !== 'function') rtError(`attempt to call ${describe(f, desc)}`, line);
+    args = [f, ...args];
+    f = h;
+  }
+  const g = (f as CoFunction).g;
+  if (g !== undefined) return yield* g(...args);
+  if (f === coYield) {
+    const r = yield args;
+    // Back from resume: this thread's call-site registers again.
+    S.L = line;
+    S.M = m;
+    return r;
+  }
+  return f(...args);
+}
+
+export function* gc0(f: LuaValue, line: number, desc?: string): LuaGen {
+  S.L = line;
+  S.M = false;
+  const g = typeof f === 'function' ? (f as CoFunction).g : undefined;
+  if (g !== undefined) return yield* g();
+  return yield* gcall(f, EMPTY, line, desc, false);
+}
+export function* gc1(f: LuaValue, line: number, desc: string | undefined, a: LuaValue): LuaGen {
+  S.L = line;
+  S.M = false;
+  const g = typeof f === 'function' ? (f as CoFunction).g : undefined;
+  if (g !== undefined) return yield* g(a);
+  return yield* gcall(f, [a], line, desc, false);
+}
+export function* gc2(f: LuaValue, line: number, desc: string | undefined, a: LuaValue, b: LuaValue): LuaGen {
+  S.L = line;
+  S.M = false;
+  const g = typeof f === 'function' ? (f as CoFunction).g : undefined;
+  if (g !== undefined) return yield* g(a, b);
+  return yield* gcall(f, [a, b], line, desc, false);
+}
+export function* gc3(f: LuaValue, line: number, desc: string | undefined, a: LuaValue, b: LuaValue, c: LuaValue): LuaGen {
+  S.L = line;
+  S.M = false;
+  const g = typeof f === 'function' ? (f as CoFunction).g : undefined;
+  if (g !== undefined) return yield* g(a, b, c);
+  return yield* gcall(f, [a, b, c], line, desc, false);
+}
+export function* gcn(f: LuaValue, line: number, desc: string | undefined, args: LuaValue[]): LuaGen {
+  S.L = line;
+  S.M = false;
+  const g = typeof f === 'function' ? (f as CoFunction).g : undefined;
+  if (g !== undefined) return yield* g(...args);
+  return yield* gcall(f, args, line, desc, false);
+}
+/** o:name(args...) from generator code. */
+export function* gmc(o: LuaValue, name: string, line: number, args: LuaValue[]): LuaGen {
+  const f = index(o, name, line);
+  S.L = line;
+  S.M = true;
+  return yield* gcall(f, [o, ...args], line, `method '${name}'`, true);
 }
 
 // ---- arithmetic -------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
  */
 import { instantiate } from './compiler.js';
 import { baseLib, inext, next } from './lib-base.js';
+import { coroutineLib } from './lib-coroutine.js';
 import { mathLib, Rand48, setMathConstants } from './lib-math.js';
 import { stringLib } from './lib-string.js';
 import { tableLib } from './lib-table.js';
@@ -26,12 +27,12 @@ export class LuaState {
     const smt = new LuaTable();
     smt.set('__index', str);
     setStringMetatable(smt);
-    G.set('coroutine', new LuaTable());
+    G.set('coroutine', coroutineLib());
   }
 
   /** Compiles `src`; throws LuaSyntaxError with Lua's message on a syntax error. */
   load(src: string, chunk: string, env: LuaTable = this.G): LuaFunction {
-    return instantiate(parse(src, chunk), env, { next, inext });
+    return instantiate(parse(src, chunk), env, { next, inext, coroutines: src.includes('coroutine') });
   }
 }
 
