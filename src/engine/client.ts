@@ -42,6 +42,8 @@ export interface MultiState {
   queue: string[][];
   /** A command was rejected while queueing: EXEC must fail with EXECABORT. */
   dirty: boolean;
+  /** A denyoom command was queued (mstate.cmd_flags & CMD_DENYOOM): EXEC is refused when out of memory. */
+  denyoom?: boolean;
 }
 
 export class Client {

@@ -3,6 +3,8 @@
  * arity, authentication, the RESP2 pub/sub context and MULTI queueing, then call its handler.
  * Rejections reply Redis's exact error texts and, inside MULTI, make EXEC abort.
  */
+
+import { commandIsDenyoom } from '../scripting/flags.js';
 import type { Client } from './client.js';
 import { type CommandSpec, keyPositions, type ResolvedCommand } from './command.js';
 import { RedisError, WRONG_ARITY } from './errors.js';
@@ -91,7 +93,7 @@ function dispatch(node: RedisNode, c: Client, args: string[]): void {
   if (!c.authenticated && !spec.flags.includes('no_auth')) return reject(node, c, 'NOAUTH Authentication required.', fullname);
   if (c.multi && spec.flags.includes('no_multi')) return reject(node, c, 'ERR Command not allowed inside a transaction', fullname);
   // maxmemory (Redis's performEvictions before any command): evict, or refuse with OOM.
-  if (node.eviction.limit > 0 && !node.eviction.admit(c, r)) return reject(node, c, OOM_ERROR, fullname);
+  if (node.eviction.limit > 0 && !node.eviction.admit(c, r, args)) return reject(node, c, OOM_ERROR, fullname);
   if (c.inPubSubMode && !PUBSUB_ALLOWED.has(r.parent ? r.parent.name : spec.name)) {
     return reject(
       node,
@@ -104,6 +106,8 @@ function dispatch(node: RedisNode, c: Client, args: string[]): void {
   if (postponeIfPaused(node, c, spec, args)) return;
   if (c.multi && !MULTI_IMMEDIATE.has(spec.name)) {
     c.multi.queue.push(args);
+    // Redis's queueMultiCommand keeps the queued commands' flags (a script's as known now) for EXEC.
+    if (!c.multi.denyoom && commandIsDenyoom(node, r, args)) c.multi.denyoom = true;
     c.reply.raw('+QUEUED\r\n');
     return;
   }

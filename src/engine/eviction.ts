@@ -30,9 +30,12 @@
  * still over the limit (noeviction, or nothing evictable) the command is refused with the OOM
  * error if it is denyoom, if the client is in MULTI (any queued command but EXEC, DISCARD, QUIT
  * and RESET) or if it is EXEC of a transaction holding a denyoom command — Redis's
- * reject_cmd_on_oom. Scripts are not checked per inner command (Redis's script OOM rules are not
- * modelled).
+ * reject_cmd_on_oom. Scripts follow Redis 7.0's OOM rules: a script with flags is denyoom unless
+ * it declares allow-oom or no-writes, and a script's first write decides (see
+ * scripting/redis-api.ts and scripting/engine.ts).
  */
+
+import { commandIsDenyoom } from '../scripting/flags.js';
 import type { Client } from './client.js';
 import type { CommandSpec, ResolvedCommand } from './command.js';
 import type { Database } from './database.js';
@@ -112,6 +115,12 @@ interface Candidate {
 export class Eviction {
   /** maxmemory in bytes (0: no limit); cached, read before every command. */
   limit = 0;
+  /**
+   * Whether the node was out of memory when the last admitted command started (Redis's
+   * server.pre_command_oom_state; kept while there is no limit, and read only with one). A
+   * script started by that command (EVAL*, FCALL*, EXEC) refuses denyoom calls accordingly.
+   */
+  preCommandOomState = false;
 
   constructor(private readonly node: RedisNode) {
     this.limit = Number(node.config.get('maxmemory'));
@@ -160,23 +169,26 @@ export class Eviction {
 
   /**
    * Before a command (limit > 0): evicts as needed; false when the command must be refused with
-   * OOM_ERROR (Redis's processCommand reject_cmd_on_oom).
+   * OOM_ERROR (Redis's processCommand reject_cmd_on_oom). Denyoom is the command's flag as
+   * Redis's getCommandFlags sees it: a script with flags (EVAL with a shebang, EVALSHA of one,
+   * FCALL) is denyoom unless it declares allow-oom or no-writes (scripting/flags.ts); EXEC is
+   * when its transaction queued a denyoom command. An admitted command notes whether the node
+   * was out of memory (pre_command_oom_state): scripts check their redis.call against it.
    */
-  admit(c: Client, r: ResolvedCommand): boolean {
-    if (this.performEvictions()) return true;
-    if (r.spec.flags.includes('denyoom')) return false;
-    const name = r.parent ? r.parent.name : r.spec.name;
-    if (!c.multi) return true;
-    if (name === 'exec') return !c.multi.queue.some((args) => this.isDenyoom(args));
-    return MULTI_OOM_ALLOWED.has(name);
+  admit(c: Client, r: ResolvedCommand, args: string[]): boolean {
+    const fits = this.performEvictions();
+    if (!fits && this.refuses(c, r, args)) return false;
+    this.preCommandOomState = !fits;
+    return true;
   }
 
-  private isDenyoom(args: string[]): boolean {
-    const spec = this.node.lookupCommand(args[0] as string);
-    if (!spec) return false;
-    const sub =
-      spec.subcommands && args.length >= 2 ? spec.subcommands.find((s) => s.name === (args[1] as string).toLowerCase()) : undefined;
-    return (sub ?? spec).flags.includes('denyoom');
+  /** The command is refused when out of memory. */
+  private refuses(c: Client, r: ResolvedCommand, args: string[]): boolean {
+    if (commandIsDenyoom(this.node, r, args)) return true;
+    if (!c.multi) return false;
+    const name = r.parent ? r.parent.name : r.spec.name;
+    if (name === 'exec') return c.multi.denyoom === true;
+    return !MULTI_OOM_ALLOWED.has(name);
   }
 
   private policy(): { policy: Policy; volatile: boolean } {

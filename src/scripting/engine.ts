@@ -16,6 +16,7 @@ import { Client } from '../engine/client.js';
 import { RedisError } from '../engine/errors.js';
 import type { RedisNode } from '../engine/node.js';
 import { errorNoStats, errorTable, luaToReply } from './conversions.js';
+import { evalShebang, registerScriptFlagsLookup } from './flags.js';
 import { installExtraLibs } from './libs.js';
 import { LuaSyntaxError } from './lua/lexer.js';
 import { toLuaError } from './lua/lib-base.js';
@@ -24,12 +25,14 @@ import { LuaError, type LuaFunction, LuaTable, type LuaValue, rawToString, S, ta
 import { LuaState, protectRecursively } from './lua/state.js';
 import { createRedisTable, type RunContext, sha1hex } from './redis-api.js';
 
-export { sha1hex };
+export { evalShebang, sha1hex };
 
 interface Script {
   body: string;
   fn: LuaFunction;
   readOnly: boolean;
+  /** The shebang's flags; undefined for a script without one (compat mode). */
+  flags: string[] | undefined;
 }
 
 export interface RunOptions {
@@ -39,28 +42,17 @@ export interface RunOptions {
   readOnly: boolean;
   /** Function mode: keys and args are passed as arguments instead of KEYS/ARGV globals. */
   asFunction?: boolean;
+  /**
+   * The script's declared flags (a function's, or an EVAL shebang's); undefined runs in compat
+   * mode. For EVAL scripts it may be left out: the cached script of SHA `funcname` gives it.
+   */
+  flags?: readonly string[];
+  /** Run by a *_RO command (for EVAL scripts left out: `readOnly` on a script without no-writes). */
+  ro?: boolean;
 }
 
-const SHEBANG_FLAGS = new Set(['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys']);
-
-/** Parses an EVAL script's "#!lua flags=..." line: its flags, or throws Redis's error. */
-export function evalShebang(body: string): string[] | undefined {
-  if (!body.startsWith('#!')) return undefined;
-  const nl = body.indexOf('\n');
-  const line = nl < 0 ? body : body.slice(0, nl);
-  const parts = line.split(/[ \t\r\n\v\f]+/).filter((p) => p !== '');
-  if (parts[0] !== '#!lua') throw new RedisError(`ERR Unexpected engine in script shebang: ${parts[0]}`);
-  const flags: string[] = [];
-  for (const p of parts.slice(1)) {
-    if (!p.startsWith('flags=')) throw new RedisError(`ERR Unknown lua shebang option: ${p}`);
-    for (const f of p.slice(6).split(',')) {
-      if (f === '') continue;
-      if (!SHEBANG_FLAGS.has(f)) throw new RedisError(`ERR Unexpected flag in script shebang: ${f}`);
-      flags.push(f);
-    }
-  }
-  return flags;
-}
+/** scriptPrepareForRun's refusal of a script with flags but without allow-oom when out of memory. */
+const OOM_ALLOW_ERROR = "OOM allow-oom flag is not set on the script, can not run it when used memory > 'maxmemory'";
 
 const generators = new WeakMap<RedisNode, Rand48>();
 
@@ -111,19 +103,52 @@ export class ScriptEngine {
       if (e instanceof LuaSyntaxError) throw new RedisError(`ERR Error compiling script (new function): ${e.message}`);
       throw e;
     }
-    const s = { body, fn, readOnly: flags?.includes('no-writes') ?? false };
+    const s = { body, fn, readOnly: flags?.includes('no-writes') ?? false, flags };
     this.scripts.set(sha, s);
     return s;
   }
 
   /** Runs `fn` for client `c`; writes the reply (or Redis's error) to `c`. */
   run(c: Client, fn: LuaFunction, keys: string[], args: string[], opts: RunOptions): void {
+    // Redis 7.0.15's scriptPrepareForRun, for a script with flags (a compat-mode script is
+    // checked per redis.call instead): without no-writes, a *_RO command refuses it; then, when
+    // the command started out of memory (pre_command_oom_state), one without allow-oom or
+    // no-writes is refused. The dispatcher refuses such scripts up front as denyoom, so this
+    // second error is only seen when the flags were not known then (EVALSHA or FCALL queued in
+    // MULTI before SCRIPT LOAD / FUNCTION LOAD of the same transaction).
+    let flags = opts.flags;
+    let ro = opts.ro ?? false;
+    if (flags === undefined && !opts.asFunction) {
+      flags = this.scripts.get(opts.funcname)?.flags;
+      ro = opts.readOnly && flags !== undefined && !flags.includes('no-writes');
+    }
+    if (flags !== undefined) {
+      const noWrites = flags.includes('no-writes');
+      if (!noWrites && ro) {
+        c.reply.error('ERR Can not execute a script with write flag using *_ro command.');
+        return;
+      }
+      const ev = this.node.eviction;
+      if (ev.limit > 0 && ev.preCommandOomState && !noWrites && !flags.includes('allow-oom')) {
+        c.reply.error(OOM_ALLOW_ERROR);
+        return;
+      }
+    }
     const fake = this.fake;
     fake.db = c.db;
     fake.resp = 2;
     fake.noBlock = true;
     fake.reply.out = '';
-    const ctx: RunContext = { caller: c, fake, readOnly: opts.readOnly, funcname: opts.funcname, source: opts.source };
+    const ctx: RunContext = {
+      caller: c,
+      fake,
+      readOnly: opts.readOnly,
+      funcname: opts.funcname,
+      source: opts.source,
+      // allow-oom counts only for a script with flags (a compat-mode script cannot declare it).
+      allowOom: flags?.includes('allow-oom') ?? false,
+      writeDirty: false,
+    };
     const G = this.lua.G;
     const threshold = this.node.config.getInt('busy-reply-threshold');
     const start = performance.now();
@@ -179,6 +204,9 @@ export class ScriptEngine {
 }
 
 const engines = new WeakMap<RedisNode, ScriptEngine>();
+
+// The dispatcher's view of cached scripts' flags (EVALSHA's denyoom before it runs).
+registerScriptFlagsLookup((node, sha) => engines.get(node)?.scripts.get(sha)?.flags);
 
 export function engineOf(node: RedisNode): ScriptEngine {
   let e = engines.get(node);

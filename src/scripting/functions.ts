@@ -11,6 +11,7 @@ import { RedisError } from '../engine/errors.js';
 import type { RedisNode } from '../engine/node.js';
 import { errorTable } from './conversions.js';
 import { type RunOptions, ScriptEngine } from './engine.js';
+import { registerFunctionFlagsLookup } from './flags.js';
 import { LuaSyntaxError } from './lua/lexer.js';
 import { toLuaError } from './lua/lib-base.js';
 import { LuaError, type LuaFunction, LuaTable, type LuaValue, rawToString, S } from './lua/runtime.js';
@@ -215,14 +216,25 @@ export class FunctionsEngine {
   call(c: import('../engine/client.js').Client, name: string, keys: string[], args: string[], ro: boolean): void {
     const f = this.functions.get(name.toLowerCase());
     if (!f) throw new RedisError('ERR Function not found');
-    const noWrites = f.flags.includes('no-writes');
-    if (ro && !noWrites) throw new RedisError('ERR Can not execute a script with write flag using *_ro command.');
-    const opts: RunOptions = { funcname: name, source: '@user_function', chunk: 'user_function', readOnly: noWrites, asFunction: true };
+    // run() applies the flags as scriptPrepareForRun: FCALL_RO of a function without no-writes
+    // is refused, then (out of memory at the start) one without allow-oom or no-writes.
+    const opts: RunOptions = {
+      funcname: name,
+      source: '@user_function',
+      chunk: 'user_function',
+      readOnly: f.flags.includes('no-writes'),
+      asFunction: true,
+      flags: f.flags,
+      ro,
+    };
     this.runner.run(c, f.fn, keys, args, opts);
   }
 }
 
 const engines = new WeakMap<RedisNode, FunctionsEngine>();
+
+// The dispatcher's view of functions' flags (FCALL's denyoom before it runs).
+registerFunctionFlagsLookup((node, name) => engines.get(node)?.functions.get(name.toLowerCase())?.flags);
 
 export function functionsOf(node: RedisNode): FunctionsEngine {
   let e = engines.get(node);

@@ -5,12 +5,16 @@
  *
  * redis.call/pcall run a command through the script's fake client, with the checks of Redis
  * 7.0's scriptCall in its order: unknown command, arity, noscript flag, writes from read-only
- * scripts. Their error texts are Redis's ("Unknown Redis command called from script", ...).
+ * scripts, then OOM (scriptVerifyOOM: a denyoom command before the script's first write, when its
+ * command started out of memory, unless the script declared allow-oom). Their error texts are
+ * Redis's ("Unknown Redis command called from script", ...); each counts in INFO errorstats and
+ * in the refused command's rejected_calls.
  * redis.call raises an error table {err=...}; redis.pcall returns it.
  */
 import { createHash } from 'node:crypto';
 import type { Client } from '../engine/client.js';
 import { arityOk, call, resolveCommand } from '../engine/dispatch.js';
+import { OOM_ERROR } from '../engine/eviction.js';
 import type { RedisNode } from '../engine/node.js';
 import { parseReply, RespError } from '../protocol/reply-parser.js';
 import { commandErrorTable, errorTable, replyToLua } from './conversions.js';
@@ -27,6 +31,10 @@ export interface RunContext {
   funcname: string;
   /** Source for "on <source>:<line>.": "@user_script" or "@user_function". */
   source: string;
+  /** Declared allow-oom: any command runs even out of memory (SCRIPT_ALLOW_OOM). */
+  allowOom: boolean;
+  /** A write command has been let through (SCRIPT_WRITE_DIRTY): OOM no longer stops the script. */
+  writeDirty: boolean;
 }
 
 export function sha1hex(s: string): string {
@@ -57,11 +65,14 @@ export function createRedisTable(node: RedisNode, running: () => RunContext | un
   const command = (raiseError: boolean, a: LuaValue[]): LuaValue[] => {
     const ctx = running();
     if (!ctx) return raise('redis.call/pcall can only be called inside a script invocation');
-    const fail = (msg: string, rejected = false): LuaValue[] => {
-      const t = errorTable(msg);
-      if (rejected) {
-        // scriptCall's rejections count in errorstats at once, like a command's error reply.
-        node.stats.error(`ERR ${msg}`);
+    // `raw` is "msg" (code ERR) or "-CODE msg". scriptCall's rejections (`rejected`: the
+    // command's full name, or '' for an unknown command) count in errorstats at once, like a
+    // command's error reply, and in the command's rejected_calls (incrCommandStatsOnError).
+    const fail = (raw: string, rejected?: string): LuaValue[] => {
+      const t = errorTable(raw);
+      if (rejected !== undefined) {
+        node.stats.error(t.getStr('err') as string);
+        if (rejected !== '') node.stats.command(rejected).rejectedCalls++;
         t.set('ignore_error_stats_update', true);
       }
       if (raiseError) throw new LuaError(t, S.L);
@@ -76,13 +87,23 @@ export function createRedisTable(node: RedisNode, running: () => RunContext | un
       else return fail('Lua redis lib command arguments must be strings or integers');
     }
     const r = resolveCommand(node, args);
-    if (typeof r === 'string') return fail('Unknown Redis command called from script', true);
-    if (!arityOk(r.spec, args.length)) return fail('Wrong number of args calling Redis command from script', true);
+    if (typeof r === 'string') return fail('Unknown Redis command called from script', '');
+    const name = r.fullname;
+    if (!arityOk(r.spec, args.length)) return fail('Wrong number of args calling Redis command from script', name);
     const flags = r.spec.flags;
-    if (flags.includes('noscript')) return fail('This Redis command is not allowed from script', true);
+    if (flags.includes('noscript')) return fail('This Redis command is not allowed from script', name);
     if (ctx.readOnly && (flags.includes('write') || flags.includes('may_replicate'))) {
-      return fail('Write commands are not allowed from read-only scripts.', true);
+      return fail('Write commands are not allowed from read-only scripts.', name);
     }
+    // scriptVerifyOOM: when the script's command started out of memory (pre_command_oom_state),
+    // a denyoom command is refused until the script has let a write command through (then it
+    // cannot stop in the middle); allow-oom scripts run anything. Non-denyoom commands (GET,
+    // DEL) always pass, and a write among them (DEL) lifts the rule for the rest of the script.
+    const ev = node.eviction;
+    if (!ctx.allowOom && ev.limit > 0 && !ctx.writeDirty && ev.preCommandOomState && flags.includes('denyoom')) {
+      return fail(`-${OOM_ERROR}`, name);
+    }
+    if (flags.includes('write')) ctx.writeDirty = true;
     const fake = ctx.fake;
     fake.reply.out = '';
     call(node, fake, r, args);
