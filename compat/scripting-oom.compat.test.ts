@@ -175,6 +175,25 @@ compatSuite('scripting OOM', [
     normalize: statsNormalize([7, 8]),
   },
   {
+    name: 'commandstats: EXEC is not failed for the errors of its queued commands or scripts',
+    cmds: [
+      E('return 1'),
+      ['SET', 's', 'abc'],
+      ['CONFIG', 'RESETSTAT'],
+      ['MULTI'],
+      ['INCR', 's'],
+      E("return redis.call('incr','s')"),
+      E('return 1'),
+      ['EXEC'],
+      ['EXEC'],
+      ['MULTI'],
+      ['NOSUCH'],
+      ['EXEC'],
+      ['INFO', 'commandstats'],
+    ],
+    normalize: statsNormalize([12]),
+  },
+  {
     name: 'inside MULTI every script is refused when out of memory',
     cmds: [OOM, ['MULTI'], E('#!lua flags=allow-oom\nreturn 1'), E("return redis.call('get','a')"), ['EXEC'], ...RESTORE],
   },
@@ -220,9 +239,8 @@ describe.runIf(haveRealRedis)('compat: scripting OOM with several connections', 
       const errors = await admin.call('INFO', 'errorstats');
       out.push(errors.replace(/^[$=]\d+\r\n(txt:)?/, ''));
       const stats = await admin.call('INFO', 'commandstats');
-      // Not EXEC's line: redis-sim counts an EXEC whose queued command failed as a failed call
-      // (Redis does not: each queued command's call() takes the errors as its own).
-      const lines = stats.split('\r\n').filter((l) => /^cmdstat_(eval|evalsha|set|get):/.test(l));
+      // EXEC is not failed for its queued commands' errors: each command's call() takes its own.
+      const lines = stats.split('\r\n').filter((l) => /^cmdstat_(eval|evalsha|exec|set|get):/.test(l));
       for (const line of lines.sort()) out.push(line.replace(/usec=\d+,usec_per_call=[\d.]+,/, ''));
     } finally {
       for (const cmd of RESTORE) await admin.call(...cmd);

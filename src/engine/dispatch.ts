@@ -148,6 +148,14 @@ const READ_LOOKUP_WRITES = new Set([
   'xreadgroup',
 ]);
 
+/**
+ * The reply the last call() ended on and its error count then (Redis's prev_err_count in
+ * incrCommandStatsOnError): a command counts as failed for errors after its nested calls, so EXEC
+ * is not failed for the errors of its queued commands (each counts its own).
+ */
+let lastCallReply: Client['reply'] | undefined;
+let lastCallErrors = 0;
+
 /** Runs a resolved command's handler, with stats, error replies and MONITOR feeding. */
 export function call(node: RedisNode, c: Client, r: ResolvedCommand, args: string[]): void {
   const { spec, fullname } = r;
@@ -176,7 +184,10 @@ export function call(node: RedisNode, c: Client, r: ResolvedCommand, args: strin
   if (node.eviction.limit > 0 && spec.flags.includes('write')) node.eviction.measureKeys(c.db, spec, args, keyPositions);
   stat.calls++;
   stat.usec += Math.round((performance.now() - t0) * 1000);
-  if (c.reply.errors > errorsBefore) stat.failedCalls++;
+  const errorsMark = lastCallReply === c.reply && lastCallErrors > errorsBefore ? lastCallErrors : errorsBefore;
+  if (c.reply.errors > errorsMark) stat.failedCalls++;
+  lastCallReply = c.reply;
+  lastCallErrors = c.reply.errors;
   node.stats.totalCommands++;
   if (node.monitors.size > 0 && !spec.flags.includes('admin') && !spec.flags.includes('skip_monitor')) node.feedMonitors(c, args);
 }
