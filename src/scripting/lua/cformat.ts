@@ -38,10 +38,8 @@ export function cExponential(v: number, prec: number): [string, number] {
 
 export function cFormatG(v: number, prec: number, alt: boolean): string {
   if (v === 0) return Object.is(v, -0) ? '-0' : '0';
-  if (prec <= 15) {
-    const d = roundedDigits(v, prec);
-    if (d !== undefined) return layoutG(v < 0, d[0], d[1], prec, alt);
-  }
+  const d = roundedDigits(v, prec);
+  if (d !== undefined) return layoutG(v < 0, d[0], d[1], prec, alt);
   const [, x] = cExponential(v, prec - 1);
   let s: string;
   if (x < -4 || x >= prec) {
@@ -67,17 +65,25 @@ function stripFrac(s: string): string {
 /**
  * The significant digits and decimal exponent of `v` rounded to `prec` digits, without the long
  * expansions: JS's toExponential rounds the exact binary value, as printf does, except that it
- * breaks exact ties upwards. With prec <= 15 a tie is recognisable: the value is then exactly a
- * (prec+1)-digit decimal ending in 5, so its shortest representation is that decimal. Those
- * return undefined (the caller takes the long way); so do NaN and infinities.
+ * breaks exact ties upwards. A tie is recognisable: with prec <= 15 (normal doubles) the value is
+ * then exactly a (prec+1)-digit decimal ending in 5, so that is its shortest representation;
+ * otherwise its (prec+1)-digit rounding ends in 5. Possible ties return undefined (the caller
+ * takes the long way); so do NaN and infinities.
  */
 function roundedDigits(v: number, prec: number): [string, number] | undefined {
-  // Subnormals carry fewer digits than the argument needs; they too take the long way.
-  if (!Number.isFinite(v) || Math.abs(v) < 2.2250738585072014e-308) return undefined;
-  const shortest = splitExp(v.toExponential());
-  const n = shortest[0].length;
-  if (n <= prec) return shortest;
-  if (n === prec + 1 && shortest[0].endsWith('5')) return undefined;
+  if (!Number.isFinite(v) || prec > 99) return undefined;
+  // Subnormals carry fewer digits than the argument needs; they take the general test below.
+  if (prec <= 15 && Math.abs(v) >= 2.2250738585072014e-308) {
+    const shortest = splitExp(v.toExponential());
+    const n = shortest[0].length;
+    if (n <= prec) return shortest;
+    if (n === prec + 1 && shortest[0].endsWith('5')) return undefined;
+    return splitExp(v.toExponential(prec - 1));
+  }
+  // In general: an exact tie rounds to a (prec+1)-digit decimal ending in 5; anything else
+  // rounds the same way in JS and in C.
+  const longer = v.toExponential(prec);
+  if (longer.charCodeAt(longer.indexOf('e') - 1) === 53) return undefined;
   return splitExp(v.toExponential(prec - 1));
 }
 
