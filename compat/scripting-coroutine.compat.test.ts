@@ -221,6 +221,8 @@ compatSuite('scripting coroutines', [
       E(
         'local f = coroutine.wrap(function(a, b) local c = coroutine.yield(a .. b) return c .. "!" end) return {f("x", "y"), f("z"), pcall(f)}',
       ),
+      E('return {pcall(string.gsub, "a", "a", coroutine.wrap(function(c) error("x") end))}'),
+      E('return {pcall(function() local t = setmetatable({}, {__index = coroutine.wrap(function(c) error("x") end)}) return t.x end)}'),
     ],
   },
   {
