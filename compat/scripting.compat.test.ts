@@ -34,6 +34,12 @@ compatSuite('scripting', [
         'local t = {} local x = 20 for i = 1, 60 do x = x - 0.37 + i * 0.013 t[#t+1] = tostring(x) t[#t+1] = string.format("%.3g|%g|%.15g", x * 1e5, x / 7, x) end return t',
       ),
       E(
+        'return string.format("%.40g|%.25g|%.20g|%.17g|%.17g|%.18g", -4.472488175106284e+37, 1.3842768313399565e+22, 0.1, 2^60 + 2^8, 0.3, 1e23)',
+      ),
+      E(
+        'redis.call("set", "f", 60000) redis.call("append", "f", 0.1) redis.call("append", "f", 2^70) redis.call("append", "f", -1/3) return redis.call("get", "f")',
+      ),
+      E(
         'return {tostring(1e15 + 5), tostring(100000000000005), tostring(0.5), tostring(1/8 + 1e-20), tostring(2.5e-5), tostring(12345678901234.5)}',
       ),
     ],
