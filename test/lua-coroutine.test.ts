@@ -281,6 +281,10 @@ describe('coroutines and the server', () => {
     expect(await c.call('EVAL', 'local function f() return 1 + f() end return coroutine.wrap(f)()', '0')).toMatch(
       /^-ERR user_script:1: user_script:1: stack overflow script/,
     );
+    // The main thread of a coroutine-mode chunk too.
+    expect(await c.call('EVAL', 'local function f() return 1 + f() end return f() -- coroutine', '0')).toMatch(
+      /^-ERR user_script:1: stack overflow script/,
+    );
     // Yielding from a few hundred calls down and resuming back up works.
     const deep = `
       local function f(n) if n == 0 then return coroutine.yield("bottom") end return 1 + f(n - 1) end
