@@ -327,6 +327,17 @@ compatSuite('scripting coroutines', [
         end
         f()
         return {depth, err, st}`),
+      E(`local co = coroutine.create(function(...) local a = {...} while true do a = {coroutine.yield(unpack(a))} end end)
+        coroutine.resume(co, 1)
+        local depth, res = 0
+        local function f()
+          depth = depth + 1
+          if depth == 200 then res = {coroutine.resume(co, "deep")} res[#res + 1] = coroutine.status(co) return end
+          coroutine.resume(coroutine.create(f))
+        end
+        f()
+        local after = {coroutine.resume(co, "x", "y")}
+        return {depth, res, after, coroutine.status(co)}`),
     ],
   },
   {
