@@ -38,6 +38,8 @@ export function cExponential(v: number, prec: number): [string, number] {
 
 export function cFormatG(v: number, prec: number, alt: boolean): string {
   if (v === 0) return Object.is(v, -0) ? '-0' : '0';
+  // Integers that fit in the precision print as themselves (exact below 2^53).
+  if (!alt && Number.isInteger(v) && Math.abs(v) < 9007199254740992 && Math.abs(v) < 10 ** prec) return String(v);
   const d = roundedDigits(v, prec);
   if (d !== undefined) return layoutG(v < 0, d[0], d[1], prec, alt);
   const [, x] = cExponential(v, prec - 1);
