@@ -97,7 +97,7 @@ function evalGeneric(c: Client, args: string[], bySha: boolean, readOnly: boolea
     c.reply.error('NOSCRIPT No matching script. Please use EVAL.');
     return;
   }
-  splitKeys(args, 2);
+  const [keys, argv] = splitKeys(args, 2);
   if (bySha && !engineModule) {
     // No engine yet means an empty script cache: NOSCRIPT at once (even inside MULTI), and the
     // engine starts loading for the EVAL that usually follows.
@@ -128,7 +128,6 @@ function evalGeneric(c: Client, args: string[], bySha: boolean, readOnly: boolea
       }
       throw e;
     }
-    const [keys, argv] = splitKeys(args, 2);
     engine.run(c, script.fn, keys, argv, {
       funcname: sha,
       source: '@user_script',
