@@ -21,7 +21,7 @@ import { installExtraLibs } from './libs.js';
 import { LuaSyntaxError } from './lua/lexer.js';
 import { toLuaError } from './lua/lib-base.js';
 import { Rand48 } from './lua/lib-math.js';
-import { LuaError, type LuaFunction, LuaTable, type LuaValue, rawToString, S, tarray } from './lua/runtime.js';
+import { LuaError, type LuaFunction, LuaTable, type LuaValue, rawToString, S, sourceLine, tarray, where } from './lua/runtime.js';
 import { LuaState, protectRecursively } from './lua/state.js';
 import { createRedisTable, type RunContext, sha1hex } from './redis-api.js';
 
@@ -84,7 +84,7 @@ export class ScriptEngine {
     // Reading a missing global is an error; the globals and every library are read-only.
     const mt = new LuaTable();
     mt.set('__index', (_t: LuaValue, k: LuaValue) => {
-      throw new LuaError(`${S.chunk}:${S.L}: Script attempted to access nonexistent global variable '${rawToString(k)}'`, S.L);
+      throw new LuaError(`${where(S.L)} Script attempted to access nonexistent global variable '${rawToString(k)}'`, S.L);
     });
     G.mt = mt;
     protectRecursively(G);
@@ -177,6 +177,7 @@ export class ScriptEngine {
     this.running = ctx;
     S.chunk = opts.chunk;
     S.L = 0;
+    S.d = 0;
     S.B = 100000;
     this.budgetStart = -1;
     S.onBudget = this.onBudget;
@@ -211,7 +212,8 @@ export class ScriptEngine {
     } else {
       msg = `ERR ${rawToString(v)}`;
     }
-    return `${msg} script: ${ctx.funcname}, on ${ctx.source}:${le.line}.`;
+    const [source, line] = sourceLine(le.line, ctx.source);
+    return `${msg} script: ${ctx.funcname}, on ${source}:${line}.`;
   }
 }
 

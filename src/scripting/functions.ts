@@ -14,7 +14,7 @@ import { type RunOptions, ScriptEngine } from './engine.js';
 import { registerFunctionFlagsLookup } from './flags.js';
 import { LuaSyntaxError } from './lua/lexer.js';
 import { toLuaError } from './lua/lib-base.js';
-import { LuaError, type LuaFunction, LuaTable, type LuaValue, rawToString, S } from './lua/runtime.js';
+import { LuaError, type LuaFunction, LuaTable, type LuaValue, rawToString, S, where } from './lua/runtime.js';
 
 export interface LuaFunctionDef {
   name: string;
@@ -80,7 +80,7 @@ export class FunctionsEngine {
     }
     const mt = new LuaTable();
     mt.set('__index', (_t: LuaValue, k: LuaValue) => {
-      throw new LuaError(`${S.chunk}:${S.L}: Script attempted to access nonexistent global variable '${rawToString(k)}'`, S.L);
+      throw new LuaError(`${where(S.L)} Script attempted to access nonexistent global variable '${rawToString(k)}'`, S.L);
     });
     load.mt = mt;
     load.readonly = true;
@@ -168,6 +168,7 @@ export class FunctionsEngine {
     this.envMeta.set('__index', this.loadApi);
     this.loading = lib;
     S.chunk = 'user_function';
+    S.d = 0;
     const savedBudget = S.onBudget;
     const start = performance.now();
     S.onBudget = () => {

@@ -68,6 +68,8 @@ export interface CompileHooks {
   inext?: R.LuaFunction;
   /** Compile in coroutine mode (the loader sets it when the source mentions "coroutine"). */
   coroutines?: boolean;
+  /** A chunk from loadstring/load: its line base (runtime.ts registerChunk), added to every line. */
+  lineBase?: number;
 }
 
 export class Compiler {
@@ -481,6 +483,7 @@ export function isLuaFunction(f: R.LuaFunction): boolean {
 
 /** Compiles a parsed chunk into a callable Lua function bound to the globals table `G`. */
 export function instantiate(main: FuncBody, G: R.LuaTable, hooks: CompileHooks): R.LuaFunction {
+  if (hooks.lineBase) offsetLines(main, hooks.lineBase);
   const co = hooks.coroutines === true;
   const src = new Compiler(co).compileChunk(main);
   const helpers = co ? [...HELPERS, ...CO_HELPERS] : HELPERS;
@@ -492,4 +495,19 @@ export function instantiate(main: FuncBody, G: R.LuaTable, hooks: CompileHooks):
     lt: unknown,
   ) => R.LuaFunction;
   return factory(R, G, hooks.next, hooks.inext, R.LuaTable);
+}
+
+/** Adds a loaded chunk's line base to every line of its tree (positions then name the chunk). */
+function offsetLines(node: unknown, base: number, seen = new Set<object>()): void {
+  if (node === null || typeof node !== 'object' || seen.has(node)) return;
+  seen.add(node);
+  if (Array.isArray(node)) {
+    for (const x of node) offsetLines(x, base, seen);
+    return;
+  }
+  const o = node as Record<string, unknown>;
+  for (const k of Object.keys(o)) {
+    if (k === 'line' && typeof o[k] === 'number') o[k] = (o[k] as number) + base;
+    else offsetLines(o[k], base, seen);
+  }
 }

@@ -10,7 +10,7 @@
 import { LuaSyntaxError } from './lexer.js';
 import { argError, checkAny, checkInt, checkStr, checkTable, optInt } from './lib-util.js';
 import {
-  call,
+  ccall,
   cError,
   EMPTY,
   getmetatable,
@@ -18,18 +18,20 @@ import {
   type LuaFunction,
   LuaTable,
   type LuaValue,
+  levelLine,
   rawToString,
   rtError,
   S,
   tonum,
   tostring,
   type,
+  where,
 } from './runtime.js';
 
 /** Turns any exception thrown while running Lua code into a LuaError (or rethrows it). */
 export function toLuaError(e: unknown): LuaError {
   if (e instanceof LuaError) return e;
-  if (e instanceof RangeError && /call stack/.test(e.message)) return new LuaError(`${S.chunk}:${S.L}: stack overflow`, S.L);
+  if (e instanceof RangeError && /call stack/.test(e.message)) return new LuaError(`${where(S.L)} stack overflow`, S.L);
   throw e;
 }
 
@@ -45,7 +47,7 @@ export const inext: LuaFunction = (t, i) => {
 };
 
 /** Compiles Lua source into a function; installed by the state (needs the compiler). */
-export type Loader = (src: string, chunk: string) => LuaFunction;
+export type Loader = (src: string, name: string) => LuaFunction;
 
 export function baseLib(G: LuaTable, load: Loader): void {
   const fns: Record<string, LuaFunction> = {
@@ -56,11 +58,15 @@ export function baseLib(G: LuaTable, load: Loader): void {
       }
       return a;
     },
+    // error(msg, level): a string message gets the position of the frame `level` levels up
+    // (1: the function calling error, 2: its caller, ...); none when that frame is a native
+    // one (pcall(error, msg)) or beyond the script (error(msg, 2) in the main chunk).
     error: (...a) => {
       const msg = a[0];
       const level = optInt(a, 1, 'error', 1);
-      if ((typeof msg === 'string' || typeof msg === 'number') && level > 0 && S.L >= 0) {
-        throw new LuaError(`${S.chunk}:${S.L}: ${rawToString(msg)}`, S.L);
+      if ((typeof msg === 'string' || typeof msg === 'number') && level > 0) {
+        const line = levelLine(level);
+        if (line >= 0) throw new LuaError(`${where(line)} ${rawToString(msg)}`, S.L);
       }
       throw new LuaError(msg, S.L);
     },
@@ -68,11 +74,12 @@ export function baseLib(G: LuaTable, load: Loader): void {
       checkAny(a, 0, 'pcall');
       const f = a[0];
       const saved = S.L;
+      const depth = S.d;
       try {
-        S.L = -1;
-        const r = call(f, a.slice(1));
+        const r = ccall(f, a.slice(1));
         return [true, ...r];
       } catch (e) {
+        S.d = depth;
         const le = toLuaError(e);
         if (le.uncatchable) throw le;
         let v = le.value;
@@ -89,13 +96,14 @@ export function baseLib(G: LuaTable, load: Loader): void {
       const f = a[0];
       const handler = a[1];
       const saved = S.L;
+      const depth = S.d;
       try {
-        S.L = -1;
-        return [true, ...call(f, [])];
+        return [true, ...ccall(f, [])];
       } catch (e) {
+        S.d = depth;
         const le = toLuaError(e);
         if (le.uncatchable) throw le;
-        return [false, ...call(handler, [le.value]).slice(0, 1)];
+        return [false, ...ccall(handler, [le.value]).slice(0, 1)];
       } finally {
         S.L = saved;
       }
@@ -174,7 +182,7 @@ export function baseLib(G: LuaTable, load: Loader): void {
       const src = checkStr(a, 0, 'loadstring');
       const name = a[1] === undefined ? src : checkStr(a, 1, 'loadstring');
       try {
-        return [load(src, chunkId(name))];
+        return [load(src, name)];
       } catch (e) {
         if (e instanceof LuaSyntaxError) return [undefined, e.message];
         throw e;
@@ -186,14 +194,14 @@ export function baseLib(G: LuaTable, load: Loader): void {
       if (typeof f === 'string') src = f;
       else {
         for (;;) {
-          const piece = call(f, [])[0];
+          const piece = ccall(f, [])[0];
           if (piece === undefined || piece === '') break;
           if (typeof piece !== 'string') return [undefined, 'reader function must return a string'];
           src += piece;
         }
       }
       try {
-        return [load(src, chunkId(a[1] === undefined ? '=(load)' : checkStr(a, 1, 'load')))];
+        return [load(src, a[1] === undefined ? '=(load)' : checkStr(a, 1, 'load'))];
       } catch (e) {
         if (e instanceof LuaSyntaxError) return [undefined, e.message];
         throw e;
@@ -211,17 +219,20 @@ export function baseLib(G: LuaTable, load: Loader): void {
   G.set('_G', G);
 }
 
-/** luaO_chunkid: "=name" as is, "@file" as file, else [string "first line..."]. */
-export function chunkId(name: string): string {
-  if (name.startsWith('=')) return name.slice(1, 60);
-  if (name.startsWith('@')) return name.slice(1);
-  const nl = name.indexOf('\n');
-  let first = nl >= 0 ? name.slice(0, nl) : name;
-  const max = 60 - 15;
-  let dots = nl >= 0;
-  if (first.length > max) {
-    first = first.slice(0, max);
-    dots = true;
+/**
+ * luaO_chunkid into a buffer of `size` bytes (LUA_IDSIZE 60 for runtime positions, the lexer's
+ * MAXSRC 80 for syntax errors): "=name" as is, "@file" keeping its end, else
+ * [string "first line..."].
+ */
+export function chunkId(name: string, size = 60): string {
+  if (name.startsWith('=')) return name.slice(1, size);
+  if (name.startsWith('@')) {
+    const room = size - 8;
+    const file = name.slice(1);
+    return file.length > room ? `...${file.slice(file.length - room)}` : file;
   }
-  return `[string "${first}${dots ? '...' : ''}"]`;
+  let len = name.search(/[\n\r]/);
+  if (len < 0) len = name.length;
+  len = Math.min(len, size - 17);
+  return len < name.length ? `[string "${name.slice(0, len)}..."]` : `[string "${name}"]`;
 }

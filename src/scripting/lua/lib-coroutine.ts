@@ -37,6 +37,7 @@ import {
   type LuaValue,
   numberToString,
   S,
+  where,
 } from './runtime.js';
 
 /** LUAI_MAXCCALLS: the C call depth at which lua_resume refuses with "C stack overflow". */
@@ -80,6 +81,8 @@ function resume(co: LuaThread, args: LuaValue[]): LuaValue[] {
   co.status = 'running';
   current = co;
   depth++;
+  // The thread's frames stack above the resumer's for error levels; back here they are gone.
+  const stackDepth = S.d;
   try {
     if (co.it === undefined) {
       // The first resume passes its arguments to the body.
@@ -98,6 +101,7 @@ function resume(co: LuaThread, args: LuaValue[]): LuaValue[] {
     if (le.uncatchable) throw le;
     return [false, le.value];
   } finally {
+    S.d = stackDepth;
     depth--;
     current = prev;
     if (prev !== undefined) prev.status = 'running';
@@ -121,8 +125,8 @@ export function coroutineLib(): LuaTable {
         if (r[0] === true) return r.slice(1);
         let v = r[1];
         if (typeof v === 'string' || typeof v === 'number') {
-          const where = S.L >= 0 ? `${S.chunk}:${S.L}: ` : '';
-          v = where + (typeof v === 'number' ? numberToString(v) : v);
+          const at = S.L >= 0 ? `${where(S.L)} ` : '';
+          v = at + (typeof v === 'number' ? numberToString(v) : v);
         }
         throw new LuaError(v, S.L);
       };

@@ -1,7 +1,7 @@
 import { cExponential, cFixed, cFormatG } from './cformat.js';
 import { argError, checkInt, checkNum, checkStr, libTable, optInt } from './lib-util.js';
 import { captures, doMatch, getCapture, newState } from './lua-pattern.js';
-import { call, EMPTY, type LuaFunction, LuaTable, type LuaValue, nanSign, numberToString, rtError, tostr, type } from './runtime.js';
+import { ccall, EMPTY, type LuaFunction, LuaTable, type LuaValue, nanSign, numberToString, rtError, tostr, type } from './runtime.js';
 
 function posrelat(pos: number, len: number): number {
   return pos < 0 ? len + pos + 1 : pos;
@@ -79,11 +79,11 @@ function addValue(ms: ReturnType<typeof newState>, s: number, e: number, repl: L
   }
   const first = getCapture(ms, 0, s, e);
   if (typeof repl === 'function' || (repl instanceof LuaTable && false)) {
-    v = call(repl, captures(ms, s, e, true))[0];
+    v = ccall(repl, captures(ms, s, e, true))[0];
   } else if (repl instanceof LuaTable) {
     v = repl.get(first);
   } else {
-    v = call(repl, captures(ms, s, e, true))[0];
+    v = ccall(repl, captures(ms, s, e, true))[0];
   }
   if (v === undefined || v === false) return whole;
   const sv = tostr(v);

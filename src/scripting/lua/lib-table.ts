@@ -2,7 +2,7 @@
  * Lua 5.1's table library: insert remove concat sort getn setn maxn foreach foreachi.
  */
 import { argError, checkInt, checkTable, libTable, optInt, optStr } from './lib-util.js';
-import { call, EMPTY, type LuaTable, type LuaValue, lt, rtError, tostr, truthy, type } from './runtime.js';
+import { ccall, EMPTY, type LuaTable, type LuaValue, lt, rtError, tostr, truthy, type } from './runtime.js';
 
 export function tableLib(): LuaTable {
   return libTable({
@@ -59,7 +59,7 @@ export function tableLib(): LuaTable {
       const cmp = a[1];
       if (cmp !== undefined && typeof cmp !== 'function') argError(2, 'sort', `function expected, got ${type(cmp)}`);
       const less =
-        cmp === undefined ? (x: LuaValue, y: LuaValue) => lt(x, y, -1) : (x: LuaValue, y: LuaValue) => truthy(call(cmp, [x, y])[0]);
+        cmp === undefined ? (x: LuaValue, y: LuaValue) => lt(x, y, -1) : (x: LuaValue, y: LuaValue) => truthy(ccall(cmp, [x, y])[0]);
       auxsort(t, 1, n, less);
       return EMPTY;
     },
@@ -80,7 +80,7 @@ export function tableLib(): LuaTable {
       let k: LuaValue;
       for (let e = t.next(undefined); e; e = t.next(k)) {
         k = e[0];
-        const r = call(a[1], [e[0], e[1]])[0];
+        const r = ccall(a[1], [e[0], e[1]])[0];
         if (r !== undefined) return [r];
       }
       return EMPTY;
@@ -89,7 +89,7 @@ export function tableLib(): LuaTable {
       const t = checkTable(a, 0, 'foreachi');
       const n = t.length();
       for (let i = 1; i <= n; i++) {
-        const r = call(a[1], [i, t.get(i)])[0];
+        const r = ccall(a[1], [i, t.get(i)])[0];
         if (r !== undefined) return [r];
       }
       return EMPTY;

@@ -44,6 +44,13 @@ export const S = {
   M: false,
   /** Chunk name used in positions ("user_script", "user_function"). */
   chunk: 'user_script',
+  /**
+   * The call stack as error levels see it: st[i] is the current line of the frame that made the
+   * i-th pending call (-1 for a native frame, such as pcall calling its function). Entries above
+   * `d` are stale; whoever catches an error (pcall, resume, the script runner) resets `d`.
+   */
+  st: [] as number[],
+  d: 0,
   /** Budget of loop iterations/calls before the time limit is checked. */
   B: 100000,
   /** Called when the budget runs out: throws to stop a runaway script, or refills it. */
@@ -52,9 +59,56 @@ export const S = {
   }) as () => void,
 };
 
+// ---- positions ------------------------------------------------------------------------------
+//
+// A line number also names its chunk: line l of chunk k is k * LINE_BASE + l. Chunk 0 is the
+// script being run (named S.chunk: "user_script", "user_function"); chunks that loadstring/load
+// compile are registered with the name their positions print ([string "..."], "=name" without
+// the "=", "@file" without the "@") and their source as Redis's error reply quotes it.
+
+export const LINE_BASE = 2 ** 24;
+const chunkIds: string[] = [''];
+const chunkSources: string[] = [''];
+const chunkByName = new Map<string, number>();
+
+/** The line base of a loaded chunk (the same for the same name). */
+export function registerChunk(id: string, source: string): number {
+  const key = `${id}\n${source}`;
+  let k = chunkByName.get(key);
+  if (k === undefined) {
+    // Past ~a million distinct chunk names, new ones share the last index (their positions
+    // then name the wrong chunk; a script would need a million loadstring names to get there).
+    k = Math.min(chunkIds.length, 1 << 20);
+    if (k === chunkIds.length) {
+      chunkIds.push(id);
+      chunkSources.push(source);
+      chunkByName.set(key, k);
+    }
+  }
+  return k * LINE_BASE;
+}
+
+/** "chunk:line:" for a line number (luaG_runerror's addinfo). */
+export function where(line: number): string {
+  const k = Math.floor(line / LINE_BASE);
+  return `${k === 0 ? S.chunk : chunkIds[k]}:${line % LINE_BASE}:`;
+}
+
+/** The source and line Redis's error reply quotes ("on <source>:<line>."); `main` for chunk 0. */
+export function sourceLine(line: number, main: string): [string, number] {
+  const k = Math.floor(line / LINE_BASE);
+  return [k === 0 ? main : (chunkSources[k] as string), line % LINE_BASE];
+}
+
+/** The current line of the frame `level` levels up from a native (1: its caller); -1 if none is Lua. */
+export function levelLine(level: number): number {
+  const i = S.d - level;
+  return i >= 0 ? (S.st[i] ?? -1) : -1;
+}
+
 /** Raises a runtime error at `line`, prefixed with the position as luaG_runerror does. */
 export function rtError(msg: string, line: number = S.L): never {
-  throw new LuaError(line >= 0 ? `${S.chunk}:${line}: ${msg}` : msg, line >= 0 ? line : S.L);
+  throw new LuaError(line >= 0 ? `${where(line)} ${msg}` : msg, line >= 0 ? line : S.L);
 }
 
 /** An error raised by luaG_runerror inside a C function: no position in the message. */
@@ -185,7 +239,7 @@ export function tostring(v: LuaValue): string {
   if (v instanceof LuaTable && v.mt !== undefined) {
     const h = v.mt.getStr('__tostring');
     if (h !== undefined) {
-      const r = call(h, [v])[0];
+      const r = ccall(h, [v])[0];
       if (typeof r !== 'string') {
         if (typeof r === 'number') return numberToString(r);
         rtError("'__tostring' must return a string");
@@ -300,40 +354,80 @@ export function call(f: LuaValue, args: LuaValue[], line: number = S.L, desc?: s
 export function c0(f: LuaValue, line: number, desc?: string): LuaValue[] {
   S.L = line;
   S.M = false;
-  if (typeof f === 'function') return f();
-  return call(f, [], line, desc);
+  const d = S.d;
+  S.st[d] = line;
+  S.d = d + 1;
+  const r = typeof f === 'function' ? f() : call(f, [], line, desc);
+  S.d = d;
+  return r;
 }
 export function c1(f: LuaValue, line: number, desc: string | undefined, a: LuaValue): LuaValue[] {
   S.L = line;
   S.M = false;
-  if (typeof f === 'function') return f(a);
-  return call(f, [a], line, desc);
+  const d = S.d;
+  S.st[d] = line;
+  S.d = d + 1;
+  const r = typeof f === 'function' ? f(a) : call(f, [a], line, desc);
+  S.d = d;
+  return r;
 }
 export function c2(f: LuaValue, line: number, desc: string | undefined, a: LuaValue, b: LuaValue): LuaValue[] {
   S.L = line;
   S.M = false;
-  if (typeof f === 'function') return f(a, b);
-  return call(f, [a, b], line, desc);
+  const d = S.d;
+  S.st[d] = line;
+  S.d = d + 1;
+  const r = typeof f === 'function' ? f(a, b) : call(f, [a, b], line, desc);
+  S.d = d;
+  return r;
 }
 export function c3(f: LuaValue, line: number, desc: string | undefined, a: LuaValue, b: LuaValue, c: LuaValue): LuaValue[] {
   S.L = line;
   S.M = false;
-  if (typeof f === 'function') return f(a, b, c);
-  return call(f, [a, b, c], line, desc);
+  const d = S.d;
+  S.st[d] = line;
+  S.d = d + 1;
+  const r = typeof f === 'function' ? f(a, b, c) : call(f, [a, b, c], line, desc);
+  S.d = d;
+  return r;
 }
 export function cn(f: LuaValue, line: number, desc: string | undefined, args: LuaValue[]): LuaValue[] {
   S.L = line;
   S.M = false;
-  if (typeof f === 'function') return f(...args);
-  return call(f, args, line, desc);
+  const d = S.d;
+  S.st[d] = line;
+  S.d = d + 1;
+  const r = typeof f === 'function' ? f(...args) : call(f, args, line, desc);
+  S.d = d;
+  return r;
 }
 /** o:name(args...) */
 export function mc(o: LuaValue, name: string, line: number, args: LuaValue[]): LuaValue[] {
   const f = index(o, name, line);
   S.L = line;
   S.M = true;
-  if (typeof f === 'function') return f(o, ...args);
-  return call(f, [o, ...args], line, `method '${name}'`);
+  const d = S.d;
+  S.st[d] = line;
+  S.d = d + 1;
+  const r = typeof f === 'function' ? f(o, ...args) : call(f, [o, ...args], line, `method '${name}'`);
+  S.d = d;
+  return r;
+}
+
+/**
+ * A call made by a native function (pcall, table.sort's comparator, gsub's replacement, ...):
+ * a C frame for error levels, and no Lua call site for the callee's natives.
+ */
+export function ccall(f: LuaValue, args: LuaValue[]): LuaValue[] {
+  const d = S.d;
+  const line = S.L;
+  S.st[d] = -1;
+  S.d = d + 1;
+  S.L = -1;
+  const r = call(f, args, -1);
+  S.d = d;
+  S.L = line;
+  return r;
 }
 
 // ---- coroutines -------------------------------------------------------------------------------
@@ -406,43 +500,68 @@ export function* gc0(f: LuaValue, line: number, desc?: string): LuaGen {
   S.L = line;
   S.M = false;
   const g = typeof f === 'function' ? (f as CoFunction).g : undefined;
-  if (g !== undefined) return yield* g();
-  return yield* gcall(f, EMPTY, line, desc, false);
+  const d = S.d;
+  S.st[d] = line;
+  S.d = d + 1;
+  const r = g !== undefined ? yield* g() : yield* gcall(f, EMPTY, line, desc, false);
+  S.d = d;
+  return r;
 }
 export function* gc1(f: LuaValue, line: number, desc: string | undefined, a: LuaValue): LuaGen {
   S.L = line;
   S.M = false;
   const g = typeof f === 'function' ? (f as CoFunction).g : undefined;
-  if (g !== undefined) return yield* g(a);
-  return yield* gcall(f, [a], line, desc, false);
+  const d = S.d;
+  S.st[d] = line;
+  S.d = d + 1;
+  const r = g !== undefined ? yield* g(a) : yield* gcall(f, [a], line, desc, false);
+  S.d = d;
+  return r;
 }
 export function* gc2(f: LuaValue, line: number, desc: string | undefined, a: LuaValue, b: LuaValue): LuaGen {
   S.L = line;
   S.M = false;
   const g = typeof f === 'function' ? (f as CoFunction).g : undefined;
-  if (g !== undefined) return yield* g(a, b);
-  return yield* gcall(f, [a, b], line, desc, false);
+  const d = S.d;
+  S.st[d] = line;
+  S.d = d + 1;
+  const r = g !== undefined ? yield* g(a, b) : yield* gcall(f, [a, b], line, desc, false);
+  S.d = d;
+  return r;
 }
 export function* gc3(f: LuaValue, line: number, desc: string | undefined, a: LuaValue, b: LuaValue, c: LuaValue): LuaGen {
   S.L = line;
   S.M = false;
   const g = typeof f === 'function' ? (f as CoFunction).g : undefined;
-  if (g !== undefined) return yield* g(a, b, c);
-  return yield* gcall(f, [a, b, c], line, desc, false);
+  const d = S.d;
+  S.st[d] = line;
+  S.d = d + 1;
+  const r = g !== undefined ? yield* g(a, b, c) : yield* gcall(f, [a, b, c], line, desc, false);
+  S.d = d;
+  return r;
 }
 export function* gcn(f: LuaValue, line: number, desc: string | undefined, args: LuaValue[]): LuaGen {
   S.L = line;
   S.M = false;
   const g = typeof f === 'function' ? (f as CoFunction).g : undefined;
-  if (g !== undefined) return yield* g(...args);
-  return yield* gcall(f, args, line, desc, false);
+  const d = S.d;
+  S.st[d] = line;
+  S.d = d + 1;
+  const r = g !== undefined ? yield* g(...args) : yield* gcall(f, args, line, desc, false);
+  S.d = d;
+  return r;
 }
 /** o:name(args...) from generator code. */
 export function* gmc(o: LuaValue, name: string, line: number, args: LuaValue[]): LuaGen {
   const f = index(o, name, line);
   S.L = line;
   S.M = true;
-  return yield* gcall(f, [o, ...args], line, `method '${name}'`, true);
+  const d = S.d;
+  S.st[d] = line;
+  S.d = d + 1;
+  const r = yield* gcall(f, [o, ...args], line, `method '${name}'`, true);
+  S.d = d;
+  return r;
 }
 
 // ---- arithmetic -------------------------------------------------------------------------------

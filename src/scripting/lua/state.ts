@@ -3,13 +3,13 @@
  * math) and a loader that compiles source to a function bound to these globals.
  */
 import { instantiate } from './compiler.js';
-import { baseLib, inext, next } from './lib-base.js';
+import { baseLib, chunkId, inext, next } from './lib-base.js';
 import { coroutineLib } from './lib-coroutine.js';
 import { mathLib, Rand48, setMathConstants } from './lib-math.js';
 import { stringLib } from './lib-string.js';
 import { tableLib } from './lib-table.js';
 import { parse } from './parser.js';
-import { type LuaFunction, LuaTable, setStringMetatable } from './runtime.js';
+import { type LuaFunction, LuaTable, registerChunk, setStringMetatable } from './runtime.js';
 
 export class LuaState {
   readonly G = new LuaTable();
@@ -17,7 +17,7 @@ export class LuaState {
   /** `rng`: math.random's generator; Redis has one per server, shared by EVAL and functions. */
   constructor(readonly rng = new Rand48()) {
     const G = this.G;
-    baseLib(G, (src, chunk) => this.load(src, chunk));
+    baseLib(G, (src, name) => this.loadNamed(src, name));
     const str = stringLib();
     G.set('string', str);
     G.set('table', tableLib());
@@ -33,6 +33,15 @@ export class LuaState {
   /** Compiles `src`; throws LuaSyntaxError with Lua's message on a syntax error. */
   load(src: string, chunk: string, env: LuaTable = this.G): LuaFunction {
     return instantiate(parse(src, chunk), env, { next, inext, coroutines: src.includes('coroutine') });
+  }
+
+  /**
+   * loadstring/load: a chunk under a Lua chunk name ("=name", "@file", or the source itself),
+   * whose syntax errors and runtime positions name it as luaO_chunkid does.
+   */
+  loadNamed(src: string, name: string): LuaFunction {
+    const lineBase = registerChunk(chunkId(name), name);
+    return instantiate(parse(src, chunkId(name, 80)), this.G, { next, inext, coroutines: src.includes('coroutine'), lineBase });
   }
 }
 
