@@ -668,6 +668,9 @@ compatSuite('scripting error positions, return values and commands from scripts'
       E('return {pcall(string.rep)}'),
       E('return {pcall(loadstring("return string.rep()"))}'),
       E('local function f() error("from f", 2) end\nlocal t = setmetatable({}, {__index = function(t, k) f() end})\nreturn t.x'),
+      E(
+        'local function f() error("from f", 3) end\nlocal t = setmetatable({}, {__index = function(t, k) f() end, __add = function() error("add", 2) end, __concat = function() f() end})\nlocal ok, e = pcall(function()\n  return t.x\nend)\nlocal ok2, e2 = pcall(function()\n  return t + 1\nend)\nlocal ok3, e3 = pcall(function()\n  return t .. "s"\nend)\nreturn {e, e2, e3}',
+      ),
       E('return {pcall(table.sort, {3, 2, 1}, function(a, b) error("in cmp", 2) end)}'),
       E('return {pcall(string.gsub, "abc", "b", function() error("in gsub", 2) end)}'),
       E(

@@ -304,10 +304,7 @@ export function index(o: LuaValue, k: LuaValue, line: number, desc?: string): Lu
       h = metaOf(o, '__index');
       if (h === undefined) rtError(`attempt to index ${describe(o, desc)}`, line);
     }
-    if (typeof h === 'function') {
-      S.L = line;
-      return h(o, k)[0];
-    }
+    if (typeof h === 'function') return metaCall(h, [o, k], line)[0];
     o = h;
     desc = undefined;
   }
@@ -331,8 +328,7 @@ export function setindex(o: LuaValue, k: LuaValue, v: LuaValue, line: number, de
       if (h === undefined) rtError(`attempt to index ${describe(o, desc)}`, line);
     }
     if (typeof h === 'function') {
-      S.L = line;
-      h(o, k, v);
+      metaCall(h, [o, k, v], line);
       return;
     }
     o = h;
@@ -410,6 +406,18 @@ export function mc(o: LuaValue, name: string, line: number, args: LuaValue[]): L
   S.st[d] = line;
   S.d = d + 1;
   const r = typeof f === 'function' ? f(o, ...args) : call(f, [o, ...args], line, `method '${name}'`);
+  S.d = d;
+  return r;
+}
+
+/** A metamethod called by the VM for an operation at `line`: a frame called from that line. */
+function metaCall(h: LuaValue, args: LuaValue[], line: number): LuaValue[] {
+  S.L = line;
+  S.M = false;
+  const d = S.d;
+  S.st[d] = line;
+  S.d = d + 1;
+  const r = call(h, args, line);
   S.d = d;
   return r;
 }
@@ -570,7 +578,7 @@ function arithMeta(event: string, a: LuaValue, b: LuaValue, line: number, da?: s
   const h = metaOf(a, event) ?? metaOf(b, event);
   if (h !== undefined) {
     S.L = line;
-    return call(h, [a, b], line)[0];
+    return metaCall(h, [a, b], line)[0];
   }
   const bad = tonum(a) === undefined ? a : b;
   const desc = bad === a ? da : db;
@@ -630,7 +638,7 @@ export function concat(a: LuaValue, b: LuaValue, line: number, da?: string, db?:
   const y = tostr(b);
   if (x !== undefined && y !== undefined) return x + y;
   const h = metaOf(a, '__concat') ?? metaOf(b, '__concat');
-  if (h !== undefined) return call(h, [a, b], line)[0];
+  if (h !== undefined) return metaCall(h, [a, b], line)[0];
   const badA = x === undefined;
   return rtError(`attempt to concatenate ${describe(badA ? a : b, badA ? da : db)}`, line);
 }
@@ -639,7 +647,7 @@ export function len(a: LuaValue, line: number, da?: string): number | LuaValue {
   if (typeof a === 'string') return a.length;
   if (a instanceof LuaTable) return a.length();
   const h = metaOf(a, '__len');
-  if (h !== undefined) return call(h, [a], line)[0];
+  if (h !== undefined) return metaCall(h, [a], line)[0];
   return rtError(`attempt to get length of ${describe(a, da)}`, line);
 }
 
@@ -668,7 +676,7 @@ function orderMeta(event: string, a: LuaValue, b: LuaValue, line: number): boole
   if (h1 === undefined) return undefined;
   const h2 = metaOf(b, event);
   if (h1 !== h2) return undefined;
-  return truthy(call(h1, [a, b], line)[0]);
+  return truthy(metaCall(h1, [a, b], line)[0]);
 }
 
 export function lt(a: LuaValue, b: LuaValue, line: number): boolean {
