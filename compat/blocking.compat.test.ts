@@ -26,9 +26,8 @@ async function runScenario(port: number, resp: 2 | 3, scenario: Scenario): Promi
   const conns: RawClient[] = [];
   const out: string[] = [];
   const open = async () => {
-    const c = await RawClient.connect(port);
+    const c = await RawClient.connectResp(port, resp);
     conns.push(c);
-    if (resp === 3) await c.call('HELLO', '3');
     return c;
   };
   const ctl = await open();

@@ -88,11 +88,7 @@ describe.runIf(haveRealRedis)('compat: eviction with several connections', () =>
 
   async function scenario(port: number, resp: 2 | 3): Promise<string[]> {
     const out: string[] = [];
-    const open = async () => {
-      const c = await RawClient.connect(port);
-      if (resp === 3) await c.call('HELLO', '3');
-      return c;
-    };
+    const open = () => RawClient.connectResp(port, resp);
     const [admin, a, sub] = [await open(), await open(), await open()];
     try {
       await admin.call('FLUSHALL');

@@ -47,8 +47,7 @@ export async function runScenario(port: number, sc: Scenario, resp: 2 | 3): Prom
   const get = async (i: number): Promise<RawClient> => {
     let c = clients.get(i);
     if (!c) {
-      c = await RawClient.connect(port);
-      if (resp === 3) await c.call('HELLO', '3');
+      c = await RawClient.connectResp(port, resp);
       clients.set(i, c);
     }
     return c;

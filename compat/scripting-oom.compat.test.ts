@@ -205,11 +205,7 @@ describe.runIf(haveRealRedis)('compat: scripting OOM with several connections', 
   /** `a` queues a transaction, `admin` goes out of memory, `a` runs EXEC. */
   async function scenario(port: number, resp: 2 | 3): Promise<string[]> {
     const out: string[] = [];
-    const open = async () => {
-      const c = await RawClient.connect(port);
-      if (resp === 3) await c.call('HELLO', '3');
-      return c;
-    };
+    const open = () => RawClient.connectResp(port, resp);
     const [admin, a] = [await open(), await open()];
     const exec = async (queue: Command[]) => {
       out.push(await a.call('MULTI'));

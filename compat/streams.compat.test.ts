@@ -711,9 +711,8 @@ describe.runIf(haveRealRedis)('compat: blocking stream readers', () => {
       }
       const extra: RawClient[] = [];
       const third = async () => {
-        const c = await RawClient.connect(port);
+        const c = await RawClient.connectResp(port, resp);
         extra.push(c);
-        if (resp === 3) await c.call('HELLO', '3');
         return c;
       };
       try {

@@ -38,6 +38,12 @@ export class RawClient {
       s.once('error', reject);
     });
   }
+  /** Connects and, for RESP3, switches the connection with HELLO 3 first. */
+  static async connectResp(port: number, resp: 2 | 3): Promise<RawClient> {
+    const c = await RawClient.connect(port);
+    if (resp === 3) await c.call('HELLO', '3');
+    return c;
+  }
 
   get closed(): boolean {
     return this.closedFlag;

@@ -504,51 +504,8 @@ function* gcall(f: LuaValue, args: LuaValue[], line: number, desc: string | unde
   return f(...args);
 }
 
-export function* gc0(f: LuaValue, line: number, desc?: string): LuaGen {
-  S.L = line;
-  S.M = false;
-  const g = typeof f === 'function' ? (f as CoFunction).g : undefined;
-  const d = S.d;
-  S.st[d] = line;
-  S.d = d + 1;
-  const r = g !== undefined ? yield* g() : yield* gcall(f, EMPTY, line, desc, false);
-  S.d = d;
-  return r;
-}
-export function* gc1(f: LuaValue, line: number, desc: string | undefined, a: LuaValue): LuaGen {
-  S.L = line;
-  S.M = false;
-  const g = typeof f === 'function' ? (f as CoFunction).g : undefined;
-  const d = S.d;
-  S.st[d] = line;
-  S.d = d + 1;
-  const r = g !== undefined ? yield* g(a) : yield* gcall(f, [a], line, desc, false);
-  S.d = d;
-  return r;
-}
-export function* gc2(f: LuaValue, line: number, desc: string | undefined, a: LuaValue, b: LuaValue): LuaGen {
-  S.L = line;
-  S.M = false;
-  const g = typeof f === 'function' ? (f as CoFunction).g : undefined;
-  const d = S.d;
-  S.st[d] = line;
-  S.d = d + 1;
-  const r = g !== undefined ? yield* g(a, b) : yield* gcall(f, [a, b], line, desc, false);
-  S.d = d;
-  return r;
-}
-export function* gc3(f: LuaValue, line: number, desc: string | undefined, a: LuaValue, b: LuaValue, c: LuaValue): LuaGen {
-  S.L = line;
-  S.M = false;
-  const g = typeof f === 'function' ? (f as CoFunction).g : undefined;
-  const d = S.d;
-  S.st[d] = line;
-  S.d = d + 1;
-  const r = g !== undefined ? yield* g(a, b, c) : yield* gcall(f, [a, b, c], line, desc, false);
-  S.d = d;
-  return r;
-}
-export function* gcn(f: LuaValue, line: number, desc: string | undefined, args: LuaValue[]): LuaGen {
+/** One Lua-to-Lua call from generator code: a frame for error levels around the delegation. */
+function* gframe(f: LuaValue, line: number, desc: string | undefined, args: LuaValue[]): LuaGen {
   S.L = line;
   S.M = false;
   const g = typeof f === 'function' ? (f as CoFunction).g : undefined;
@@ -559,6 +516,14 @@ export function* gcn(f: LuaValue, line: number, desc: string | undefined, args: 
   S.d = d;
   return r;
 }
+
+// The generator counterparts of c0..cn (same signatures; speed matters less here).
+export const gc0 = (f: LuaValue, line: number, desc?: string): LuaGen => gframe(f, line, desc, EMPTY);
+export const gc1 = (f: LuaValue, line: number, desc: string | undefined, a: LuaValue): LuaGen => gframe(f, line, desc, [a]);
+export const gc2 = (f: LuaValue, line: number, desc: string | undefined, a: LuaValue, b: LuaValue): LuaGen => gframe(f, line, desc, [a, b]);
+export const gc3 = (f: LuaValue, line: number, desc: string | undefined, a: LuaValue, b: LuaValue, c: LuaValue): LuaGen =>
+  gframe(f, line, desc, [a, b, c]);
+export const gcn = (f: LuaValue, line: number, desc: string | undefined, args: LuaValue[]): LuaGen => gframe(f, line, desc, args);
 /** o:name(args...) from generator code. */
 export function* gmc(o: LuaValue, name: string, line: number, args: LuaValue[]): LuaGen {
   const f = index(o, name, line);
