@@ -430,6 +430,11 @@ compatSuite('scripting coroutines', [
         return {select(2, coroutine.resume(co)), select(2, coroutine.resume(co, 41))}`),
       E(`local co = coroutine.create(loadstring("return 5"))
         return {coroutine.resume(co)}`),
+      E(`local f = loadstring("return function(y) y(1) y(2) return 3 end")()
+        local co = coroutine.create(function() return f(coroutine.yield) end)
+        local out = {}
+        for i = 1, 4 do local ok, v = coroutine.resume(co) out[#out+1] = tostring(ok) .. ":" .. tostring(v) end
+        return out`),
     ],
   },
   {

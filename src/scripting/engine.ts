@@ -21,7 +21,18 @@ import { installExtraLibs } from './libs.js';
 import { LuaSyntaxError } from './lua/lexer.js';
 import { toLuaError } from './lua/lib-base.js';
 import { Rand48 } from './lua/lib-math.js';
-import { LuaError, type LuaFunction, LuaTable, type LuaValue, rawToString, S, sourceLine, tarray, where } from './lua/runtime.js';
+import {
+  type CoFunction,
+  LuaError,
+  type LuaFunction,
+  LuaTable,
+  type LuaValue,
+  rawToString,
+  S,
+  sourceLine,
+  tarray,
+  where,
+} from './lua/runtime.js';
 import { LuaState, protectRecursively } from './lua/state.js';
 import { createRedisTable, type RunContext, sha1hex } from './redis-api.js';
 
@@ -178,6 +189,7 @@ export class ScriptEngine {
     S.chunk = opts.chunk;
     S.L = 0;
     S.d = 0;
+    S.co = (fn as CoFunction).g !== undefined;
     S.B = 100000;
     this.budgetStart = -1;
     S.onBudget = this.onBudget;

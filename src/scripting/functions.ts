@@ -14,7 +14,7 @@ import { type RunOptions, ScriptEngine } from './engine.js';
 import { registerFunctionFlagsLookup } from './flags.js';
 import { LuaSyntaxError } from './lua/lexer.js';
 import { toLuaError } from './lua/lib-base.js';
-import { LuaError, type LuaFunction, LuaTable, type LuaValue, rawToString, S, where } from './lua/runtime.js';
+import { type CoFunction, LuaError, type LuaFunction, LuaTable, type LuaValue, rawToString, S, where } from './lua/runtime.js';
 
 export interface LuaFunctionDef {
   name: string;
@@ -169,6 +169,7 @@ export class FunctionsEngine {
     this.loading = lib;
     S.chunk = 'user_function';
     S.d = 0;
+    S.co = (main as CoFunction).g !== undefined;
     const savedBudget = S.onBudget;
     const start = performance.now();
     S.onBudget = () => {

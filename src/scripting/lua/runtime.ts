@@ -44,6 +44,8 @@ export const S = {
   M: false,
   /** Chunk name used in positions ("user_script", "user_function"). */
   chunk: 'user_script',
+  /** The running script was compiled in coroutine mode: chunks it loads are compiled so too. */
+  co: false,
   /**
    * The call stack as error levels see it: st[i] is the current line of the frame that made the
    * i-th pending call (-1 for a native frame, such as pcall calling its function). Entries above

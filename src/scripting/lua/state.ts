@@ -9,7 +9,7 @@ import { mathLib, Rand48, setMathConstants } from './lib-math.js';
 import { stringLib } from './lib-string.js';
 import { tableLib } from './lib-table.js';
 import { parse } from './parser.js';
-import { type LuaFunction, LuaTable, registerChunk, setStringMetatable } from './runtime.js';
+import { type LuaFunction, LuaTable, registerChunk, S, setStringMetatable } from './runtime.js';
 
 export class LuaState {
   readonly G = new LuaTable();
@@ -41,7 +41,8 @@ export class LuaState {
    */
   loadNamed(src: string, name: string): LuaFunction {
     const lineBase = registerChunk(chunkId(name), name);
-    return instantiate(parse(src, chunkId(name, 80)), this.G, { next, inext, coroutines: src.includes('coroutine'), lineBase });
+    const coroutines = S.co || src.includes('coroutine');
+    return instantiate(parse(src, chunkId(name, 80)), this.G, { next, inext, coroutines, lineBase });
   }
 }
 
