@@ -2,6 +2,7 @@
  * The command table: every family's specs in one list. The node indexes it by name.
  */
 import type { CommandSpec } from '../engine/command.js';
+import { bitmapCommands } from './bitmaps.js';
 import { clientCommands } from './client.js';
 import { commandInfoCommands } from './command-info.js';
 import { configCommands } from './config.js';
@@ -10,7 +11,9 @@ import { debugCommands } from './debug.js';
 import { dumpCommands } from './dump.js';
 import { expireCommands } from './expire.js';
 import { functionCommands } from './functions.js';
+import { geoCommands } from './geo.js';
 import { hashCommands } from './hashes.js';
+import { hyperloglogCommands } from './hyperloglog.js';
 import { keyCommands } from './keys.js';
 import { listBlockingCommands } from './list-blocking.js';
 import { listCommands } from './lists.js';
@@ -38,13 +41,16 @@ export const COMMANDS: CommandSpec[] = [
   ...keyCommands,
   ...expireCommands,
   ...stringCommands,
+  ...bitmapCommands,
   ...listCommands,
   ...listBlockingCommands,
   ...hashCommands,
+  ...hyperloglogCommands,
   ...setCommands,
   ...sortCommands,
   ...dumpCommands,
   ...sortedSetCommands,
+  ...geoCommands,
   ...streamCommands,
   ...streamGroupCommands,
   ...streamReadCommands,
