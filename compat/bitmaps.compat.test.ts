@@ -1,4 +1,5 @@
 import { type CompatCase, compatSuite } from './harness.js';
+import { type Scenario, scenarioSuite } from './scenario.js';
 
 const i64max = '9223372036854775807';
 const i64min = '-9223372036854775808';
@@ -657,3 +658,69 @@ const cases: CompatCase[] = [
 ];
 
 compatSuite('bitmaps', cases);
+
+/** Commands on connection 0 while connection 1 records every keyspace/keyevent notification. */
+function events(name: string, cmds: readonly (readonly string[])[]): Scenario {
+  return {
+    name,
+    config: { 'notify-keyspace-events': 'KEAnm' },
+    steps: [
+      { c: 1, cmd: ['PSUBSCRIBE', '__key*__:*'] },
+      ...cmds.map((cmd) => ({ c: 0, cmd })),
+      { c: 0, cmd: ['PUBLISH', '__keyend__:marker', 'end'] },
+      { c: 1, until: '__keyend__' },
+    ],
+  };
+}
+
+scenarioSuite('bitmaps: notifications and WATCH', [
+  events('keyspace events of the bit commands', [
+    ['SETBIT', 'k', '3', '1'],
+    ['SETBIT', 'k', '3', '1'],
+    ['SETBIT', 'k', '3', '0'],
+    ['SETBIT', 'k', '20', '0'],
+    ['GETBIT', 'nokey', '0'],
+    ['BITCOUNT', 'nokey'],
+    ['BITPOS', 'nokey', '1'],
+    ['BITFIELD', 'k', 'SET', 'u8', '0', '0'],
+    ['BITFIELD', 'k', 'INCRBY', 'u8', '0', '1', 'SET', 'u8', '8', '7'],
+    ['BITFIELD', 'f', 'OVERFLOW', 'FAIL', 'INCRBY', 'u2', '0', '9'],
+    ['BITFIELD', 'nokey', 'GET', 'u8', '0'],
+    ['BITFIELD_RO', 'nokey', 'GET', 'u8', '0'],
+    ['BITFIELD', 'g', 'SET', 'u8', '0', '0'],
+    ['BITOP', 'NOT', 'd', 'k'],
+    ['BITOP', 'OR', 'd', 'k', 'nokey'],
+    ['BITOP', 'AND', 'd', 'nokey'],
+    ['BITOP', 'AND', 'd', 'nokey'],
+    ['SET', 'x', 'v', 'EX', '100'],
+    ['SETBIT', 'x', '0', '1'],
+  ]),
+  {
+    name: 'WATCH is invalidated by a changing bit write only',
+    steps: [
+      { c: 0, cmd: ['SETBIT', 'k', '1', '1'] },
+      { c: 0, cmd: ['WATCH', 'k', 'd'] },
+      { c: 1, cmd: ['SETBIT', 'k', '1', '1'] },
+      { c: 1, cmd: ['BITFIELD', 'k', 'SET', 'u1', '1', '1', 'GET', 'u8', '0'] },
+      { c: 1, cmd: ['BITOP', 'AND', 'd', 'nokey'] },
+      { c: 0, cmd: ['MULTI'] },
+      { c: 0, cmd: ['GET', 'k'] },
+      { c: 0, cmd: ['EXEC'] },
+      { c: 0, cmd: ['WATCH', 'k'] },
+      { c: 1, cmd: ['SETBIT', 'k', '100', '0'] },
+      { c: 0, cmd: ['MULTI'] },
+      { c: 0, cmd: ['GET', 'k'] },
+      { c: 0, cmd: ['EXEC'] },
+      { c: 0, cmd: ['WATCH', 'd'] },
+      { c: 1, cmd: ['BITOP', 'NOT', 'd', 'k'] },
+      { c: 0, cmd: ['MULTI'] },
+      { c: 0, cmd: ['STRLEN', 'd'] },
+      { c: 0, cmd: ['EXEC'] },
+      { c: 0, cmd: ['WATCH', 'd'] },
+      { c: 1, cmd: ['BITFIELD', 'd', 'OVERFLOW', 'FAIL', 'INCRBY', 'u8', '0', '1000'] },
+      { c: 0, cmd: ['MULTI'] },
+      { c: 0, cmd: ['STRLEN', 'd'] },
+      { c: 0, cmd: ['EXEC'] },
+    ],
+  },
+]);
