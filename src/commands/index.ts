@@ -14,7 +14,6 @@ import { functionCommands } from './functions.js';
 import { geoCommands } from './geo.js';
 import { hashCommands } from './hashes.js';
 import { hyperloglogCommands } from './hyperloglog.js';
-import { hyperloglogCommands } from './hyperloglog.js';
 import { keyCommands } from './keys.js';
 import { listBlockingCommands } from './list-blocking.js';
 import { listCommands } from './lists.js';
@@ -46,7 +45,6 @@ export const COMMANDS: CommandSpec[] = [
   ...listCommands,
   ...listBlockingCommands,
   ...hashCommands,
-  ...hyperloglogCommands,
   ...hyperloglogCommands,
   ...setCommands,
   ...sortCommands,
