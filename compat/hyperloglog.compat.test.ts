@@ -406,7 +406,6 @@ const cases: CompatCase[] = [
       ['EVAL', "return redis.pcall('pfcount', 'l')", '0'],
       ['EVAL_RO', "return redis.call('pfcount', KEYS[1])", '1', 's'],
       ['EVAL', "#!lua flags=no-writes\nreturn redis.call('pfcount', KEYS[1])", '1', 's'],
-      ['EVAL', "return redis.call('pfselftest')", '0'],
       ['EVAL', "return redis.call('pfdebug', 'encoding', KEYS[1])", '1', 's'],
       ['GET', 's'],
     ],

@@ -53,8 +53,6 @@ export interface HllBuf {
 
 const M_HI = 0xc6a4a793;
 const M_LO = 0x5bd1e995;
-let hHi = 0;
-let hLo = 0;
 
 /** High 32 bits of the unsigned 64-bit product of two uint32. */
 function mulHi32(a: number, b: number): number {
@@ -68,69 +66,79 @@ function mulHi32(a: number, b: number): number {
   return (a1 * b1 + (a0b1 >>> 16) + (a1b0 >>> 16) + (mid >>> 16)) >>> 0;
 }
 
-/** (hHi, hLo) *= m, modulo 2^64. */
-function mulM(): void {
-  const lo = Math.imul(hLo, M_LO) >>> 0;
-  hHi = (mulHi32(hLo, M_LO) + Math.imul(hHi, M_LO) + Math.imul(hLo, M_HI)) >>> 0;
-  hLo = lo;
-}
-
-/** (hHi, hLo) ^= (hHi, hLo) >> 47. */
-function shr47(): void {
-  hLo = (hLo ^ (hHi >>> 15)) >>> 0;
+/** High word of (hi:lo) * m mod 2^64 (the low word is Math.imul(lo, M_LO)). */
+function mulMHi(hi: number, lo: number): number {
+  return (mulHi32(lo, M_LO) + Math.imul(hi, M_LO) + Math.imul(lo, M_HI)) >>> 0;
 }
 
 /**
- * MurmurHash64A of `len` bytes read by `at(i)`, seed 0xadc83b19 (Redis's "endian neutral"
- * variant: 8-byte blocks read little endian). The result is left in (hHi, hLo).
+ * MurmurHash64A (Redis's "endian neutral" variant: 8-byte blocks read little endian) with seed
+ * 0xadc83b19, in 32-bit halves: `len` bytes, whose 8-byte blocks and tail come from `word(i)`
+ * (the little-endian 32-bit word at byte i, bytes past the end read as 0). Returns the hash's
+ * hllPatLen packed as `count << 14 | index`, or the hash itself through `out` when given.
  */
-function murmur64(at: (i: number) => number, len: number): void {
-  // h = seed ^ (len * m), all mod 2^64; len < 2^32.
-  hHi = 0;
-  hLo = len >>> 0;
-  const lenHi = Math.floor(len / 0x100000000);
-  mulM();
-  hHi = (hHi + Math.imul(lenHi, M_LO)) >>> 0;
-  hLo = (hLo ^ 0xadc83b19) >>> 0;
+function murmurPat(len: number, word: (i: number) => number, out?: Uint32Array): number {
+  // h = seed ^ (len * m)
+  let lo = len >>> 0;
+  let hi = (mulMHi(0, lo) + Math.imul(Math.floor(len / 0x100000000), M_LO)) >>> 0;
+  lo = (Math.imul(lo, M_LO) ^ 0xadc83b19) >>> 0;
   const blocks = len - (len & 7);
-  let i = 0;
-  for (; i < blocks; i += 8) {
-    // k = block; k *= m; k ^= k >> r; k *= m; h ^= k; h *= m
-    const saveHi = hHi;
-    const saveLo = hLo;
-    hLo = (at(i) | (at(i + 1) << 8) | (at(i + 2) << 16) | (at(i + 3) << 24)) >>> 0;
-    hHi = (at(i + 4) | (at(i + 5) << 8) | (at(i + 6) << 16) | (at(i + 7) << 24)) >>> 0;
-    mulM();
-    shr47();
-    mulM();
-    hHi = (hHi ^ saveHi) >>> 0;
-    hLo = (hLo ^ saveLo) >>> 0;
-    mulM();
+  for (let i = 0; i < blocks; i += 8) {
+    // k *= m; k ^= k >> r; k *= m; h ^= k; h *= m
+    let kl = word(i) >>> 0;
+    let kh = word(i + 4) >>> 0;
+    let t = mulMHi(kh, kl);
+    kl = Math.imul(kl, M_LO) >>> 0;
+    kh = t;
+    kl = (kl ^ (kh >>> 15)) >>> 0;
+    t = mulMHi(kh, kl);
+    kl = Math.imul(kl, M_LO) >>> 0;
+    kh = t;
+    hi = (hi ^ kh) >>> 0;
+    lo = (lo ^ kl) >>> 0;
+    t = mulMHi(hi, lo);
+    lo = Math.imul(lo, M_LO) >>> 0;
+    hi = t;
   }
   const rest = len & 7;
   if (rest > 0) {
-    // The tail's bytes are XORed in at their little-endian positions, then h *= m.
-    let lo = 0;
-    let hi = 0;
-    for (let j = rest - 1; j >= 0; j--) {
-      if (j >= 4) hi |= at(i + j) << ((j - 4) * 8);
-      else lo |= at(i + j) << (j * 8);
-    }
-    hHi = (hHi ^ hi) >>> 0;
-    hLo = (hLo ^ lo) >>> 0;
-    mulM();
+    // The tail's bytes XORed in at their little-endian positions, then h *= m.
+    hi = (hi ^ (rest > 4 ? word(blocks + 4) : 0)) >>> 0;
+    lo = (lo ^ word(blocks)) >>> 0;
+    const t = mulMHi(hi, lo);
+    lo = Math.imul(lo, M_LO) >>> 0;
+    hi = t;
   }
-  shr47();
-  mulM();
-  shr47();
+  // h ^= h >> r; h *= m; h ^= h >> r
+  lo = (lo ^ (hi >>> 15)) >>> 0;
+  const t = mulMHi(hi, lo);
+  lo = Math.imul(lo, M_LO) >>> 0;
+  hi = t;
+  lo = (lo ^ (hi >>> 15)) >>> 0;
+  if (out) {
+    out[0] = hi;
+    out[1] = lo;
+  }
+  // hllPatLen: the register is the low 14 bits; the count is 1 + the trailing zeros of
+  // hash >> 14 with bit 50 set (1..51).
+  const index = lo & HLL_P_MASK;
+  const rl = ((lo >>> HLL_P) | (hi << (32 - HLL_P))) >>> 0;
+  let count: number;
+  if (rl !== 0) count = 32 - Math.clz32(rl & -rl);
+  else {
+    const rh = (hi >>> HLL_P) | (1 << (HLL_Q - 32));
+    count = 64 - Math.clz32(rh & -rh);
+  }
+  return (count << HLL_P) | index;
 }
 
-/** The hash's run length: 1 + trailing zeros of hash >> 14, with bit 50 set (1..51). */
-function runOf(): number {
-  const lo = ((hLo >>> HLL_P) | (hHi << (32 - HLL_P))) >>> 0;
-  if (lo !== 0) return 32 - Math.clz32(lo & -lo);
-  const hi = (hHi >>> HLL_P) | (1 << (HLL_Q - 32));
-  return 32 + 32 - Math.clz32(hi & -hi);
+/** The little-endian word at byte `i` of a byte string, bytes past the end as 0. */
+function stringWord(s: string, i: number): number {
+  const n = s.length - i;
+  if (n >= 4) return s.charCodeAt(i) | (s.charCodeAt(i + 1) << 8) | (s.charCodeAt(i + 2) << 16) | (s.charCodeAt(i + 3) << 24);
+  let w = 0;
+  for (let j = 0; j < n; j++) w |= s.charCodeAt(i + j) << (j * 8);
+  return w;
 }
 
 /**
@@ -138,20 +146,14 @@ function runOf(): number {
  * packed as `count << 14 | index`.
  */
 export function patLen(ele: string): number {
-  murmur64((i) => ele.charCodeAt(i), ele.length);
-  return (runOf() << HLL_P) | (hLo & HLL_P_MASK);
-}
-
-/** hllPatLen of raw bytes. */
-export function patLenBytes(ele: Uint8Array): number {
-  murmur64((i) => ele[i] as number, ele.length);
-  return (runOf() << HLL_P) | (hLo & HLL_P_MASK);
+  return murmurPat(ele.length, (i) => stringWord(ele, i));
 }
 
 /** The 64-bit MurmurHash64A of `s` as an unsigned bigint (for tests). */
 export function murmurHash64A(s: string): bigint {
-  murmur64((i) => s.charCodeAt(i), s.length);
-  return (BigInt(hHi) << 32n) | BigInt(hLo);
+  const out = new Uint32Array(2);
+  murmurPat(s.length, (i) => stringWord(s, i), out);
+  return (BigInt(out[0] as number) << 32n) | BigInt(out[1] as number);
 }
 
 // ---- byte container ------------------------------------------------------------------------
@@ -638,12 +640,9 @@ export function selfTest(maxBytes: number, random: () => number): string | null 
   let checkpoint = 1;
   const seedLo = random() >>> 0;
   const seedHi = random() >>> 0;
-  const ele = new Uint8Array(8);
-  const view = new DataView(ele.buffer);
   for (let j = 1; j <= 10000000; j++) {
-    view.setUint32(0, (j ^ seedLo) >>> 0, true);
-    view.setUint32(4, seedHi, true);
-    const pl = patLenBytes(ele);
+    const lo = (j ^ seedLo) >>> 0;
+    const pl = murmurPat(8, (i) => (i === 0 ? lo : seedHi));
     denseSet(dense, pl & HLL_P_MASK, pl >>> HLL_P);
     setRegister(sparse, pl & HLL_P_MASK, pl >>> HLL_P, maxBytes);
     if (j === checkpoint) {
