@@ -3,7 +3,7 @@ import type { RedisObject } from '../src/engine/values.js';
 import { BEYOND_SIM_LIMIT, MAX_STRING_BYTES, readBytes } from '../src/types/bitmap.js';
 import { ioredis, raw, recordNotifications, startSim } from './helpers.js';
 
-const bits = (b: Buffer) => [...b].map((b) => b.toString(2).padStart(8, '0')).join('');
+const bits = (buf: Buffer | null) => [...(buf ?? [])].map((b) => b.toString(2).padStart(8, '0')).join('');
 
 describe('SETBIT / GETBIT', () => {
   it('sets bits most significant first, grows with zero bytes and replies the old bit', async () => {
@@ -58,7 +58,9 @@ describe('SETBIT / GETBIT', () => {
     const sim = await startSim();
     const r = await raw(sim);
     const past = String(MAX_STRING_BYTES * 8); // the first bit of byte MAX_STRING_BYTES
-    expect(await r.call('SETBIT', 'k', past, '1')).toBe(`-${BEYOND_SIM_LIMIT}\r\n`);
+    expect(await r.call('SETBIT', 'k', past, '1')).toBe(
+      '-ERR bit offset is beyond the largest string redis-sim can hold (536870856 bytes)\r\n',
+    );
     expect(await r.call('SETBIT', 'k', '4294967295', '1')).toBe(`-${BEYOND_SIM_LIMIT}\r\n`);
     expect(await r.call('BITFIELD', 'k', 'SET', 'u8', '#536870911', '1')).toBe(`-${BEYOND_SIM_LIMIT}\r\n`);
     expect(await r.call('EXISTS', 'k')).toBe(':0\r\n');
@@ -226,18 +228,18 @@ describe('BITFIELD', () => {
   it('GET/SET/INCRBY signed and unsigned fields with overflow control', async () => {
     const sim = await startSim();
     const r = ioredis(sim);
-    expect(await r.bitfield('k', 'SET', 'i8', 0, -100, 'GET', 'i8', 0, 'GET', 'u8', 0)).toEqual([0, -100, 156]);
-    expect(await r.bitfield('k', 'INCRBY', 'u2', 100, 1, 'OVERFLOW', 'SAT', 'INCRBY', 'u2', 102, 5)).toEqual([1, 3]);
-    expect(await r.bitfield('k', 'OVERFLOW', 'FAIL', 'INCRBY', 'u2', 100, 5, 'GET', 'u2', 100)).toEqual([null, 1]);
-    expect(await r.bitfield('k', 'SET', 'i32', 0, '-2147483648', 'GET', 'i32', 0, 'GET', 'u31', 1)).toEqual([
+    expect(await r.call('BITFIELD', 'k', 'SET', 'i8', 0, -100, 'GET', 'i8', 0, 'GET', 'u8', 0)).toEqual([0, -100, 156]);
+    expect(await r.call('BITFIELD', 'k', 'INCRBY', 'u2', 100, 1, 'OVERFLOW', 'SAT', 'INCRBY', 'u2', 102, 5)).toEqual([1, 3]);
+    expect(await r.call('BITFIELD', 'k', 'OVERFLOW', 'FAIL', 'INCRBY', 'u2', 100, 5, 'GET', 'u2', 100)).toEqual([null, 1]);
+    expect(await r.call('BITFIELD', 'k', 'SET', 'i32', 0, '-2147483648', 'GET', 'i32', 0, 'GET', 'u31', 1)).toEqual([
       -1677721600, // the old first 4 bytes: 0x9c 0x00 0x00 0x00 (the u2 fields are in byte 12)
       -2147483648,
       0,
     ]);
-    await expect(r.bitfield('k', 'GET', 'u64', 0)).rejects.toThrow(
+    await expect(r.call('BITFIELD', 'k', 'GET', 'u64', 0)).rejects.toThrow(
       'ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.',
     );
-    await expect(r.bitfield('k', 'OVERFLOW', 'X')).rejects.toThrow('ERR Invalid OVERFLOW type specified');
+    await expect(r.call('BITFIELD', 'k', 'OVERFLOW', 'X')).rejects.toThrow('ERR Invalid OVERFLOW type specified');
     await expect(r.call('BITFIELD_RO', 'k', 'SET', 'u8', '0', '1')).rejects.toThrow('ERR BITFIELD_RO only supports the GET subcommand');
   });
 
@@ -274,10 +276,10 @@ describe('keyspace events, WATCH and expiry', () => {
     await r.setbit('k', 3, 1); // unchanged: nothing
     await r.setbit('k', 3, 0);
     await r.setbit('k', 20, 0); // grows: a change even though the bit is 0
-    await r.bitfield('k', 'SET', 'u8', 0, 0); // unchanged
-    await r.bitfield('k', 'INCRBY', 'u8', 0, 1);
-    await r.bitfield('f', 'OVERFLOW', 'FAIL', 'INCRBY', 'u2', 0, 9); // creates f, changes nothing
-    await r.bitfield('k', 'GET', 'u8', 0);
+    await r.call('BITFIELD', 'k', 'SET', 'u8', 0, 0); // unchanged
+    await r.call('BITFIELD', 'k', 'INCRBY', 'u8', 0, 1);
+    await r.call('BITFIELD', 'f', 'OVERFLOW', 'FAIL', 'INCRBY', 'u2', 0, 9); // creates f, changes nothing
+    await r.call('BITFIELD', 'k', 'GET', 'u8', 0);
     await r.bitop('NOT', 'd', 'k');
     await r.bitop('AND', 'd', 'missing');
     await r.bitop('AND', 'd', 'missing'); // nothing to delete
@@ -293,7 +295,7 @@ describe('keyspace events, WATCH and expiry', () => {
     await b.setbit('k', 1, 1); // same bit value: no change
     expect(await a.multi().get('k').exec()).toEqual([[null, '@']]);
     await a.watch('k');
-    await b.bitfield('k', 'SET', 'u1', 1, 0);
+    await b.call('BITFIELD', 'k', 'SET', 'u1', 1, 0);
     expect(await a.multi().get('k').exec()).toBeNull();
     await a.watch('d');
     await b.bitop('OR', 'd', 'k');
@@ -305,7 +307,7 @@ describe('keyspace events, WATCH and expiry', () => {
     const r = ioredis(sim);
     await r.set('k', 'x', 'PX', 1000);
     await r.setbit('k', 100, 1);
-    await r.bitfield('k', 'INCRBY', 'u8', 0, 1);
+    await r.call('BITFIELD', 'k', 'INCRBY', 'u8', 0, 1);
     expect(await r.pttl('k')).toBe(1000);
     sim.clock.advance(999);
     expect(await r.getbit('k', 100)).toBe(1);

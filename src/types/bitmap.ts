@@ -15,14 +15,16 @@
  * bitmap-mode object or the plain string itself: both index bytes in O(1), nothing is copied.
  *
  * Limit: V8 strings hold at most buffer.constants.MAX_STRING_LENGTH characters (2^29-24 on 64-bit
- * Node, 24 bytes short of Redis's 512 MB proto-max-bulk-len). A write that would make a string
- * longer than that fails with BEYOND_SIM_LIMIT instead of allocating a value GET could not return.
+ * Node, 24 bytes short of Redis's 512 MB proto-max-bulk-len), and GET's reply is one string with
+ * the bulk header around the value. A bit write that would make a string longer than
+ * MAX_STRING_BYTES (that limit minus 32 bytes of reply framing: 536870856) fails with
+ * BEYOND_SIM_LIMIT instead of allocating a value GET could not return.
  */
 import { constants } from 'node:buffer';
 import type { RedisObject } from '../engine/values.js';
 
-/** The longest string redis-sim can hold, in bytes. */
-export const MAX_STRING_BYTES = constants.MAX_STRING_LENGTH;
+/** The longest string a bit write may make, in bytes: GET can still reply it as one bulk string. */
+export const MAX_STRING_BYTES = constants.MAX_STRING_LENGTH - 32;
 
 /** The error of a bit write past MAX_STRING_BYTES (real Redis would grow the string up to 512 MB). */
 export const BEYOND_SIM_LIMIT = `ERR bit offset is beyond the largest string redis-sim can hold (${MAX_STRING_BYTES} bytes)`;
