@@ -659,6 +659,65 @@ const cases: CompatCase[] = [
 
 compatSuite('bitmaps', cases);
 
+/** A small deterministic PRNG (mulberry32) for generated cases. */
+function rng(seed: number): (n: number) => number {
+  let a = seed;
+  return (n) => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+  };
+}
+
+/** BITCOUNT and BITPOS over random ranges (bytes and bits, negative, past the end) of a few strings. */
+function rangeCases(seed: number): CompatCase {
+  const r = rng(seed);
+  const values = ['\xff\xff\x00\xf0', '\x00\x00\x00\x00\x01', '\xff\xff\xff', '\x0f\xf0\x55\xaa\x00\xff\x80', 'a'];
+  const cmds: string[][] = values.map((v, i) => ['SET', `s${i}`, v]);
+  const idx = (len: number) => String(r(2 * len + 8) - len - 4);
+  for (let n = 0; n < 150; n++) {
+    const i = r(values.length);
+    const len = (values[i] as string).length * (r(2) ? 8 : 1);
+    const unit = ['', 'BYTE', 'BIT'][r(3)] as string;
+    const key = `s${i}`;
+    const start = idx(len);
+    const end = idx(len);
+    const tail = unit ? [unit] : [];
+    if (r(2)) cmds.push(['BITCOUNT', key, start, end, ...tail]);
+    else if (r(4) === 0) cmds.push(['BITPOS', key, String(r(2)), start]);
+    else cmds.push(['BITPOS', key, String(r(2)), start, end, ...tail]);
+  }
+  return { name: `BITCOUNT/BITPOS random ranges (seed ${seed})`, cmds };
+}
+
+/** Random BITFIELD operations: every width, signedness, overflow mode, # and plain offsets. */
+function bitfieldCases(seed: number): CompatCase {
+  const r = rng(seed);
+  const cmds: string[][] = [];
+  const values = ['0', '1', '-1', '127', '-128', '255', '256', i64max, i64min, '4611686018427387904', '-4611686018427387905'];
+  for (let n = 0; n < 60; n++) {
+    const cmd = ['BITFIELD', `k${r(2)}`];
+    const ops = 1 + r(4);
+    for (let j = 0; j < ops; j++) {
+      if (r(4) === 0) cmd.push('OVERFLOW', ['WRAP', 'SAT', 'FAIL'][r(3)] as string);
+      const signed = r(2) === 1;
+      const width = 1 + r(signed ? 64 : 63);
+      const type = `${signed ? 'i' : 'u'}${width}`;
+      const offset = r(3) === 0 ? `#${r(4)}` : String(r(80));
+      const op = r(3);
+      const value = r(3) === 0 ? String(r(2000) - 1000) : (values[r(values.length)] as string);
+      if (op === 0) cmd.push('GET', type, offset);
+      else cmd.push(op === 1 ? 'SET' : 'INCRBY', type, offset, value);
+    }
+    cmds.push(cmd);
+    if (r(5) === 0) cmds.push(['GET', `k${r(2)}`]);
+  }
+  return { name: `BITFIELD random operations (seed ${seed})`, cmds };
+}
+
+compatSuite('bitmaps (generated)', [rangeCases(1), rangeCases(2), bitfieldCases(3), bitfieldCases(4)]);
+
 /** Commands on connection 0 while connection 1 records every keyspace/keyevent notification. */
 function events(name: string, cmds: readonly (readonly string[])[]): Scenario {
   return {
