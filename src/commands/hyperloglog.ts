@@ -199,9 +199,9 @@ function pfcount(c: Client, args: string[]): void {
   if (invalid) throw new RedisError(INVALID_HLL);
   setCachedCard(h, card);
   store(o, h);
-  // A read-only command that modifies the value: WATCH sees it, no keyspace event.
+  // A read-only command that modifies the value: WATCH sees it, no keyspace event; dirty + 1
+  // (redis-sim's signalModifiedKey counts Redis's server.dirty++).
   c.node.signalModifiedKey(c.db, key);
-  c.node.stats.dirty++;
   c.reply.int(card);
 }
 
@@ -229,10 +229,9 @@ function pfmerge(c: Client, args: string[]): void {
   }
   invalidateCache(h);
   store(o, h);
-  c.node.signalModifiedKey(c.db, dest);
+  c.node.signalModifiedKey(c.db, dest); // and dirty + 1
   // Redis fires "pfadd" for PFMERGE: a merge is a mass add of elements.
   c.node.notify(c.db, '$', 'pfadd', dest);
-  c.node.stats.dirty++;
   c.reply.ok();
 }
 
