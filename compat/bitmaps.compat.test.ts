@@ -599,6 +599,29 @@ const cases: CompatCase[] = [
     normalize: (raw, i) => (i === 11 ? (raw.match(/keyspace_(hits|misses):\d+/g) ?? []).join(' ') : raw),
   },
   {
+    // server.dirty: one per changed SETBIT/BITOP, one per changing BITFIELD operation. Measured
+    // inside one script as a difference, so earlier cases do not matter.
+    name: 'changes since last save',
+    cmds: [
+      [
+        'EVAL',
+        `local function dirty() return tonumber(string.match(redis.call('INFO', 'persistence'), 'rdb_changes_since_last_save:(%d+)')) end
+        local out = {}
+        local function step(...) local before = dirty(); redis.call(...); out[#out + 1] = dirty() - before end
+        step('SETBIT', 'k', 1, 1)
+        step('SETBIT', 'k', 1, 1)
+        step('BITFIELD', 'k', 'SET', 'u8', 0, 1, 'SET', 'u8', 0, 1, 'INCRBY', 'u8', 8, 3, 'GET', 'u8', 0)
+        step('BITFIELD', 'g', 'SET', 'u8', 0, 0, 'SET', 'u8', 0, 0, 'OVERFLOW', 'FAIL', 'INCRBY', 'u2', 0, 9)
+        step('BITFIELD', 'f', 'OVERFLOW', 'FAIL', 'INCRBY', 'u2', 0, 9)
+        step('BITOP', 'NOT', 'd', 'k')
+        step('BITOP', 'AND', 'd', 'nokey')
+        step('BITOP', 'AND', 'd', 'nokey')
+        return out`,
+        '0',
+      ],
+    ],
+  },
+  {
     name: 'commandstats names',
     cmds: [
       ['CONFIG', 'RESETSTAT'],

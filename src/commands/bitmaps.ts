@@ -483,6 +483,8 @@ function bitfieldGeneric(c: Client, args: string[], readonlyCommand: boolean): v
   if (changes > 0) {
     c.node.signalModifiedKey(c.db, key);
     c.node.notify(c.db, '$', 'setbit', key);
+    // server.dirty += changes (signalModifiedKey counted one).
+    c.node.stats.dirty += changes - 1;
   }
 }
 
