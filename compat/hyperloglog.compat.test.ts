@@ -434,6 +434,11 @@ const cases: CompatCase[] = [
     ],
   },
   {
+    name: 'COMMAND LIST FILTERBY ACLCAT hyperloglog',
+    cmds: [['COMMAND', 'LIST', 'FILTERBY', 'ACLCAT', 'hyperloglog']],
+    unordered: true,
+  },
+  {
     name: 'PFSELFTEST',
     cmds: [['PFSELFTEST']],
   },

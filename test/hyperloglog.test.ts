@@ -253,6 +253,12 @@ describe('keyspace effects', () => {
     expect(await r.getBuffer('h2')).toEqual(await r.getBuffer('h'));
     expect(await r.pfcount('h2')).toBe(n);
     expect(await r.call('PFDEBUG', 'ENCODING', 'h2')).toBe(await r.call('PFDEBUG', 'ENCODING', 'h'));
+    // A small sparse HLL restores as embstr (as in Redis), raw again once a PF command touches it.
+    await r.pfadd('s', 'a');
+    await r.restore('s2', 0, (await r.dumpBuffer('s')) as Buffer);
+    expect(await r.object('ENCODING', 's2')).toBe('embstr');
+    expect(await r.pfcount('s2')).toBe(1);
+    expect(await r.object('ENCODING', 's2')).toBe('raw');
   });
 
   it('commandstats names and keyspace hits of PFMERGE sources', async () => {
