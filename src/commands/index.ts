@@ -12,7 +12,6 @@ import { dumpCommands } from './dump.js';
 import { expireCommands } from './expire.js';
 import { functionCommands } from './functions.js';
 import { geoCommands } from './geo.js';
-import { geoCommands } from './geo.js';
 import { hashCommands } from './hashes.js';
 import { hyperloglogCommands } from './hyperloglog.js';
 import { keyCommands } from './keys.js';
@@ -51,7 +50,6 @@ export const COMMANDS: CommandSpec[] = [
   ...sortCommands,
   ...dumpCommands,
   ...sortedSetCommands,
-  ...geoCommands,
   ...geoCommands,
   ...streamCommands,
   ...streamGroupCommands,
