@@ -157,6 +157,7 @@ export function cos(x: number): number {
 
 /** asin(y) for |y| <= 0.5 as a double-double: one Newton step from Math.asin. */
 function asinSmallDD(y: DD): DD {
+  if (y[0] === 0) return [0, 0];
   const y0 = Math.asin(y[0]);
   const sc = sinCosDD(y0) as [DD, DD];
   // y1 = y0 - (sin(y0) - y) / cos(y0): the correction only needs double precision.
@@ -171,6 +172,7 @@ const PIO2: DD = [1.5707963267948966, 6.123233995736766e-17];
 /** sqrt(v) as a double-double. */
 function sqrtDD(v: number): DD {
   const s = Math.sqrt(v);
+  if (s === 0) return [0, 0];
   const [p, e] = twoProd(s, s);
   return quickTwoSum(s, (v - p - e) / (2 * s));
 }
