@@ -74,6 +74,40 @@ function cluster(key: string, n: number, lon: number, lat: number): string[] {
   return out;
 }
 
+/**
+ * Generated searches (fixed seed): random centres, shapes from 1 m to 20000 km in every unit, random
+ * COUNT/ANY/order/WITH options, over a 300-point index and its members.
+ */
+function randomSearches(n: number, seed: number): string[][] {
+  let s = seed;
+  const next = () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648;
+  };
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] as T;
+  const out: string[][] = [];
+  for (let i = 0; i < n; i++) {
+    const unit = pick(['m', 'km', 'ft', 'mi']);
+    const perUnit = { m: 1, km: 1000, ft: 0.3048, mi: 1609.34 }[unit];
+    const size = () => String(Number((10 ** (next() * 7.3) / perUnit).toPrecision(4)));
+    const cmd = ['GEOSEARCH', 'r'];
+    if (next() < 0.3) cmd.push('FROMMEMBER', `p${Math.floor(next() * 300)}`);
+    else cmd.push('FROMLONLAT', (next() * 360 - 180).toFixed(4), (next() * 170 - 85).toFixed(4));
+    if (next() < 0.5) cmd.push('BYRADIUS', size(), unit);
+    else cmd.push('BYBOX', size(), size(), unit);
+    if (next() < 0.4) cmd.push('COUNT', String(1 + Math.floor(next() * 20)));
+    if (cmd.includes('COUNT') && next() < 0.4) cmd.push('ANY');
+    const order = next();
+    if (order < 0.3) cmd.push('ASC');
+    else if (order < 0.5) cmd.push('DESC');
+    if (next() < 0.4) cmd.push('WITHDIST');
+    if (next() < 0.2) cmd.push('WITHCOORD');
+    if (next() < 0.2) cmd.push('WITHHASH');
+    out.push(cmd);
+  }
+  return out;
+}
+
 const g200 = globe('g', 200);
 const g60 = globe('s', 60, 11);
 const dense = cluster('d', 150, 10, 45);
@@ -505,6 +539,10 @@ const cases: CompatCase[] = [
       ['OBJECT', 'ENCODING', 'two'],
       ['CONFIG', 'SET', 'zset-max-listpack-entries', '128'],
     ],
+  },
+  {
+    name: 'generated searches over 300 points',
+    cmds: [globe('r', 300, 5), ...randomSearches(150, 99)],
   },
   {
     name: 'COMMAND INFO, COMMAND GETKEYS',
