@@ -265,6 +265,18 @@ describe('geo: keyspace, WATCH, expiry, MULTI', () => {
     await r.restore('copy', 0, dump);
     expect(await r.geohash('copy', 'Palermo')).toEqual(['sqc8b49rny0']);
   });
+
+  it('INFO commandstats counts GEOADD under its own name (its ZADD is internal)', async () => {
+    const sim = await startSim();
+    const r = ioredis(sim);
+    await r.geoadd('Sicily', 13.361389, 38.115556, 'Palermo');
+    await r.call('GEOADD', 'Sicily', '1', '100', 'bad').catch(() => {});
+    await r.call('GEOSEARCH', 'Sicily', 'FROMMEMBER', 'Palermo', 'BYRADIUS', '1', 'km', 'ASC');
+    const info = await r.info('commandstats');
+    expect(info).toMatch(/cmdstat_geoadd:calls=2,usec=\d+,usec_per_call=[\d.]+,rejected_calls=0,failed_calls=1/);
+    expect(info).toMatch(/cmdstat_geosearch:calls=1,/);
+    expect(info).not.toContain('cmdstat_zadd');
+  });
 });
 
 describe('geo: arithmetic', () => {
