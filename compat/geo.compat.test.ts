@@ -87,8 +87,12 @@ function randomSearches(n: number, seed: number): string[][] {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] as T;
   const out: string[][] = [];
   for (let i = 0; i < n; i++) {
-    const unit = pick(['m', 'km', 'ft', 'mi']);
-    const perUnit = { m: 1, km: 1000, ft: 0.3048, mi: 1609.34 }[unit];
+    const [unit, perUnit] = pick([
+      ['m', 1],
+      ['km', 1000],
+      ['ft', 0.3048],
+      ['mi', 1609.34],
+    ] as const);
     const size = () => String(Number((10 ** (next() * 7.3) / perUnit).toPrecision(4)));
     const cmd = ['GEOSEARCH', 'r'];
     if (next() < 0.3) cmd.push('FROMMEMBER', `p${Math.floor(next() * 300)}`);

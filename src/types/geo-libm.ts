@@ -94,75 +94,65 @@ function reduce(x: number, k: number): DD {
   return add(r, [-k * PIO2_4, 0]);
 }
 
-/** sin(r) for |r| <= pi/4 (a little more is fine): r * sum (-1)^j r^2j / (2j+1)!, Horner in double-double. */
-function sinDD(r: DD): DD {
-  const z = mul(r, r);
-  let p: DD = [0, 0];
-  for (let j = 14; j >= 0; j--) {
-    const c = INV_FACT[2 * j + 1] as DD;
-    p = add(mul(p, z), j % 2 === 0 ? c : [-c[0], -c[1]]);
-  }
-  return mul(r, p);
-}
-
-/** cos(r) for |r| <= pi/4: sum (-1)^j r^2j / (2j)!, Horner in double-double. */
-function cosDD(r: DD): DD {
-  const z = mul(r, r);
-  let p: DD = [0, 0];
-  for (let j = 14; j >= 0; j--) {
-    const c = INV_FACT[2 * j] as DD;
+/**
+ * sum over j of (-1)^j z^j / (2j+off)! for |z| <= (pi/4)^2: the terms from j = 4 on are below 4e-7
+ * of the total, so they are summed in plain doubles (Horner); the first four in double-double.
+ */
+function series(z: DD, off: number): DD {
+  const zd = z[0];
+  let tail = 0;
+  for (let j = 14; j >= 4; j--) tail = tail * zd + (j % 2 === 0 ? 1 : -1) * (INV_FACT[2 * j + off] as DD)[0];
+  let p: DD = [tail, 0];
+  for (let j = 3; j >= 0; j--) {
+    const c = INV_FACT[2 * j + off] as DD;
     p = add(mul(p, z), j % 2 === 0 ? c : [-c[0], -c[1]]);
   }
   return p;
 }
 
+/** sin(r) for |r| <= pi/4 (a little more is fine): r times the odd series. */
+function sinDD(r: DD): DD {
+  return mul(r, series(mul(r, r), 1));
+}
+
+/** cos(r) for |r| <= pi/4: the even series. */
+function cosDD(r: DD): DD {
+  return series(mul(r, r), 0);
+}
+
 const TWO_OVER_PI = 2 / Math.PI;
 
-/** sin and cos of x as double-doubles, or undefined when x is out of the reduction's range. */
-function sinCosDD(x: number): [DD, DD] | undefined {
+/** sin(x) (cosine: shift = 1) as a double-double, or undefined when x is out of the reduction's range. */
+function sinDDx(x: number, shift: 0 | 1): DD | undefined {
   if (!(Math.abs(x) < 2 ** 20)) return undefined;
   const k = Math.round(x * TWO_OVER_PI);
   const r = reduce(x, k);
-  const s = sinDD(r);
-  const c = cosDD(r);
-  const neg = (d: DD): DD => [-d[0], -d[1]];
-  switch (((k % 4) + 4) % 4) {
-    case 0:
-      return [s, c];
-    case 1:
-      return [c, neg(s)];
-    case 2:
-      return [neg(s), neg(c)];
-    default:
-      return [neg(c), s];
-  }
+  // sin(r + k pi/2), cos(r + k pi/2) = sin(r + (k+1) pi/2).
+  const q = (((k + shift) % 4) + 4) % 4;
+  const v = q % 2 === 0 ? sinDD(r) : cosDD(r);
+  return q >= 2 ? [-v[0], -v[1]] : v;
 }
 
 /** sin(x), correctly rounded. */
 export function sin(x: number): number {
   if (x === 0) return x;
-  const sc = sinCosDD(x);
-  if (!sc) return Math.sin(x);
-  const [h, l] = sc[0];
-  return h + l;
+  const v = sinDDx(x, 0);
+  return v ? v[0] + v[1] : Math.sin(x);
 }
 
 /** cos(x), correctly rounded. */
 export function cos(x: number): number {
-  const sc = sinCosDD(x);
-  if (!sc) return Math.cos(x);
-  const [h, l] = sc[1];
-  return h + l;
+  const v = sinDDx(x, 1);
+  return v ? v[0] + v[1] : Math.cos(x);
 }
 
 /** asin(y) for |y| <= 0.5 as a double-double: one Newton step from Math.asin. */
 function asinSmallDD(y: DD): DD {
   if (y[0] === 0) return [0, 0];
   const y0 = Math.asin(y[0]);
-  const sc = sinCosDD(y0) as [DD, DD];
   // y1 = y0 - (sin(y0) - y) / cos(y0): the correction only needs double precision.
-  const diff = add(sc[0], [-y[0], -y[1]]);
-  const corr = (diff[0] + diff[1]) / (sc[1][0] + sc[1][1]);
+  const diff = add(sinDDx(y0, 0) as DD, [-y[0], -y[1]]);
+  const corr = (diff[0] + diff[1]) / Math.cos(y0);
   return add([y0, 0], [-corr, 0]);
 }
 
