@@ -277,6 +277,19 @@ describe('geo: keyspace, WATCH, expiry, MULTI', () => {
     expect(info).toMatch(/cmdstat_geosearch:calls=1,/);
     expect(info).not.toContain('cmdstat_zadd');
   });
+
+  it('searches that may write still count their source lookup in keyspace hits/misses (lookupKeyRead)', async () => {
+    const sim = await startSim();
+    const r = ioredis(sim);
+    await r.call('CONFIG', 'RESETSTAT');
+    await r.call('GEORADIUS', 'nokey', '1', '1', '1', 'km');
+    await r.call('GEOSEARCHSTORE', 'd', 'nokey', 'FROMMEMBER', 'a', 'BYRADIUS', '1', 'km');
+    await r.geoadd('newk', 1, 1, 'a'); // ZADD's write lookup: not counted
+    await r.call('GEORADIUS', 'newk', '1', '1', '1', 'km', 'STORE', 'd2');
+    const stats = await r.info('stats');
+    expect(stats).toContain('keyspace_hits:1\r\n');
+    expect(stats).toContain('keyspace_misses:2\r\n');
+  });
 });
 
 describe('geo: arithmetic', () => {

@@ -146,6 +146,9 @@ const READ_LOOKUP_WRITES = new Set([
   'xclaim',
   'xautoclaim',
   'xreadgroup',
+  'georadius',
+  'georadiusbymember',
+  'geosearchstore',
 ]);
 
 /**
