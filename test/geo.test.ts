@@ -290,6 +290,18 @@ describe('geo: keyspace, WATCH, expiry, MULTI', () => {
     expect(stats).toContain('keyspace_hits:1\r\n');
     expect(stats).toContain('keyspace_misses:2\r\n');
   });
+
+  it('a store counts one change per stored member, a deleted destination one', async () => {
+    const sim = await startSim();
+    const r = ioredis(sim);
+    await r.geoadd('Sicily', 13.361389, 38.115556, 'Palermo', 15.087269, 37.502669, 'Catania');
+    const changes = async () => Number(/rdb_changes_since_last_save:(\d+)/.exec(await r.info('persistence'))?.[1]);
+    const before = await changes();
+    await r.call('GEORADIUS', 'Sicily', '15', '37', '200', 'km', 'STORE', 'd');
+    expect(await changes()).toBe(before + 2);
+    await r.call('GEOSEARCHSTORE', 'd', 'Sicily', 'FROMLONLAT', '0', '0', 'BYRADIUS', '1', 'km');
+    expect(await changes()).toBe(before + 3);
+  });
 });
 
 describe('geo: arithmetic', () => {
