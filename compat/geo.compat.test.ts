@@ -575,6 +575,17 @@ const cases: CompatCase[] = [
       ['EVAL', "return redis.pcall('GEOADD', KEYS[1], '1', '100', 'x')", '1', 'Sicily'],
       ['EVAL_RO', "return redis.pcall('GEORADIUS', KEYS[1], '15', '37', '200', 'km', 'STORE', 'x')", '1', 'Sicily'],
       ['EVAL_RO', "return redis.call('GEORADIUS_RO', KEYS[1], '15', '37', '200', 'km')", '1', 'Sicily'],
+      ['EVAL', "redis.setresp(3); return redis.call('GEOPOS', KEYS[1], 'Palermo', 'nope')", '1', 'Sicily'],
+      [
+        'EVAL',
+        "redis.setresp(3); return redis.call('GEOSEARCH', KEYS[1], 'FROMMEMBER', 'Palermo', 'BYRADIUS', '1', 'km', 'WITHCOORD', 'WITHDIST', 'WITHHASH')",
+        '1',
+        'Sicily',
+      ],
+      ['EVAL', "redis.setresp(3); return redis.call('GEOPOS', KEYS[1], 'Palermo')[1][1]['double']", '1', 'Sicily'],
+      ['EVAL', "return redis.call('GEORADIUS', KEYS[1], '15', '37', '200', 'km', 'STORE', 'x')", '1', 'Sicily'],
+      ['EVAL_RO', "return redis.pcall('GEORADIUS', KEYS[1], '15', '37', '200', 'km')", '1', 'Sicily'],
+      ['EVAL_RO', "return redis.pcall('GEOSEARCHSTORE', 'x', KEYS[1], 'FROMLONLAT', '15', '37', 'BYRADIUS', '200', 'km')", '1', 'Sicily'],
     ],
   },
 ];
