@@ -7,8 +7,9 @@
  * error), pcall returns that string, as Redis 7 does for compatibility.
  */
 
+import { cInt, ret1 } from './float.js';
 import { LuaSyntaxError } from './lexer.js';
-import { argError, checkAny, checkInt, checkStr, checkTable, optInt } from './lib-util.js';
+import { argError, checkAny, checkInt, checkNum, checkStr, checkTable, optInt } from './lib-util.js';
 import {
   ccall,
   cError,
@@ -49,7 +50,14 @@ export const inext: LuaFunction = (t, i) => {
 /** Compiles Lua source into a function; installed by the state (needs the compiler). */
 export type Loader = (src: string, name: string) => LuaFunction;
 
+/** Lua 5.1's collectgarbage options (luaB_collectgarbage's opts). */
+const GC_OPTIONS = ['stop', 'restart', 'collect', 'count', 'step', 'setpause', 'setstepmul'];
+/** collectgarbage("count") of a fresh Redis 7.0 Lua state after a full collection, in KB. */
+const GC_COUNT_KB = 29.4619140625;
+
 export function baseLib(G: LuaTable, load: Loader): void {
+  // The collector's parameters of this Lua state (lua_newstate's defaults).
+  const gc = { pause: 200, stepmul: 200 };
   const fns: Record<string, LuaFunction> = {
     assert: (...a) => {
       if (a[0] === undefined || a[0] === false) {
@@ -121,7 +129,11 @@ export function baseLib(G: LuaTable, load: Loader): void {
     tostring: (...a) => [tostring(checkAny(a, 0, 'tostring'))],
     tonumber: (...a) => {
       const base = optInt(a, 1, 'tonumber', 10);
-      if (base === 10) return [tonum(checkAny(a, 0, 'tonumber'))];
+      if (base === 10) {
+        // ret1 keeps the sign of tonumber("-nan").
+        const v = tonum(checkAny(a, 0, 'tonumber'));
+        return v === undefined ? [v] : ret1(v);
+      }
       const s = checkStr(a, 0, 'tonumber').trim();
       if (base < 2 || base > 36) argError(2, 'tonumber', 'base out of range');
       const m = /^([+-]?)([0-9a-zA-Z]+)$/.exec(s);
@@ -207,12 +219,36 @@ export function baseLib(G: LuaTable, load: Loader): void {
         throw e;
       }
     },
+    // luaB_collectgarbage: luaL_checkoption(1, "collect") over 5.1's options, then
+    // luaL_optint(2, 0) for every option. redis-sim has no collector: "count" is the heap of a
+    // fresh Redis Lua state after a full collection, "step" finishes a cycle when its size in KB
+    // reaches a third of that (as Redis's does there), and the pause and step multiplier are
+    // kept per Lua state (a bare "setpause" sets 0) so that each call returns the previous one.
     collectgarbage: (...a) => {
       const opt = a[0] === undefined ? 'collect' : checkStr(a, 0, 'collectgarbage');
-      if (opt === 'count') return [0];
-      return [0];
+      if (!GC_OPTIONS.includes(opt)) argError(1, 'collectgarbage', `invalid option '${opt}'`);
+      const ex = a[1] === undefined ? 0 : cInt(checkNum(a, 1, 'collectgarbage'));
+      switch (opt) {
+        case 'count':
+          return [GC_COUNT_KB];
+        case 'step':
+          return [ex * 1024 >= (GC_COUNT_KB * 1024) / 3];
+        case 'setpause': {
+          const old = gc.pause;
+          gc.pause = ex;
+          return [old];
+        }
+        case 'setstepmul': {
+          const old = gc.stepmul;
+          gc.stepmul = ex;
+          return [old];
+        }
+        default:
+          return [0];
+      }
     },
-    gcinfo: () => [0],
+    // gcinfo: the heap in whole KB (lua_getgccount).
+    gcinfo: () => [Math.floor(GC_COUNT_KB)],
   };
   for (const [k, f] of Object.entries(fns)) G.set(k, f);
   G.set('_VERSION', 'Lua 5.1');

@@ -3,10 +3,13 @@
  * redisLrand48) so the sequence is the same on every platform; Redis 7 starts it from rand.c's
  * fixed initial state when the server starts, and it continues from script to script.
  */
-import { argError, checkInt, checkNum, libTable } from './lib-util.js';
+
+import { cFmod, cInt, cPow, ldexp, nanOf, negNaN, posNaN, ret1 } from './float.js';
+import { argError, checkNum, libTable } from './lib-util.js';
 import { EMPTY, type LuaTable, type LuaValue, rtError } from './runtime.js';
 
 const RAND48_MAX = 2147483647;
+const RADIANS_PER_DEGREE = Math.PI / 180;
 
 export class Rand48 {
   /** rand.c's initial state (X2 X1 X0 = 0x1234 0xABCD 0x330E): Redis 7 does not seed it. */
@@ -20,41 +23,78 @@ export class Rand48 {
   }
 }
 
+/**
+ * A one-argument math function as glibc computes it: a NaN argument comes back as it is (with its
+ * sign), and a NaN result of an ordinary argument (a domain error) is glibc's NaN for that
+ * function: the default (negative) one where glibc computes it (sqrt, log, sin/cos/tan of inf),
+ * a positive one where glibc returns a constant NaN (asin/acos out of [-1, 1], log10 of a
+ * negative).
+ */
+function libm(f: (x: number) => number, domainNaN: () => number, name: string) {
+  return (...a: LuaValue[]): LuaValue[] => {
+    const x = checkNum(a, 0, name);
+    if (Number.isNaN(x)) return ret1(x);
+    const r = f(x);
+    return ret1(!Number.isNaN(r) ? r : domainNaN());
+  };
+}
+
 export function mathLib(rng: Rand48): LuaTable {
-  const n1 =
-    (f: (x: number) => number, name: string) =>
-    (...a: LuaValue[]) => [f(checkNum(a, 0, name))];
+  const n1 = (f: (x: number) => number, name: string) => libm(f, negNaN, name);
   return libTable({
-    abs: n1(Math.abs, 'abs'),
+    // fabs clears the sign bit, of a NaN too.
+    abs: (...a) => {
+      const x = checkNum(a, 0, 'abs');
+      return ret1(Number.isNaN(x) ? posNaN() : Math.abs(x));
+    },
     ceil: n1(Math.ceil, 'ceil'),
     floor: n1(Math.floor, 'floor'),
     sqrt: n1(Math.sqrt, 'sqrt'),
     sin: n1(Math.sin, 'sin'),
     cos: n1(Math.cos, 'cos'),
     tan: n1(Math.tan, 'tan'),
-    asin: n1(Math.asin, 'asin'),
-    acos: n1(Math.acos, 'acos'),
+    asin: libm(Math.asin, posNaN, 'asin'),
+    acos: libm(Math.acos, posNaN, 'acos'),
     atan: n1(Math.atan, 'atan'),
     sinh: n1(Math.sinh, 'sinh'),
     cosh: n1(Math.cosh, 'cosh'),
     tanh: n1(Math.tanh, 'tanh'),
     exp: n1(Math.exp, 'exp'),
     log: n1(Math.log, 'log'),
-    log10: n1(Math.log10, 'log10'),
-    deg: n1((x) => x * (180 / Math.PI), 'deg'),
-    rad: n1((x) => x * (Math.PI / 180), 'rad'),
-    atan2: (...a) => [Math.atan2(checkNum(a, 0, 'atan2'), checkNum(a, 1, 'atan2'))],
-    pow: (...a) => [checkNum(a, 0, 'pow') ** checkNum(a, 1, 'pow')],
-    fmod: (...a) => [checkNum(a, 0, 'fmod') % checkNum(a, 1, 'fmod')],
-    mod: (...a) => [checkNum(a, 0, 'mod') % checkNum(a, 1, 'mod')],
+    log10: libm(Math.log10, posNaN, 'log10'),
+    // x / (PI/180) and x * (PI/180), as lmathlib.c computes them.
+    deg: n1((x) => x / RADIANS_PER_DEGREE, 'deg'),
+    rad: n1((x) => x * RADIANS_PER_DEGREE, 'rad'),
+    // glibc's atan2(y, x) of a NaN is x + y: x's NaN if it is one, else y's.
+    atan2: (...a) => {
+      const y = checkNum(a, 0, 'atan2');
+      const x = checkNum(a, 1, 'atan2');
+      return ret1(Number.isNaN(y) || Number.isNaN(x) ? nanOf(x, y) : Math.atan2(y, x));
+    },
+    pow: (...a) => ret1(cPow(checkNum(a, 0, 'pow'), checkNum(a, 1, 'pow'))),
+    fmod: (...a) => ret1(cFmod(checkNum(a, 0, 'fmod'), checkNum(a, 1, 'fmod'))),
+    mod: (...a) => ret1(cFmod(checkNum(a, 0, 'mod'), checkNum(a, 1, 'mod'))),
+    // modf: the fraction keeps the sign of x (-0 for negative integers and -inf); a NaN gives
+    // itself twice.
     modf: (...a) => {
       const x = checkNum(a, 0, 'modf');
-      const ip = x >= 0 ? Math.floor(x) : Math.ceil(x);
-      return [ip, Number.isFinite(x) ? x - ip : 0];
+      if (Number.isNaN(x)) {
+        const out: LuaValue[] = [undefined, undefined];
+        out[0] = x;
+        out[1] = x;
+        return out;
+      }
+      const ip = Math.trunc(x);
+      const fp = Number.isFinite(x) ? x - ip : 0;
+      return [ip, fp === 0 && (x < 0 || Object.is(x, -0)) ? -0 : fp];
     },
     frexp: (...a) => {
       const x = checkNum(a, 0, 'frexp');
-      if (x === 0 || !Number.isFinite(x)) return [x, 0];
+      if (x === 0 || !Number.isFinite(x)) {
+        const out: LuaValue[] = [undefined, 0];
+        out[0] = x;
+        return out;
+      }
       let e = Math.max(-1073, Math.floor(Math.log2(Math.abs(x))) + 1);
       let m = x * 2 ** -e;
       while (Math.abs(m) < 0.5) {
@@ -67,14 +107,18 @@ export function mathLib(rng: Rand48): LuaTable {
       }
       return [m, e];
     },
-    ldexp: (...a) => [checkNum(a, 0, 'ldexp') * 2 ** checkInt(a, 1, 'ldexp')],
+    // ldexp(x, luaL_checkint(2)): the exponent is a C int (math.huge and NaN are 0, 2^32+3 is 3).
+    ldexp: (...a) => {
+      const x = checkNum(a, 0, 'ldexp');
+      return ret1(ldexp(x, cInt(checkNum(a, 1, 'ldexp'))));
+    },
     min: (...a) => {
       let m = checkNum(a, 0, 'min');
       for (let i = 1; i < a.length; i++) {
         const v = checkNum(a, i, 'min');
         if (v < m) m = v;
       }
-      return [m];
+      return ret1(m);
     },
     max: (...a) => {
       let m = checkNum(a, 0, 'max');
@@ -82,7 +126,7 @@ export function mathLib(rng: Rand48): LuaTable {
         const v = checkNum(a, i, 'max');
         if (v > m) m = v;
       }
-      return [m];
+      return ret1(m);
     },
     random: (...a) => {
       const r = (rng.next() % RAND48_MAX) / RAND48_MAX;
@@ -90,22 +134,23 @@ export function mathLib(rng: Rand48): LuaTable {
         case 0:
           return [r];
         case 1: {
-          const u = checkInt(a, 0, 'random');
+          const u = cInt(checkNum(a, 0, 'random'));
           if (u < 1) argError(1, 'random', 'interval is empty');
           return [Math.floor(r * u) + 1];
         }
         case 2: {
-          const l = checkInt(a, 0, 'random');
-          const u = checkInt(a, 1, 'random');
+          const l = cInt(checkNum(a, 0, 'random'));
+          const u = cInt(checkNum(a, 1, 'random'));
           if (l > u) argError(2, 'random', 'interval is empty');
-          return [Math.floor(r * (u - l + 1)) + l];
+          // u-l+1 is C int arithmetic: it wraps (random(-2^31, 2^31-1) multiplies by 0).
+          return [Math.floor(r * ((u - l + 1) | 0)) + l];
         }
         default:
           return rtError('wrong number of arguments');
       }
     },
     randomseed: (...a) => {
-      rng.seed(checkInt(a, 0, 'randomseed'));
+      rng.seed(cInt(checkNum(a, 0, 'randomseed')));
       return EMPTY;
     },
   });

@@ -1,4 +1,5 @@
 import { cExponential, cFixed, cFormatG } from './cformat.js';
+import { cLong, cULong } from './float.js';
 import { argError, checkInt, checkNum, checkStr, libTable, optInt } from './lib-util.js';
 import { captures, doMatch, getCapture, newState } from './lua-pattern.js';
 import { ccall, EMPTY, type LuaFunction, LuaTable, type LuaValue, nanSign, numberToString, rtError, tostr, type } from './runtime.js';
@@ -209,10 +210,11 @@ function format(...a: LuaValue[]): LuaValue[] {
         continue;
       case 'd':
       case 'i': {
-        const n = Math.trunc(checkNum(a, arg, 'format'));
-        s = String(Math.abs(n));
+        // (long) of the number: NaN and values out of range are INT64_MIN.
+        const n = cLong(checkNum(a, arg, 'format'));
+        s = String(n < 0n ? -n : n);
         if (prec >= 0) s = s.padStart(prec, '0');
-        s = (n < 0 ? '-' : plus ? '+' : space ? ' ' : '') + s;
+        s = (n < 0n ? '-' : plus ? '+' : space ? ' ' : '') + s;
         out += pad(s, width, left, zero && prec < 0);
         continue;
       }
@@ -220,8 +222,9 @@ function format(...a: LuaValue[]): LuaValue[] {
       case 'u':
       case 'x':
       case 'X': {
-        const n = Math.trunc(checkNum(a, arg, 'format'));
-        const big = Number.isFinite(n) ? BigInt.asUintN(64, BigInt(n)) : 0n;
+        // (unsigned long) of the number as x86-64 converts it (float.ts): -1 is 2^64-1, NaN 2^63.
+        const big = cULong(checkNum(a, arg, 'format'));
+        const n = big === 0n ? 0 : 1;
         const base = conv === 'o' ? 8 : conv === 'u' ? 10 : 16;
         s = big.toString(base);
         if (conv === 'X') s = s.toUpperCase();
@@ -237,7 +240,8 @@ function format(...a: LuaValue[]): LuaValue[] {
       case 'G': {
         const v = checkNum(a, arg, 'format');
         s = fmtFloat(v, conv, prec < 0 ? 6 : prec, alt);
-        if (v >= 0 && !s.startsWith('-')) s = (plus ? '+' : space ? ' ' : '') + s;
+        // '+' and ' ' apply to every number without a minus sign: "+inf", " nan".
+        if (!s.startsWith('-')) s = (plus ? '+' : space ? ' ' : '') + s;
         out += pad(s, width, left, zero && Number.isFinite(v));
         continue;
       }
@@ -306,7 +310,12 @@ export function stringLib(): LuaTable {
     gmatch,
     gfind: gmatch,
     gsub,
-    dump: () => rtError('unable to dump given function'),
+    // str_dump: luaL_checktype(1, function), then lua_dump, which fails for a C function.
+    // redis-sim has no Lua bytecode, so it fails for every function (Redis dumps Lua ones).
+    dump: (...a) => {
+      if (typeof a[0] !== 'function') argError(1, 'dump', `function expected, got ${a.length === 0 ? 'no value' : type(a[0])}`);
+      return rtError('unable to dump given function');
+    },
   });
 }
 
