@@ -243,7 +243,11 @@ export function engineOf(node: RedisNode): ScriptEngine {
   return e;
 }
 
-/** SCRIPT FLUSH: a fresh Lua state for the node (functions are kept: they live elsewhere). */
+/**
+ * SCRIPT FLUSH: a fresh Lua state for the node (functions are kept: they live elsewhere). State a
+ * script leaves in the Lua state goes with it, as in Redis: the global cjson's configuration
+ * (lib-cjson.ts keeps it with the module table) and collectgarbage's pause and step multiplier.
+ */
 export function resetEngine(node: RedisNode): void {
   engines.delete(node);
 }
