@@ -345,6 +345,7 @@ compatSuite('scripting libs: cjson decoding and encoding', [
       P('cjson.encode, {[{}] = 1}'),
       P('cjson.encode, coroutine.create(function() end)'),
       P('cjson.encode, string.len'),
+      S('cjson.null', 'cjson.decode("null")', 'type(cjson.null)', 'cjson.decode("[null]")[1] == cjson.null'),
       E('return cjson.encode(-0)'),
       E('return cjson.encode(123456789012345678)'),
     ],

@@ -227,6 +227,8 @@ export function rawToString(v: LuaValue): string {
     case 'function':
       return `function: ${addressOf(v)}`;
     default:
+      // cjson.null is a NULL light userdata, which %p prints as "(nil)".
+      if ((v as { cjsonNull?: boolean }).cjsonNull === true) return 'userdata: (nil)';
       return `${type(v)}: ${addressOf(v as object)}`;
   }
 }
