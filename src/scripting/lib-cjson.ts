@@ -50,18 +50,15 @@ const ESCAPES: Record<string, string> = {
   '\t': '\\t',
 };
 
+/** The bytes json_append_string escapes (char2escape): '"', '\\', '/', control characters, DEL. */
+const NEEDS_ESCAPE = /["\\/\x00-\x1f\x7f]/g;
+
 /** json_append_string: char2escape's escapes (control characters and DEL as \u00XX). */
 function escapeString(s: string): string {
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i] as string;
-    const code = s.charCodeAt(i);
-    const e = ESCAPES[ch];
-    if (e !== undefined) out += e;
-    else if (code < 32 || code === 127) out += `\\u${code.toString(16).padStart(4, '0')}`;
-    else out += ch;
-  }
-  return `${out}"`;
+  NEEDS_ESCAPE.lastIndex = 0;
+  if (!NEEDS_ESCAPE.test(s)) return `"${s}"`;
+  NEEDS_ESCAPE.lastIndex = 0;
+  return `"${s.replace(NEEDS_ESCAPE, (ch) => ESCAPES[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
 }
 
 /** json_config_t's settings, with lua_cjson's defaults. */
@@ -172,10 +169,13 @@ interface EncodeFrame {
   i: number;
   /** The last object key written (the lua_next cursor). */
   k: LuaValue;
-  first: boolean;
   depth: number;
   /** Lua stack slots json_encode holds while in this table (its argument, the enclosing tables' keys and values). */
   top: number;
+  /** The table's text so far, joined when it closes (short-lived pieces cost the collector little). */
+  parts: string[];
+  /** What goes before the table's text: its key in the enclosing object ("key":), or nothing. */
+  prefix: string;
 }
 
 /**
@@ -185,50 +185,53 @@ interface EncodeFrame {
  * nesting": an array element takes one stack slot, an object member two (key and value).
  */
 function encode(root: LuaValue, cfg: Config): string {
-  let out = '';
   const frames: EncodeFrame[] = [];
-  /** json_append_data of `v` inside a table at `depth` holding `top` slots. */
-  const value = (v: LuaValue, depth: number, top: number): void => {
-    if (v === undefined || v === CJSON_NULL) out += 'null';
-    else if (typeof v === 'boolean') out += v ? 'true' : 'false';
-    else if (typeof v === 'number') out += encodeNumber(v, cfg);
-    else if (typeof v === 'string') out += escapeString(v);
+  let result = '';
+  /** Appends text to the innermost open table, or makes it the result. */
+  const emit = (text: string): void => {
+    const f = frames[frames.length - 1];
+    if (f === undefined) result = text;
+    else f.parts.push(text);
+  };
+  /** json_append_data of `v` (after `prefix`) inside a table at `depth` holding `top` slots. */
+  const value = (v: LuaValue, depth: number, top: number, prefix: string): void => {
+    if (v === undefined || v === CJSON_NULL) emit(`${prefix}null`);
+    else if (typeof v === 'boolean') emit(prefix + (v ? 'true' : 'false'));
+    else if (typeof v === 'number') emit(prefix + encodeNumber(v, cfg));
+    else if (typeof v === 'string') emit(prefix + escapeString(v));
     else if (v instanceof LuaTable) {
       const d = depth + 1;
       if (d > cfg.encodeMaxDepth || top + 3 > MAX_C_STACK) rtError(`Cannot serialise, excessive nesting (${d})`);
       const len = arrayLength(v, cfg);
-      out += len > 0 ? '[' : '{';
-      frames.push({ t: v, len: len > 0 ? len : -1, i: 1, k: undefined, first: true, depth: d, top });
+      frames.push({ t: v, len: len > 0 ? len : -1, i: 1, k: undefined, depth: d, top, parts: [], prefix });
     } else rtError(`Cannot serialise ${type(v)}: type not supported`);
   };
-  value(root, 0, 1);
+  value(root, 0, 1, '');
   for (let f = frames[frames.length - 1]; f !== undefined; f = frames[frames.length - 1]) {
     if (f.len >= 0) {
       if (f.i > f.len) {
-        out += ']';
         frames.pop();
+        emit(`${f.prefix}[${f.parts.join(',')}]`);
         continue;
       }
-      if (f.i > 1) out += ',';
-      value(f.t.get(f.i++), f.depth, f.top + 1);
+      value(f.t.get(f.i++), f.depth, f.top + 1, '');
       continue;
     }
     const e = f.t.next(f.k);
     if (e === undefined) {
-      out += '}';
       frames.pop();
+      emit(`${f.prefix}{${f.parts.join(',')}}`);
       continue;
     }
     const k = e[0];
     f.k = k;
-    if (!f.first) out += ',';
-    f.first = false;
-    if (typeof k === 'string') out += `${escapeString(k)}:`;
-    else if (typeof k === 'number') out += `"${encodeNumber(k, cfg)}":`;
-    else rtError(`Cannot serialise ${type(k)}: table key must be a number or string`);
-    value(e[1], f.depth, f.top + 2);
+    let key: string;
+    if (typeof k === 'string') key = escapeString(k);
+    else if (typeof k === 'number') key = `"${encodeNumber(k, cfg)}"`;
+    else return rtError(`Cannot serialise ${type(k)}: table key must be a number or string`);
+    value(e[1], f.depth, f.top + 2, `${key}:`);
   }
-  return out;
+  return result;
 }
 
 // ---- decoding ----------------------------------------------------------------------------------
@@ -465,6 +468,13 @@ class Decoder {
     this.ptr++;
     let out = '';
     for (;;) {
+      // A run of plain bytes in one slice.
+      let end = this.ptr;
+      for (let c = s.charCodeAt(end); end < s.length && c !== 0x22 && c !== 0x5c && c !== 0; c = s.charCodeAt(++end));
+      if (end > this.ptr) {
+        out += s.slice(this.ptr, end);
+        this.ptr = end;
+      }
       const ch = s[this.ptr];
       if (ch === '"') break;
       if (ch === undefined || ch === '\0') return this.tokenError(t, 'unexpected end of string');
