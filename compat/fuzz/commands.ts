@@ -92,6 +92,11 @@ const SCRIPTS = [
   'return cjson.encode(redis.call("LRANGE", KEYS[1], 0, -1))',
   'local t = cjson.decode(ARGV[1]); return type(t) .. ":" .. tostring(t)',
   'return cjson.encode(cjson.decode("[1,{\\"b\\":[2]},null]"))',
+  // Lua 5.1's table layout: pairs order, cjson key order, # of tables with holes
+  'local r = redis.call("HGETALL", KEYS[1]) local t = {} for i = 1, #r, 2 do t[r[i]] = r[i + 1] end local o = {} for k, v in pairs(t) do o[#o + 1] = k .. "=" .. v end return o',
+  'local r = redis.call("HGETALL", KEYS[1]) local t = {} for i = 1, #r, 2 do t[r[i]] = r[i + 1] end return cjson.encode(t)',
+  'local t = redis.call("LRANGE", KEYS[1], 0, -1) t[2] = nil return #t',
+  'local t = {} for i, v in ipairs(redis.call("SMEMBERS", KEYS[1])) do t[v] = i end local n = 0 for k in pairs(t) do n = n + 1 end return n',
 ];
 const script = fc.constantFrom(...SCRIPTS);
 const sha1 = (text: string) => createHash('sha1').update(text).digest('hex');
@@ -556,6 +561,65 @@ export const GENERATORS = [
     ],
     (s, k) => ['EVAL_RO', s, '1', k],
   ),
+  // bitmaps
+  g('SETBIT', [key, fc.constantFrom('0', '1', '7', '8', '100', '-1', 'x', '4294967296'), fc.constantFrom('0', '1', '2')], (k, o, b) => [
+    'SETBIT',
+    k,
+    o,
+    b,
+  ]),
+  g('GETBIT', [key, fc.constantFrom('0', '1', '7', '100', '-1')], (k, o) => ['GETBIT', k, o]),
+  g('BITCOUNT', [key, smallInt, smallInt, fc.constantFrom('', 'BYTE', 'BIT')], (k, a, b, u) => ['BITCOUNT', k, a, b, ...(u ? [u] : [])]),
+  g('BITPOS', [key, fc.constantFrom('0', '1'), smallInt, smallInt, fc.constantFrom('', 'BYTE', 'BIT')], (k, b, s, e, u) => [
+    'BITPOS',
+    k,
+    b,
+    s,
+    e,
+    ...(u ? [u] : []),
+  ]),
+  g('BITOP', [fc.constantFrom('AND', 'OR', 'XOR', 'NOT'), key, key, key], (op, d, a, b) => [
+    'BITOP',
+    op,
+    d,
+    a,
+    ...(op === 'NOT' ? [] : [b]),
+  ]),
+  g('BITFIELD', [key, fc.constantFrom('i8', 'u4', 'i64', 'u63', 'i5'), fc.constantFrom('0', '3', '#1'), int], (k, t, o, v) => [
+    'BITFIELD',
+    k,
+    'GET',
+    t,
+    o,
+    'INCRBY',
+    t,
+    o,
+    v,
+  ]),
+  // HyperLogLog
+  g('PFADD', [key, member, member], (k, a, b) => ['PFADD', k, a, b]),
+  g('PFCOUNT', [key, key], (a, b) => ['PFCOUNT', a, b]),
+  g('PFMERGE', [key, key, key], (d, a, b) => ['PFMERGE', d, a, b]),
+  // geo
+  g(
+    'GEOADD',
+    [key, fc.constantFrom('13.361389', '15.087269', '-180', '181', 'x'), fc.constantFrom('38.115556', '37.502669', '85.06'), member],
+    (k, lo, la, m) => ['GEOADD', k, lo, la, m],
+  ),
+  g('GEOPOS', [key, member, member], (k, a, b) => ['GEOPOS', k, a, b]),
+  g('GEODIST', [key, member, member, fc.constantFrom('m', 'km', 'mi')], (k, a, b, u) => ['GEODIST', k, a, b, u]),
+  g('GEOSEARCH', [key, fc.constantFrom('200', '500', '1'), fc.constantFrom('ASC', 'DESC')], (k, r, o) => [
+    'GEOSEARCH',
+    k,
+    'FROMLONLAT',
+    '15',
+    '37',
+    'BYRADIUS',
+    r,
+    'km',
+    o,
+    'WITHDIST',
+  ]),
 ];
 
 /** The commands the fuzzer generates (upper case, unique). */
