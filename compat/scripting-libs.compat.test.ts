@@ -114,6 +114,10 @@ compatSuite('scripting libs: cjson configuration', [
       E(
         'local t = cjson.decode("[Infinity, -inf, 0x10, +5, 01, 1e400, 0x1p4, 0X1.8P1, -0x10, infinity, 1e-400, 4.9e-324, 0x1.fffffffffffff8p1023, 0x.8p-1074]") local o = {} for i = 1, 14 do o[i] = tostring(t[i]) end return o',
       ),
+      E(
+        'local t = cjson.decode("[0x1.000000000000080000000000000000000000001p0, 0x100000000000008000000000000000000000000p-152, 0x0000000000000000000000000000000000000000001.8p0, 0x1p-1075, 0x3p-1076]") local o = {} for i = 1, 5 do o[i] = string.format("%.17g", t[i]) end return o',
+      ),
+      E("return tostring(cjson.decode('0x' .. string.rep('1', 100000)))"),
       // NaN signs from scalars: a NaN stored in a table may lose its sign in V8 (README).
       S(
         'cjson.decode("NaN")',
@@ -436,6 +440,9 @@ compatSuite('scripting libs: NaN signs and C conversions', [
       ),
       E(
         'local N = 0/0 return {tostring(math.min(N, 1)), tostring(math.max(1, N)), tostring(math.min(-N, 1)), tostring(math.ldexp(N, 3)), tostring(math.deg(N)), tostring(math.rad(-N))}',
+      ),
+      E(
+        'local o = {} for _, x in ipairs({1, -1, 0.5, 3, 5e-324, 1e-310, -2.5e-320, 2^1023, 1.7976931348623157e308, 2^-1022, 0.1, -7.25, 1/0}) do local m, e = math.frexp(x) o[#o+1] = string.format("%.17g %d", m, e) end return o',
       ),
     ],
   },

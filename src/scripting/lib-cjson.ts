@@ -359,19 +359,29 @@ function hexFloat(s: string, pos: number): [number, number] | undefined {
   let mant = 0n;
   let digits = 0;
   let exp = 0;
-  while (hexDigit(s[i]) >= 0) {
-    mant = mant * 16n + BigInt(hexDigit(s[i]));
-    i++;
+  // Only the first 30 significant hex digits (120 bits) can matter; later ones set a sticky bit
+  // (so that a long tail is never quadratic work).
+  let significant = 0;
+  let sticky = false;
+  const digit = (d: number, fraction: boolean): void => {
+    if (significant < 30) {
+      mant = mant * 16n + BigInt(d);
+      if (mant !== 0n) significant++;
+      if (fraction) exp -= 4;
+    } else {
+      if (d !== 0) sticky = true;
+      if (!fraction) exp += 4;
+    }
     digits++;
-  }
+  };
+  for (let d = hexDigit(s[i]); d >= 0; d = hexDigit(s[++i])) digit(d, false);
   if (s[i] === '.') {
     i++;
-    while (hexDigit(s[i]) >= 0) {
-      mant = mant * 16n + BigInt(hexDigit(s[i]));
-      exp -= 4;
-      i++;
-      digits++;
-    }
+    for (let d = hexDigit(s[i]); d >= 0; d = hexDigit(s[++i])) digit(d, true);
+  }
+  if (sticky) {
+    mant = (mant << 1n) | 1n;
+    exp -= 1;
   }
   if (digits === 0) return undefined;
   if (s[i] === 'p' || s[i] === 'P') {

@@ -136,3 +136,21 @@ export function ldexp(x: number, e: number): number {
   }
   return r * 2 ** e;
 }
+
+/** C's frexp for a finite non-zero x: [m, e] with x = m * 2^e and 0.5 <= |m| < 1, exactly. */
+export function frexp(x: number): [number, number] {
+  f64[0] = x;
+  const hi = (u8[7] as number) & 0x7f;
+  let exp = (hi << 4) | ((u8[6] as number) >> 4);
+  let adjust = 0;
+  if (exp === 0) {
+    // A subnormal: scale it into the normal range first (exact).
+    f64[0] = x * 2 ** 64;
+    exp = (((u8[7] as number) & 0x7f) << 4) | ((u8[6] as number) >> 4);
+    adjust = -64;
+  }
+  // Set the exponent field to 1022 (|m| in [0.5, 1)), keeping sign and mantissa.
+  u8[7] = ((u8[7] as number) & 0x80) | 0x3f;
+  u8[6] = ((u8[6] as number) & 0x0f) | 0xe0;
+  return [f64[0] as number, exp - 1022 + adjust];
+}

@@ -4,7 +4,7 @@
  * fixed initial state when the server starts, and it continues from script to script.
  */
 
-import { cFmod, cInt, cPow, ldexp, nanOf, negNaN, posNaN, ret1 } from './float.js';
+import { cFmod, cInt, cPow, frexp, ldexp, nanOf, negNaN, posNaN, ret1 } from './float.js';
 import { argError, checkNum, libTable } from './lib-util.js';
 import { EMPTY, type LuaTable, type LuaValue, rtError } from './runtime.js';
 
@@ -88,6 +88,8 @@ export function mathLib(rng: Rand48): LuaTable {
       const fp = Number.isFinite(x) ? x - ip : 0;
       return [ip, fp === 0 && (x < 0 || Object.is(x, -0)) ? -0 : fp];
     },
+    // frexp: x = m * 2^e with 0.5 <= |m| < 1, read from the double's bits (subnormals too);
+    // zero, infinities and NaN come back as they are with e = 0.
     frexp: (...a) => {
       const x = checkNum(a, 0, 'frexp');
       if (x === 0 || !Number.isFinite(x)) {
@@ -95,16 +97,7 @@ export function mathLib(rng: Rand48): LuaTable {
         out[0] = x;
         return out;
       }
-      let e = Math.max(-1073, Math.floor(Math.log2(Math.abs(x))) + 1);
-      let m = x * 2 ** -e;
-      while (Math.abs(m) < 0.5) {
-        m *= 2;
-        e--;
-      }
-      while (Math.abs(m) >= 1) {
-        m /= 2;
-        e++;
-      }
+      const [m, e] = frexp(x);
       return [m, e];
     },
     // ldexp(x, luaL_checkint(2)): the exponent is a C int (math.huge and NaN are 0, 2^32+3 is 3).
