@@ -4,7 +4,7 @@
  * b/B h/H l/L T i/In I/In integers (l, L, T are 8 bytes), f d floats, s zero-terminated strings,
  * cn fixed strings (c0 in unpack takes its length from the previous value).
  */
-import { argError, checkNum, checkStr, libTable, optInt } from './lua/lib-util.js';
+import { argError, checkNum, checkStr, libTable, optInteger } from './lua/lib-util.js';
 import { type LuaValue, rtError } from './lua/runtime.js';
 
 interface Opt {
@@ -153,8 +153,10 @@ export function structLib() {
     unpack: (...a) => {
       const fmt = checkStr(a, 0, 'unpack');
       const s = checkStr(a, 1, 'unpack');
-      let pos = optInt(a, 2, 'unpack', 1) - 1;
-      if (pos < 0) argError(3, 'unpack', 'offset must be 1 or greater');
+      // size_t pos = luaL_optinteger(...): a negative offset is a huge one (data string too short).
+      const start = optInteger(a, 2, 'unpack', 1);
+      if (start === 0) argError(3, 'unpack', 'offset must be 1 or greater');
+      let pos = start < 0 ? Number.MAX_SAFE_INTEGER : start - 1;
       const { little, align, opts } = parseFormat(fmt, 'unpack');
       const out: LuaValue[] = [];
       for (const o of opts) {

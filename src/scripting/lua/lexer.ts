@@ -56,14 +56,23 @@ function isAlnum(c: string): boolean {
   return isAlpha(c) || isDigit(c);
 }
 
-/** Parses a Lua 5.1 numeral (luaO_str2d: strtod, or hex through strtoul); NaN when malformed. */
+const HEX_FLOAT = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?(?:[pP]([+-]?[0-9]+))?$/;
+
+/**
+ * Parses a Lua 5.1 numeral (luaO_str2d: glibc's strtod, which also reads hex floats such as
+ * 0x1p4 and 0x.8; C's white space around it); NaN when malformed.
+ */
 export function str2number(s: string): number {
-  const t = s.trim();
+  const t = s.replace(/^[ \t\n\v\f\r]+|[ \t\n\v\f\r]+$/g, '');
   if (t === '') return Number.NaN;
-  if (/^[+-]?0[xX][0-9a-fA-F]+$/.test(t)) {
-    const neg = t[0] === '-';
-    const v = Number.parseInt(t.replace(/^[+-]/, '').slice(2), 16);
-    return neg ? -v : v;
+  const hex = HEX_FLOAT.exec(t);
+  if (hex !== null) {
+    const [, sign, int = '', frac = '', exp] = hex;
+    if (int === '' && frac === '') return Number.NaN;
+    // The digits as one integer, scaled by 2^(exponent - 4 per fraction digit).
+    const m = Number(BigInt(`0x${int}${frac}`));
+    const v = m === 0 ? 0 : m * 2 ** ((exp === undefined ? 0 : Number(exp)) - 4 * frac.length);
+    return sign === '-' ? -v : v;
   }
   if (/^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/.test(t)) return Number(t);
   if (/^[+-]?(?:inf|infinity)$/i.test(t)) return t[0] === '-' ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
@@ -157,14 +166,15 @@ export function tokenize(src: string, chunk: string): Token[] {
       continue;
     }
     if (isDigit(c) || (c === '.' && isDigit(src[i + 1] ?? ''))) {
-      // Lua 5.1's read_numeral: digits, '.', exponent with sign, then any alnum/underscore.
+      // Lua 5.1's read_numeral: digits and dots, then one optional E with its sign, then any
+      // letters, digits and underscores (so 0x1e+5 is 0x1e plus 5).
       let j = i;
-      while (j < n) {
-        const d = src[j] as string;
-        if (isAlnum(d) || d === '.') j++;
-        else if ((d === '+' || d === '-') && (src[j - 1] === 'e' || src[j - 1] === 'E')) j++;
-        else break;
+      while (j < n && (isDigit(src[j] as string) || src[j] === '.')) j++;
+      if (src[j] === 'e' || src[j] === 'E') {
+        j++;
+        if (src[j] === '+' || src[j] === '-') j++;
       }
+      while (j < n && isAlnum(src[j] as string)) j++;
       const raw = src.slice(i, j);
       const v = str2number(raw);
       if (Number.isNaN(v) || /^[+-]|inf|nan/i.test(raw)) err('malformed number', raw);

@@ -1,6 +1,6 @@
 import { cExponential, cFixed, cFormatG } from './cformat.js';
 import { cLong, cULong } from './float.js';
-import { argError, checkInt, checkNum, checkStr, libTable, optInt } from './lib-util.js';
+import { argError, checkInt, checkInteger, checkNum, checkStr, libTable, optInteger } from './lib-util.js';
 import { captures, doMatch, getCapture, newState } from './lua-pattern.js';
 import { ccall, EMPTY, type LuaFunction, LuaTable, type LuaValue, nanSign, numberToString, rtError, tostr, type } from './runtime.js';
 
@@ -14,7 +14,7 @@ function strFindAux(a: LuaValue[], find: boolean): LuaValue[] {
   const fname = find ? 'find' : 'match';
   const s = checkStr(a, 0, fname);
   const p = checkStr(a, 1, fname);
-  let init = posrelat(optInt(a, 2, fname, 1), s.length) - 1;
+  let init = posrelat(optInteger(a, 2, fname, 1), s.length) - 1;
   if (init < 0) init = 0;
   else if (init > s.length) init = s.length;
   if (find && (a[3] !== undefined && a[3] !== false ? true : !SPECIALS.test(p))) {
@@ -267,8 +267,8 @@ export function stringLib(): LuaTable {
     sub: (...a) => {
       const s = checkStr(a, 0, 'sub');
       const l = s.length;
-      let i = posrelat(checkInt(a, 1, 'sub'), l);
-      let j = posrelat(optInt(a, 2, 'sub', -1), l);
+      let i = posrelat(checkInteger(a, 1, 'sub'), l);
+      let j = posrelat(optInteger(a, 2, 'sub', -1), l);
       if (i < 1) i = 1;
       if (j > l) j = l;
       return [i <= j ? s.slice(i - 1, j) : ''];
@@ -286,9 +286,9 @@ export function stringLib(): LuaTable {
     byte: (...a) => {
       const s = checkStr(a, 0, 'byte');
       const l = s.length;
-      let i = posrelat(optInt(a, 1, 'byte', 1), l);
+      let i = posrelat(optInteger(a, 1, 'byte', 1), l);
       const jdef = i;
-      let j = posrelat(optInt(a, 2, 'byte', jdef), l);
+      let j = posrelat(optInteger(a, 2, 'byte', jdef), l);
       if (i <= 0) i = 1;
       if (j > l) j = l;
       const out: LuaValue[] = [];

@@ -48,15 +48,39 @@ export function optNum(args: LuaValue[], i: number, fname: string, def: number):
   return args[i] === undefined ? def : checkNum(args, i, fname);
 }
 
-/** luaL_checkint: the number truncated toward zero (a C cast). */
+/**
+ * lua_Integer (ptrdiff_t) from a number: truncated toward zero as x86-64's cvttsd2si does, which
+ * answers LONG_MIN for NaN and anything out of the 64-bit range.
+ */
+const TWO_63 = 2 ** 63;
+
+export function toInteger(n: number): number {
+  if (n >= -TWO_63 && n < TWO_63) return Math.trunc(n);
+  return -TWO_63;
+}
+
+/** A C int from a number: the lua_Integer's low 32 bits (luaL_checkint's (int) cast). */
+export function toCInt(n: number): number {
+  if (n >= -2147483648 && n <= 2147483647) return Math.trunc(n);
+  return Number(BigInt.asIntN(32, BigInt(toInteger(n))));
+}
+
+/** luaL_checkint: a C int (string.rep's count, table positions, select's index...). */
 export function checkInt(args: LuaValue[], i: number, fname: string): number {
-  const n = checkNum(args, i, fname);
-  if (!Number.isFinite(n)) return Number.isNaN(n) ? 0 : n > 0 ? 2147483647 : -2147483648;
-  return Math.trunc(n);
+  return toCInt(checkNum(args, i, fname));
 }
 
 export function optInt(args: LuaValue[], i: number, fname: string, def: number): number {
   return args[i] === undefined ? def : checkInt(args, i, fname);
+}
+
+/** luaL_checkinteger: a lua_Integer (string.sub's and string.byte's positions, find's init). */
+export function checkInteger(args: LuaValue[], i: number, fname: string): number {
+  return toInteger(checkNum(args, i, fname));
+}
+
+export function optInteger(args: LuaValue[], i: number, fname: string, def: number): number {
+  return args[i] === undefined ? def : checkInteger(args, i, fname);
 }
 
 export function checkTable(args: LuaValue[], i: number, fname: string): LuaTable {
