@@ -548,4 +548,12 @@ compatSuite('scripting libs: string.dump', [
       E('return {tonumber(" \\t12\\n"), tonumber("12 x")}'),
     ],
   },
+  {
+    name: 'cmsgpack packs NaN as a double with its sign',
+    cmds: [
+      E('local s = cmsgpack.pack(0/0) local o = {} for i = 1, #s do o[i] = string.byte(s, i) end return o'),
+      E('local s = cmsgpack.pack(-(0/0)) local o = {} for i = 1, #s do o[i] = string.byte(s, i) end return o'),
+      E('local s = cmsgpack.pack(math.huge, 1.5, 0.1, -0.0) local o = {} for i = 1, #s do o[i] = string.byte(s, i) end return o'),
+    ],
+  },
 ]);

@@ -5,8 +5,10 @@
  * exactly 1..n is an array, any other table a map (in insertion order); nesting deeper than 16
  * encodes nil.
  */
+
+import { negNaN, posNaN } from './lua/float.js';
 import { argError, checkStr, libTable, optInt } from './lua/lib-util.js';
-import { LuaTable, type LuaValue, rtError } from './lua/runtime.js';
+import { LuaTable, type LuaValue, nanSign, rtError } from './lua/runtime.js';
 
 const MAX_NESTING = 16;
 
@@ -40,8 +42,10 @@ function encode(v: LuaValue, level: number): string {
       return v ? '\xc3' : '\xc2';
     case 'number': {
       if (Number.isInteger(v) && Math.abs(v) < 2 ** 63) return encodeInt(v);
+      // A float when it converts back exactly (never a NaN: NaN != NaN), else a double.
+      if (Number.isNaN(v)) return nanSign(v) ? '\xcb\xff\xf8\0\0\0\0\0\0' : '\xcb\x7f\xf8\0\0\0\0\0\0';
       const f = Math.fround(v);
-      const buf = Buffer.alloc(f === v || Number.isNaN(v) ? 4 : 8);
+      const buf = Buffer.alloc(f === v ? 4 : 8);
       if (buf.length === 4) {
         buf.writeFloatBE(v);
         return `\xca${buf.toString('latin1')}`;
@@ -154,8 +158,13 @@ class Decoder {
         return this.sgn(8);
       case 0xca:
         return Buffer.from(this.str(4), 'latin1').readFloatBE();
-      case 0xcb:
-        return Buffer.from(this.str(8), 'latin1').readDoubleBE();
+      case 0xcb: {
+        const bytes = this.str(8);
+        const d = Buffer.from(bytes, 'latin1').readDoubleBE();
+        // A NaN keeps its sign bit (V8 may hand back its canonical NaN).
+        if (Number.isNaN(d)) return bytes.charCodeAt(0) >= 0x80 ? negNaN() : posNaN();
+        return d;
+      }
       case 0xc4:
       case 0xd9:
         return this.str(this.u(1));
