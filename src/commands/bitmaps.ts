@@ -72,13 +72,7 @@ function bitOffsetArg(c: Client, s: string, bits = 0): number {
 
 /** The string at `key` looked up as lookupKeyRead does from a write command (stats, keymiss). */
 function readLookup(c: Client, key: string): RedisObject<'string'> | undefined {
-  const outer = c.node.readCommand;
-  c.node.readCommand = true;
-  try {
-    return c.db.get(key, 'string');
-  } finally {
-    c.node.readCommand = outer;
-  }
+  return c.node.asRead(() => c.db.get(key, 'string'));
 }
 
 /**

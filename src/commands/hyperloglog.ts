@@ -113,13 +113,7 @@ function createKey(c: Client, key: string): RedisObject<'string'> {
 
 /** lookupKeyRead inside a write command: counted in keyspace hits/misses. */
 function lookupRead(c: Client, key: string): RedisObject<'string'> | undefined {
-  const outer = c.node.readCommand;
-  c.node.readCommand = true;
-  try {
-    return c.db.get(key, 'string');
-  } finally {
-    c.node.readCommand = outer;
-  }
+  return c.node.asRead(() => c.db.get(key, 'string'));
 }
 
 /** PFADD key [element ...]: 1 if the key was created or a register changed, else 0. */

@@ -112,13 +112,7 @@ function getString(c: Client, key: string): RedisObject<'string'> | undefined {
 
 /** SET ... GET reads the old value with lookupKeyRead: a miss counts and fires "keymiss". */
 function setGetLookup(c: Client, key: string): RedisObject<'string'> | undefined {
-  const outer = c.node.readCommand;
-  c.node.readCommand = true;
-  try {
-    return getString(c, key);
-  } finally {
-    c.node.readCommand = outer;
-  }
+  return c.node.asRead(() => getString(c, key));
 }
 
 /**

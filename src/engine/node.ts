@@ -229,6 +229,20 @@ export class RedisNode implements DatabaseHost {
   }
 
   /**
+   * Runs `lookup` as Redis's lookupKeyRead inside a write command (SET ... GET, the keys BITOP
+   * and the PF commands read): its hit or miss is counted and a miss fires "keymiss".
+   */
+  asRead<T>(lookup: () => T): T {
+    const outer = this.readCommand;
+    this.readCommand = true;
+    try {
+      return lookup();
+    } finally {
+      this.readCommand = outer;
+    }
+  }
+
+  /**
    * Keyspace hits and misses, counted as Redis's lookupKeyRead does: only lookups made by commands
    * that do not write (dispatch sets `readCommand` around each handler).
    */
