@@ -154,6 +154,27 @@ function clampRange(start: bigint, end: bigint, total: number): [number, number]
   return [start > t ? total + 1 : Number(start), Number(end)];
 }
 
+/** A clamped range as bytes: in BIT mode, the edge bytes with masks of the bits outside it. */
+interface ByteRange {
+  start: number;
+  end: number;
+  firstMask: number;
+  lastMask: number;
+}
+
+function byteRange(s: bigint, e: bigint, isBit: boolean, len: number): ByteRange {
+  let [start, end] = clampRange(s, e, isBit ? len * 8 : len);
+  let firstMask = 0;
+  let lastMask = 0;
+  if (isBit && start <= end) {
+    firstMask = ~((1 << (8 - (start & 7))) - 1) & 0xff;
+    lastMask = (1 << (7 - (end & 7))) - 1;
+    start = Math.floor(start / 8);
+    end = Math.floor(end / 8);
+  }
+  return { start, end, firstMask, lastMask };
+}
+
 /**
  * BITCOUNT key [start end [BYTE|BIT]]. A missing key replies 0 before the arguments are looked
  * at; both indexes negative with start > end is 0 before BYTE|BIT is checked. In BIT mode the
@@ -163,29 +184,18 @@ function bitcount(c: Client, args: string[]): void {
   const o = c.db.get(args[1] as string, 'string');
   if (o === undefined) return c.reply.int(0);
   const { src, len } = readBytes(o);
-  let start: number;
-  let end: number;
-  let firstMask = 0;
-  let lastMask = 0;
+  let r: ByteRange;
   if (args.length === 4 || args.length === 5) {
     const s = int64Arg(args[2] as string);
     const e = int64Arg(args[3] as string);
     if (s < 0n && e < 0n && s > e) return c.reply.int(0);
-    const isBit = args.length === 5 && bitUnit(args[4] as string);
-    [start, end] = clampRange(s, e, isBit ? len * 8 : len);
-    if (isBit && start <= end) {
-      // Bits of the first/last byte outside the range.
-      firstMask = ~((1 << (8 - (start & 7))) - 1) & 0xff;
-      lastMask = (1 << (7 - (end & 7))) - 1;
-      start = Math.floor(start / 8);
-      end = Math.floor(end / 8);
-    }
+    r = byteRange(s, e, args.length === 5 && bitUnit(args[4] as string), len);
   } else if (args.length === 2) {
-    start = 0;
-    end = len - 1;
+    r = { start: 0, end: len - 1, firstMask: 0, lastMask: 0 };
   } else {
     throw new RedisError(SYNTAX);
   }
+  const { start, end, firstMask, lastMask } = r;
   if (start > end) return c.reply.int(0);
   let count = popcount(src, start, end - start + 1);
   if (firstMask) count -= popcount8(byteAt(src, start) & firstMask);
@@ -205,11 +215,8 @@ function bitposCommand(c: Client, args: string[]): void {
   const o = c.db.get(args[1] as string, 'string');
   if (o === undefined) return c.reply.int(bit ? -1 : 0);
   const { src, len } = readBytes(o);
-  let start: number;
-  let end: number;
+  let r: ByteRange;
   let endGiven = false;
-  let firstMask = 0;
-  let lastMask = 0;
   if (args.length >= 4 && args.length <= 6) {
     const s = int64Arg(args[3] as string);
     const isBit = args.length === 6 && bitUnit(args[5] as string);
@@ -218,19 +225,13 @@ function bitposCommand(c: Client, args: string[]): void {
       e = int64Arg(args[4] as string);
       endGiven = true;
     } else e = isBit ? BigInt(len * 8 + 7) : BigInt(len - 1);
-    [start, end] = clampRange(s, e, isBit ? len * 8 : len);
-    if (isBit && start <= end) {
-      firstMask = ~((1 << (8 - (start & 7))) - 1) & 0xff;
-      lastMask = (1 << (7 - (end & 7))) - 1;
-      start = Math.floor(start / 8);
-      end = Math.floor(end / 8);
-    }
+    r = byteRange(s, e, isBit, len);
   } else if (args.length === 3) {
-    start = 0;
-    end = len - 1;
+    r = { start: 0, end: len - 1, firstMask: 0, lastMask: 0 };
   } else {
     throw new RedisError(SYNTAX);
   }
+  const { start, end, firstMask, lastMask } = r;
   if (start > end) return c.reply.int(-1);
   const [pos, bytes, from] = searchRange(src, start, end, bit, firstMask, lastMask);
   // With an explicit end the bits right of the range are not zeros: "not found" is -1.
