@@ -71,6 +71,8 @@ function hset(c: Client, args: string[]): void {
   let created = 0;
   for (let i = 2; i < args.length; i += 2) if (hashSet(c, h, args[i] as string, args[i + 1] as string)) created++;
   written(c, key, 'hset');
+  // server.dirty counts every field given, new or not (signalModifiedKey counted one).
+  c.node.stats.dirty += (args.length - 2) / 2 - 1;
   if (is(args[0], 'HMSET')) c.reply.ok();
   else c.reply.int(created);
 }
@@ -119,6 +121,7 @@ function hdel(c: Client, args: string[]): void {
   }
   if (deleted > 0) {
     written(c, key, 'hdel');
+    c.node.stats.dirty += deleted - 1;
     if (removed) c.node.notify(c.db, 'g', 'del', key);
   }
   c.reply.int(deleted);

@@ -153,6 +153,7 @@ function rename(c: Client, args: string[], nx: boolean): void {
   if (at !== undefined) setDeadline(db, dst, at);
   c.node.signalModifiedKey(db, src);
   c.node.signalModifiedKey(db, dst);
+  c.node.stats.dirty--; // two keys signalled, one change for server.dirty
   c.node.notify(db, 'g', 'rename_from', src);
   c.node.notify(db, 'g', 'rename_to', dst);
   if (nx) c.reply.int(1);
@@ -254,6 +255,7 @@ function move(c: Client, args: string[]): void {
   db.removeKey(key);
   c.node.signalModifiedKey(db, key);
   c.node.signalModifiedKey(target, key);
+  c.node.stats.dirty--; // two keys signalled, one change for server.dirty
   c.node.notify(db, 'g', 'move_from', key);
   c.node.notify(target, 'g', 'move_to', key);
   c.reply.int(1);

@@ -38,16 +38,18 @@ export function getList(c: Client, key: string): RedisObject<'list'> | undefined
 }
 
 /**
- * After elements were popped from `key` (listElementsRemoved): notifies lpop/rpop, deletes the key
- * when the list became empty (notifying "del"), and signals the modification.
+ * After `popped` elements were popped from `key` (listElementsRemoved): notifies lpop/rpop, deletes
+ * the key when the list became empty (notifying "del"), signals the modification and counts one
+ * change per element in server.dirty.
  */
-export function elementsRemoved(c: Client, key: string, end: End, list: Deque<string>): void {
+export function elementsRemoved(c: Client, key: string, end: End, list: Deque<string>, popped = 1): void {
   c.node.notify(c.db, 'l', end === 'left' ? 'lpop' : 'rpop', key);
   if (list.length === 0) {
     c.db.delete(key);
     c.node.notify(c.db, 'g', 'del', key);
   }
   c.node.signalModifiedKey(c.db, key);
+  c.node.stats.dirty += popped - 1;
 }
 
 /** Pops up to `count` elements from one end, in pop order. */
@@ -67,7 +69,7 @@ export function popRangeWithKey(c: Client, key: string, list: Deque<string>, end
   c.reply.arrayLen(2);
   c.reply.bulk(key);
   c.reply.bulkArray(items);
-  elementsRemoved(c, key, end, list);
+  elementsRemoved(c, key, end, list, items.length);
 }
 
 /**
@@ -107,6 +109,7 @@ export function lmove(c: Client, src: string, dst: string, from: End, to: End): 
     c.node.notify(c.db, 'g', 'del', src);
   }
   c.node.signalModifiedKey(c.db, src);
+  c.node.stats.dirty--; // both keys signalled, one change for server.dirty
 }
 
 /** LMPOP/BLMPOP arguments after the numkeys position: keys, end and COUNT (default 1). */
@@ -155,6 +158,7 @@ function pushGeneric(c: Client, args: string[], end: End, onlyIfExists: boolean)
   }
   c.reply.int(list.length);
   c.node.signalModifiedKey(c.db, key);
+  c.node.stats.dirty += args.length - 3; // one change per element pushed
   c.node.notify(c.db, 'l', end === 'left' ? 'lpush' : 'rpush', key);
 }
 
@@ -181,12 +185,15 @@ function popGeneric(c: Client, args: string[], end: End): void {
     return;
   }
   const list = o.value;
+  let popped = 1;
   if (!hasCount) {
     c.reply.bulk((end === 'left' ? list.popFront() : list.popBack()) as string);
   } else {
-    c.reply.bulkArray(popRange(list, end, count));
+    const items = popRange(list, end, count);
+    popped = items.length;
+    c.reply.bulkArray(items);
   }
-  elementsRemoved(c, key, end, list);
+  elementsRemoved(c, key, end, list, popped);
 }
 
 /** LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count]: pops from the first non-empty list. */
@@ -374,6 +381,7 @@ function lrem(c: Client, args: string[]): void {
   const removed = list.removeMatching(args[3] as string, Math.abs(toRemove), toRemove < 0);
   if (removed > 0) {
     c.node.signalModifiedKey(c.db, key);
+    c.node.stats.dirty += removed - 1;
     c.node.notify(c.db, 'l', 'lrem', key);
   }
   if (list.length === 0) {
@@ -406,6 +414,7 @@ function ltrim(c: Client, args: string[]): void {
     c.node.notify(c.db, 'g', 'del', key);
   }
   c.node.signalModifiedKey(c.db, key);
+  c.node.stats.dirty += left + right - 1; // server.dirty += ltrim + rtrim
   c.reply.ok();
 }
 

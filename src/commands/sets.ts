@@ -77,6 +77,7 @@ function sadd(c: Client, args: string[]): void {
   }
   if (added > 0) {
     c.node.signalModifiedKey(c.db, key);
+    c.node.stats.dirty += added - 1;
     notifySet(c, 'sadd', key);
   }
   c.reply.int(added);
@@ -103,6 +104,7 @@ function srem(c: Client, args: string[]): void {
   }
   if (deleted > 0) {
     c.node.signalModifiedKey(c.db, key);
+    c.node.stats.dirty += deleted - 1;
     notifySet(c, 'srem', key);
     if (removed) c.node.notify(c.db, 'g', 'del', key);
   }
@@ -136,8 +138,9 @@ function smove(c: Client, args: string[]): void {
   }
   const dstSet = getOrCreateSet(c, dst);
   c.node.signalModifiedKey(c.db, src);
-  c.node.signalModifiedKey(c.db, dst);
+  // The destination changed (WATCH, dirty) only when the member was not in it yet.
   if (!dstSet.has(member)) {
+    c.node.signalModifiedKey(c.db, dst);
     dstSet.add(member);
     notifySet(c, 'sadd', dst);
   }
@@ -178,6 +181,8 @@ function spop(c: Client, args: string[]): void {
     notifySet(c, 'spop', key);
     if (count >= s.size) {
       replySet(c, s);
+      // server.dirty += the number popped (signalModifiedKey counts one).
+      c.node.stats.dirty += s.size - 1;
       c.db.delete(key);
       c.node.notify(c.db, 'g', 'del', key);
       c.node.signalModifiedKey(c.db, key);
@@ -204,6 +209,7 @@ function spop(c: Client, args: string[]): void {
       }
     }
     c.node.signalModifiedKey(c.db, key);
+    c.node.stats.dirty += count - 1;
     return;
   }
   const s = getSet(c, key);

@@ -163,6 +163,7 @@ function xtrim(c: Client, args: string[]): void {
   if (deleted) {
     c.node.notify(c.db, 't', 'xtrim', key);
     c.node.signalModifiedKey(c.db, key);
+    c.node.stats.dirty += deleted - 1;
   }
   c.reply.int(deleted);
 }
@@ -218,6 +219,7 @@ function xdel(c: Client, args: string[]): void {
     if (s.length === 0) s.firstId = 0n;
     else if (firstEntry) s.firstId = (s.firstEntry() as StreamEntry).id;
     c.node.signalModifiedKey(c.db, key);
+    c.node.stats.dirty += deleted - 1;
     c.node.notify(c.db, 't', 'xdel', key);
   }
   c.reply.int(deleted);
