@@ -15,13 +15,16 @@ import { geoCommands } from './geo.js';
 import { hashCommands } from './hashes.js';
 import { hyperloglogCommands } from './hyperloglog.js';
 import { keyCommands } from './keys.js';
+import { latencyCommands } from './latency.js';
 import { listBlockingCommands } from './list-blocking.js';
 import { listCommands } from './lists.js';
+import { memoryCommands } from './memory.js';
 import { pubsubCommands } from './pubsub.js';
 import { scriptingCommands } from './scripting.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './sets.js';
 import { simCommands } from './sim.js';
+import { slowlogCommands } from './slowlog.js';
 import { sortCommands } from './sort.js';
 import './sim-blocking.js'; // registers SIM BLOCKED
 import { streamGroupCommands } from './stream-groups.js';
@@ -29,6 +32,7 @@ import { streamReadCommands } from './stream-read.js';
 import { streamCommands } from './streams.js';
 import { stringCommands } from './strings.js';
 import { transactionCommands } from './transactions.js';
+import { waitCommands } from './wait.js';
 import { sortedSetCommands } from './zsets.js';
 
 export const COMMANDS: CommandSpec[] = [
@@ -58,5 +62,9 @@ export const COMMANDS: CommandSpec[] = [
   ...pubsubCommands,
   ...scriptingCommands,
   ...functionCommands,
+  ...slowlogCommands,
+  ...latencyCommands,
+  ...memoryCommands,
+  ...waitCommands,
   ...simCommands,
 ];

@@ -17,7 +17,7 @@
 import type { Client } from './client.js';
 import type { Timer } from './clock.js';
 import type { Database } from './database.js';
-import { resolveCommand } from './dispatch.js';
+import { callObservers, resolveCommand } from './dispatch.js';
 import { RedisError } from './errors.js';
 import type { RedisNode } from './node.js';
 
@@ -184,8 +184,11 @@ export class BlockingManager {
       return;
     }
     const stat = this.node.stats.command(r.fullname);
-    stat.usec += Math.round((performance.now() - t0) * 1000);
+    const usec = Math.round((performance.now() - t0) * 1000);
+    stat.usec += usec;
     if (c.reply.errors > errorsBefore) stat.failedCalls++;
+    // Redis's updateStatsOnUnblock: a served command enters SLOWLOG and LATENCY HISTOGRAM now.
+    for (const observe of callObservers) observe(this.node, c, r, b.args, usec);
     this.release(c);
     this.deliver(c, mark);
   }

@@ -188,11 +188,19 @@ export function call(node: RedisNode, c: Client, r: ResolvedCommand, args: strin
   // maxmemory: re-measure the keys a write command names (nothing to do without a limit).
   if (node.eviction.limit > 0 && spec.flags.includes('write')) node.eviction.measureKeys(c.db, spec, args, keyPositions);
   stat.calls++;
-  if (t0 >= 0) stat.usec += Math.round((performance.now() - t0) * 1000);
+  const usec = t0 >= 0 ? Math.round((performance.now() - t0) * 1000) : -1;
+  if (usec >= 0) stat.usec += usec;
   const errorsMark = lastCallReply === c.reply && lastCallErrors > errorsBefore ? lastCallErrors : errorsBefore;
   if (c.reply.errors > errorsMark) stat.failedCalls++;
   lastCallReply = c.reply;
   lastCallErrors = c.reply.errors;
   node.stats.totalCommands++;
   if (node.monitors.size > 0 && !spec.flags.includes('admin') && !spec.flags.includes('skip_monitor')) node.feedMonitors(c, args);
+  for (const observe of callObservers) observe(node, c, r, args, usec);
 }
+
+/**
+ * Observers of every finished call (SLOWLOG, LATENCY HISTOGRAM), given its measured duration in µs,
+ * or -1 for a command a script ran (not timed). A call that ended blocked has c.blockRequest set.
+ */
+export const callObservers: ((node: RedisNode, c: Client, r: ResolvedCommand, args: string[], usec: number) => void)[] = [];
