@@ -122,6 +122,9 @@ export class Compiler {
         return e.key.k === 'str' ? `field '${e.key.v}'` : undefined;
       case 'method':
         return `method '${e.name}'`;
+      case 'paren':
+        // (f)() loads f into the same register: Lua names it as f.
+        return this.desc(e.e);
       default:
         return undefined;
     }

@@ -5,14 +5,23 @@
 import { LuaTable, type LuaValue, numberToString, rtError, S, tonum, type } from './runtime.js';
 
 export function argError(n: number, fname: string, msg: string): never {
-  // Called from a native function (pcall(string.rep)) Lua cannot name the function: '?'.
-  const name = S.L < 0 ? '?' : fname;
+  // The name the call site used (local 'p' = string.rep: 'p'); called from a native function
+  // (pcall(string.rep)) or from an expression without a name, Lua cannot name it: '?'.
+  const name = S.L < 0 ? '?' : (callSiteName() ?? fname);
   // A method call (s:find()) does not count self, as luaL_argerror.
   if (S.M && S.L >= 0) {
     if (n === 1) return rtError(`calling '${name}' on bad self (${msg})`);
     n--;
   }
   return rtError(`bad argument #${n} to '${name}' (${msg})`);
+}
+
+function callSiteName(): string | undefined {
+  const d = S.N;
+  if (d === undefined) return '?';
+  if (S.M) return d;
+  const q = d.indexOf("'");
+  return q < 0 ? undefined : d.slice(q + 1, -1);
 }
 
 function typeError(args: LuaValue[], i: number, fname: string, expected: string): never {

@@ -43,6 +43,11 @@ export const S = {
   L: 0,
   /** True while a native function runs as a method call (o:f()): argument numbers shift by one. */
   M: false,
+  /**
+   * How the call site names the function being called ("local 'p'", "field 'rep'"; for a method
+   * call just the name): argument errors name it as Lua's getfuncname does.
+   */
+  N: undefined as string | undefined,
   /** Chunk name used in positions ("user_script", "user_function"). */
   chunk: 'user_script',
   /** The running script was compiled in coroutine mode: chunks it loads are compiled so too. */
@@ -359,6 +364,7 @@ export function call(f: LuaValue, args: LuaValue[], line: number = S.L, desc?: s
 export function c0(f: LuaValue, line: number, desc?: string): LuaValue[] {
   S.L = line;
   S.M = false;
+  S.N = desc;
   const d = S.d;
   S.st[d] = line;
   S.d = d + 1;
@@ -369,6 +375,7 @@ export function c0(f: LuaValue, line: number, desc?: string): LuaValue[] {
 export function c1(f: LuaValue, line: number, desc: string | undefined, a: LuaValue): LuaValue[] {
   S.L = line;
   S.M = false;
+  S.N = desc;
   const d = S.d;
   S.st[d] = line;
   S.d = d + 1;
@@ -379,6 +386,7 @@ export function c1(f: LuaValue, line: number, desc: string | undefined, a: LuaVa
 export function c2(f: LuaValue, line: number, desc: string | undefined, a: LuaValue, b: LuaValue): LuaValue[] {
   S.L = line;
   S.M = false;
+  S.N = desc;
   const d = S.d;
   S.st[d] = line;
   S.d = d + 1;
@@ -389,6 +397,7 @@ export function c2(f: LuaValue, line: number, desc: string | undefined, a: LuaVa
 export function c3(f: LuaValue, line: number, desc: string | undefined, a: LuaValue, b: LuaValue, c: LuaValue): LuaValue[] {
   S.L = line;
   S.M = false;
+  S.N = desc;
   const d = S.d;
   S.st[d] = line;
   S.d = d + 1;
@@ -399,6 +408,7 @@ export function c3(f: LuaValue, line: number, desc: string | undefined, a: LuaVa
 export function cn(f: LuaValue, line: number, desc: string | undefined, args: LuaValue[]): LuaValue[] {
   S.L = line;
   S.M = false;
+  S.N = desc;
   const d = S.d;
   S.st[d] = line;
   S.d = d + 1;
@@ -411,6 +421,7 @@ export function mc(o: LuaValue, name: string, line: number, args: LuaValue[]): L
   const f = index(o, name, line);
   S.L = line;
   S.M = true;
+  S.N = name;
   const d = S.d;
   S.st[d] = line;
   S.d = d + 1;
@@ -423,6 +434,7 @@ export function mc(o: LuaValue, name: string, line: number, args: LuaValue[]): L
 function metaCall(h: LuaValue, args: LuaValue[], line: number): LuaValue[] {
   S.L = line;
   S.M = false;
+  S.N = undefined;
   const d = S.d;
   S.st[d] = line;
   S.d = d + 1;
@@ -517,6 +529,7 @@ function* gcall(f: LuaValue, args: LuaValue[], line: number, desc: string | unde
 function* gframe(f: LuaValue, line: number, desc: string | undefined, args: LuaValue[]): LuaGen {
   S.L = line;
   S.M = false;
+  S.N = desc;
   const g = typeof f === 'function' ? (f as CoFunction).g : undefined;
   const d = S.d;
   S.st[d] = line;
@@ -538,6 +551,7 @@ export function* gmc(o: LuaValue, name: string, line: number, args: LuaValue[]):
   const f = index(o, name, line);
   S.L = line;
   S.M = true;
+  S.N = name;
   const d = S.d;
   S.st[d] = line;
   S.d = d + 1;
