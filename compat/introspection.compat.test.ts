@@ -186,6 +186,29 @@ compatSuite('introspection', [
     ],
   },
   {
+    name: 'MEMORY USAGE of larger values and every encoding (skip lists excepted: random levels)',
+    cmds: [
+      ['HSET', 'hbig', ...many(200, (i) => [`field:${i}`, `value:${i}`])],
+      ['HSET', 'hlong', 'f', big(100)],
+      ['HSET', 'h129', ...many(129, (i) => [`f${i}`, 'v'])],
+      ['HSET', 'hnum', 'a', '1', 'b', '300', 'c', '70000', 'd', '-5000000', 'e', '99999999999'],
+      ['SADD', 'sbig', ...many(200, (i) => [`m:${i}`])],
+      ['SADD', 'ibig', ...many(600, (i) => [String(i)])],
+      ['RPUSH', 'lbig', ...many(200, (i) => [`item:${i}`])],
+      ['RPUSH', 'llong', big(100), big(5000, 'y')],
+      ['RPUSH', 'l1000', ...many(1000, (i) => [String(i)])],
+      ['RPUSH', 'lnodes', ...many(3000, (i) => [`element-${i}`])],
+      ['SET', 's4k', big(4000)],
+      ['SET', 's70k', big(70000)],
+      ['ZADD', 'zfrac', '0.1', 'a', '3.14159', 'b', '1e20', 'c', '-2.5', 'd'],
+      ...['hbig', 'hlong', 'h129', 'hnum', 'sbig', 'ibig', 'lbig', 'llong', 'l1000', 's4k', 's70k', 'zfrac'].flatMap((k) => [
+        ['MEMORY', 'USAGE', k],
+        ['MEMORY', 'USAGE', k, 'SAMPLES', '0'],
+      ]),
+      ['MEMORY', 'USAGE', 'lnodes', 'SAMPLES', '0'],
+    ],
+  },
+  {
     name: 'MEMORY DOCTOR, PURGE and arities',
     cmds: [
       ['MEMORY', 'DOCTOR'],

@@ -7,15 +7,21 @@
  * - string: int 16 (the robj); embstr the robj+sds block (16+3+len+1); raw 16 + the sds.
  * - listpack hash/zset: 16 + the listpack (6-byte header, entries with Redis's string/integer
  *   encodings and back-lengths, 1 end byte), measured over all entries (they are few).
- * - intset: 16 + (8 + n * width). hashtable set/hash: 16 + dict (56) + 8 per bucket (power of two
- *   >= n, at least 4) + per element (sds sizes + dictEntry), averaged over the first `samples`
- *   elements (default 5, 0 = all) and multiplied by the size, as Redis samples.
- * - skiplist zset: 16 + zset 16 + zskiplist 32 + dict 56 + buckets + header node (640) + per
- *   element (member sds + dictEntry + a level-1 node, 48): approximate (real nodes have random levels).
- * - quicklist: 16 + 48 + per node (32 + its listpack), nodes of at most 8 KiB (list-max-listpack-size
- *   -2): approximate for large lists (node split points differ).
+ * - intset: 16 + (8 + n * width). hashtable set/hash: 16 + dict (56) + 8 per bucket + per element
+ *   (sds sizes + dictEntry), averaged over the first `samples` elements (default 5, 0 = all) and
+ *   multiplied by the size, as Redis samples. Buckets: a power of two >= n (at least 4) for a dict
+ *   sized at once (a hash converted from listpack, a set converted from intset); a set created
+ *   with strings grew by SADD and, just after a doubling, still counts the old table while Redis
+ *   rehashes incrementally (modelled: about S * (1 - 1/e) adds after growing from S buckets).
+ * - skiplist zset: 16 + zset 16 + zskiplist 32 + dict 56 (grown member by member, as zsetConvert
+ *   fills it) + the header node (640) + per element (member sds + dictEntry + the expected size of
+ *   a node: levels are random in Redis, so a zset's figure there varies run to run by a few %).
+ * - quicklist: 16 + 40 + per node (40 + its listpack), nodes filled as RPUSH fills them (8 KiB,
+ *   list-max-listpack-size -2); lists shaped by other operations (LPUSH, LINSERT, LREM...) may be
+ *   split differently in Redis. Redis averages the first `samples` nodes.
  * - stream: the eviction estimate (src/engine/eviction.ts): approximate.
- * Exact against Redis 7.0.15 for strings, small hashes/zsets/sets/lists (see the tests).
+ * Exact against Redis 7.0.15 for strings, listpacks, intsets, hashtables and RPUSH-built lists
+ * (compat/introspection.compat.test.ts); zset skip lists within a few percent.
  *
  * MEMORY STATS reports Redis's fields, in Redis's order, with values from the estimate (no
  * allocator: allocator/rss figures equal the dataset). DOCTOR answers as Redis does for an instance
@@ -29,7 +35,7 @@ import { NOT_INTEGER, RedisError, SYNTAX } from '../engine/errors.js';
 import { estimateSize, MEMORY_BASELINE } from '../engine/eviction.js';
 import type { RedisNode } from '../engine/node.js';
 import type { RedisObject } from '../engine/values.js';
-import { parseInteger } from '../protocol/numbers.js';
+import { formatDouble, parseInteger } from '../protocol/numbers.js';
 import { replyHelp } from './config.js';
 
 /** jemalloc's size class for an allocation of n bytes (x86-64, 16-byte quantum). */
@@ -63,15 +69,35 @@ function lpEntrySize(s: string): number {
   return enc + back;
 }
 
-/** A double score as a listpack stores it (an integer when it is one, else its %.17g text). */
+/** A score as zzlInsertAt stores it: Redis 7.0's d2string (an integer within ±2^52, else %.17g). */
 function scoreText(d: number): string {
-  if (Number.isInteger(d) && Math.abs(d) < 2 ** 63) return String(d);
-  return String(d);
+  if (Number.isInteger(d) && Math.abs(d) < 2 ** 52) return String(d);
+  return formatDouble(d);
 }
 
+/** The expected jemalloc size of a skip list node (zslRandomLevel: p = 1/4, at most 32 levels). */
+const SKIPLIST_NODE = (() => {
+  let e = 0;
+  for (let l = 1; l <= 32; l++) e += (l === 32 ? 0.25 ** 31 : 0.75 * 0.25 ** (l - 1)) * mallocSize(24 + 16 * l);
+  return e;
+})();
+
+/** Buckets of a dict sized for n entries at once (dictExpand: a power of two >= n, at least 4). */
 function dictBuckets(n: number): number {
   let size = 4;
   while (size < n) size *= 2;
+  return size;
+}
+
+/**
+ * Buckets of a dict grown by n single adds (a set built by SADD): it doubles when an add finds it
+ * full, then rehashes one non-empty bucket per add, so after the growth from S the old table is
+ * still counted until about S * (1 - 1/e) more adds (the expected non-empty buckets) have happened.
+ */
+function grownBuckets(n: number): number {
+  const size = dictBuckets(n);
+  const old = size / 2;
+  if (old >= 4 && n > old && n - old < old * (1 - Math.exp(-1))) return size + old;
   return size;
 }
 
@@ -122,11 +148,16 @@ function valueSize(node: RedisNode, key: string, o: RedisObject, samples: number
       }
       let ele = 0;
       let k = 0;
+      let ints = true;
       for (const m of firstN(s, samples)) {
         ele += sdsSize(m.length) + 24;
+        if (ints && parseInteger(m) === null) ints = false;
         k++;
       }
-      return 16 + 56 + 8 * dictBuckets(s.size) + (k ? (ele / k) * s.size : 0);
+      // A set converted from an intset was sized at once (setTypeConvert's dictExpand); one
+      // created with strings grew by SADD.
+      const buckets = ints ? dictBuckets(s.size) : grownBuckets(s.size);
+      return 16 + 56 + 8 * buckets + (k ? (ele / k) * s.size : 0);
     }
     case 'zset': {
       const z = o.value as RedisObject<'zset'>['value'];
@@ -138,19 +169,40 @@ function valueSize(node: RedisNode, key: string, o: RedisObject, samples: number
       let ele = 0;
       let k = 0;
       for (const m of firstN(z.members(), samples)) {
-        ele += sdsSize(m.length) + 24 + 48;
+        ele += sdsSize(m.length) + 24 + SKIPLIST_NODE;
         k++;
       }
-      return 16 + 16 + 32 + 56 + 8 * dictBuckets(z.size) + 640 + (k ? (ele / k) * z.size : 0);
+      // zsetConvert fills a new dict member by member: it grew by adds.
+      return 16 + 16 + 32 + 56 + 8 * grownBuckets(z.size) + 640 + (k ? (ele / k) * z.size : 0);
     }
     case 'list': {
+      // Nodes as RPUSH fills them (_quicklistNodeAllowInsert with list-max-listpack-size -2: a
+      // value joins the tail node while node bytes + value length + 8 <= 8192). Redis averages
+      // the first `samples` nodes and multiplies by the node count; the count is extrapolated
+      // here from the sampled nodes (exact when they hold the whole list).
       const d = o.value as RedisObject<'list'>['value'];
-      let bytes = 0;
-      const k = Math.min(d.length, samples);
-      for (let i = 0; i < k; i++) bytes += lpEntrySize(d.get(i) as string);
-      const total = k ? (bytes / k) * d.length : 0;
-      const nodes = Math.max(1, Math.ceil(total / 8192));
-      return 16 + 48 + nodes * (32 + mallocSize(Math.ceil(total / nodes) + 7));
+      let nodes = 0;
+      let sampledBytes = 0;
+      let sampledItems = 0;
+      let sz = 0;
+      let i = 0;
+      for (; i < d.length; i++) {
+        const v = d.get(i) as string;
+        if (sz > 0 && sz + v.length + 8 > 8192) {
+          sampledBytes += 40 + mallocSize(sz);
+          sampledItems = i;
+          if (++nodes >= samples) break;
+          sz = 0;
+        }
+        sz = (sz || 7) + lpEntrySize(v);
+      }
+      if (i === d.length) {
+        sampledBytes += 40 + mallocSize(sz);
+        sampledItems = d.length;
+        nodes++;
+      }
+      const totalNodes = sampledItems >= d.length ? nodes : Math.round((nodes * d.length) / sampledItems);
+      return 16 + 40 + (sampledBytes / nodes) * totalNodes;
     }
     default:
       return estimateSize(key, o) - key.length;
