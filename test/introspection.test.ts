@@ -2,7 +2,7 @@
  * SLOWLOG, LATENCY, MEMORY and WAIT over TCP. SLOWLOG runs with slowlog-log-slower-than 0 (every
  * call is logged: deterministic), WAIT on the manual clock with waitForBlocked.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ioredis, raw, startSim } from './helpers.js';
 
 type Entry = [number, number, number, string[], string, string];
@@ -120,6 +120,45 @@ describe('LATENCY', () => {
     expect(await c.call('LATENCY', 'RESET')).toBe(':0\r\n');
     expect(await c.call('LATENCY', 'GRAPH', 'command')).toBe("-ERR No samples available for event 'command'\r\n");
     expect(await c.call('LATENCY', 'DOCTOR')).toMatch(/^\$288\r\nI'm sorry, Dave/);
+  });
+
+  it('records command samples over the threshold: LATEST, HISTORY, GRAPH and DOCTOR as Redis prints them', async () => {
+    const sim = await startSim({ config: { 'latency-monitor-threshold': '5' } });
+    sim.clock.set(1_700_000_000_000);
+    const c = await raw(sim);
+    /** Runs one command whose measured duration is `ms` (performance.now is what call() reads). */
+    const slow = async (ms: number, ...cmd: string[]) => {
+      let t = 0;
+      const spy = vi.spyOn(performance, 'now').mockImplementation(() => (t += ms));
+      try {
+        return await c.call(...cmd);
+      } finally {
+        spy.mockRestore();
+      }
+    };
+    await slow(10, 'SET', 'a', '1');
+    await slow(20, 'SET', 'a', '2'); // same second: the sample keeps the larger latency
+    await slow(3, 'SET', 'a', '3'); // under the threshold
+    sim.clock.advance(1000);
+    await slow(15, 'SET', 'a', '4');
+    expect(await c.call('LATENCY', 'LATEST')).toBe('*1\r\n*4\r\n$7\r\ncommand\r\n:1700000001\r\n:15\r\n:20\r\n');
+    expect(await c.call('LATENCY', 'HISTORY', 'command')).toBe('*2\r\n*2\r\n:1700000000\r\n:20\r\n*2\r\n:1700000001\r\n:15\r\n');
+    // Byte for byte what Redis 7.0.15 printed for the same samples (DEBUG SLEEP 0.02, then 0.015 a second later).
+    const graph = `command - high 20 ms, low 15 ms (all time high 20 ms)\n${'-'.repeat(80)}\n# \n| \n| \n|_\n  \n10\nss\n`;
+    expect(await c.call('LATENCY', 'GRAPH', 'command')).toBe(`$${graph.length}\r\n${graph}\r\n`);
+    const doctor =
+      "Dave, I have observed latency spikes in this Redis instance. You don't mind talking about it, do you Dave?\n\n" +
+      '1. command: 2 latency spikes (average 17ms, mean deviation 2ms, period 0.50 sec). Worst all time event 20ms.\n\n' +
+      'I have a few advices for you:\n\n' +
+      "- Your current Slow Log configuration only logs events that are slower than your configured latency monitor threshold. Please use 'CONFIG SET slowlog-log-slower-than 5000'.\n" +
+      '- Check your Slow Log to understand what are the commands you are running which are too slow to execute. Please check https://redis.io/commands/slowlog for more information.\n' +
+      '- Deleting, expiring or evicting (because of maxmemory policy) large objects is a blocking operation. If you have very large objects that are often deleted, expired, or evicted, try to fragment those objects into multiple smaller objects.\n';
+    expect(await c.call('LATENCY', 'DOCTOR')).toBe(`$${doctor.length}\r\n${doctor}\r\n`);
+    await slow(8, 'GET', 'a'); // a fast command
+    expect(await c.call('LATENCY', 'HISTORY', 'fast-command')).toBe('*1\r\n*2\r\n:1700000001\r\n:8\r\n');
+    expect(await c.call('LATENCY', 'RESET', 'COMMAND', 'nosuch')).toBe(':1\r\n');
+    expect(await c.call('LATENCY', 'RESET')).toBe(':1\r\n');
+    expect(await c.call('LATENCY', 'DOCTOR')).toMatch(/^\$196\r\nDave, no latency spike was observed/);
   });
 
   it('HISTOGRAM counts calls per command in cumulative buckets; RESP3 maps', async () => {

@@ -8,10 +8,11 @@
  *   (a later sample in the same second keeps the larger latency), with time from the node clock.
  * - LATEST: [event, time, latest ms, max ms] per event; HISTORY event: [time, ms] pairs; RESET
  *   [event ...]: the number of events reset (all when none is named).
- * - GRAPH event: the "No samples available" error for an event without samples; with samples a
- *   simplified text (the header Redis prints and one "time ms" line per sample) - approximate.
- * - DOCTOR: Redis's text for a disabled monitor (threshold 0); with the monitor enabled, Redis's
- *   text for no events, or one summary line per event (approximate: not Redis's analysis).
+ * - GRAPH event: the "No samples available" error for an unknown event, else Redis's header and
+ *   ASCII sparkline (sparkline.c's rendering, labels "Ns/Nm/Nh/Nd" ago on the node clock).
+ * - DOCTOR: Redis's texts: monitoring disabled (threshold 0 and no events), no spike observed, or
+ *   one analysis line per event and the advice "command"/"fast-command" call for (Redis's THP
+ *   advice, which depends on the host, is never given).
  * - HISTOGRAM [command ...]: per-command call counts and a cumulative histogram of durations in
  *   Redis's buckets: bucket k (k >= 0) covers durations up to 2^(10+k) ns in hdr_histogram's
  *   2-significant-digit resolution and is reported as floor((2^(10+k) + 2^(3+k) - 1) / 1000) µs
@@ -142,44 +143,147 @@ function reset(c: Client, args: string[]): void {
     c.reply.int(n);
     return;
   }
+  // latencyResetEvent matches event names case-insensitively.
   let n = 0;
-  for (let i = 2; i < args.length; i++) if (events.delete(args[i] as string)) n++;
+  for (let i = 2; i < args.length; i++) {
+    const wanted = (args[i] as string).toLowerCase();
+    for (const name of events.keys()) {
+      if (name.toLowerCase() === wanted) {
+        events.delete(name);
+        n++;
+      }
+    }
+  }
   c.reply.int(n);
+}
+
+/** The label of a sample: how long ago it was, as latencyCommandGenSparkeline prints it. */
+function ago(elapsed: number): string {
+  if (elapsed < 60) return `${elapsed}s`;
+  if (elapsed < 3600) return `${Math.trunc(elapsed / 60)}m`;
+  if (elapsed < 86400) return `${Math.trunc(elapsed / 3600)}h`;
+  return `${Math.trunc(elapsed / 86400)}d`;
+}
+
+/**
+ * Redis's sparkline (sparkline.c, SPARKLINE_FILL, 4 rows of "_o#" steps with '|' below the top,
+ * one blank row, then each sample's label written vertically), in chunks of 80 columns.
+ */
+function sparkline(values: number[], labels: string[]): string {
+  const rows = 4;
+  const fill = '_o#';
+  const steps = fill.length * rows;
+  const min = Math.min(...values);
+  const relmax = Math.max(...values) - min || 1;
+  let out = '';
+  for (let off = 0; off < values.length; off += 80) {
+    if (off !== 0) out += '\n';
+    const len = Math.min(80, values.length - off);
+    const stepOf = (j: number) => Math.min(steps - 1, Math.max(0, Math.trunc((((values[off + j] as number) - min) * steps) / relmax)));
+    for (let row = 0; ; row++) {
+      let line = '';
+      let more = false;
+      if (row < rows) {
+        more = true;
+        for (let j = 0; j < len; j++) {
+          const idx = stepOf(j) - (rows - row - 1) * fill.length;
+          line += idx >= 0 && idx < fill.length ? fill[idx] : idx >= fill.length ? '|' : ' ';
+        }
+      } else if (row === rows) {
+        more = true; // the margin above the labels
+        line = ' '.repeat(len);
+      } else {
+        const at = row - rows - 1;
+        for (let j = 0; j < len; j++) {
+          const label = labels[off + j] as string;
+          if (label.length > at) {
+            more = true;
+            line += label[at];
+          } else line += ' ';
+        }
+      }
+      if (!more) break;
+      out += `${line}\n`;
+    }
+  }
+  return out;
 }
 
 function graph(c: Client, args: string[]): void {
   const event = args[2] as string;
   const series = state(c.node).events.get(event);
-  if (!series || series.samples.length === 0) throw new RedisError(`ERR No samples available for event '${event}'`);
-  const last = series.samples[series.samples.length - 1] as Sample;
+  if (!series) throw new RedisError(`ERR No samples available for event '${event}'`);
   const now = Math.floor(c.node.clock.now() / 1000);
-  let text = `${event} - high ${series.max} ms, low ${Math.min(...series.samples.map((s) => s.latency))} ms (all time high ${series.max} ms)\n`;
+  const values = series.samples.map((x) => x.latency);
+  const labels = series.samples.map((x) => ago(now - x.time));
+  let text = `${event} - high ${Math.max(...values)} ms, low ${Math.min(...values)} ms (all time high ${series.max} ms)\n`;
   text += `${'-'.repeat(80)}\n`;
-  for (const s of series.samples) text += `${now - s.time}s ${s.latency}ms\n`;
-  void last;
+  text += sparkline(values, labels);
   c.reply.verbatim(text);
 }
 
 const DISABLED =
   "I'm sorry, Dave, I can't do that. Latency monitoring is disabled in this Redis instance. You may use \"CONFIG SET latency-monitor-threshold <milliseconds>.\" in order to enable it. If we weren't in a deep space mission I'd suggest to take a look at https://redis.io/topics/latency-monitor.\n";
 
+/**
+ * Redis's createLatencyReport for the events redis-sim records ("command", "fast-command"): one
+ * line per event (samples, average, mean absolute deviation, period = seconds since the oldest
+ * sample / samples), then the advice those events call for.
+ */
 function doctor(c: Client): void {
-  const events = state(c.node).events;
-  if (events.size === 0 && c.node.config.getInt('latency-monitor-threshold') === 0) {
+  const node = c.node;
+  const events = state(node).events;
+  const threshold = node.config.getInt('latency-monitor-threshold');
+  if (events.size === 0 && threshold === 0) {
     c.reply.verbatim(DISABLED);
     return;
   }
   if (events.size === 0) {
     c.reply.verbatim(
-      'Dave, no latency spike was observed during the lifetime of this Redis instance, not in the slightest bit. I honestly think you ought to sleep a little longer.\n',
+      'Dave, no latency spike was observed during the lifetime of this Redis instance, not in the slightest bit. I honestly think you ought to sit down calmly, take a stress pill, and think things over.\n',
     );
     return;
   }
+  const now = Math.floor(node.clock.now() / 1000);
+  const slower = node.config.getInt('slowlog-log-slower-than');
+  const advise = { slowlogEnabled: false, slowlogTuning: false, inspect: false, scheduler: false };
   let text = "Dave, I have observed latency spikes in this Redis instance. You don't mind talking about it, do you Dave?\n\n";
-  let i = 1;
+  let i = 0;
   for (const [name, s] of events) {
-    const avg = Math.floor(s.samples.reduce((a, x) => a + x.latency, 0) / s.samples.length);
-    text += `${i++}. ${name}: ${s.samples.length} latency spikes (average ${avg}ms, mean deviation 0ms, period 0 sec). Worst all time event ${s.max}ms.\n`;
+    const n = s.samples.length;
+    const avg = Math.floor(s.samples.reduce((a, x) => a + x.latency, 0) / n);
+    const mad = Math.floor(s.samples.reduce((a, x) => a + Math.abs(avg - x.latency), 0) / n);
+    const period = Math.max(1, now - Math.min(...s.samples.map((x) => x.time)));
+    text += `${++i}. ${name}: ${n} latency spikes (average ${avg}ms, mean deviation ${mad}ms, period ${(period / n).toFixed(2)} sec). Worst all time event ${s.max}ms.\n`;
+    if (name === 'command') {
+      if (slower < 0 || node.config.getInt('slowlog-max-len') === 0) advise.slowlogEnabled = true;
+      else if (Math.trunc(slower / 1000) > threshold) advise.slowlogTuning = true;
+      advise.inspect = true;
+    } else if (name === 'fast-command') advise.scheduler = true;
+  }
+  text += '\nI have a few advices for you:\n\n';
+  if (advise.slowlogEnabled) {
+    text += `- There are latency issues with potentially slow commands you are using. Try to enable the Slow Log Redis feature using the command 'CONFIG SET slowlog-log-slower-than ${threshold * 1000}'. If the Slow log is disabled Redis is not able to log slow commands execution for you.\n`;
+  }
+  if (advise.slowlogTuning) {
+    text += `- Your current Slow Log configuration only logs events that are slower than your configured latency monitor threshold. Please use 'CONFIG SET slowlog-log-slower-than ${threshold * 1000}'.\n`;
+  }
+  if (advise.inspect) {
+    text +=
+      '- Check your Slow Log to understand what are the commands you are running which are too slow to execute. Please check https://redis.io/commands/slowlog for more information.\n';
+  }
+  if (advise.scheduler) {
+    text +=
+      '- The system is slow to execute Redis code paths not containing system calls. This usually means the system does not provide Redis CPU time to run for long periods. You should try to:\n' +
+      '  1) Lower the system load.\n' +
+      '  2) Use a computer / VM just for Redis if you are running other software in the same system.\n' +
+      '  3) Check if you have a "noisy neighbour" problem.\n' +
+      "  4) Check with 'redis-cli --intrinsic-latency 100' what is the intrinsic latency in your system.\n" +
+      '  5) Check if the problem is allocator-related by recompiling Redis with MALLOC=libc, if you are using Jemalloc. However this may create fragmentation problems.\n';
+  }
+  if (advise.inspect) {
+    text +=
+      '- Deleting, expiring or evicting (because of maxmemory policy) large objects is a blocking operation. If you have very large objects that are often deleted, expired, or evicted, try to fragment those objects into multiple smaller objects.\n';
   }
   c.reply.verbatim(text);
 }
