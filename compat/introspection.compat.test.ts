@@ -3,7 +3,37 @@ import { compatSuite } from './harness.js';
 const big = (n: number, ch = 'x') => ch.repeat(n);
 const many = (n: number, f: (i: number) => string[]) => Array.from({ length: n }, (_, i) => f(i)).flat();
 
+const SUBS = [
+  'wait',
+  'slowlog|get',
+  'slowlog|len',
+  'slowlog|reset',
+  'slowlog|help',
+  'memory|usage',
+  'memory|stats',
+  'memory|doctor',
+  'memory|purge',
+  'memory|malloc-stats',
+  'memory|help',
+  'latency|doctor',
+  'latency|history',
+  'latency|graph',
+  'latency|reset',
+  'latency|histogram',
+  'latency|latest',
+  'latency|help',
+];
+
 compatSuite('introspection', [
+  {
+    name: 'COMMAND INFO, DOCS and GETKEYS metadata',
+    cmds: [
+      ['COMMAND', 'INFO', ...SUBS],
+      ['COMMAND', 'DOCS', ...SUBS],
+      ['COMMAND', 'GETKEYS', 'MEMORY', 'USAGE', 'k'],
+      ['COMMAND', 'GETKEYS', 'WAIT', '0', '0'],
+    ],
+  },
   {
     name: 'HELP texts',
     cmds: [
@@ -207,6 +237,24 @@ compatSuite('introspection', [
       ]),
       ['MEMORY', 'USAGE', 'lnodes', 'SAMPLES', '0'],
     ],
+  },
+  {
+    name: 'MEMORY STATS field names, order and types (numbers normalized)',
+    cmds: [
+      ['SET', 'a', '1'],
+      ['SELECT', '3'],
+      ['SET', 'b', '1'],
+      ['EXPIRE', 'b', '100'],
+      ['SELECT', '0'],
+      ['MEMORY', 'STATS'],
+    ],
+    normalize: (raw, i) =>
+      i === 5
+        ? raw
+            .replace(/:\d+\r\n/g, ':N\r\n')
+            .replace(/,[0-9.e+-]+\r\n/g, ',D\r\n')
+            .replace(/\$\d+\r\n[0-9.]+\r\n/g, '$D\r\n')
+        : raw,
   },
   {
     name: 'MEMORY DOCTOR, PURGE and arities',

@@ -241,12 +241,14 @@ function stats(c: Client): void {
     if (db.size === 0) continue;
     keys += db.size;
     dataset += db.mem;
-    dbs.push([i, 8 * dictBuckets(db.size) + 56, 0]);
+    // getMemoryOverheadData: entries * sizeof(dictEntry) + slots * sizeof(dictEntry *).
+    const e = db.expires.size;
+    dbs.push([i, db.size * 24 + 8 * grownBuckets(db.size), e * 24 + (e ? 8 * grownBuckets(e) : 0)]);
   }
   let overhead = startup;
   for (const [, main, exp] of dbs) overhead += main + exp;
   const total = overhead + dataset;
-  c.reply.mapLen(24 + dbs.length);
+  c.reply.mapLen(27 + dbs.length);
   const int = (name: string, v: number) => {
     c.reply.bulk(name);
     c.reply.int(v);
@@ -267,11 +269,11 @@ function stats(c: Client): void {
   int('functions.caches', 0);
   for (const [i, main, exp] of dbs) {
     c.reply.bulk(`db.${i}`);
-    c.reply.mapLen(2);
+    c.reply.mapLen(3);
     int('overhead.hashtable.main', main);
     int('overhead.hashtable.expires', exp);
+    int('overhead.hashtable.slot-to-keys', 0);
   }
-  int('overhead.hashtable.slot-to-keys', 0);
   int('overhead.total', overhead);
   int('keys.count', keys);
   int('keys.bytes-per-key', keys ? Math.floor((total - startup) / keys) : 0);
