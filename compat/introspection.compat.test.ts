@@ -239,6 +239,32 @@ compatSuite('introspection', [
     ],
   },
   {
+    name: 'MEMORY USAGE of streams: listpack nodes, radix tree, groups, PELs and consumers',
+    cmds: [
+      ['XADD', 's1', '1-1', 'a', '1'],
+      ...many(250, (i) => [`${i + 1}-1`]).map((id) => ['XADD', 's250', id, 'field', `value${id.slice(0, -2)}`]),
+      ...many(10, (i) => [`${i + 1}-1`]).map((id) => ['XADD', 'sp', id, 'f', 'v']),
+      ['XGROUP', 'CREATE', 'sp', 'g', '0'],
+      ['XREADGROUP', 'GROUP', 'g', 'c1', 'COUNT', '10', 'STREAMS', 'sp', '>'],
+      ['XADD', 'big', '1-1', 'f', big(5000)],
+      ['XADD', 'e', '1-1', 'f', 'v'],
+      ['XDEL', 'e', '1-1'],
+      ...many(30, (i) => [String(i)]).map((i) => [
+        'XADD',
+        'sx',
+        `${1700000000000 + Number(i) * 7}-${Number(i) % 3}`,
+        'name',
+        `n${i}`,
+        'n',
+        i,
+      ]),
+      ...['s1', 's250', 'sp', 'big', 'e', 'sx'].flatMap((k) => [
+        ['MEMORY', 'USAGE', k],
+        ['MEMORY', 'USAGE', k, 'SAMPLES', '1'],
+      ]),
+    ],
+  },
+  {
     name: 'MEMORY STATS field names, order and types (numbers normalized)',
     cmds: [
       ['SET', 'a', '1'],

@@ -19,7 +19,10 @@
  * - quicklist: 16 + 40 + per node (40 + its listpack), nodes filled as RPUSH fills them (8 KiB,
  *   list-max-listpack-size -2); lists shaped by other operations (LPUSH, LINSERT, LREM...) may be
  *   split differently in Redis. Redis averages the first `samples` nodes.
- * - stream: the eviction estimate (src/engine/eviction.ts): approximate.
+ * - stream: robj + stream + its rax (Redis's streamRadixTreeMemoryUsage: 16 per ID, 244 per node)
+ *   + listpacks (the emulated node bytes: 4096 preallocated for the node being filled, closed
+ *   nodes shrunk to fit) + groups, NACKs, consumers and their PEL raxes. Exact where the emulated
+ *   listpack bytes are (XINFO STREAM FULL); PELs as 16-byte-ID radix trees.
  * Exact against Redis 7.0.15 for strings, listpacks, intsets, hashtables and RPUSH-built lists
  * (compat/introspection.compat.test.ts); zset skip lists within a few percent.
  *
@@ -32,10 +35,11 @@ import type { Client } from '../engine/client.js';
 import type { CommandSpec } from '../engine/command.js';
 import { objectEncoding } from '../engine/encoding.js';
 import { NOT_INTEGER, RedisError, SYNTAX } from '../engine/errors.js';
-import { estimateSize, MEMORY_BASELINE } from '../engine/eviction.js';
+import { MEMORY_BASELINE } from '../engine/eviction.js';
 import type { RedisNode } from '../engine/node.js';
 import type { RedisObject } from '../engine/values.js';
 import { formatDouble, parseInteger } from '../protocol/numbers.js';
+import type { Stream } from '../types/stream.js';
 import { replyHelp } from './config.js';
 
 /** jemalloc's size class for an allocation of n bytes (x86-64, 16-byte quantum). */
@@ -111,7 +115,7 @@ function* firstN<T>(it: Iterable<T>, n: number): Generator<T> {
 }
 
 /** Redis's objectComputeSize (see the file comment). */
-function valueSize(node: RedisNode, key: string, o: RedisObject, samples: number): number {
+function valueSize(node: RedisNode, o: RedisObject, samples: number): number {
   const enc = objectEncoding(node, o);
   switch (o.type) {
     case 'string': {
@@ -205,8 +209,78 @@ function valueSize(node: RedisNode, key: string, o: RedisObject, samples: number
       return 16 + 40 + (sampledBytes / nodes) * totalNodes;
     }
     default:
-      return estimateSize(key, o) - key.length;
+      return streamSize(o.value as Stream, samples);
   }
+}
+
+/** What streamSize reads of a Stream's listpacks (private there; emulated lpBytes per node). */
+interface StreamInternals {
+  nodes: ({ bytes: number } | undefined)[];
+  head: number;
+}
+
+/**
+ * Nodes of a rax holding 16-byte big-endian stream IDs (sorted): the head (with the common prefix),
+ * one node per branching point, one more for each edge longer than a byte, one leaf per key.
+ */
+function raxNodes(ids: bigint[]): number {
+  if (ids.length <= 1) return ids.length + 1;
+  const keys = ids.map((id) => id.toString(16).padStart(32, '0'));
+  const lcp = (a: string, b: string): number => {
+    let i = 0;
+    while (i < 32 && a[i] === b[i]) i++;
+    return i >> 1;
+  };
+  const walk = (lo: number, hi: number, d: number): number => {
+    let total = 1;
+    for (let i = lo; i < hi; ) {
+      const byte = (keys[i] as string).slice(d * 2, d * 2 + 2);
+      let j = i + 1;
+      while (j < hi && (keys[j] as string).slice(d * 2, d * 2 + 2) === byte) j++;
+      const q = j - i === 1 ? 16 : lcp(keys[i] as string, keys[j - 1] as string);
+      if (q - d >= 2) total++;
+      total += j - i === 1 ? 1 : walk(i, j, q);
+      i = j;
+    }
+    return total;
+  };
+  const p = lcp(keys[0] as string, keys[keys.length - 1] as string);
+  return p > 0 ? 1 + walk(0, keys.length, p) : walk(0, keys.length, 0);
+}
+
+/** streamRadixTreeMemoryUsage as Redis 7.0 computes it: 16 per element, 244 per node. */
+function raxUsage(elements: number, nodes: number): number {
+  return elements * 16 + nodes * 244;
+}
+
+/**
+ * objectComputeSize for a stream: robj 16 + stream 80 + the rax + the listpacks (the first
+ * `samples` averaged over all but the last, plus the last: Redis preallocates 4096 bytes for the
+ * node being filled and shrinks a node to fit when it is closed) + per group 40, its PEL rax and
+ * 24 per NACK, and per consumer 24 + its name + its PEL rax.
+ */
+function streamSize(st: Stream, samples: number): number {
+  const { nodes, head } = st as unknown as StreamInternals;
+  const count = nodes.length - head;
+  let size = 16 + 80 + raxUsage(count, st.raxNodeCount());
+  const alloc = (i: number) => {
+    const bytes = (nodes[head + i] as { bytes: number }).bytes;
+    return i === count - 1 ? Math.max(4096, mallocSize(bytes)) : mallocSize(bytes);
+  };
+  const k = Math.min(samples, count);
+  let lp = 0;
+  for (let i = 0; i < k; i++) lp += alloc(i);
+  if (count <= k) size += lp;
+  else size += Math.floor(lp / k) * (count - 1) + alloc(count - 1);
+  for (const g of st.groups.values()) {
+    const pel = [...g.pel.entries()].map((n) => n.id);
+    size += 40 + raxUsage(pel.length, raxNodes(pel)) + 24 * pel.length;
+    for (const consumer of g.consumers.values()) {
+      const cpel = [...consumer.pel.entries()].map((n) => n.id);
+      size += 24 + consumer.name.length + raxUsage(cpel.length, raxNodes(cpel));
+    }
+  }
+  return size;
 }
 
 function usage(c: Client, args: string[]): void {
@@ -226,7 +300,7 @@ function usage(c: Client, args: string[]): void {
     c.reply.nil();
     return;
   }
-  c.reply.int(Math.round(valueSize(c.node, key, o, samples) + sdsSize(key.length, true) + 24));
+  c.reply.int(Math.round(valueSize(c.node, o, samples) + sdsSize(key.length, true) + 24));
 }
 
 /** MEMORY STATS: Redis's fields with values from the estimate. */
