@@ -23,7 +23,7 @@
  *   + listpacks (the emulated node bytes: 4096 preallocated for the node being filled, closed
  *   nodes shrunk to fit) + groups, NACKs, consumers and their PEL raxes. Exact where the emulated
  *   listpack bytes are (XINFO STREAM FULL); PELs as 16-byte-ID radix trees.
- * Exact against Redis 7.0.15 for strings, listpacks, intsets, hashtables and RPUSH-built lists
+ * Exact against Redis 7.0.15 for strings, listpacks, intsets, hashtables, RPUSH-built lists, streams
  * (compat/introspection.compat.test.ts); zset skip lists within a few percent.
  *
  * MEMORY STATS reports Redis's fields, in Redis's order, with values from the estimate (no
