@@ -181,6 +181,11 @@ describe('LATENCY', () => {
     expect(await c.call('LATENCY', 'HISTOGRAM', 'config|set')).toMatch(
       /^%1\r\n\$10\r\nconfig\|set\r\n%2\r\n\$5\r\ncalls\r\n:1\r\n\$14\r\nhistogram_usec\r\n%1\r\n:\d+\r\n:1\r\n$/,
     );
+    // latency-tracking no stops updating them.
+    await r.config('SET', 'latency-tracking', 'no');
+    await r.set('a', 'x');
+    expect(((await r.latency('HISTOGRAM', 'set')) as unknown[][])[1]?.[1]).toBe(3);
+    await r.config('SET', 'latency-tracking', 'yes');
     // CONFIG RESETSTAT forgets the histograms.
     await r.config('RESETSTAT');
     expect(await r.latency('HISTOGRAM', 'set')).toEqual([]);

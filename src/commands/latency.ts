@@ -49,6 +49,9 @@ interface Histogram {
 interface LatencyState {
   events: Map<string, EventSeries>;
   histograms: Map<string, Histogram>;
+  /** latency-monitor-threshold and latency-tracking, kept current by config listeners (hot path). */
+  threshold: number;
+  tracking: boolean;
 }
 
 const states = new WeakMap<RedisNode, LatencyState>();
@@ -56,8 +59,20 @@ const states = new WeakMap<RedisNode, LatencyState>();
 function state(node: RedisNode): LatencyState {
   let s = states.get(node);
   if (!s) {
-    s = { events: new Map(), histograms: new Map() };
-    states.set(node, s);
+    const st: LatencyState = {
+      events: new Map(),
+      histograms: new Map(),
+      threshold: node.config.getInt('latency-monitor-threshold'),
+      tracking: node.config.get('latency-tracking') === 'yes',
+    };
+    node.config.onChange('latency-monitor-threshold', (v) => {
+      st.threshold = Number(v);
+    });
+    node.config.onChange('latency-tracking', (v) => {
+      st.tracking = v === 'yes';
+    });
+    states.set(node, st);
+    s = st;
   }
   return s;
 }
@@ -95,16 +110,19 @@ callObservers.push((node, c, r, _args, usec) => {
   if (c.blockRequest && !c.noBlock) return;
   const s = state(node);
   const d = Math.max(usec, 0);
-  // A command's first call since CONFIG RESETSTAT (or ever) starts a new histogram.
-  let h = s.histograms.get(r.fullname);
-  if (!h || node.stats.command(r.fullname).calls === 1) {
-    h = { calls: 0, buckets: [] };
-    s.histograms.set(r.fullname, h);
+  // latency-tracking no: Redis stops updating the histograms (they are kept).
+  if (s.tracking) {
+    // A command's first call since CONFIG RESETSTAT (or ever) starts a new histogram.
+    let h = s.histograms.get(r.fullname);
+    if (!h || node.stats.command(r.fullname).calls === 1) {
+      h = { calls: 0, buckets: [] };
+      s.histograms.set(r.fullname, h);
+    }
+    h.calls++;
+    const k = bucketOf(d);
+    h.buckets[k] = (h.buckets[k] ?? 0) + 1;
   }
-  h.calls++;
-  const k = bucketOf(d);
-  h.buckets[k] = (h.buckets[k] ?? 0) + 1;
-  const threshold = node.config.getInt('latency-monitor-threshold');
+  const threshold = s.threshold;
   if (threshold > 0) {
     const ms = Math.floor(d / 1000);
     if (ms >= threshold) addSample(node, r.spec.flags.includes('fast') ? 'fast-command' : 'command', ms);

@@ -36,6 +36,9 @@ interface SlowlogState {
   nextId: number;
   /** Oldest first. */
   entries: SlowlogEntry[];
+  /** slowlog-log-slower-than and slowlog-max-len, kept current by config listeners (hot path). */
+  slower: number;
+  maxLen: number;
 }
 
 const states = new WeakMap<RedisNode, SlowlogState>();
@@ -43,8 +46,20 @@ const states = new WeakMap<RedisNode, SlowlogState>();
 function state(node: RedisNode): SlowlogState {
   let s = states.get(node);
   if (!s) {
-    s = { nextId: 0, entries: [] };
-    states.set(node, s);
+    const st: SlowlogState = {
+      nextId: 0,
+      entries: [],
+      slower: node.config.getInt('slowlog-log-slower-than'),
+      maxLen: node.config.getInt('slowlog-max-len'),
+    };
+    node.config.onChange('slowlog-log-slower-than', (v) => {
+      st.slower = Number(v);
+    });
+    node.config.onChange('slowlog-max-len', (v) => {
+      st.maxLen = Number(v);
+    });
+    states.set(node, st);
+    s = st;
   }
   return s;
 }
@@ -65,12 +80,11 @@ function entryArgv(args: string[]): string[] {
 callObservers.push((node, c, r, args, usec) => {
   if (c.blockRequest && !c.noBlock) return; // logged when served
   if (r.spec.flags.includes('skip_slowlog')) return;
-  const slower = node.config.getInt('slowlog-log-slower-than');
-  const maxLen = node.config.getInt('slowlog-max-len');
+  const s = state(node);
+  const { slower, maxLen } = s;
   if (slower < 0 || maxLen === 0) return;
   const duration = Math.max(usec, 0);
   if (duration < slower) return;
-  const s = state(node);
   s.entries.push({
     id: s.nextId++,
     time: Math.floor(node.clock.now() / 1000),
