@@ -238,7 +238,12 @@ describe('MEMORY', () => {
     expect(keys).toContain('db.0');
     expect(keys).toContain('db.2');
     expect(stats[stats.indexOf('keys.count') + 1]).toBe(2);
+    expect(stats[stats.indexOf('dataset.bytes') + 1]).toBeGreaterThan(0);
     expect(await r.memory('DOCTOR')).toMatch(/^Hi Sam, this instance is empty/);
+    await r.set('big', 'x'.repeat(6 * 1024 * 1024));
+    expect(await r.memory('DOCTOR')).toBe(
+      "Hi Sam, I can't find any memory issue in your instance. I can only account for what occurs on this base.\n",
+    );
     expect(await r.memory('MALLOC-STATS')).toBe('Stats not supported for the current allocator');
     expect(await r.memory('PURGE')).toBe('OK');
   });
