@@ -270,6 +270,8 @@ describe('WAIT', () => {
     await sim.waitForBlocked(1);
     sim.clock.advance(1e9);
     expect(sim.node.blocking.count).toBe(1);
+    expect(await admin.info('clients')).toContain('blocked_clients:1\r\n');
+    expect(await admin.client('LIST', 'ID', String(id))).toMatch(/ flags=b .* cmd=wait/);
     expect(await admin.client('UNBLOCK', id)).toBe(1);
     expect(await p).toBe(0);
     const p2 = w.wait(1, 0).catch((e: Error) => e.message);
