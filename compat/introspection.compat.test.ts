@@ -165,6 +165,7 @@ compatSuite('introspection', [
       ['WAIT', '1', '-1'],
       ['WAIT', '1', '99999999999999999999'],
       ['WAIT', '1.0', '0'],
+      ['WAIT', '1', '30'], // blocks 30 ms (real time on both servers), then no replica acknowledged
     ],
   },
   {
