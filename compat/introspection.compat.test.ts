@@ -237,6 +237,14 @@ compatSuite('introspection', [
         ['MEMORY', 'USAGE', k, 'SAMPLES', '0'],
       ]),
       ['MEMORY', 'USAGE', 'lnodes', 'SAMPLES', '0'],
+      // Node limits as list-max-listpack-size is when MEMORY USAGE runs (it was so at the pushes).
+      ['CONFIG', 'SET', 'list-max-listpack-size', '5'],
+      ['RPUSH', 'l5', ...many(23, (i) => [`e${i}`])],
+      ['MEMORY', 'USAGE', 'l5', 'SAMPLES', '0'],
+      ['CONFIG', 'SET', 'list-max-listpack-size', '-1'],
+      ['RPUSH', 'l4k', ...many(900, (i) => [`element-${i}`])],
+      ['MEMORY', 'USAGE', 'l4k', 'SAMPLES', '0'],
+      ['CONFIG', 'SET', 'list-max-listpack-size', '-2'],
     ],
   },
   {

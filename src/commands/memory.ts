@@ -16,8 +16,8 @@
  * - skiplist zset: 16 + zset 16 + zskiplist 32 + dict 56 (grown member by member, as zsetConvert
  *   fills it) + the header node (640) + per element (member sds + dictEntry + the expected size of
  *   a node: levels are random in Redis, so a zset's figure there varies run to run by a few %).
- * - quicklist: 16 + 40 + per node (40 + its listpack), nodes filled as RPUSH fills them (8 KiB,
- *   list-max-listpack-size -2); lists shaped by other operations (LPUSH, LINSERT, LREM...) may be
+ * - quicklist: 16 + 40 + per node (40 + its listpack), nodes filled as RPUSH fills them
+ *   (list-max-listpack-size as it is now: 8 KiB by default); lists shaped by other operations (LPUSH, LINSERT, LREM...) may be
  *   split differently in Redis. Redis averages the first `samples` nodes.
  * - stream: robj + stream + its rax (Redis's streamRadixTreeMemoryUsage: 16 per ID, 244 per node)
  *   + listpacks (the emulated node bytes: 4096 preallocated for the node being filled, closed
@@ -34,7 +34,7 @@
  */
 import type { Client } from '../engine/client.js';
 import type { CommandSpec } from '../engine/command.js';
-import { objectEncoding } from '../engine/encoding.js';
+import { configNumber, objectEncoding } from '../engine/encoding.js';
 import { NOT_INTEGER, RedisError, SYNTAX } from '../engine/errors.js';
 import { estimateSize, MEMORY_BASELINE } from '../engine/eviction.js';
 import type { RedisNode } from '../engine/node.js';
@@ -181,25 +181,32 @@ function valueSize(node: RedisNode, o: RedisObject, samples: number): number {
       return 16 + 16 + 32 + 56 + 8 * grownBuckets(z.size) + 640 + (k ? (ele / k) * z.size : 0);
     }
     case 'list': {
-      // Nodes as RPUSH fills them (_quicklistNodeAllowInsert with list-max-listpack-size -2: a
-      // value joins the tail node while node bytes + value length + 8 <= 8192). Redis averages
-      // the first `samples` nodes and multiplies by the node count; the count is extrapolated
-      // here from the sampled nodes (exact when they hold the whole list).
+      // Nodes as RPUSH fills them (_quicklistNodeAllowInsert: a value joins the tail node while
+      // node bytes + value length + 8 stays within list-max-listpack-size's byte limit, 4 KB *
+      // 2^(-fill-1) for a negative fill; for a positive fill while the node holds fewer entries
+      // and within 8 KB). Redis averages the first `samples` nodes and multiplies by the node
+      // count; the count is extrapolated here from the sampled nodes (exact when they hold all).
       const d = o.value as RedisObject<'list'>['value'];
+      const fill = configNumber(node, 'list-max-listpack-size');
+      const maxBytes = fill < 0 ? 4096 * 2 ** (Math.min(5, -fill) - 1) : 8192;
+      const maxCount = fill > 0 ? fill : Number.POSITIVE_INFINITY;
       let nodes = 0;
+      let inNode = 0;
       let sampledBytes = 0;
       let sampledItems = 0;
       let sz = 0;
       let i = 0;
       for (; i < d.length; i++) {
         const v = d.get(i) as string;
-        if (sz > 0 && sz + v.length + 8 > 8192) {
+        if (sz > 0 && (sz + v.length + 8 > maxBytes || inNode >= maxCount)) {
           sampledBytes += 40 + mallocSize(sz);
           sampledItems = i;
           if (++nodes >= samples) break;
           sz = 0;
+          inNode = 0;
         }
         sz = (sz || 7) + lpEntrySize(v);
+        inNode++;
       }
       if (i === d.length) {
         sampledBytes += 40 + mallocSize(sz);
