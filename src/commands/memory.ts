@@ -17,8 +17,9 @@
  *   fills it) + the header node (640) + per element (member sds + dictEntry + the expected size of
  *   a node: levels are random in Redis, so a zset's figure there varies run to run by a few %).
  * - quicklist: 16 + 40 + per node (40 + its listpack), nodes filled as RPUSH fills them
- *   (list-max-listpack-size as it is now: 8 KiB by default); lists shaped by other operations (LPUSH, LINSERT, LREM...) may be
- *   split differently in Redis. Redis averages the first `samples` nodes.
+ *   (list-max-listpack-size as it is now: 8 KiB by default); lists shaped by other operations
+ *   (LPUSH, LINSERT, LREM...) or under another setting may be split differently in Redis.
+ *   Redis averages the first `samples` nodes.
  * - stream: robj + stream + its rax (Redis's streamRadixTreeMemoryUsage: 16 per ID, 244 per node)
  *   + listpacks (the emulated node bytes: 4096 preallocated for the node being filled, closed
  *   nodes shrunk to fit) + groups, NACKs, consumers and their PEL raxes. Exact where the emulated
