@@ -19,7 +19,8 @@
  *   (1, 2, 4, 8, 16, 33, 66, 132, ...); only buckets where the cumulative count grows are listed.
  *   Durations are real measured time; commands run by scripts count as 0 µs (not timed). A
  *   container name lists its subcommands; unknown or never-called names are skipped. CONFIG
- *   RESETSTAT forgets a command's histogram (lazily: hidden until it runs again).
+ *   RESETSTAT forgets a command's histogram (lazily: hidden until it runs again); with
+ *   latency-tracking no the histograms stop being updated. A blocked command counts when served.
  */
 import type { Client } from '../engine/client.js';
 import type { CommandSpec } from '../engine/command.js';
