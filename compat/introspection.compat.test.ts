@@ -237,6 +237,12 @@ compatSuite('introspection', [
         ['MEMORY', 'USAGE', k, 'SAMPLES', '0'],
       ]),
       ['MEMORY', 'USAGE', 'lnodes', 'SAMPLES', '0'],
+      ['HSET', 'h300', ...many(300, (i) => [`f${i}`, 'v'])],
+      ['HSET', 'h600', ...many(600, (i) => [`f${i}`, 'v'])],
+      ['SADD', 'i1100', ...many(1100, (i) => [String(i)])],
+      ['SADD', 'i2000', ...many(2000, (i) => [String(i)])],
+      ['SADD', 's1000', ...many(1000, (i) => [`m${i}`])],
+      ...['h300', 'h600', 'i1100', 'i2000', 's1000'].map((k) => ['MEMORY', 'USAGE', k, 'SAMPLES', '0']),
       // Node limits as list-max-listpack-size is when MEMORY USAGE runs (it was so at the pushes).
       ['CONFIG', 'SET', 'list-max-listpack-size', '5'],
       ['RPUSH', 'l5', ...many(23, (i) => [`e${i}`])],

@@ -9,10 +9,11 @@
  *   encodings and back-lengths, 1 end byte), measured over all entries (they are few).
  * - intset: 16 + (8 + n * width). hashtable set/hash: 16 + dict (56) + 8 per bucket + per element
  *   (sds sizes + dictEntry), averaged over the first `samples` elements (default 5, 0 = all) and
- *   multiplied by the size, as Redis samples. Buckets: a power of two >= n (at least 4) for a dict
- *   sized at once (a hash converted from listpack, a set converted from intset); a set created
- *   with strings grew by SADD and, just after a doubling, still counts the old table while Redis
- *   rehashes incrementally (modelled: about S * (1 - 1/e) adds after growing from S buckets).
+ *   multiplied by the size, as Redis samples. Buckets: a dict converted from a listpack/intset is
+ *   sized for the entries it had then (the max-entries setting + 1) and grows by adds after; a
+ *   set created with strings or a hash converted for a long value grew by adds from the start.
+ *   Just after a doubling Redis still counts the old table while it rehashes incrementally
+ *   (modelled: for about S * (1 - 1/e) adds after growing from S buckets).
  * - skiplist zset: 16 + zset 16 + zskiplist 32 + dict 56 (grown member by member, as zsetConvert
  *   fills it) + the header node (640) + per element (member sds + dictEntry + the expected size of
  *   a node: levels are random in Redis, so a zset's figure there varies run to run by a few %).
@@ -107,6 +108,12 @@ function grownBuckets(n: number): number {
   return size;
 }
 
+/** Buckets of a dict sized for `at` entries when converted, grown by single adds to n since. */
+function convertedBuckets(n: number, at: number): number {
+  const sized = dictBuckets(at);
+  return n <= sized ? sized : grownBuckets(n);
+}
+
 function* firstN<T>(it: Iterable<T>, n: number): Generator<T> {
   if (n <= 0) return;
   let i = 0;
@@ -139,7 +146,12 @@ function valueSize(node: RedisNode, o: RedisObject, samples: number): number {
         ele += sdsSize(f.length) + sdsSize(v.length) + 24;
         k++;
       }
-      return 16 + 56 + 8 * dictBuckets(h.size) + (k ? (ele / k) * h.size : 0);
+      // hashTypeConvert sizes the dict for the fields it holds then and it grows by adds after:
+      // a hash over hash-max-listpack-entries was converted at that count + 1; a smaller one
+      // was converted for a long value, when it held few fields.
+      const maxEntries = configNumber(node, 'hash-max-listpack-entries');
+      const buckets = h.size > maxEntries ? convertedBuckets(h.size, maxEntries + 1) : grownBuckets(h.size);
+      return 16 + 56 + 8 * buckets + (k ? (ele / k) * h.size : 0);
     }
     case 'set': {
       const s = o.value as Set<string>;
@@ -160,9 +172,10 @@ function valueSize(node: RedisNode, o: RedisObject, samples: number): number {
         if (ints && parseInteger(m) === null) ints = false;
         k++;
       }
-      // A set converted from an intset was sized at once (setTypeConvert's dictExpand); one
-      // created with strings grew by SADD.
-      const buckets = ints ? dictBuckets(s.size) : grownBuckets(s.size);
+      // A set converted from an intset was sized for its members then (setTypeConvert's
+      // dictExpand, set-max-intset-entries + 1) and grew by adds after; one created with
+      // strings grew by SADD from the start.
+      const buckets = ints ? convertedBuckets(s.size, configNumber(node, 'set-max-intset-entries') + 1) : grownBuckets(s.size);
       return 16 + 56 + 8 * buckets + (k ? (ele / k) * s.size : 0);
     }
     case 'zset': {
