@@ -8,6 +8,17 @@ import { RedisError, SYNTAX } from '../engine/errors.js';
 
 const WRONGPASS = 'WRONGPASS invalid username-password pair or user is disabled.';
 
+/**
+ * Called on every failed AUTH / HELLO ... AUTH before WRONGPASS is replied, with the command name
+ * as typed and the username tried (ACL LOG records these as "auth" entries: see acl.ts).
+ */
+export const authFailureHooks: ((c: Client, object: string, username: string) => void)[] = [];
+
+function authFailed(c: Client, object: string, username: string): RedisError {
+  for (const hook of authFailureHooks) hook(c, object, username);
+  return new RedisError(WRONGPASS);
+}
+
 /** PING [message]. In RESP2 subscribed mode the reply is the array ["pong", message]. */
 function ping(c: Client, args: string[]): void {
   if (args.length > 2) throw new RedisError("ERR wrong number of arguments for 'ping' command");
@@ -65,7 +76,7 @@ function auth(c: Client, args: string[]): void {
   }
   const user = args.length === 3 ? (args[1] as string) : 'default';
   const pass = args[args.length - 1] as string;
-  if (!checkPassword(c, user, pass)) throw new RedisError(WRONGPASS);
+  if (!checkPassword(c, user, pass)) throw authFailed(c, args[0] as string, user);
   c.authenticated = true;
   c.reply.ok();
 }
@@ -105,7 +116,7 @@ function hello(c: Client, args: string[]): void {
     }
   }
   if (authPair) {
-    if (!checkPassword(c, authPair[0], authPair[1])) throw new RedisError(WRONGPASS);
+    if (!checkPassword(c, authPair[0], authPair[1])) throw authFailed(c, args[0] as string, authPair[0]);
     c.authenticated = true;
   }
   if (!c.authenticated) {

@@ -2,6 +2,7 @@
  * The command table: every family's specs in one list. The node indexes it by name.
  */
 import type { CommandSpec } from '../engine/command.js';
+import { aclCommands } from './acl.js';
 import { bitmapCommands } from './bitmaps.js';
 import { clientCommands } from './client.js';
 import { commandInfoCommands } from './command-info.js';
@@ -63,6 +64,7 @@ export const COMMANDS: CommandSpec[] = [
   ...scriptingCommands,
   ...functionCommands,
   ...slowlogCommands,
+  ...aclCommands,
   ...latencyCommands,
   ...memoryCommands,
   ...waitCommands,
