@@ -3,7 +3,7 @@
  * ACL LOG's age-seconds and client-info depend on time and connection details: those replies are
  * compared by shape (normalized), everything else byte for byte.
  */
-import { compatSuite } from './harness.js';
+import { compatSuite, deepSortReply } from './harness.js';
 
 /** GENPASS: keep the length and check the digits are lowercase hex. */
 const hexShape = (raw: string) => raw.replace(/^\$(\d+)\r\n[0-9a-f]+\r\n$/, '$$$1\r\n<hex>\r\n');
@@ -32,6 +32,15 @@ const SAME_CATEGORIES = [
 ];
 
 compatSuite('acl', [
+  {
+    name: 'COMMAND INFO and DOCS (subcommands in hash order on Redis: sorted at every depth)',
+    cmds: [
+      ['COMMAND', 'INFO', 'acl'],
+      ['COMMAND', 'DOCS', 'acl'],
+      ['COMMAND', 'INFO', 'acl|dryrun', 'acl|log'],
+    ],
+    normalize: deepSortReply,
+  },
   {
     name: 'WHOAMI USERS LIST GETUSER',
     cmds: [
