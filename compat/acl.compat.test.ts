@@ -141,6 +141,19 @@ compatSuite('acl', [
     ],
   },
   {
+    name: 'ACL from scripts and inside MULTI',
+    cmds: [
+      ['EVAL', "return redis.call('acl', 'whoami')", '0'],
+      ['EVAL', "return redis.pcall('acl', 'cat')", '0'],
+      ['EVAL', "return redis.call('acl', 'help')[2]", '0'],
+      ['MULTI'],
+      ['ACL', 'WHOAMI'],
+      ['ACL', 'GETUSER', 'nobody'],
+      ['ACL', 'DELUSER', 'default'],
+      ['EXEC'],
+    ],
+  },
+  {
     name: 'AUTH with usernames',
     cmds: [
       ['AUTH', 'default', 'anything'],
