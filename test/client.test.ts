@@ -123,6 +123,23 @@ describe('CLIENT LIST and INFO', () => {
   });
 });
 
+describe('CLIENT LIST cmd=', () => {
+  it('the last command read from the client: queued ones too, exec inside EXEC, NULL when unknown', async () => {
+    const sim = await startSim();
+    const a = await raw(sim);
+    const b = await raw(sim);
+    const cmdOf = (list: string) => [...list.matchAll(/cmd=(\S+)/g)].map((m) => m[1]).join(',');
+    await a.call('MULTI');
+    await a.call('SET', 'x', '1');
+    expect(cmdOf(await b.call('CLIENT', 'LIST'))).toBe('set,client|list');
+    await a.call('CLIENT', 'INFO');
+    expect(cmdOf(await a.call('EXEC'))).toBe('exec');
+    await a.call('NOSUCHCMD');
+    expect(cmdOf(await b.call('CLIENT', 'LIST'))).toBe('NULL,client|list');
+    await sim.stop();
+  });
+});
+
 describe('CLIENT KILL', () => {
   it('old form by address: OK, the victim is disconnected', async () => {
     const sim = await startSim();

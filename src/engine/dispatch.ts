@@ -87,6 +87,9 @@ export function execute(node: RedisNode, c: Client, args: string[]): void {
 
 function dispatch(node: RedisNode, c: Client, args: string[]): void {
   const r = resolveCommand(node, args);
+  // processCommand sets c->lastcmd (CLIENT LIST's cmd=) for every command read from the client,
+  // queued or rejected ones included; commands EXEC runs leave it at exec. NULL when unknown.
+  c.lastCommand = typeof r === 'string' ? 'NULL' : r.fullname;
   if (typeof r === 'string') return reject(node, c, r);
   const { spec, fullname } = r;
   if (!arityOk(spec, args.length)) return reject(node, c, WRONG_ARITY(fullname), fullname);
@@ -168,7 +171,6 @@ export function call(node: RedisNode, c: Client, r: ResolvedCommand, args: strin
   // usec is measured for commands from connections; commands a script runs (on its fake client,
   // which has no transport) are counted without a clock reading, as they are the hot path of EVAL.
   const t0 = c.transport === undefined ? -1 : performance.now();
-  c.lastCommand = fullname;
   const outerRead = node.readCommand;
   node.readCommand = !spec.flags.includes('write') || READ_LOOKUP_WRITES.has(fullname);
   if (!handler) {
