@@ -30,35 +30,14 @@ import { NOT_INTEGER, RedisError } from '../engine/errors.js';
 import type { RedisNode } from '../engine/node.js';
 import { parseInteger } from '../protocol/numbers.js';
 import { clientInfoLine } from './client.js';
+import { ACL_ORDER } from './command-info.js';
 import { replyHelp } from './config.js';
 import { authFailureHooks } from './connection.js';
 
 const DEFAULT_USER = 'default';
 
-/** Redis's ACL categories, in the order of its ACLCommandCategories table (ACL CAT's order). */
-const CATEGORIES = [
-  'keyspace',
-  'read',
-  'write',
-  'set',
-  'sortedset',
-  'list',
-  'hash',
-  'string',
-  'bitmap',
-  'hyperloglog',
-  'geo',
-  'stream',
-  'pubsub',
-  'admin',
-  'fast',
-  'slow',
-  'blocking',
-  'dangerous',
-  'connection',
-  'transaction',
-  'scripting',
-];
+/** Redis's ACL categories, in ACL CAT's order. */
+const CATEGORIES = ACL_ORDER;
 
 const NO_ACL_FILE =
   'ERR This Redis instance is not configured to use an ACL file. You may want to specify users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) in order to store users in the Redis configuration.';

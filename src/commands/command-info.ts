@@ -66,7 +66,8 @@ const FLAG_ORDER = [
   'movablekeys',
   'allow_busy',
 ];
-const ACL_ORDER = [
+/** Redis's ACL categories in the order of its ACLCommandCategories table (COMMAND INFO, ACL CAT). */
+export const ACL_ORDER = [
   'keyspace',
   'read',
   'write',
