@@ -2,8 +2,8 @@
  * lua-cmsgpack as bundled with Redis: cmsgpack.pack(...) and cmsgpack.unpack(s) (plus
  * unpack_one / unpack_limit). Integers use the smallest MessagePack int encoding, non-integral
  * numbers float32 when exact else float64; strings are raw/str8/16/32; a table whose keys are
- * exactly 1..n is an array, any other table a map (in insertion order); nesting deeper than 16
- * encodes nil.
+ * exactly 1..n is an array, any other table a map (keys in `next` order, which is Lua 5.1's
+ * table layout as in Redis); nesting deeper than 16 encodes nil.
  */
 
 import { negNaN, posNaN } from './lua/float.js';
