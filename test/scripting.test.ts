@@ -34,9 +34,17 @@ describe('scripting engine loading', () => {
     expect(scriptingModule()).toBeUndefined();
     const r = ioredis(sim);
     // Pipelined: the first EVAL waits for the engine, later commands keep their order.
-    const [a, b, c] = await Promise.all([r.eval('return 1', 0), r.set('k', 'v'), r.eval('return redis.call("get", "k")', 0)]);
-    expect([a, b, c]).toEqual([1, 'OK', 'v']);
+    const [a, b, c, d] = await Promise.all([
+      r.eval('return redis.call("nosuch")', 0).catch((e: Error) => e.message),
+      r.eval('return 1', 0),
+      r.set('k', 'v'),
+      r.eval('return redis.call("get", "k")', 0),
+    ]);
+    expect([a, b, c, d]).toEqual([expect.stringMatching(/^ERR Unknown Redis command called from script/), 1, 'OK', 'v']);
     expect(scriptingModule()).toBeDefined();
+    // The EVAL that waited for the engine counts as any other: its error makes it a failed call.
+    const stats = await r.info('commandstats');
+    expect(stats).toMatch(/cmdstat_eval:calls=3,usec=\d+,usec_per_call=[\d.]+,rejected_calls=0,failed_calls=1/);
   });
 
   it('in-process calls work once the engine is preloaded', async () => {

@@ -48,7 +48,14 @@ export function whenLoaded<M>(c: Client, loaded: M | undefined, load: () => Prom
     throw new RedisError('ERR the scripting engine is loading, retry the command (preload it with loadScriptingEngine())');
   }
   let mod: M | undefined;
-  c.block({ keys: [], timeoutAt: 0, onTimeout: () => fn(mod as M) });
+  const onLoaded = (): void => {
+    // The command was counted in commandstats when it blocked; an error it replies now makes it a
+    // failed call, as it would have been had the engine been there.
+    const errorsBefore = c.reply.errors;
+    fn(mod as M);
+    if (c.reply.errors > errorsBefore) c.node.stats.command(c.lastCommand).failedCalls++;
+  };
+  c.block({ keys: [], timeoutAt: 0, onTimeout: onLoaded });
   void p.then((m) => {
     mod = m;
     if (c.closed || !c.blocked) return;
