@@ -361,57 +361,46 @@ export function call(f: LuaValue, args: LuaValue[], line: number = S.L, desc?: s
   return h(f, ...args);
 }
 
-export function c0(f: LuaValue, line: number, desc?: string): LuaValue[] {
+/**
+ * Enters a call made at `line`: the call-site registers natives read (S.L, S.M, S.N) and a frame
+ * for error levels. Returns the depth the caller restores when the call returns.
+ */
+function enter(line: number, method: boolean, name: string | undefined): number {
   S.L = line;
-  S.M = false;
-  S.N = desc;
+  S.M = method;
+  S.N = name;
   const d = S.d;
   S.st[d] = line;
   S.d = d + 1;
+  return d;
+}
+
+export function c0(f: LuaValue, line: number, desc?: string): LuaValue[] {
+  const d = enter(line, false, desc);
   const r = typeof f === 'function' ? f() : call(f, [], line, desc);
   S.d = d;
   return r;
 }
 export function c1(f: LuaValue, line: number, desc: string | undefined, a: LuaValue): LuaValue[] {
-  S.L = line;
-  S.M = false;
-  S.N = desc;
-  const d = S.d;
-  S.st[d] = line;
-  S.d = d + 1;
+  const d = enter(line, false, desc);
   const r = typeof f === 'function' ? f(a) : call(f, [a], line, desc);
   S.d = d;
   return r;
 }
 export function c2(f: LuaValue, line: number, desc: string | undefined, a: LuaValue, b: LuaValue): LuaValue[] {
-  S.L = line;
-  S.M = false;
-  S.N = desc;
-  const d = S.d;
-  S.st[d] = line;
-  S.d = d + 1;
+  const d = enter(line, false, desc);
   const r = typeof f === 'function' ? f(a, b) : call(f, [a, b], line, desc);
   S.d = d;
   return r;
 }
 export function c3(f: LuaValue, line: number, desc: string | undefined, a: LuaValue, b: LuaValue, c: LuaValue): LuaValue[] {
-  S.L = line;
-  S.M = false;
-  S.N = desc;
-  const d = S.d;
-  S.st[d] = line;
-  S.d = d + 1;
+  const d = enter(line, false, desc);
   const r = typeof f === 'function' ? f(a, b, c) : call(f, [a, b, c], line, desc);
   S.d = d;
   return r;
 }
 export function cn(f: LuaValue, line: number, desc: string | undefined, args: LuaValue[]): LuaValue[] {
-  S.L = line;
-  S.M = false;
-  S.N = desc;
-  const d = S.d;
-  S.st[d] = line;
-  S.d = d + 1;
+  const d = enter(line, false, desc);
   const r = typeof f === 'function' ? f(...args) : call(f, args, line, desc);
   S.d = d;
   return r;
@@ -419,12 +408,7 @@ export function cn(f: LuaValue, line: number, desc: string | undefined, args: Lu
 /** o:name(args...) */
 export function mc(o: LuaValue, name: string, line: number, args: LuaValue[]): LuaValue[] {
   const f = index(o, name, line);
-  S.L = line;
-  S.M = true;
-  S.N = name;
-  const d = S.d;
-  S.st[d] = line;
-  S.d = d + 1;
+  const d = enter(line, true, name);
   const r = typeof f === 'function' ? f(o, ...args) : call(f, [o, ...args], line, `method '${name}'`);
   S.d = d;
   return r;
@@ -432,12 +416,7 @@ export function mc(o: LuaValue, name: string, line: number, args: LuaValue[]): L
 
 /** A metamethod called by the VM for an operation at `line`: a frame called from that line. */
 function metaCall(h: LuaValue, args: LuaValue[], line: number): LuaValue[] {
-  S.L = line;
-  S.M = false;
-  S.N = undefined;
-  const d = S.d;
-  S.st[d] = line;
-  S.d = d + 1;
+  const d = enter(line, false, undefined);
   const r = call(h, args, line);
   S.d = d;
   return r;
@@ -527,13 +506,8 @@ function* gcall(f: LuaValue, args: LuaValue[], line: number, desc: string | unde
 
 /** One Lua-to-Lua call from generator code: a frame for error levels around the delegation. */
 function* gframe(f: LuaValue, line: number, desc: string | undefined, args: LuaValue[]): LuaGen {
-  S.L = line;
-  S.M = false;
-  S.N = desc;
   const g = typeof f === 'function' ? (f as CoFunction).g : undefined;
-  const d = S.d;
-  S.st[d] = line;
-  S.d = d + 1;
+  const d = enter(line, false, desc);
   const r = g !== undefined ? yield* g(...args) : yield* gcall(f, args, line, desc, false);
   S.d = d;
   return r;
@@ -549,12 +523,7 @@ export const gcn = (f: LuaValue, line: number, desc: string | undefined, args: L
 /** o:name(args...) from generator code. */
 export function* gmc(o: LuaValue, name: string, line: number, args: LuaValue[]): LuaGen {
   const f = index(o, name, line);
-  S.L = line;
-  S.M = true;
-  S.N = name;
-  const d = S.d;
-  S.st[d] = line;
-  S.d = d + 1;
+  const d = enter(line, true, name);
   const r = yield* gcall(f, [o, ...args], line, `method '${name}'`, true);
   S.d = d;
   return r;
@@ -564,10 +533,7 @@ export function* gmc(o: LuaValue, name: string, line: number, args: LuaValue[]):
 
 function arithMeta(event: string, a: LuaValue, b: LuaValue, line: number, da?: string, db?: string): number | LuaValue {
   const h = metaOf(a, event) ?? metaOf(b, event);
-  if (h !== undefined) {
-    S.L = line;
-    return metaCall(h, [a, b], line)[0];
-  }
+  if (h !== undefined) return metaCall(h, [a, b], line)[0];
   const bad = tonum(a) === undefined ? a : b;
   const desc = bad === a ? da : db;
   return rtError(`attempt to perform arithmetic on ${describe(bad, desc)}`, line);
