@@ -4,8 +4,8 @@
  * fixed initial state when the server starts, and it continues from script to script.
  */
 
-import { cFmod, cInt, cPow, frexp, ldexp, nanOf, negNaN, posNaN, ret1 } from './float.js';
-import { argError, checkNum, libTable } from './lib-util.js';
+import { cFmod, cPow, frexp, ldexp, nanOf, negNaN, posNaN, ret1 } from './float.js';
+import { argError, checkInt, checkNum, libTable } from './lib-util.js';
 import { EMPTY, type LuaTable, type LuaValue, rtError } from './runtime.js';
 
 const RAND48_MAX = 2147483647;
@@ -103,7 +103,7 @@ export function mathLib(rng: Rand48): LuaTable {
     // ldexp(x, luaL_checkint(2)): the exponent is a C int (math.huge and NaN are 0, 2^32+3 is 3).
     ldexp: (...a) => {
       const x = checkNum(a, 0, 'ldexp');
-      return ret1(ldexp(x, cInt(checkNum(a, 1, 'ldexp'))));
+      return ret1(ldexp(x, checkInt(a, 1, 'ldexp')));
     },
     min: (...a) => {
       let m = checkNum(a, 0, 'min');
@@ -127,13 +127,13 @@ export function mathLib(rng: Rand48): LuaTable {
         case 0:
           return [r];
         case 1: {
-          const u = cInt(checkNum(a, 0, 'random'));
+          const u = checkInt(a, 0, 'random');
           if (u < 1) argError(1, 'random', 'interval is empty');
           return [Math.floor(r * u) + 1];
         }
         case 2: {
-          const l = cInt(checkNum(a, 0, 'random'));
-          const u = cInt(checkNum(a, 1, 'random'));
+          const l = checkInt(a, 0, 'random');
+          const u = checkInt(a, 1, 'random');
           if (l > u) argError(2, 'random', 'interval is empty');
           // u-l+1 is C int arithmetic: it wraps (random(-2^31, 2^31-1) multiplies by 0).
           return [Math.floor(r * ((u - l + 1) | 0)) + l];
@@ -143,7 +143,7 @@ export function mathLib(rng: Rand48): LuaTable {
       }
     },
     randomseed: (...a) => {
-      rng.seed(cInt(checkNum(a, 0, 'randomseed')));
+      rng.seed(checkInt(a, 0, 'randomseed'));
       return EMPTY;
     },
   });

@@ -2,6 +2,8 @@
  * Argument checking for library functions, with lauxlib's messages:
  * "bad argument #1 to 'sub' (string expected, got no value)".
  */
+
+import { cInt } from './float.js';
 import { LuaTable, type LuaValue, numberToString, rtError, S, tonum, type } from './runtime.js';
 
 export function argError(n: number, fname: string, msg: string): never {
@@ -58,7 +60,7 @@ export function optNum(args: LuaValue[], i: number, fname: string, def: number):
 }
 
 /**
- * lua_Integer (ptrdiff_t) from a number: truncated toward zero as x86-64's cvttsd2si does, which
+ * lua_Integer (ptrdiff_t) from a number, as a JS number (float.ts's cLong is the BigInt form): truncated toward zero as x86-64's cvttsd2si does, which
  * answers LONG_MIN for NaN and anything out of the 64-bit range.
  */
 const TWO_63 = 2 ** 63;
@@ -68,15 +70,9 @@ export function toInteger(n: number): number {
   return -TWO_63;
 }
 
-/** A C int from a number: the lua_Integer's low 32 bits (luaL_checkint's (int) cast). */
-export function toCInt(n: number): number {
-  if (n >= -2147483648 && n <= 2147483647) return Math.trunc(n);
-  return Number(BigInt.asIntN(32, BigInt(toInteger(n))));
-}
-
 /** luaL_checkint: a C int (string.rep's count, table positions, select's index...). */
 export function checkInt(args: LuaValue[], i: number, fname: string): number {
-  return toCInt(checkNum(args, i, fname));
+  return cInt(checkNum(args, i, fname));
 }
 
 export function optInt(args: LuaValue[], i: number, fname: string, def: number): number {
