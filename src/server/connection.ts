@@ -12,6 +12,7 @@ export class Connection implements ClientTransport {
   readonly client: Client;
   private readonly parser = new RequestParser();
   private closing = false;
+  private released_ = false;
   readonly remoteAddress: string;
   readonly localAddress: string;
 
@@ -27,8 +28,17 @@ export class Connection implements ClientTransport {
     node.addClient(this.client);
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('error', () => {});
-    socket.on('close', () => this.closed());
+    // Redis frees a client as soon as a read reports the end of the stream or an error
+    // (readQueryFromClient → freeClientAsync): a blocked client that hung up must never be served
+    // the next element. 'close' comes later (after our side's FIN is flushed), so 'end' and
+    // 'error' release the client too; release() is idempotent. Output already queued on the
+    // socket is still flushed by Node after 'end' (a half-closing client gets its replies).
+    socket.on('end', () => this.released());
+    socket.on('error', () => this.released());
+    socket.on('close', () => {
+      this.released();
+      this.onClose(this);
+    });
   }
 
   private onData(chunk: Buffer): void {
@@ -86,9 +96,11 @@ export class Connection implements ClientTransport {
     if (this.parser.pendingBytes > 0) setImmediate(() => this.process());
   }
 
-  private closed(): void {
+  /** The peer hung up (or the socket failed or closed): forget the client everywhere, once. */
+  private released(): void {
     this.closing = true;
+    if (this.released_) return;
+    this.released_ = true;
     this.node.removeClient(this.client);
-    this.onClose(this);
   }
 }
