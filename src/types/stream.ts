@@ -525,6 +525,17 @@ export class Stream {
     return n;
   }
 
+  /** The listpack nodes in ID order (the RDB writer walks them as Redis walks the rax). */
+  listpacks(): StreamNode[] {
+    return this.nodes.slice(this.head) as StreamNode[];
+  }
+
+  /** Appends a node rebuilt by the RDB loader (its master ID above every existing node's). */
+  pushLoadedNode(n: StreamNode): void {
+    this.nodes.push(n);
+    this.raxNodesCache = -1;
+  }
+
   /** A deep copy (COPY, RESTORE): same nodes, entries, metadata, groups and PELs. */
   clone(): Stream {
     const s = new Stream();

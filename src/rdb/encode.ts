@@ -1,0 +1,156 @@
+/**
+ * Object serialization as rdb.c's rdbSaveObjectType + rdbSaveObject (Redis 7.0, RDB 10), for the
+ * encoding OBJECT ENCODING reports:
+ *
+ * - string (0): the value as rdbSaveRawString (int8/16/32 when canonical, LZF over 20 bytes).
+ * - list: quicklist-2 (18): node count, then per node its container (2 packed) and listpack blob.
+ * - set: intset (11) as one blob; hashtable (2) as count + members.
+ * - hash: listpack (16) as one blob (fields and values alternating); hashtable (4) as count +
+ *   field/value pairs.
+ * - zset: listpack (17) as one blob (member, d2string score); skiplist (5, ZSET_2) as count +
+ *   member + 8-byte binary score, from the highest element down (as Redis walks zsl->tail).
+ * - stream: stream-listpacks-2 (19), in encode-stream.ts.
+ *
+ * Hash tables have no defined order in Redis (its dict is seeded per process), so bytes of a
+ * "hashtable" set or hash only match Redis's in content; every other encoding is byte-identical.
+ */
+import { configNumber, objectEncoding } from '../engine/encoding.js';
+import type { RedisNode } from '../engine/node.js';
+import type { RedisObject } from '../engine/values.js';
+import type { Deque } from '../types/deque.js';
+import { RedisSet } from '../types/set.js';
+import type { SortedSet } from '../types/sortedset.js';
+import type { Stream } from '../types/stream.js';
+import {
+  QUICKLIST_PACKED,
+  QUICKLIST_PLAIN,
+  TYPE_HASH,
+  TYPE_HASH_LISTPACK,
+  TYPE_LIST_QUICKLIST_2,
+  TYPE_SET,
+  TYPE_SET_INTSET,
+  TYPE_STREAM_LISTPACKS_2,
+  TYPE_STRING,
+  TYPE_ZSET_2,
+  TYPE_ZSET_LISTPACK,
+} from './constants.js';
+import { writeStream } from './encode-stream.js';
+import { intsetEncode } from './intset.js';
+import { ListpackBuilder } from './listpack.js';
+import { quicklistLayout } from './quicklist.js';
+import { d2string } from './score.js';
+import type { RdbWriter } from './writer.js';
+
+/** Writes the type byte of `o` (rdbSaveObjectType); returns the encoding it chose. */
+export function writeObjectType(w: RdbWriter, node: RedisNode, o: RedisObject): string {
+  const enc = objectEncoding(node, o);
+  switch (o.type) {
+    case 'string':
+      w.byte(TYPE_STRING);
+      break;
+    case 'list':
+      w.byte(TYPE_LIST_QUICKLIST_2);
+      break;
+    case 'set':
+      w.byte(enc === 'intset' ? TYPE_SET_INTSET : TYPE_SET);
+      break;
+    case 'hash':
+      w.byte(enc === 'listpack' ? TYPE_HASH_LISTPACK : TYPE_HASH);
+      break;
+    case 'zset':
+      w.byte(enc === 'listpack' ? TYPE_ZSET_LISTPACK : TYPE_ZSET_2);
+      break;
+    default:
+      w.byte(TYPE_STREAM_LISTPACKS_2);
+  }
+  return enc;
+}
+
+/** Writes the body of `o` in encoding `enc` (rdbSaveObject). */
+export function writeObject(w: RdbWriter, node: RedisNode, o: RedisObject, enc: string): void {
+  switch (o.type) {
+    case 'string':
+      w.string(o.value as string);
+      return;
+    case 'list':
+      writeList(w, o.value as Deque<string>, configNumber(node, 'list-max-listpack-size') || -2);
+      return;
+    case 'set': {
+      const s = o.value as Set<string>;
+      const members = s instanceof RedisSet ? s.members() : s.values();
+      if (enc === 'intset') {
+        const ints: bigint[] = [];
+        for (const m of members) ints.push(BigInt(m));
+        ints.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+        w.blob(intsetEncode(ints, ints.length));
+        return;
+      }
+      w.len(s.size);
+      for (const m of members) w.string(m);
+      return;
+    }
+    case 'hash': {
+      const h = o.value as Map<string, string>;
+      if (enc === 'listpack') {
+        const lp = new ListpackBuilder();
+        for (const [f, v] of h) {
+          lp.str(f);
+          lp.str(v);
+        }
+        w.blob(lp.finish());
+        return;
+      }
+      w.len(h.size);
+      for (const [f, v] of h) {
+        w.string(f);
+        w.string(v);
+      }
+      return;
+    }
+    case 'zset': {
+      const z = o.value as SortedSet;
+      if (enc === 'listpack') {
+        const lp = new ListpackBuilder();
+        for (const [m, score] of z) {
+          lp.str(m);
+          lp.str(d2string(score));
+        }
+        w.blob(lp.finish());
+        return;
+      }
+      w.len(z.size);
+      for (let n = z.last(); n !== null; n = n.backward) {
+        w.string(n.member);
+        w.double(n.score);
+      }
+      return;
+    }
+    default:
+      writeStream(w, o.value as Stream);
+  }
+}
+
+function writeList(w: RdbWriter, d: Deque<string>, fill: number): void {
+  const layout = quicklistLayout(d, fill);
+  w.len(layout.length);
+  let i = 0;
+  for (const count of layout) {
+    const first = d.get(i) as string;
+    if (count === 1 && first.length >= 1 << 30) {
+      w.len(QUICKLIST_PLAIN);
+      w.string(first);
+      i++;
+      continue;
+    }
+    w.len(QUICKLIST_PACKED);
+    const lp = new ListpackBuilder();
+    for (let k = 0; k < count; k++) lp.str(d.get(i++) as string);
+    w.blob(lp.finish());
+  }
+}
+
+/** Type byte + body of one value: what DUMP wraps and a key/value pair of the RDB holds. */
+export function writeValue(w: RdbWriter, node: RedisNode, o: RedisObject): void {
+  const enc = writeObjectType(w, node, o);
+  writeObject(w, node, o, enc);
+}

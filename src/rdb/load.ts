@@ -1,0 +1,181 @@
+/**
+ * Loading an RDB file into a node, as rdbLoadRio (Redis 7.0): any RDB version from 1 to 10.
+ *
+ * The file is parsed completely into new objects first and only then replaces the node's data
+ * (keyspace and function libraries), so a truncated or corrupt file leaves the node as it was.
+ * Errors carry Redis's log wording: "Wrong signature trying to load DB from file", "Can't handle
+ * RDB format version N", "Short read or OOM loading DB. Unrecoverable error, aborting now.",
+ * "Wrong RDB checksum expected: (x) got (y). Aborting now.", or the corruption reason.
+ *
+ * Expiry: on a master, keys whose deadline is before the node clock's now are dropped while
+ * loading (Redis: iAmMaster() && expiretime < now); a replica keeps them (its master expires
+ * them). Empty collections are skipped (Redis logs and skips them); a key loaded twice is fatal.
+ * A checksum of 0 means the file was saved with rdbchecksum no: nothing is checked.
+ */
+import { configNumber, lfuPolicy } from '../engine/encoding.js';
+import type { RedisNode } from '../engine/node.js';
+import type { RedisObject } from '../engine/values.js';
+import { functionsOf, type Library } from '../scripting/functions.js';
+import * as T from './constants.js';
+import { crc64 } from './crc64.js';
+import { EmptyKeyError, isObjectType, readObject } from './decode.js';
+import { corrupt, RdbError } from './errors.js';
+import { RdbReader } from './reader.js';
+
+interface LoadedKey {
+  db: number;
+  key: string;
+  obj: RedisObject;
+  expire: number | undefined;
+}
+
+export interface LoadResult {
+  keys: number;
+  expiredSkipped: number;
+  emptySkipped: number;
+  version: number;
+  aux: Map<string, string>;
+}
+
+/** LFU: the access count whose counter is `counter` (objectFreq's inverse; see dump.ts). */
+function accessesForCounter(node: RedisNode, counter: number): number {
+  const factor = configNumber(node, 'lfu-log-factor');
+  let n = 0;
+  for (let k = 5; k < counter; k++) n += (k - 5) * factor + 1;
+  return n;
+}
+
+/** Parses an RDB file into keys and function codes, checking everything; changes nothing. */
+export function parseRdb(node: RedisNode, data: Buffer): { keys: LoadedKey[]; functions: string[]; result: LoadResult } {
+  if (data.length < 9 || data.toString('latin1', 0, 5) !== 'REDIS') throw new RdbError('Wrong signature trying to load DB from file');
+  const verText = data.toString('latin1', 5, 9);
+  const version = /^[0-9]{4}$/.test(verText) ? Number(verText) : -1;
+  if (version < 1 || version > T.RDB_VERSION) throw new RdbError(`Can't handle RDB format version ${version}`);
+  const r = new RdbReader(data, 9);
+  const now = node.clock.now();
+  const master = node.role === 'master';
+  const keys: LoadedKey[] = [];
+  const functions: string[] = [];
+  const seen = Array.from({ length: node.databaseCount }, () => new Set<string>());
+  const result: LoadResult = { keys: 0, expiredSkipped: 0, emptySkipped: 0, version, aux: new Map() };
+  let db = 0;
+  let expire: number | undefined;
+  let idle = -1;
+  let freq = -1;
+  for (;;) {
+    const type = r.byte();
+    if (type === T.OP_EXPIRETIME) {
+      expire = r.seconds() * 1000;
+      continue;
+    }
+    if (type === T.OP_EXPIRETIME_MS) {
+      expire = r.millis();
+      continue;
+    }
+    if (type === T.OP_FREQ) {
+      freq = r.byte();
+      continue;
+    }
+    if (type === T.OP_IDLE) {
+      idle = r.len();
+      continue;
+    }
+    if (type === T.OP_EOF) break;
+    if (type === T.OP_SELECTDB) {
+      db = r.len();
+      if (db >= node.databaseCount) {
+        throw new RdbError(
+          `FATAL: Data file was created with a Redis server configured to handle more than ${node.databaseCount} databases. Exiting`,
+        );
+      }
+      continue;
+    }
+    if (type === T.OP_RESIZEDB) {
+      r.len();
+      r.len();
+      continue;
+    }
+    if (type === T.OP_AUX) {
+      const k = r.string();
+      const v = r.string();
+      result.aux.set(k, v);
+      continue;
+    }
+    if (type === T.OP_MODULE_AUX) corrupt("The RDB file contains AUX module data I can't load: no matching module");
+    if (type === T.OP_FUNCTION) corrupt('Pre-release function format not supported.');
+    if (type === T.OP_FUNCTION2) {
+      functions.push(r.string());
+      continue;
+    }
+    if (!isObjectType(type)) corrupt(`Unknown RDB encoding type ${type}`);
+    const key = r.string();
+    let obj: RedisObject;
+    try {
+      obj = readObject(r, type, node, now);
+    } catch (e) {
+      if (!(e instanceof EmptyKeyError)) throw e;
+      result.emptySkipped++;
+      expire = undefined;
+      idle = freq = -1;
+      continue;
+    }
+    const dbSeen = seen[db] as Set<string>;
+    if (dbSeen.has(key)) throw new RdbError(`RDB has duplicated key '${key}' in DB ${db}`);
+    dbSeen.add(key);
+    if (master && expire !== undefined && expire < now) {
+      result.expiredSkipped++;
+    } else {
+      if (idle >= 0) obj.lru = now - idle * 1000;
+      if (freq >= 0) obj.freq = accessesForCounter(node, freq);
+      keys.push({ db, key, obj, expire });
+    }
+    expire = undefined;
+    idle = freq = -1;
+  }
+  if (version >= 5) {
+    const stored = r.take(8);
+    const zero = stored.every((b) => b === 0);
+    if (!zero && node.config.get('rdbchecksum') !== 'no') {
+      const got = crc64(data, 0, r.pos - 8);
+      if (!got.bytes().equals(stored)) {
+        const expected = stored.readBigUInt64LE(0);
+        throw new RdbError(`Wrong RDB checksum expected: (${expected.toString(16)}) got (${got.value().toString(16)}). Aborting now.`);
+      }
+    }
+  }
+  result.keys = keys.length;
+  return { keys, functions, result };
+}
+
+/** Replaces the function libraries with `codes`; on a failure the old ones are put back. */
+function replaceFunctions(node: RedisNode, codes: string[]): void {
+  const engine = functionsOf(node);
+  const old: Library[] = [...engine.libraries.values()];
+  if (codes.length === 0 && old.length === 0) return;
+  engine.flush();
+  try {
+    for (const code of codes) engine.load(code, false);
+  } catch (e) {
+    engine.flush();
+    for (const lib of old) engine.addLibrary(lib);
+    throw new RdbError(`Failed loading library: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/**
+ * Replaces the node's data with the RDB file `data` (DEBUG RELOAD, startup, full sync,
+ * RedisSim.restore). Throws RdbError, leaving the node untouched, when the file is not valid.
+ */
+export function loadRdb(node: RedisNode, data: Buffer): LoadResult {
+  const { keys, functions, result } = parseRdb(node, data);
+  replaceFunctions(node, functions);
+  node.flushAllData();
+  const keepLru = !lfuPolicy(node);
+  for (const k of keys) {
+    const db = node.db(k.db);
+    db.add(k.key, k.obj);
+    if (k.expire !== undefined) db.setExpire(k.key, k.expire);
+    if (!keepLru) k.obj.lru = node.clock.now();
+  }
+  return result;
+}
