@@ -63,7 +63,7 @@ describe('large uploads', () => {
   }, 60_000);
 
   it('a big argument split at every possible kind of boundary parses exactly', () => {
-    const big = 'x'.repeat(40_000) + '\r\n' + 'y'.repeat(30_000);
+    const big = `${'x'.repeat(40_000)}\r\n${'y'.repeat(30_000)}`;
     const req = Buffer.from(encodeCommand(['SET', 'k', big]) + encodeCommand(['PING']), 'latin1');
     for (const step of [1, 7, 4096, 65_536, 69_999, req.length]) {
       const p = new RequestParser();
