@@ -334,7 +334,6 @@ function xclaim(c: Client, args: string[]): void {
   if (deliverytime === -1 || deliverytime < 0 || deliverytime > now) deliverytime = now;
   let cons: StreamConsumer | undefined;
   const out: string[] = [];
-  const saved = c.reply.out;
   for (const id of ids) {
     let nack = g.pel.get(id);
     const entry = s.get(id);
@@ -357,12 +356,13 @@ function xclaim(c: Client, args: string[]): void {
     if (retrycount >= 0) nack.deliveryCount = retrycount;
     else if (!justid) nack.deliveryCount++;
     transfer(nack, id, cons);
-    c.reply.out = '';
-    if (justid) replyId(c, id);
-    else replyEntry(c, entry);
-    out.push(c.reply.out);
+    out.push(
+      c.reply.capture(() => {
+        if (justid) replyId(c, id);
+        else replyEntry(c, entry);
+      }),
+    );
   }
-  c.reply.out = saved;
   c.reply.arrayLen(out.length);
   for (const o of out) c.reply.raw(o);
 }
@@ -394,7 +394,6 @@ function xautoclaim(c: Client, args: string[]): void {
   let cons: StreamConsumer | undefined;
   const claimed: string[] = [];
   const deleted: StreamId[] = [];
-  const saved = c.reply.out;
   let node = g.pel.seek(start);
   // Redis's loop: `while (attempts-- && count && raxNext(&ri))`; afterwards one more raxNext
   // gives the cursor for the next call (0-0 at the end of the PEL).
@@ -416,13 +415,14 @@ function xautoclaim(c: Client, args: string[]): void {
     nack.deliveryTime = now;
     if (!justid) nack.deliveryCount++;
     transfer(nack, id, cons);
-    c.reply.out = '';
-    if (justid) replyId(c, id);
-    else replyEntry(c, entry);
-    claimed.push(c.reply.out);
+    claimed.push(
+      c.reply.capture(() => {
+        if (justid) replyId(c, id);
+        else replyEntry(c, entry);
+      }),
+    );
     count--;
   }
-  c.reply.out = saved;
   const r = c.reply;
   r.arrayLen(3);
   replyId(c, node ? node.id : 0n);

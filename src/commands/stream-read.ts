@@ -48,14 +48,7 @@ function keyState(c: Client, key: string): KeyState {
 
 /** Runs `fn` with the reply buffer captured, and returns what it wrote. */
 function capture(c: Client, fn: () => void): string {
-  const saved = c.reply.out;
-  c.reply.out = '';
-  try {
-    fn();
-    return c.reply.out;
-  } finally {
-    c.reply.out = saved;
-  }
+  return c.reply.capture(fn);
 }
 
 interface ReadArgs {

@@ -162,7 +162,7 @@ export class BlockingManager {
       return;
     }
     const errorsBefore = c.reply.errors;
-    const mark = c.reply.out.length;
+    const mark = c.reply.length;
     const t0 = performance.now();
     c.retrying = true;
     c.readyKey = key;
@@ -195,7 +195,7 @@ export class BlockingManager {
 
   /** Sends what a released client was answered (nothing under CLIENT REPLY OFF) and resumes it. */
   private deliver(c: Client, mark: number): void {
-    if (c.replyMode === 'off') c.reply.out = c.reply.out.slice(0, mark);
+    if (c.replyMode === 'off') c.reply.truncate(mark);
     c.flush();
     c.transport?.resume();
   }
@@ -205,7 +205,7 @@ export class BlockingManager {
     if (!b) return;
     this.timers.delete(c);
     this.release(c);
-    const mark = c.reply.out.length;
+    const mark = c.reply.length;
     b.request.onTimeout(c);
     this.deliver(c, mark);
   }
@@ -218,7 +218,7 @@ export class BlockingManager {
     const b = c.blocked;
     if (!b) return false;
     this.release(c);
-    const mark = c.reply.out.length;
+    const mark = c.reply.length;
     if (error !== undefined) c.reply.error(error);
     else b.request.onTimeout(c);
     this.deliver(c, mark);

@@ -3,14 +3,15 @@
  * authentication, transaction queue, blocking state, subscriptions. A TCP Connection owns one;
  * scripts run their redis.call through a fake Client of their own.
  */
-import { Reply } from '../protocol/reply.js';
+import { Reply, type ReplyChunk } from '../protocol/reply.js';
 import type { Database } from './database.js';
 import type { RedisNode } from './node.js';
 import type { ValueType } from './values.js';
 
 /** What a connection does with bytes the node has for a client. */
 export interface ClientTransport {
-  write(data: string): void;
+  /** Queues output: a latin1 string or bytes. A large reply arrives as several chunks. */
+  write(data: ReplyChunk): void;
   /** Closes the connection after pending output is written. */
   close(): void;
   /** Called when a blocked client is released, so the transport resumes reading commands. */
@@ -138,8 +139,9 @@ export class Client {
   /** Sends pending output now unless the transport will flush it at the end of its read cycle. */
   flush(): void {
     if (this.inCycle || this.closed) return;
-    const out = this.reply.take();
-    if (out.length > 0) this.transport?.write(out);
-    if (this.closeAfterReply) this.transport?.close();
+    const t = this.transport;
+    if (t) this.reply.drain((chunk) => t.write(chunk));
+    else this.reply.take();
+    if (this.closeAfterReply) t?.close();
   }
 }

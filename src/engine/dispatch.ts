@@ -66,7 +66,7 @@ function reject(node: RedisNode, c: Client, message: string, fullname?: string):
 /** Entry point for a command read from a client. */
 export function execute(node: RedisNode, c: Client, args: string[]): void {
   c.lastInteraction = node.clock.now();
-  const mark = c.reply.out.length;
+  const mark = c.reply.length;
   if (c.replyMode !== 'on') takeKeptPushes(c); // frames kept by an earlier command were sent already
   node.depth++;
   try {
@@ -76,9 +76,12 @@ export function execute(node: RedisNode, c: Client, args: string[]): void {
   }
   // CLIENT REPLY OFF|SKIP: the command ran, its reply is dropped (pub/sub frames are kept).
   if (c.replyMode !== 'on') {
-    if (c.replyMode === 'off') c.reply.out = c.reply.out.slice(0, mark) + takeKeptPushes(c);
-    else if (c.replyMode === 'skip') {
-      c.reply.out = c.reply.out.slice(0, mark) + takeKeptPushes(c);
+    if (c.replyMode === 'off') {
+      c.reply.truncate(mark);
+      c.reply.raw(takeKeptPushes(c));
+    } else if (c.replyMode === 'skip') {
+      c.reply.truncate(mark);
+      c.reply.raw(takeKeptPushes(c));
       c.replyMode = 'on';
     } else c.replyMode = 'skip';
   }

@@ -40,7 +40,7 @@ function keepIfSilenced(c: Client, start: number): void {
     kept = [];
     c.ext.set(KEPT, kept);
   }
-  kept.push(c.reply.out.slice(start));
+  kept.push(c.reply.since(start));
 }
 
 /** The pub/sub frames written to a silenced client since the last call (see keepIfSilenced). */
@@ -53,7 +53,7 @@ export function takeKeptPushes(c: Client): string {
 
 /** [subscribe|ssubscribe|psubscribe, name, count] confirmation. */
 export function replySubscribed(c: Client, kind: 'subscribe' | 'ssubscribe' | 'psubscribe', name: string, count: number): void {
-  const start = c.reply.out.length;
+  const start = c.reply.length;
   frame(c, 3);
   c.reply.bulk(kind);
   c.reply.bulk(name);
@@ -71,7 +71,7 @@ export function replyUnsubscribed(
   name: string | null,
   count: number,
 ): void {
-  const start = c.reply.out.length;
+  const start = c.reply.length;
   frame(c, 3);
   c.reply.bulk(kind);
   c.reply.bulkOrNil(name);
@@ -167,7 +167,7 @@ export class PubSub {
     const subs = this.channels.get(channel);
     if (subs) {
       for (const c of subs) {
-        const start = c.reply.out.length;
+        const start = c.reply.length;
         frame(c, 3);
         c.reply.raw('$7\r\nmessage\r\n');
         c.reply.bulk(channel);
@@ -181,7 +181,7 @@ export class PubSub {
       for (const [pattern, clients] of this.patterns) {
         if (!globMatch(pattern, channel)) continue;
         for (const c of clients) {
-          const start = c.reply.out.length;
+          const start = c.reply.length;
           frame(c, 4);
           c.reply.raw('$8\r\npmessage\r\n');
           c.reply.bulk(pattern);
@@ -201,7 +201,7 @@ export class PubSub {
     const subs = this.shardChannels.get(channel);
     if (!subs) return 0;
     for (const c of subs) {
-      const start = c.reply.out.length;
+      const start = c.reply.length;
       frame(c, 3);
       c.reply.raw('$8\r\nsmessage\r\n');
       c.reply.bulk(channel);

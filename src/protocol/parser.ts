@@ -128,8 +128,28 @@ export class RequestParser {
   /** Multibulk state: arguments still expected (0 = between requests). */
   private pendingArgs = 0;
   private args: string[] = [];
+  /**
+   * While a big bulk argument (>= PROTO_MBULK_BIG_ARG) is arriving: the bytes `buf` must hold
+   * (from 0) before it is complete, and the chunks received so far (the first is `buf`). They are
+   * joined once, when the last byte is in, so a value of n bytes costs O(n), like Redis reading a
+   * big argument straight into a buffer of its exact size, instead of one copy per chunk.
+   */
+  private want = 0;
+  private parts: Buffer[] = [];
+  private partsLen = 0;
 
   feed(chunk: Buffer): void {
+    if (this.want > 0) {
+      this.parts.push(chunk);
+      this.partsLen += chunk.length;
+      if (this.partsLen < this.want) return;
+      this.buf = Buffer.concat(this.parts, this.partsLen);
+      this.parts = [];
+      this.partsLen = 0;
+      this.want = 0;
+      this.pos = 0;
+      return;
+    }
     if (this.pos >= this.buf.length) {
       this.buf = chunk;
     } else {
@@ -140,10 +160,11 @@ export class RequestParser {
 
   /** Bytes received but not yet consumed by a complete command. */
   get pendingBytes(): number {
-    return this.buf.length - this.pos;
+    return this.want > 0 ? this.partsLen : this.buf.length - this.pos;
   }
 
   next(limits: ParserLimits): string[] | undefined {
+    if (this.want > 0) return undefined; // a big argument is still arriving
     while (true) {
       if (this.pendingArgs === 0) {
         if (this.pos >= this.buf.length) return undefined;
@@ -185,7 +206,13 @@ export class RequestParser {
         if (len > UNAUTH_MAX_BULK && !limits.authenticated) throw new ProtocolError('Protocol error: unauthenticated bulk length');
         const start = nl + 2;
         if (this.buf.length < start + len + 2) {
-          if (len >= PROTO_MBULK_BIG_ARG) this.compact();
+          if (len >= PROTO_MBULK_BIG_ARG) {
+            // Collect the rest in chunks (see `want`); `pos` stays on the '$' line.
+            this.want = start + len + 2 - this.pos;
+            this.compact();
+            this.parts = [this.buf];
+            this.partsLen = this.buf.length;
+          }
           return undefined;
         }
         this.args.push(len === 0 ? '' : (this.buf as Latin1Buffer).latin1Slice(start, start + len));

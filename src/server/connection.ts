@@ -7,6 +7,7 @@ import type { Socket } from 'node:net';
 import { Client, type ClientTransport } from '../engine/client.js';
 import type { RedisNode } from '../engine/node.js';
 import { ProtocolError, RequestParser } from '../protocol/parser.js';
+import type { ReplyChunk } from '../protocol/reply.js';
 
 export class Connection implements ClientTransport {
   readonly client: Client;
@@ -72,10 +73,11 @@ export class Connection implements ClientTransport {
     c.flush();
   }
 
-  write(data: string): void {
+  write(data: ReplyChunk): void {
     if (this.closing) return;
     this.node.stats.netOutputBytes += data.length;
-    this.socket.write(data, 'latin1');
+    if (typeof data === 'string') this.socket.write(data, 'latin1');
+    else this.socket.write(data);
   }
 
   close(): void {
