@@ -1,0 +1,391 @@
+/**
+ * One scenario, two targets. `scenario(title, body, opts)` defines the same test twice: against
+ * redis-sim (manual clock: waiting moves virtual time, nothing sleeps) and against a real
+ * redis-server (short real TTLs, real waits). The body gets a `Ctx` that hides the difference:
+ *
+ * - `t.node()` starts a server (RedisSim.start on port 0, or redis-server on a free port);
+ *   `node.kill()`, `node.restartEmpty()` (same port, no data) work on both.
+ * - `t.advance(ms)` lets time pass (sim: every node clock moves; real: a real wait).
+ * - `t.runtime` is what the patterns take as their environment: the client's clock, `sleep`
+ *   (sim: a timer on the virtual clock that moves the clock to its deadline once the event loop
+ *   has nothing else to do), a seeded `random` and counter-based unique ids.
+ *
+ * Each file prints a table scenario × target (passed / FAILED / redis-sim-only / pending: <control>)
+ * after its tests. A scenario marked `pendingSim` needs a redis-sim control that does not exist
+ * yet: its body is written and skipped (`it.skip`, the control named in the title).
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import net from 'node:net';
+import { Redis } from 'ioredis';
+import { createClient } from 'redis';
+import { afterAll, it } from 'vitest';
+import { Clock, RedisSim } from '../../src/index.js';
+import { fromIoredis, fromNodeRedis, type PatternClient } from '../../src/patterns/index.js';
+import type { Runtime } from '../../src/patterns/runtime.js';
+
+export type TargetName = 'redis-sim' | 'real-redis';
+
+export interface NodeHandle {
+  readonly port: number;
+  /** The RedisSim (redis-sim target only; replaced by restartEmpty). */
+  readonly sim: RedisSim | undefined;
+  /** This node's clock (redis-sim target only). */
+  readonly clock: Clock | undefined;
+  /** The server process id (real target only). */
+  readonly pid: number | undefined;
+  /** Stops the server: connections reset, the port refuses. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port with no data (a crash without persistence). */
+  restartEmpty(): Promise<void>;
+}
+
+export interface NodeOptions {
+  /** redis-sim: the node gets a clock of its own (still moved by `advance`) that a test can jump alone. */
+  ownClock?: boolean;
+}
+
+export interface Ctx {
+  readonly target: TargetName;
+  readonly isSim: boolean;
+  readonly runtime: Runtime;
+  node(opts?: NodeOptions): Promise<NodeHandle>;
+  /** An ioredis-backed PatternClient (failing fast while the server is down, reconnecting quickly). */
+  client(node: NodeHandle): Promise<PatternClient>;
+  /** A node-redis-backed PatternClient (RESP2, no offline queue). */
+  nodeRedisClient(node: NodeHandle): Promise<PatternClient>;
+  /** A plain ioredis client, for setup and inspection. */
+  ioredis(node: NodeHandle): Promise<Redis>;
+  /** Closes a client made by `client`/`nodeRedisClient` (a worker crashing: its connection drops). */
+  crash(client: PatternClient): Promise<void>;
+  /** Lets `ms` pass on every node and on the client's clock. */
+  advance(ms: number): Promise<void>;
+  /** Resolves once `n` clients are blocked on `key` of `node`. */
+  waitBlocked(node: NodeHandle, n: number, key: string): Promise<void>;
+  /** Waits until a client reconnected after a restart answers again. */
+  ready(client: PatternClient): Promise<void>;
+}
+
+export interface ScenarioOptions {
+  /** No real-Redis equivalent: runs on redis-sim only (say why). */
+  simOnly?: string;
+  /** Needs a redis-sim control that is being built: the sim run is pending (name the control). */
+  pendingSim?: string;
+  /** Real Redis cannot run this yet either (name why); reported pending. */
+  pendingReal?: string;
+}
+
+type Body = (t: Ctx) => Promise<void>;
+
+const REAL_BIN = process.env.REDIS_SERVER_BIN ?? 'redis-server';
+const realAvailable = (() => {
+  const probe = spawnSync(REAL_BIN, ['--version'], { encoding: 'utf8' });
+  const ok = !probe.error && probe.status === 0;
+  if (!ok && process.env.CI) throw new Error(`patterns: no real redis-server found (${REAL_BIN}); CI must install it`);
+  return ok;
+})();
+
+const results = new Map<string, Record<TargetName, string>>();
+
+function record(title: string, target: TargetName, status: string): void {
+  const row = results.get(title) ?? { 'redis-sim': '', 'real-redis': '' };
+  row[target] = status;
+  results.set(title, row);
+}
+
+afterAll(() => {
+  if (results.size === 0) return;
+  const w = Math.max(8, ...[...results.keys()].map((k) => k.length));
+  const lines = [`| ${'scenario'.padEnd(w)} | redis-sim | real-redis |`, `| ${'-'.repeat(w)} | --- | --- |`];
+  for (const [title, row] of results) lines.push(`| ${title.padEnd(w)} | ${row['redis-sim']} | ${row['real-redis']} |`);
+  console.log(`\n${lines.join('\n')}\n`);
+});
+
+/** Defines `title` on both targets (see the file comment). */
+export function scenario(title: string, body: Body, opts: ScenarioOptions = {}): void {
+  if (opts.pendingSim) {
+    record(title, 'redis-sim', `pending: ${opts.pendingSim}`);
+    it.skip(`[redis-sim] ${title} (pending: ${opts.pendingSim})`, () => run('redis-sim', body));
+  } else {
+    it(`[redis-sim] ${title}`, async () => {
+      record(title, 'redis-sim', 'FAILED');
+      await run('redis-sim', body);
+      record(title, 'redis-sim', 'passed');
+    });
+  }
+  if (opts.simOnly) {
+    record(title, 'real-redis', `redis-sim-only: ${opts.simOnly}`);
+  } else if (opts.pendingReal) {
+    record(title, 'real-redis', `pending: ${opts.pendingReal}`);
+    it.skip(`[real-redis] ${title} (pending: ${opts.pendingReal})`, () => run('real-redis', body));
+  } else if (!realAvailable) {
+    record(title, 'real-redis', 'skipped: no redis-server');
+    it.skip(`[real-redis] ${title} (no redis-server)`, () => {});
+  } else {
+    it(`[real-redis] ${title}`, async () => {
+      record(title, 'real-redis', 'FAILED');
+      await run('real-redis', body);
+      record(title, 'real-redis', 'passed');
+    });
+  }
+}
+
+async function run(target: TargetName, body: Body): Promise<void> {
+  const ctx = target === 'redis-sim' ? new SimCtx() : new RealCtx();
+  try {
+    await body(ctx);
+  } finally {
+    await ctx.cleanup();
+  }
+}
+
+/** A small seeded PRNG (mulberry32): jitter is random, but the same in every run. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+abstract class BaseCtx implements Ctx {
+  abstract readonly target: TargetName;
+  abstract readonly isSim: boolean;
+  abstract readonly runtime: Runtime;
+  protected readonly cleanups: (() => Promise<void> | void)[] = [];
+  private readonly closers = new Map<PatternClient, () => Promise<void>>();
+  private ids = 0;
+  protected readonly random = seeded(14);
+
+  protected uniqueId = (): string => `id-${++this.ids}`;
+
+  abstract node(opts?: NodeOptions): Promise<NodeHandle>;
+  abstract advance(ms: number): Promise<void>;
+  abstract waitBlocked(node: NodeHandle, n: number, key: string): Promise<void>;
+
+  async ioredis(node: NodeHandle): Promise<Redis> {
+    const r = new Redis({
+      port: node.port,
+      host: '127.0.0.1',
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      retryStrategy: () => 5,
+      lazyConnect: true,
+    });
+    r.on('error', () => {});
+    this.cleanups.push(() => r.disconnect());
+    await r.connect();
+    return r;
+  }
+
+  async client(node: NodeHandle): Promise<PatternClient> {
+    const r = await this.ioredis(node);
+    const c = fromIoredis(r);
+    this.closers.set(c, async () => r.disconnect());
+    return c;
+  }
+
+  async nodeRedisClient(node: NodeHandle): Promise<PatternClient> {
+    const r = createClient({
+      socket: { port: node.port, host: '127.0.0.1', reconnectStrategy: () => 5 },
+      disableOfflineQueue: true,
+    });
+    r.on('error', () => {});
+    await r.connect();
+    const close = async () => {
+      if (r.isOpen) r.destroy();
+    };
+    this.cleanups.push(close);
+    const c = fromNodeRedis(r);
+    this.closers.set(c, close);
+    return c;
+  }
+
+  async crash(client: PatternClient): Promise<void> {
+    await this.closers.get(client)?.();
+  }
+
+  async ready(client: PatternClient): Promise<void> {
+    // The client reconnects on its own (retryStrategy 5 ms); wait for its first answer.
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      try {
+        await client.send('PING');
+        return;
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    }
+  }
+
+  async cleanup(): Promise<void> {
+    for (const fn of this.cleanups.splice(0).reverse()) await fn();
+  }
+}
+
+class SimCtx extends BaseCtx {
+  readonly target = 'redis-sim' as const;
+  readonly isSim = true;
+  /** The client's clock, shared by every node that has no clock of its own. */
+  readonly clock = new Clock({ mode: 'manual', start: 1_700_000_000_000 });
+  private readonly ownClocks: Clock[] = [];
+  readonly runtime: Runtime = {
+    now: () => this.clock.now(),
+    sleep: (ms) => this.virtualSleep(ms),
+    random: this.random,
+    uniqueId: this.uniqueId,
+  };
+
+  /**
+   * A wait on the virtual clock: a timer at now + ms, and once the event loop has run what is
+   * ready, time moves to the deadline if nothing moved it there yet. Concurrent sleepers of the
+   * same length move time once, as they would in parallel in real time.
+   */
+  private virtualSleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const deadline = this.clock.now() + ms;
+      this.clock.setTimer(deadline, resolve);
+      setImmediate(() => {
+        const now = this.clock.now();
+        if (now < deadline) this.moveAll(deadline - now);
+      });
+    });
+  }
+
+  private moveAll(ms: number): void {
+    this.clock.advance(ms);
+    for (const c of this.ownClocks) c.advance(ms);
+  }
+
+  async advance(ms: number): Promise<void> {
+    this.moveAll(ms);
+  }
+
+  async node(opts: NodeOptions = {}): Promise<NodeHandle> {
+    const clock = opts.ownClock ? new Clock({ mode: 'manual', start: this.clock.now() }) : this.clock;
+    if (opts.ownClock) this.ownClocks.push(clock);
+    let sim: RedisSim | undefined = await RedisSim.start({ port: 0, clock });
+    const port = sim.port;
+    this.cleanups.push(() => sim?.stop());
+    return {
+      port,
+      get sim() {
+        return sim;
+      },
+      clock,
+      pid: undefined,
+      kill: async () => {
+        await sim?.stop();
+        sim = undefined;
+      },
+      restartEmpty: async () => {
+        await sim?.stop();
+        sim = await RedisSim.start({ port, clock });
+      },
+    };
+  }
+
+  async waitBlocked(node: NodeHandle, n: number, key: string): Promise<void> {
+    await node.sim!.waitForBlocked(n, key);
+  }
+}
+
+class RealCtx extends BaseCtx {
+  readonly target = 'real-redis' as const;
+  readonly isSim = false;
+  readonly runtime: Runtime = {
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    random: this.random,
+    uniqueId: this.uniqueId,
+  };
+
+  async advance(ms: number): Promise<void> {
+    // A real key is expired once the server's clock is past its deadline; a few ms of margin
+    // absorb timer rounding.
+    await new Promise((r) => setTimeout(r, ms + 5));
+  }
+
+  async node(): Promise<NodeHandle> {
+    const port = await freePort();
+    let child: ChildProcess | undefined = await spawnRedis(port);
+    const kill = async () => {
+      const c = child;
+      child = undefined;
+      if (!c || c.exitCode !== null) return;
+      await new Promise<void>((resolve) => {
+        c.once('exit', () => resolve());
+        c.kill('SIGKILL');
+      });
+    };
+    this.cleanups.push(kill);
+    return {
+      port,
+      sim: undefined,
+      clock: undefined,
+      get pid() {
+        return child?.pid;
+      },
+      kill,
+      restartEmpty: async () => {
+        await kill();
+        child = await spawnRedis(port);
+      },
+    };
+  }
+
+  async waitBlocked(node: NodeHandle, n: number, key: string): Promise<void> {
+    // Real Redis has no "wait until blocked": poll CLIENT LIST for clients blocked in a command on `key`'s kind.
+    const r = await this.ioredis(node);
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const list = (await r.call('CLIENT', 'LIST')) as string;
+      const blocked = list.split('\n').filter((l) => / flags=\S*b/.test(l)).length;
+      if (blocked >= n) return;
+      if (Date.now() > deadline) throw new Error(`only ${blocked} of ${n} clients blocked on ${key}`);
+      await new Promise((res) => setTimeout(res, 2));
+    }
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+async function spawnRedis(port: number): Promise<ChildProcess> {
+  const child = spawn(
+    REAL_BIN,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'warning'],
+    { stdio: ['ignore', 'ignore', 'ignore'] },
+  );
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.on('error', () => resolve(false));
+    });
+    if (ok) return child;
+    if (Date.now() > deadline) throw new Error(`redis-server did not start on port ${port}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** A control a pending scenario needs, looked up by name on the RedisSim; throws until it exists. */
+export function control<T>(sim: RedisSim | undefined, name: string): T {
+  const c = (sim as unknown as Record<string, unknown> | undefined)?.[name];
+  if (c === undefined) throw new Error(`redis-sim has no '${name}' control yet`);
+  return c as T;
+}
