@@ -16,7 +16,7 @@
  * (`FencedLock` below, `FencedResource` in fencing.ts).
  */
 import type { PatternClient } from './client.js';
-import { type Runtime, realRuntime, Script } from './runtime.js';
+import { type Runtime, realRuntime, Script, TimeoutError, withTimeout } from './runtime.js';
 
 /** Deletes KEYS[1] only if it still holds this token. Returns 1 when deleted, 0 otherwise. */
 export const RELEASE_SCRIPT = new Script(`if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -37,6 +37,12 @@ export interface LockOptions {
   ttlMs?: number;
   /** Attempts after the first one fails (default 10). */
   retryCount?: number;
+  /**
+   * Real-time limit for one SET's reply (default none). On timeout the attempt counts as failed and
+   * the release script is sent after the SET on the same connection: a SET that was only delayed
+   * (a paused server, a slow network) would otherwise take the lock for nobody until its TTL.
+   */
+  acquireTimeoutMs?: number;
   /** Delay between attempts (default 100 ms)... */
   retryDelayMs?: number;
   /** ...plus up to this much random jitter (default 100 ms). */
@@ -57,6 +63,7 @@ export class RedisLock {
   private readonly retryCount: number;
   private readonly retryDelayMs: number;
   private readonly retryJitterMs: number;
+  protected readonly acquireTimeoutMs: number | undefined;
   protected readonly rt: Runtime;
 
   constructor(
@@ -68,6 +75,7 @@ export class RedisLock {
     this.retryCount = opts.retryCount ?? 10;
     this.retryDelayMs = opts.retryDelayMs ?? 100;
     this.retryJitterMs = opts.retryJitterMs ?? 100;
+    this.acquireTimeoutMs = opts.acquireTimeoutMs;
     this.rt = { ...realRuntime, ...opts.runtime };
   }
 
@@ -78,7 +86,20 @@ export class RedisLock {
   /** One attempt: the lease, or null when someone else holds the lock. */
   async tryAcquire(resource: string, ttlMs = this.ttlMs): Promise<Lease | null> {
     const lease = { resource, key: this.keyOf(resource), token: this.rt.uniqueId() };
-    return (await this.client.set(lease.key, lease.token, { nx: true, px: ttlMs })) ? lease : null;
+    const ok = await this.timed(this.client.set(lease.key, lease.token, { nx: true, px: ttlMs }), lease);
+    return ok ? lease : null;
+  }
+
+  /** `p`, or false when it has not answered within acquireTimeoutMs (then the lease is released behind it). */
+  protected async timed<R>(p: Promise<R>, lease: Lease): Promise<R | false> {
+    try {
+      return await withTimeout(p, this.acquireTimeoutMs);
+    } catch (err) {
+      if (!(err instanceof TimeoutError)) throw err;
+      // EVAL, not EVALSHA: a NOSCRIPT fallback would be sent later, out of order with the SET.
+      this.client.eval(RELEASE_SCRIPT.source, [lease.key], [lease.token]).catch(() => {});
+      return false;
+    }
   }
 
   /** Tries, then retries `retryCount` times after a jittered delay; null when every attempt failed. */
@@ -137,10 +158,9 @@ export class FencedLock extends RedisLock {
   }
 
   override async tryAcquire(resource: string, ttlMs = this.ttlMs): Promise<FencedLease | null> {
-    const key = this.keyOf(resource);
-    const token = this.rt.uniqueId();
-    const fence = await ACQUIRE_FENCED_SCRIPT.run(this.client, [key, this.fenceKeyOf(resource)], [token, ttlMs]);
-    return fence === null ? null : { resource, key, token, fence: Number(fence) };
+    const lease = { resource, key: this.keyOf(resource), token: this.rt.uniqueId() };
+    const fence = await this.timed(ACQUIRE_FENCED_SCRIPT.run(this.client, [lease.key, this.fenceKeyOf(resource)], [lease.token, ttlMs]), lease);
+    return fence === null || fence === false ? null : { ...lease, fence: Number(fence) };
   }
 
   override acquire(resource: string, ttlMs = this.ttlMs): Promise<FencedLease | null> {

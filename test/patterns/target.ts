@@ -19,7 +19,7 @@ import net from 'node:net';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterAll, it } from 'vitest';
-import { Clock, RedisSim } from '../../src/index.js';
+import { Clock, loadScriptingEngine, RedisSim } from '../../src/index.js';
 import { fromIoredis, fromNodeRedis, type PatternClient } from '../../src/patterns/index.js';
 import type { Runtime } from '../../src/patterns/runtime.js';
 
@@ -63,6 +63,10 @@ export interface Ctx {
   waitBlocked(node: NodeHandle, n: number, key: string): Promise<void>;
   /** Waits until a client reconnected after a restart answers again. */
   ready(client: PatternClient): Promise<void>;
+  /** Freezes the whole server process (a GC pause, SIGSTOP): nothing is read or answered. */
+  freeze(node: NodeHandle): Promise<void>;
+  /** Lets a frozen server run again. */
+  thaw(node: NodeHandle): Promise<void>;
 }
 
 export interface ScenarioOptions {
@@ -164,6 +168,8 @@ abstract class BaseCtx implements Ctx {
   abstract node(opts?: NodeOptions): Promise<NodeHandle>;
   abstract advance(ms: number): Promise<void>;
   abstract waitBlocked(node: NodeHandle, n: number, key: string): Promise<void>;
+  abstract freeze(node: NodeHandle): Promise<void>;
+  abstract thaw(node: NodeHandle): Promise<void>;
 
   async ioredis(node: NodeHandle): Promise<Redis> {
     const r = new Redis({
@@ -267,6 +273,9 @@ class SimCtx extends BaseCtx {
   async node(opts: NodeOptions = {}): Promise<NodeHandle> {
     const clock = opts.ownClock ? new Clock({ mode: 'manual', start: this.clock.now() }) : this.clock;
     if (opts.ownClock) this.ownClocks.push(clock);
+    // redis-sim loads its Lua engine on the first EVAL of a process, and that EVAL replies later
+    // than commands sent after it by other clients; real Redis has it loaded from the start.
+    await loadScriptingEngine();
     let sim: RedisSim | undefined = await RedisSim.start({ port: 0, clock });
     const port = sim.port;
     this.cleanups.push(() => sim?.stop());
@@ -290,6 +299,15 @@ class SimCtx extends BaseCtx {
 
   async waitBlocked(node: NodeHandle, n: number, key: string): Promise<void> {
     await node.sim!.waitForBlocked(n, key);
+  }
+
+  // The whole-node pause is the faults issue's control (13); until it lands these throw.
+  async freeze(node: NodeHandle): Promise<void> {
+    control<() => void>(node.sim, 'pause').call(node.sim);
+  }
+
+  async thaw(node: NodeHandle): Promise<void> {
+    control<() => void>(node.sim, 'resume').call(node.sim);
   }
 }
 
@@ -335,6 +353,14 @@ class RealCtx extends BaseCtx {
         child = await spawnRedis(port);
       },
     };
+  }
+
+  async freeze(node: NodeHandle): Promise<void> {
+    process.kill(node.pid!, 'SIGSTOP');
+  }
+
+  async thaw(node: NodeHandle): Promise<void> {
+    process.kill(node.pid!, 'SIGCONT');
   }
 
   async waitBlocked(node: NodeHandle, n: number, key: string): Promise<void> {
