@@ -159,7 +159,10 @@ export class FencedLock extends RedisLock {
 
   override async tryAcquire(resource: string, ttlMs = this.ttlMs): Promise<FencedLease | null> {
     const lease = { resource, key: this.keyOf(resource), token: this.rt.uniqueId() };
-    const fence = await this.timed(ACQUIRE_FENCED_SCRIPT.run(this.client, [lease.key, this.fenceKeyOf(resource)], [lease.token, ttlMs]), lease);
+    const fence = await this.timed(
+      ACQUIRE_FENCED_SCRIPT.run(this.client, [lease.key, this.fenceKeyOf(resource)], [lease.token, ttlMs]),
+      lease,
+    );
     return fence === null || fence === false ? null : { ...lease, fence: Number(fence) };
   }
 

@@ -49,7 +49,7 @@ describe('lock', () => {
     expect(await b.release(lb!)).toBe(true);
   });
 
-  scenario('acquire retries with jitter until a crashed holder\'s TTL frees the lock', async (t) => {
+  scenario("acquire retries with jitter until a crashed holder's TTL frees the lock", async (t) => {
     const node = await t.node();
     const crashed = new RedisLock(await t.client(node), { ttlMs: TTL, runtime: t.runtime });
     expect(await crashed.tryAcquire('cron')).not.toBeNull(); // and never releases
@@ -96,7 +96,7 @@ describe('lock', () => {
     expect(await redis.send('HGET', 'invoice:42', 'value')).toBe('from B');
   });
 
-  scenario('GET+DEL release deletes another client\'s lock in the window; the Lua release does not', async (t) => {
+  scenario("GET+DEL release deletes another client's lock in the window; the Lua release does not", async (t) => {
     const node = await t.node();
     const ca = await t.client(node);
     const a = new RedisLock(ca, { ttlMs: TTL, runtime: t.runtime });
