@@ -22,6 +22,16 @@ export { FencedResource, fencedSet, StaleTokenError } from './fencing.js';
 export { EXTEND_SCRIPT, type FencedLease, FencedLock, type Lease, type LockOptions, RELEASE_SCRIPT, RedisLock } from './lock.js';
 export { Redlock, type RedlockAttempt, type RedlockLease, type RedlockOptions } from './redlock.js';
 export { type Job, ReliableQueue, type ReliableQueueOptions, ReliableWorker } from './reliable-queue.js';
-export { jittered, type Runtime, realRuntime, runtime, Script, TimeoutError, withTimeout } from './runtime.js';
+export {
+  clockRuntime,
+  jittered,
+  type ManualClock,
+  type Runtime,
+  realRuntime,
+  runtime,
+  Script,
+  TimeoutError,
+  withTimeout,
+} from './runtime.js';
 export { SimpleQueue } from './simple-queue.js';
 export { type StepResult, type StreamHandler, StreamWorker, type StreamWorkerOptions } from './stream-worker.js';

@@ -29,6 +29,38 @@ export function runtime(overrides: Partial<Runtime> = {}): Runtime {
   return { ...realRuntime, ...overrides };
 }
 
+/** The parts of a manual clock (redis-sim's `sim.clock`) that `clockRuntime` uses. */
+export interface ManualClock {
+  now(): number;
+  setTimer(deadline: number, fn: () => void): unknown;
+  advance(ms: number): void;
+}
+
+/**
+ * A runtime on a manual clock, for running the patterns against redis-sim with no real waiting:
+ * `now` reads the clock and `sleep(ms)` sets a timer at now + ms, then, once the event loop has
+ * run what was ready (setImmediate), moves the clock to that deadline if nothing moved it there
+ * yet. Concurrent sleepers therefore move time once, as they would in parallel in real time.
+ * `advance` replaces how time is moved (e.g. to move several nodes' clocks together).
+ */
+export function clockRuntime(clock: ManualClock, overrides: Partial<Runtime> & { advance?: (ms: number) => void } = {}): Runtime {
+  const { advance = (ms: number) => clock.advance(ms), ...rest } = overrides;
+  return {
+    ...realRuntime,
+    now: () => clock.now(),
+    sleep: (ms) =>
+      new Promise<void>((resolve) => {
+        const deadline = clock.now() + ms;
+        clock.setTimer(deadline, resolve);
+        setImmediate(() => {
+          const now = clock.now();
+          if (now < deadline) advance(deadline - now);
+        });
+      }),
+    ...rest,
+  };
+}
+
 /** `base` plus a random extra of up to `base * fraction` (spreads expiries and retries apart). */
 export function jittered(base: number, fraction: number, random: () => number): number {
   return Math.round(base + base * fraction * random());

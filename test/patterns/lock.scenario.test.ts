@@ -54,7 +54,13 @@ describe('lock', () => {
     const crashed = new RedisLock(await t.client(node), { ttlMs: TTL, runtime: t.runtime });
     expect(await crashed.tryAcquire('cron')).not.toBeNull(); // and never releases
     const waits: number[] = [];
-    const runtime = { ...t.runtime, sleep: (ms: number) => (waits.push(ms), t.runtime.sleep(ms)) };
+    const runtime = {
+      ...t.runtime,
+      sleep: (ms: number) => {
+        waits.push(ms);
+        return t.runtime.sleep(ms);
+      },
+    };
     const b = new RedisLock(await t.client(node), { ttlMs: TTL, retryCount: 20, retryDelayMs: 40, retryJitterMs: 40, runtime });
     const start = t.runtime.now();
     const lease = await b.acquire('cron');

@@ -7,8 +7,8 @@
  *   `node.kill()`, `node.restartEmpty()` (same port, no data) work on both.
  * - `t.advance(ms)` lets time pass (sim: every node clock moves; real: a real wait).
  * - `t.runtime` is what the patterns take as their environment: the client's clock, `sleep`
- *   (sim: a timer on the virtual clock that moves the clock to its deadline once the event loop
- *   has nothing else to do), a seeded `random` and counter-based unique ids.
+ *   (sim: `clockRuntime`, a timer on the virtual clock that moves the clock to its deadline once
+ *   the event loop has run what was ready), a seeded `random` and counter-based unique ids.
  *
  * Each file prints a table scenario × target (passed / FAILED / redis-sim-only / pending: <control>)
  * after its tests. A scenario marked `pendingSim` needs a redis-sim control that does not exist
@@ -20,7 +20,7 @@ import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterAll, it } from 'vitest';
 import { Clock, loadScriptingEngine, RedisSim } from '../../src/index.js';
-import { fromIoredis, fromNodeRedis, type PatternClient } from '../../src/patterns/index.js';
+import { clockRuntime, fromIoredis, fromNodeRedis, type PatternClient } from '../../src/patterns/index.js';
 import type { Runtime } from '../../src/patterns/runtime.js';
 
 export type TargetName = 'redis-sim' | 'real-redis';
@@ -238,28 +238,11 @@ class SimCtx extends BaseCtx {
   /** The client's clock, shared by every node that has no clock of its own. */
   readonly clock = new Clock({ mode: 'manual', start: 1_700_000_000_000 });
   private readonly ownClocks: Clock[] = [];
-  readonly runtime: Runtime = {
-    now: () => this.clock.now(),
-    sleep: (ms) => this.virtualSleep(ms),
+  readonly runtime: Runtime = clockRuntime(this.clock, {
+    advance: (ms) => this.moveAll(ms),
     random: this.random,
     uniqueId: this.uniqueId,
-  };
-
-  /**
-   * A wait on the virtual clock: a timer at now + ms, and once the event loop has run what is
-   * ready, time moves to the deadline if nothing moved it there yet. Concurrent sleepers of the
-   * same length move time once, as they would in parallel in real time.
-   */
-  private virtualSleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const deadline = this.clock.now() + ms;
-      this.clock.setTimer(deadline, resolve);
-      setImmediate(() => {
-        const now = this.clock.now();
-        if (now < deadline) this.moveAll(deadline - now);
-      });
-    });
-  }
+  });
 
   private moveAll(ms: number): void {
     this.clock.advance(ms);
