@@ -94,8 +94,9 @@ describe('cache-aside', () => {
     const redis = await t.client(node);
     const source = new Source<Product>();
     const NEG = 1000;
+    // 1000 queries: 500 in each of two negative-TTL windows.
     const burst = async () => {
-      for (let i = 0; i < 10; i++) {
+      for (let i = 0; i < 5; i++) {
         const got = await Promise.all(Array.from({ length: 100 }, () => cache.get('ghost')));
         for (const g of got) expect(g).toBeUndefined();
       }
@@ -111,8 +112,8 @@ describe('cache-aside', () => {
     // Without negative caching, every query reaches the source.
     const unprotected = cacheOf(t, redis, source, { negativeTtlMs: 0, prefix: 'nocache:' });
     source.lookups = 0;
-    for (let i = 0; i < 100; i++) await unprotected.get('ghost');
-    expect(source.lookups).toBe(100);
+    for (let i = 0; i < 50; i++) await unprotected.get('ghost');
+    expect(source.lookups).toBe(50);
   });
 
   scenario('a missed invalidation serves stale data for at most the TTL', async (t) => {
