@@ -25,6 +25,8 @@ export interface SetOptions {
 export interface StreamEntry {
   id: string;
   fields: Record<string, string>;
+  /** Set when the entry is still pending but its message was deleted (XREADGROUP with an ID gives it as nil). */
+  deleted?: true;
 }
 
 /** XAUTOCLAIM's reply: the cursor to continue from, the claimed entries, and IDs no longer in the stream (7.0). */
@@ -107,7 +109,11 @@ function entries(v: unknown): StreamEntry[] {
     // for pending entries whose message was deleted from the stream.
     const [id, kv] = e as [unknown, unknown];
     const fields: Record<string, string> = {};
-    if (Array.isArray(kv)) for (let i = 0; i + 1 < kv.length; i += 2) fields[str(kv[i])] = str(kv[i + 1]);
+    if (!Array.isArray(kv)) {
+      out.push({ id: str(id), fields, deleted: true });
+      continue;
+    }
+    for (let i = 0; i + 1 < kv.length; i += 2) fields[str(kv[i])] = str(kv[i + 1]);
     out.push({ id: str(id), fields });
   }
   return out;

@@ -10,7 +10,8 @@
  *   time restarts and their delivery count grows by one.
  * - Poison entries fail every time; after `maxDeliveries` deliveries the entry is copied to a
  *   dead-letter stream (with its original id and delivery count) and acknowledged.
- * - A consumer restarting under the same name first reads its own pending entries (id `0`).
+ * - A consumer restarting under the same name first reads its own pending entries (id `0`);
+ *   one whose message was deleted meanwhile comes back with no fields and is just acknowledged.
  */
 import type { PatternClient, StreamEntry } from './client.js';
 import { Script } from './runtime.js';
@@ -123,6 +124,11 @@ export class StreamWorker {
     const pel = await this.client.xpending(this.stream, this.group, first, last, entries.length + 1000, this.consumer);
     const deliveries = new Map(pel.map((p) => [p.id, p.deliveries]));
     for (const entry of entries) {
+      if (entry.deleted) {
+        // Trimmed or XDELed while pending: nothing left to process.
+        await this.client.xack(this.stream, this.group, entry.id);
+        continue;
+      }
       const n = deliveries.get(entry.id) ?? 1;
       if (n > this.maxDeliveries) {
         await DEAD_LETTER_SCRIPT.run(

@@ -50,6 +50,18 @@ describe('redlock', () => {
     expect(await b.acquire('payout', TTL)).not.toBeNull();
   });
 
+  scenario("a contender retries with jitter and wins once the crashed holder's TTL has passed", async (t) => {
+    const { redlock } = await cluster(t);
+    const crashed = await redlock();
+    const b = await redlock({ retryCount: 20, retryDelayMs: 40, retryJitterMs: 40 });
+    const start = t.runtime.now();
+    expect(await crashed.acquire('cron', 300)).not.toBeNull(); // and never releases
+    const lease = await b.acquire('cron', 300);
+    expect(lease).not.toBeNull();
+    expect(t.runtime.now() - start).toBeGreaterThanOrEqual(300);
+    expect(await (await redlock({ retryCount: 1, retryDelayMs: 10 })).acquire('cron', 300)).toBeNull();
+  });
+
   scenario('3 of 5 nodes down: no majority (2 down: still one)', async (t) => {
     const { nodes, redlock, values } = await cluster(t);
     const a = await redlock();
