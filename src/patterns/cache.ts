@@ -74,7 +74,8 @@ export class CacheAside<T> {
       lockPollMs: 20,
       serialize: JSON.stringify,
       deserialize: JSON.parse,
-      ...opts,
+      // An option given as undefined keeps its default.
+      ...Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)),
     };
     this.rt = { ...realRuntime, ...opts.runtime };
   }
@@ -134,6 +135,10 @@ export class CacheAside<T> {
     }
     if (won) {
       try {
+        // A winner that filled the cache and released the lock between our GET and our SET NX
+        // leaves nothing to do: read again before loading.
+        const filled = await this.redis(this.client.get(key)).catch(() => null);
+        if (filled !== null) return this.decode(filled);
         return await this.loadAndFill(id, key);
       } finally {
         await this.redis(RELEASE_SCRIPT.run(this.client, [lockKey], [token])).catch((err) => this.o.onRedisError?.(err));
