@@ -52,6 +52,7 @@ describe('lock', () => {
   scenario("acquire retries with jitter until a crashed holder's TTL frees the lock", async (t) => {
     const node = await t.node();
     const crashed = new RedisLock(await t.client(node), { ttlMs: TTL, runtime: t.runtime });
+    const start = t.runtime.now();
     expect(await crashed.tryAcquire('cron')).not.toBeNull(); // and never releases
     const waits: number[] = [];
     const runtime = {
@@ -62,11 +63,10 @@ describe('lock', () => {
       },
     };
     const b = new RedisLock(await t.client(node), { ttlMs: TTL, retryCount: 20, retryDelayMs: 40, retryJitterMs: 40, runtime });
-    const start = t.runtime.now();
     const lease = await b.acquire('cron');
     expect(lease).not.toBeNull();
     expect(t.runtime.now() - start).toBeGreaterThanOrEqual(TTL);
-    expect(waits.length).toBeGreaterThan(3);
+    expect(waits.length).toBeGreaterThanOrEqual(2);
     for (const w of waits) expect(w).toBeGreaterThanOrEqual(40);
     expect(new Set(waits).size).toBeGreaterThan(1); // jittered, not in lockstep
     // With too few retries it gives up.
