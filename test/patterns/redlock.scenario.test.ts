@@ -10,6 +10,8 @@ import { type Ctx, control, type NodeHandle, type NodeOptions, scenario } from '
 
 const TTL = 2000;
 const DRIFT = Math.round(TTL * 0.01) + 2;
+/** For scenarios that restart real servers while a lease must stay valid: restarts take real time. */
+const LONG_TTL = 30_000;
 
 async function cluster(t: Ctx, n = 5, opts: NodeOptions = {}) {
   const nodes: NodeHandle[] = [];
@@ -89,17 +91,17 @@ describe('redlock', () => {
     // Nodes 3 and 4 are down while A acquires: A holds 0, 1, 2.
     await nodes[3]!.kill();
     await nodes[4]!.kill();
-    const la = await a.acquire('payout', TTL);
+    const la = await a.acquire('payout', LONG_TTL);
     expect(la).not.toBeNull();
     await nodes[3]!.restartEmpty();
     await nodes[4]!.restartEmpty();
     await ready(3);
     await ready(4);
-    expect((await b.attempt('payout', TTL)).acquiredOn).toBe(2); // 3 and 4 only: no majority
+    expect((await b.attempt('payout', LONG_TTL)).acquiredOn).toBe(2); // 3 and 4 only: no majority
     // Node 2 crashes and comes back at once, without persistence: A's key on it is gone.
     await nodes[2]!.restartEmpty();
     await ready(2);
-    const lb = await b.acquire('payout', TTL);
+    const lb = await b.acquire('payout', LONG_TTL);
     expect(lb).not.toBeNull();
     expect(t.runtime.now()).toBeLessThan(la!.validUntil); // A still believes it holds the lock
   });
@@ -112,15 +114,15 @@ describe('redlock', () => {
       const b = await redlock();
       await nodes[3]!.kill();
       await nodes[4]!.kill();
-      const la = await a.acquire('payout', TTL);
+      const la = await a.acquire('payout', LONG_TTL);
       expect(la).not.toBeNull();
       await nodes[3]!.restartEmpty();
       await nodes[4]!.restartEmpty();
       for (const i of [3, 4]) for (const r of [b]) await t.ready((r as unknown as { clients: PatternClient[] }).clients[i]!);
-      expect((await b.attempt('payout', TTL)).acquiredOn).toBe(2);
+      expect((await b.attempt('payout', LONG_TTL)).acquiredOn).toBe(2);
       // Node 2's clock jumps forward by the TTL (an NTP step, an operator): A's key there expires.
-      nodes[2]!.clock!.advance(TTL);
-      const lb = await b.acquire('payout', TTL);
+      nodes[2]!.clock!.advance(LONG_TTL);
+      const lb = await b.acquire('payout', LONG_TTL);
       expect(lb).not.toBeNull();
       expect(t.runtime.now()).toBeLessThan(la!.validUntil);
     },
