@@ -10,12 +10,20 @@
 import { Client } from './engine/client.js';
 import type { Clock } from './engine/clock.js';
 import { type NodeOptions, RedisNode } from './engine/node.js';
+import { unpauseClients } from './engine/pause.js';
+import { faultsOf, type NodeFaults } from './faults/faults.js';
+import type { Journal } from './faults/journal.js';
+import { type NodeLifecycle, registerNode, unregisterNode } from './faults/nodes.js';
 import { parseReply, RespError, type RespValue } from './protocol/reply-parser.js';
 import { Server } from './server/server.js';
 
 export { loadScriptingEngine } from './commands/scripting.js';
-export { Clock, type ClockMode, type ClockOptions } from './engine/clock.js';
+export { Clock, type ClockMode, type ClockOptions, type DeriveOptions } from './engine/clock.js';
 export { DEFAULT_VERSION, type NodeOptions, RedisNode } from './engine/node.js';
+export { type CommandFault, type CommandFaultAction, type CommandFaultOptions, ERROR_TEXTS } from './faults/command-faults.js';
+export type { Latency, NodeFaults, Partition, PartitionMode } from './faults/faults.js';
+export type { Journal, JournalEntry, JournalQuery, ReplyKind } from './faults/journal.js';
+export type { ClientSelector } from './faults/selector.js';
 export * from './protocol/reply-parser.js';
 
 export interface RedisSimOptions extends NodeOptions {
@@ -29,11 +37,12 @@ export interface RedisSimOptions extends NodeOptions {
   requirepass?: string;
 }
 
-export class RedisSim {
+export class RedisSim implements NodeLifecycle {
   readonly node: RedisNode;
   private readonly server: Server;
   private addr = { port: 0, host: '127.0.0.1' };
   private stopped = false;
+  private killedFlag = false;
   private fake: Client | undefined;
 
   private constructor(opts: RedisSimOptions) {
@@ -54,7 +63,63 @@ export class RedisSim {
     sim.addr = await sim.server.listen({ port: opts.port ?? 6379, host });
     sim.node.config.setRaw('port', String(sim.addr.port));
     sim.node.config.setRaw('bind', host);
+    registerNode(sim);
     return sim;
+  }
+
+  /**
+   * The node's faults: pause/resume (a frozen process), drop, partition/heal, latency, per-command
+   * faults (`faults.commands.add`), slow scripts. The control command drives the same object.
+   */
+  get faults(): NodeFaults {
+    return faultsOf(this.node);
+  }
+
+  /** The command journal (off by default: `journal.start()`). */
+  get journal(): Journal {
+    return faultsOf(this.node).journal;
+  }
+
+  /** True between kill() and restart(). */
+  get killed(): boolean {
+    return this.killedFlag;
+  }
+
+  /** True while the node is paused (faults.pause()). */
+  get paused(): boolean {
+    return faultsOf(this.node).paused;
+  }
+
+  /**
+   * Kills the node as a crash would: every connection is reset and the port refuses new ones.
+   * The data stays in memory until restart() decides (kept as after a clean shutdown with an RDB,
+   * or lost as after a crash without persistence). The clock keeps running.
+   */
+  async kill(): Promise<void> {
+    if (this.stopped || this.killedFlag) return;
+    this.killedFlag = true;
+    const faults = faultsOf(this.node);
+    faults.scripts.abort();
+    faults.resume();
+    unpauseClients(this.node);
+    await this.server.close(true);
+  }
+
+  /**
+   * Restarts a killed node on the same port. keepData (default true): the keyspace and functions
+   * survive, as loaded from an RDB; false: it starts empty. Either way the script cache is empty
+   * (EVALSHA gets NOSCRIPT) and no client is connected.
+   */
+  async restart(opts: { keepData?: boolean } = {}): Promise<void> {
+    if (this.stopped) throw new Error('restart: the node was stopped');
+    if (!this.killedFlag) throw new Error('restart: the node is not killed');
+    if (opts.keepData === false) {
+      this.node.flushAllData();
+      this.command('FUNCTION', 'FLUSH');
+    }
+    this.command('SCRIPT', 'FLUSH');
+    await this.server.listen({ port: this.addr.port, host: this.addr.host });
+    this.killedFlag = false;
   }
 
   get port(): number {
@@ -118,6 +183,8 @@ export class RedisSim {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    unregisterNode(this);
+    faultsOf(this.node).scripts.abort();
     await this.server.close();
     this.node.shutdown();
   }

@@ -393,6 +393,9 @@ function debug(c: Client, args: string[]): void {
   const argc = args.length;
   if (sub === 'help' && argc === 2) return replyHelp(c, 'DEBUG', DEBUG_HELP);
   if (sub === 'sleep' && argc === 3) return sleep(c, args[2] as string);
+  // DEBUG ERROR <string>: the string as an error reply, as given (no ERR code added, newlines
+  // turned into spaces), and not counted in errorstats or failed_calls (Redis 7.0.15).
+  if (sub === 'error' && argc === 3) return c.reply.raw(`-${(args[2] as string).replace(/[\r\n]/g, ' ')}\r\n`);
   if (sub === 'set-active-expire' && argc === 3) {
     c.node.setActiveExpire(atoi(args[2] as string) !== 0);
     return c.reply.ok();

@@ -7,6 +7,7 @@ import type { Client } from '../engine/client.js';
 import type { CommandSpec } from '../engine/command.js';
 import { RedisError } from '../engine/errors.js';
 import { globMatch } from '../engine/glob.js';
+import { faultsOf } from '../faults/faults.js';
 import { parseInteger } from '../protocol/numbers.js';
 import { loadScriptingEngine, numkeysPositions, replyHelpLines, whenLoaded } from './scripting.js';
 
@@ -174,6 +175,12 @@ function functionRestore(c: Client, args: string[]): void {
   );
 }
 
+/** FUNCTION KILL: only a simulated slow function can be running (faults/slow-script.ts). */
+function functionKill(c: Client): void {
+  if (faultsOf(c.node).scripts.kill(c, false)) return;
+  c.reply.error('NOTBUSY No scripts in execution right now.');
+}
+
 function functionStats(c: Client): void {
   const engine = fmod?.functionsOf(c.node);
   let fns = 0;
@@ -287,7 +294,7 @@ export const functionCommands: CommandSpec[] = [
       sub('dump', 2, ['noscript'], functionDump),
       sub('flush', -2, ['write', 'noscript'], functionFlush, { tips: ['request_policy:all_shards', 'response_policy:all_succeeded'] }),
       sub('help', 2, ['loading', 'stale'], (c) => replyHelpLines(c, 'FUNCTION', FUNCTION_HELP)),
-      sub('kill', 2, ['noscript', 'allow_busy'], (c) => c.reply.error('NOTBUSY No scripts in execution right now.'), {
+      sub('kill', 2, ['noscript', 'allow_busy'], functionKill, {
         tips: ['request_policy:all_shards', 'response_policy:one_succeeded'],
       }),
       sub('list', -2, ['noscript'], functionList, { tips: ['nondeterministic_output_order'] }),

@@ -28,6 +28,8 @@ import { simCommands } from './sim.js';
 import { slowlogCommands } from './slowlog.js';
 import { sortCommands } from './sort.js';
 import './sim-blocking.js'; // registers SIM BLOCKED
+import './sim-faults.js'; // registers SIM NODE and SIM FAULT
+import './sim-journal.js'; // registers SIM JOURNAL
 import { streamGroupCommands } from './stream-groups.js';
 import { streamReadCommands } from './stream-read.js';
 import { streamCommands } from './streams.js';

@@ -10,6 +10,7 @@
 import type { Client } from '../engine/client.js';
 import type { CommandSpec } from '../engine/command.js';
 import { NOT_INTEGER, RedisError } from '../engine/errors.js';
+import { faultsOf } from '../faults/faults.js';
 import { parseInteger } from '../protocol/numbers.js';
 
 type EngineModule = typeof import('../scripting/engine.js');
@@ -202,7 +203,9 @@ function scriptFlush(c: Client, args: string[]): void {
 }
 
 function scriptKill(c: Client): void {
-  // Scripts run synchronously: no script can be running while another client's command runs.
+  // Scripts run synchronously: the only script that can be running while another client's
+  // command runs is a simulated slow one (faults/slow-script.ts).
+  if (faultsOf(c.node).scripts.kill(c, true)) return;
   c.reply.error('NOTBUSY No scripts in execution right now.');
 }
 

@@ -9,6 +9,7 @@
  *   SIM CLOCK FREEZE | RESUME     stop time / let it run again from where it stands
  *   SIM CLOCK MODE                system | manual | offset
  *   SIM CLOCK PENDING             number of pending timers
+ *   SIM CLOCK RATE [<rate>]       a derived clock's speed relative to its parent (drift)
  *   SIM BLOCKED ...               blocked-client introspection (sim-blocking.ts)
  */
 import type { Client } from '../engine/client.js';
@@ -70,6 +71,18 @@ function clock(c: Client, args: string[]): void {
       arity(3);
       c.reply.int(clk.pending);
       return;
+    case 'RATE': {
+      // A derived clock's speed relative to the clock it follows (clock.derive()): drift.
+      if (args.length > 4) arity(4);
+      if (args[3] !== undefined) {
+        if (clk.mode !== 'derived') throw new RedisError('ERR only a derived clock (clock.derive()) has a rate');
+        const r = Number(args[3]);
+        if (args[3].trim() === '' || !Number.isFinite(r) || r < 0) throw new RedisError('ERR rate must be a non-negative number');
+        clk.rate = r;
+      }
+      c.reply.double(clk.rate);
+      return;
+    }
     default:
       throw new RedisError(`ERR unknown subcommand '${args[2] ?? ''}'. Try ${(args[0] as string).toUpperCase()} HELP.`);
   }
@@ -91,6 +104,8 @@ const HELP = [
   '    system, manual or offset.',
   'CLOCK PENDING',
   '    Number of pending timers.',
+  'CLOCK RATE [<rate>]',
+  '    Speed of a derived clock relative to the clock it follows (get or set).',
   'HELP',
   '    Print this help.',
 ];

@@ -7,19 +7,32 @@
  * - offset: real time plus a fixed jump; timers fire on real timeouts.
  * - manual: frozen; nothing happens until the test calls advance/set/next. No real timer runs.
  *
+ * - derived: `parent.derive({ rate, offset })` follows another clock at its own rate (drift) and
+ *   offset (a jump): now = anchor + (parent.now() - parentAnchor) * rate. Its timers fire when the
+ *   parent reaches the matching parent time, interleaved with the parent's own timers and those of
+ *   its other derived clocks, so many nodes on one root stay deterministic under a manual root.
+ *   advance/set on a derived clock jump it alone; moving the root moves all of them.
+ *
  * `advance(ms)` walks the timer queue in deadline order (FIFO among equal deadlines), setting
  * `now` to each deadline before firing it, so a timeout at 5 s fires before an expiry at 6 s and
  * each callback sees the time it was due at.
  */
 import { MinHeap } from './heap.js';
 
-export type ClockMode = 'system' | 'manual' | 'offset';
+export type ClockMode = 'system' | 'manual' | 'offset' | 'derived';
 
 export interface ClockOptions {
   mode?: ClockMode;
   /** Start time in ms since the epoch for a manual clock (default: the real time at creation). */
   start?: number;
   /** For mode 'offset': milliseconds added to real time. */
+  offset?: number;
+}
+
+export interface DeriveOptions {
+  /** Speed relative to the parent (1 = same speed, 1.01 = 1% fast, 0 = stopped). Default 1. */
+  rate?: number;
+  /** Milliseconds added to the parent's time at creation (a clock ahead or behind). Default 0. */
   offset?: number;
 }
 
@@ -43,6 +56,15 @@ export class Clock {
   private stopped = false;
   /** Listeners told after every change of time (advance, set, resume): used to expire keys lazily-free. */
   private readonly listeners = new Set<() => void>();
+  /** Derived clocks: the clock followed, the two times that correspond, and the rate. */
+  private parent: Clock | undefined;
+  private anchorSelf = 0;
+  private anchorParent = 0;
+  private rateV = 1;
+  private rateBeforeFreeze = 1;
+  private parentTimer: Timer | undefined;
+  private parentTimerFor = Number.POSITIVE_INFINITY;
+  private unlisten: (() => void) | undefined;
 
   constructor(opts: ClockOptions = {}) {
     const mode = opts.mode ?? 'system';
@@ -53,12 +75,55 @@ export class Clock {
   }
 
   get mode(): ClockMode {
+    if (this.parent) return 'derived';
     return this.frozen ? 'manual' : this.offset === 0 ? 'system' : 'offset';
   }
 
   /** Milliseconds since the epoch, as this node sees it. */
   now(): number {
+    if (this.parent) return this.anchorSelf + (this.parent.now() - this.anchorParent) * this.rateV;
     return this.frozen ? this.frozenAt : Date.now() + this.offset;
+  }
+
+  /**
+   * A clock that follows this one at `rate` times its speed, starting `offset` ms apart: the
+   * clock of a node whose time drifts or jumped relative to the others.
+   */
+  derive(opts: DeriveOptions = {}): Clock {
+    const d = new Clock({ mode: 'manual' });
+    d.parent = this;
+    d.anchorParent = this.now();
+    d.anchorSelf = d.anchorParent + (opts.offset ?? 0);
+    d.rateV = checkRate(opts.rate ?? 1);
+    d.frozen = false;
+    d.unlisten = this.onChange(() => d.changed());
+    return d;
+  }
+
+  /** Speed relative to the parent clock (derived clocks; 1 for others). */
+  get rate(): number {
+    return this.parent ? this.rateV : 1;
+  }
+
+  /** Changes a derived clock's speed from now on (time stays continuous). */
+  set rate(r: number) {
+    if (!this.parent) throw new RangeError('rate: only a derived clock (clock.derive()) has a rate');
+    this.reanchor(this.now());
+    this.rateV = checkRate(r);
+    this.disarmReal();
+    this.armReal();
+  }
+
+  /** The clock a derived clock follows. */
+  get parentClock(): Clock | undefined {
+    return this.parent;
+  }
+
+  /** Re-anchors a derived clock so that now() is `self` at the parent's current time. */
+  private reanchor(self: number): void {
+    const p = this.parent as Clock;
+    this.anchorParent = p.now();
+    this.anchorSelf = self;
   }
 
   /** Number of pending timers. */
@@ -102,7 +167,11 @@ export class Clock {
       this.moveTo(ms);
       return;
     }
-    if (this.frozen) this.frozenAt = ms;
+    if (this.parent) {
+      this.reanchor(ms);
+      this.disarmReal();
+      this.armReal();
+    } else if (this.frozen) this.frozenAt = ms;
     else this.offset = ms - Date.now();
     this.changed();
   }
@@ -117,6 +186,13 @@ export class Clock {
 
   /** Stops time where it is (switches to manual). */
   freeze(): void {
+    if (this.parent) {
+      if (this.rateV !== 0) {
+        this.rateBeforeFreeze = this.rateV;
+        this.rate = 0;
+      }
+      return;
+    }
     if (this.frozen) return;
     this.frozenAt = this.now();
     this.frozen = true;
@@ -125,6 +201,10 @@ export class Clock {
 
   /** Lets time run again from where it stands (real time plus the accumulated offset). */
   resume(): void {
+    if (this.parent) {
+      if (this.rateV === 0) this.rate = this.rateBeforeFreeze;
+      return;
+    }
     if (!this.frozen) return;
     this.offset = this.frozenAt - Date.now();
     this.frozen = false;
@@ -143,10 +223,17 @@ export class Clock {
     this.timers.clear();
     this.live = 0;
     this.disarmReal();
+    this.unlisten?.();
   }
 
   private moveTo(target: number): void {
-    if (this.frozen) {
+    if (this.parent) {
+      this.fireUntil(target, (d) => {
+        if (d > this.now()) this.reanchor(d);
+      });
+      if (target > this.now()) this.reanchor(target);
+      this.armReal();
+    } else if (this.frozen) {
       this.fireUntil(target, (d) => {
         if (d > this.frozenAt) this.frozenAt = d;
       });
@@ -198,6 +285,10 @@ export class Clock {
 
   /** In system/offset mode, keeps one real timeout armed for the earliest deadline. */
   private armReal(): void {
+    if (this.parent) {
+      this.armParent(this.parent);
+      return;
+    }
     if (this.frozen || this.stopped) return;
     this.dropCancelled();
     const t = this.timers.peek();
@@ -218,9 +309,48 @@ export class Clock {
     this.realTimer.unref();
   }
 
+  /**
+   * A derived clock keeps one timer on its parent, at the parent time its earliest deadline maps
+   * to. When it fires, the derived time is set to that deadline exactly (no rounding drift).
+   */
+  private armParent(p: Clock): void {
+    if (this.stopped) return;
+    this.dropCancelled();
+    const t = this.timers.peek();
+    if (!t || this.rateV <= 0) {
+      this.disarmReal();
+      return;
+    }
+    if (this.parentTimer && !this.parentTimer.cancelled && this.parentTimerFor <= t.deadline) return;
+    this.disarmReal();
+    const due = t.deadline;
+    const at = Math.max(p.now(), this.anchorParent + (due - this.anchorSelf) / this.rateV);
+    this.parentTimerFor = due;
+    this.parentTimer = p.setTimer(at, () => {
+      this.parentTimer = undefined;
+      this.parentTimerFor = Number.POSITIVE_INFINITY;
+      if (this.stopped) return;
+      if (due > this.now()) this.reanchor(due);
+      this.fireUntil(this.now(), () => {});
+      this.armParent(p);
+      this.changed();
+    });
+  }
+
   private disarmReal(): void {
+    if (this.parent) {
+      this.parent.clearTimer(this.parentTimer);
+      this.parentTimer = undefined;
+      this.parentTimerFor = Number.POSITIVE_INFINITY;
+      return;
+    }
     if (this.realTimer) clearTimeout(this.realTimer);
     this.realTimer = undefined;
     this.realTimerAt = Number.POSITIVE_INFINITY;
   }
+}
+
+function checkRate(r: number): number {
+  if (!(r >= 0) || !Number.isFinite(r)) throw new RangeError('rate must be a finite number >= 0');
+  return r;
 }

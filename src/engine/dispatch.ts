@@ -63,10 +63,28 @@ function reject(node: RedisNode, c: Client, message: string, fullname?: string):
   if (c.multi) c.multi.dirty = true;
 }
 
+/**
+ * Hooks a node's faults and journal (src/faults/) install while they need them; with none set,
+ * dispatch pays one property read per command.
+ */
+export interface DispatchHooks {
+  /**
+   * Before a command read from a client is queued or run, at the point of Redis's busy-script
+   * check: a string is a rejection (Redis's rejectCommand: counted, dooms MULTI), true means the
+   * hook answered or parked the command itself, false lets it go on. `queued`: MULTI will queue it.
+   */
+  before(c: Client, r: ResolvedCommand, args: string[], queued: boolean): string | boolean;
+  /** After a command read from a client ran (not queued); `mark` is where its reply starts. */
+  after(c: Client, r: ResolvedCommand, args: string[], mark: number): void;
+  /** After every command read from a client, run, queued or rejected (the journal). */
+  record(c: Client, args: string[], mark: number, t0: number): void;
+}
+
 /** Entry point for a command read from a client. */
 export function execute(node: RedisNode, c: Client, args: string[]): void {
   c.lastInteraction = node.clock.now();
   const mark = c.reply.length;
+  const t0 = node.dispatchHooks ? performance.now() : -1;
   if (c.replyMode !== 'on') takeKeptPushes(c); // frames kept by an earlier command were sent already
   node.depth++;
   try {
@@ -74,6 +92,7 @@ export function execute(node: RedisNode, c: Client, args: string[]): void {
   } finally {
     node.depth--;
   }
+  node.dispatchHooks?.record(c, args, mark, t0);
   // CLIENT REPLY OFF|SKIP: the command ran, its reply is dropped (pub/sub frames are kept).
   if (c.replyMode !== 'on') {
     if (c.replyMode === 'off') {
@@ -108,6 +127,12 @@ function dispatch(node: RedisNode, c: Client, args: string[]): void {
       fullname,
     );
   }
+  const hooks = node.dispatchHooks;
+  if (hooks) {
+    const verdict = hooks.before(c, r, args, c.multi !== undefined && !MULTI_IMMEDIATE.has(spec.name));
+    if (typeof verdict === 'string') return reject(node, c, verdict, fullname);
+    if (verdict) return;
+  }
   // CLIENT PAUSE: the client waits (blocked) until the pause ends, then this command runs again.
   if (postponeIfPaused(node, c, spec, args)) return;
   if (c.multi && !MULTI_IMMEDIATE.has(spec.name)) {
@@ -117,9 +142,11 @@ function dispatch(node: RedisNode, c: Client, args: string[]): void {
     c.reply.raw('+QUEUED\r\n');
     return;
   }
+  const callMark = c.reply.length;
   call(node, c, r, args);
   if (c.blockRequest && !c.noBlock) node.blocking.block(c, args);
   c.blockRequest = undefined;
+  node.dispatchHooks?.after(c, r, args, callMark);
 }
 
 /** Resolves, validates and runs a command with no queueing (EXEC, blocked retries). */

@@ -9,7 +9,7 @@ import { Clock, type ClockMode, type ClockOptions } from './clock.js';
 import type { CommandSpec } from './command.js';
 import { ConfigStore } from './config.js';
 import { Database, type DatabaseHost } from './database.js';
-import { execute, runCommand } from './dispatch.js';
+import { type DispatchHooks, execute, runCommand } from './dispatch.js';
 import { Eviction } from './eviction.js';
 import { MinHeap } from './heap.js';
 import { Notifier, type NotifyClass } from './notify.js';
@@ -85,6 +85,8 @@ export class RedisNode implements DatabaseHost {
   lastSave: number;
   /** Called by SHUTDOWN: the embedding (RedisSim, the CLI) stops the server. */
   onShutdownRequest: (() => void) | undefined;
+  /** Per-command faults, a busy script and the journal (src/faults/); undefined when none is on. */
+  dispatchHooks: DispatchHooks | undefined = undefined;
   /** Nesting depth of command execution: blocked clients are served only at depth 0. */
   depth = 0;
   /** True while a command without the write flag runs (keyspace hit/miss counting). */

@@ -95,6 +95,8 @@ function mayReplicate(node: RedisNode, c: Client, spec: CommandSpec): boolean {
 export function postponeIfPaused(node: RedisNode, c: Client, spec: CommandSpec, args: string[]): boolean {
   const s = states.get(node);
   if (!s || c.noBlock || !c.transport) return false;
+  // The control command is the test's hand: a CLIENT PAUSE never holds it.
+  if (spec.group === 'sim') return false;
   if (s.type === 'write' && !mayReplicate(node, c, spec)) return false;
   s.postponed.push({ c, args });
   c.blockRequest = { keys: [], timeoutAt: 0, onTimeout: () => {}, args };

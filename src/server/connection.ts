@@ -8,10 +8,14 @@ import { Client, type ClientTransport } from '../engine/client.js';
 import type { RedisNode } from '../engine/node.js';
 import { ProtocolError, RequestParser } from '../protocol/parser.js';
 import type { ReplyChunk } from '../protocol/reply.js';
+import { Backlog } from './backlog.js';
+import type { FaultGate, GatedConnection } from './fault-gate.js';
 
-export class Connection implements ClientTransport {
+export class Connection implements ClientTransport, GatedConnection {
   readonly client: Client;
   private readonly parser = new RequestParser();
+  /** Commands read behind a blocked or held one (server/backlog.ts). */
+  private readonly backlog = new Backlog();
   private closing = false;
   private released_ = false;
   readonly remoteAddress: string;
@@ -22,6 +26,8 @@ export class Connection implements ClientTransport {
     private readonly socket: Socket,
     readonly fd: number,
     private readonly onClose: (conn: Connection) => void,
+    /** The node's socket-level faults (server/fault-gate.ts). */
+    private readonly gate?: FaultGate,
   ) {
     this.remoteAddress = `${socket.remoteAddress ?? '127.0.0.1'}:${socket.remotePort ?? 0}`;
     this.localAddress = `${socket.localAddress ?? '127.0.0.1'}:${socket.localPort ?? 0}`;
@@ -54,18 +60,25 @@ export class Connection implements ClientTransport {
     const c = this.client;
     c.inCycle = true;
     try {
-      while (!c.blocked && !c.closeAfterReply && !this.closing) {
+      while (!c.closeAfterReply && !this.closing) {
+        const waiting = this.backlog.waiting(c);
         let args: string[] | undefined;
         try {
           args = this.parser.next(this.node.parserLimits(c.authenticated));
         } catch (e) {
           if (!(e instanceof ProtocolError)) throw e;
-          c.reply.error(`ERR ${e.message}`);
-          c.closeAfterReply = true;
+          if (waiting) this.backlog.protocolError(e.message);
+          else {
+            c.reply.error(`ERR ${e.message}`);
+            c.closeAfterReply = true;
+          }
           break;
         }
         if (args === undefined) break;
-        this.node.execute(c, args);
+        // Behind a blocked or held command, commands wait (the control command runs at once).
+        if (waiting) this.backlog.add(this.node, c, args);
+        else if (this.gate?.active && this.gate.hold(this, args)) this.backlog.hold(args);
+        else this.node.execute(c, args);
       }
     } finally {
       c.inCycle = false;
@@ -75,9 +88,23 @@ export class Connection implements ClientTransport {
 
   write(data: ReplyChunk): void {
     if (this.closing) return;
+    if (this.gate?.active) this.gate.write(this, data);
+    else this.send(data);
+  }
+
+  /** Writes to the socket now (the fault gate's way out). */
+  send(data: ReplyChunk): void {
+    if (this.closing) return;
     this.node.stats.netOutputBytes += data.length;
     if (typeof data === 'string') this.socket.write(data, 'latin1');
     else this.socket.write(data);
+  }
+
+  /** Closes with a TCP reset (a killed node, a dropped or refused connection). */
+  reset(): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.socket.resetAndDestroy();
   }
 
   close(): void {
@@ -95,7 +122,23 @@ export class Connection implements ClientTransport {
   /** A blocked client was released: run the commands it sent meanwhile. */
   resume(): void {
     if (this.closing || this.client.blocked) return;
-    if (this.parser.pendingBytes > 0) setImmediate(() => this.process());
+    if (this.backlog.length > 0 || this.parser.pendingBytes > 0) setImmediate(() => this.drain());
+  }
+
+  /** Runs the commands that waited (released by a fault or an unblock), then reads on. */
+  drain(): void {
+    const c = this.client;
+    if (this.closing || c.blocked) return;
+    if (this.backlog.length > 0) {
+      c.inCycle = true;
+      try {
+        this.backlog.drain(this.node, c, (args) => this.gate?.active === true && this.gate.hold(this, args));
+      } finally {
+        c.inCycle = false;
+      }
+      c.flush();
+    }
+    if (!this.closing && !c.blocked && this.backlog.length === 0 && this.parser.pendingBytes > 0) this.process();
   }
 
   /** The peer hung up (or the socket failed or closed): forget the client everywhere, once. */
@@ -103,6 +146,8 @@ export class Connection implements ClientTransport {
     this.closing = true;
     if (this.released_) return;
     this.released_ = true;
+    this.backlog.clear();
+    this.gate?.detach(this);
     this.node.removeClient(this.client);
   }
 }

@@ -3,7 +3,9 @@
  */
 import net from 'node:net';
 import type { RedisNode } from '../engine/node.js';
+import { faultsOf } from '../faults/faults.js';
 import { Connection } from './connection.js';
+import { FaultGate } from './fault-gate.js';
 
 export interface ListenOptions {
   port: number;
@@ -15,10 +17,15 @@ export class Server {
   private readonly connections = new Set<Connection>();
   private nextFd = 8;
 
+  /** Socket-level faults (pause, partitions, latency, drops) of the node. */
+  private readonly gate: FaultGate;
+
   constructor(node: RedisNode) {
+    this.gate = new FaultGate(faultsOf(node));
     this.server = net.createServer((socket) => {
-      const conn = new Connection(node, socket, this.nextFd++, (cn) => this.connections.delete(cn));
+      const conn = new Connection(node, socket, this.nextFd++, (cn) => this.connections.delete(cn), this.gate);
       this.connections.add(conn);
+      this.gate.attach(conn);
     });
   }
 
@@ -34,9 +41,12 @@ export class Server {
     });
   }
 
-  /** Stops listening and closes every connection. */
-  close(): Promise<void> {
-    for (const c of this.connections) c.destroy();
+  /** Stops listening and closes every connection (with a TCP reset when `reset`: a killed node). */
+  close(reset = false): Promise<void> {
+    for (const c of this.connections) {
+      if (reset) c.reset();
+      else c.destroy();
+    }
     this.connections.clear();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }

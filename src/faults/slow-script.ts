@@ -1,0 +1,167 @@
+/**
+ * Slow scripts, simulated: a script matched by a `slow` command fault (EVAL, EVALSHA, their _RO
+ * forms, FCALL, FCALL_RO) runs at once, atomically, but "takes" that much of the node's virtual
+ * time. Meanwhile the node behaves as Redis 7.0 does while a script is running:
+ *
+ * - until busy-reply-threshold has passed since the script started, nothing else is processed
+ *   (commands wait, as while Redis's event loop is held);
+ * - after it, processCommand's busy branch: a command without the allow-busy flag is rejected with
+ *   `-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.`
+ *   (FUNCTION KILL for a function). Allowed: AUTH HELLO MULTI DISCARD WATCH UNWATCH QUIT RESET
+ *   SHUTDOWN (only with NOSAVE; without it the same BUSY error) SCRIPT KILL FUNCTION KILL
+ *   FUNCTION STATS (BUSY while an EVAL runs) REPLCONF, and the control command;
+ * - SCRIPT KILL / FUNCTION KILL stop a script that has not written (the caller gets
+ *   `-ERR Script killed by user with SCRIPT KILL... script: <name>, on @user_script:1.`; the
+ *   line is 1 here, since nothing was interrupted mid-way) and answer `-UNKILLABLE` once it wrote;
+ *   SCRIPT KILL of a function or FUNCTION KILL of an EVAL get the other BUSY text;
+ * - when the clock reaches the script's end, its caller gets the script's reply and waiting
+ *   commands run.
+ *
+ * A script that really runs long (a CPU-bound loop) is stopped by the engine at the threshold
+ * instead (scripting/engine.ts): a JS engine cannot serve other clients from inside it.
+ */
+import { createHash } from 'node:crypto';
+import type { Client } from '../engine/client.js';
+import type { Timer } from '../engine/clock.js';
+import type { ResolvedCommand } from '../engine/command.js';
+import { call } from '../engine/dispatch.js';
+import type { RedisNode } from '../engine/node.js';
+import type { NodeFaults } from './faults.js';
+
+export const SLOW_EVAL_ERR = 'BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.';
+export const SLOW_FUNCTION_ERR = 'BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.';
+const UNKILLABLE =
+  'UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.';
+
+export interface BusyScript {
+  readonly client: Client;
+  readonly isEval: boolean;
+  /** The script's name in errors: the SHA1 for EVAL/EVALSHA, the function's name for FCALL. */
+  readonly name: string;
+  readonly start: number;
+  readonly end: number;
+  readonly wrote: boolean;
+  /** Past busy-reply-threshold: other clients get BUSY instead of waiting. */
+  timedOut: boolean;
+  thresholdTimer: Timer | undefined;
+}
+
+export class SlowScripts {
+  busy: BusyScript | undefined;
+
+  constructor(
+    private readonly node: RedisNode,
+    private readonly faults: NodeFaults,
+  ) {
+    faults.commands.onSlow((c, r, args, ms) => this.start(c, r, args, ms));
+  }
+
+  /** Before the threshold, everything waits (the event loop is held). */
+  get holding(): boolean {
+    return this.busy !== undefined && !this.busy.timedOut;
+  }
+
+  private start(c: Client, r: ResolvedCommand, args: string[], ms: number): boolean {
+    const node = this.node;
+    if (c.noBlock || !c.transport || this.busy) return false;
+    const mark = c.reply.length;
+    const dirty = node.stats.dirty;
+    call(node, c, r, args);
+    if (c.blockRequest) {
+      // The Lua engine was still loading: the script waits for it as usual, not simulated.
+      node.blocking.block(c, args);
+      c.blockRequest = undefined;
+      return true;
+    }
+    const reply = c.reply.since(mark);
+    c.reply.truncate(mark);
+    const isEval = r.spec.name.startsWith('eval');
+    let name = args[1] as string;
+    if (r.spec.name === 'eval' || r.spec.name === 'eval_ro') name = scriptSha(name);
+    const now = node.clock.now();
+    const busy: BusyScript = {
+      client: c,
+      isEval,
+      name,
+      start: now,
+      end: now + ms,
+      wrote: node.stats.dirty > dirty,
+      timedOut: false,
+      thresholdTimer: undefined,
+    };
+    this.busy = busy;
+    const threshold = node.config.getInt('busy-reply-threshold');
+    if (threshold < ms) {
+      busy.thresholdTimer = node.clock.setTimer(now + threshold, () => {
+        busy.thresholdTimer = undefined;
+        busy.timedOut = true;
+        this.faults.netChanged();
+      });
+    }
+    c.blockRequest = {
+      keys: [],
+      timeoutAt: busy.end,
+      onTimeout: (cl) => {
+        this.finish(busy);
+        cl.reply.raw(reply);
+      },
+      args,
+    };
+    node.blocking.block(c, args);
+    c.blockRequest = undefined;
+    this.faults.updateHooks();
+    this.faults.netChanged();
+    return true;
+  }
+
+  private finish(busy: BusyScript): void {
+    if (this.busy !== busy) return;
+    this.busy = undefined;
+    this.node.clock.clearTimer(busy.thresholdTimer);
+    this.faults.updateHooks();
+    // Commands that waited run after the reply is written (the gate drains on the next tick).
+    queueMicrotask(() => this.faults.netChanged());
+  }
+
+  /** Dispatch's busy check (processCommand's): the BUSY error text, or false. */
+  reject(c: Client, r: ResolvedCommand, args: string[]): string | false {
+    const b = this.busy;
+    if (!b?.timedOut || c === b.client || r.spec.group === 'sim') return false;
+    const err = b.isEval ? SLOW_EVAL_ERR : SLOW_FUNCTION_ERR;
+    if (!r.spec.flags.includes('allow_busy')) return err;
+    if (r.spec.name === 'shutdown' && !args.some((a, i) => i > 0 && a.toLowerCase() === 'nosave')) return err;
+    if (r.fullname === 'function|stats' && b.isEval) return err;
+    return false;
+  }
+
+  /** SCRIPT KILL (isEval) / FUNCTION KILL of the simulated script; false when none runs. */
+  kill(c: Client, isEval: boolean): boolean {
+    const b = this.busy;
+    if (!b) return false;
+    if (b.wrote) c.reply.error(UNKILLABLE);
+    else if (isEval && !b.isEval) c.reply.error(SLOW_FUNCTION_ERR);
+    else if (!isEval && b.isEval) c.reply.error(SLOW_EVAL_ERR);
+    else {
+      this.finish(b);
+      const where = b.isEval ? '@user_script' : '@user_function';
+      this.node.blocking.unblock(b.client, `ERR Script killed by user with SCRIPT KILL... script: ${b.name}, on ${where}:1.`);
+      c.reply.ok();
+    }
+    return true;
+  }
+
+  /** The node stops (kill, SHUTDOWN): the script is gone with it. */
+  abort(): void {
+    const b = this.busy;
+    if (!b) return;
+    this.busy = undefined;
+    this.node.clock.clearTimer(b.thresholdTimer);
+    this.faults.updateHooks();
+    this.faults.netChanged();
+  }
+}
+
+/** A script's SHA1, as EVAL names it in errors. */
+function scriptSha(body: string): string {
+  return createHash('sha1').update(Buffer.from(body, 'latin1')).digest('hex');
+}

@@ -1,0 +1,162 @@
+/**
+ * The socket-level fault points of a node's server (the state is the node's faults object,
+ * faults/faults.ts): what a real network or a stopped process shows a client.
+ *
+ * - hold: a command read from a client of a paused node, behind a hanging partition or while a
+ *   script holds the node waits unprocessed (connection.ts keeps it in its backlog);
+ * - refuse: a refusing partition resets the client's connection (TCP RST) when it sends, and new
+ *   connections from a matching address are reset on accept;
+ * - output: writes to a held client wait; latency delays each write on the node's virtual clock
+ *   (or a real timeout), in order;
+ * - drop: connections reset on demand.
+ *
+ * The control command is never held, and its reply is never delayed: when it answers, whatever
+ * waited before it on that connection is written first, then its reply.
+ */
+import type { Client } from '../engine/client.js';
+import type { NodeFaults, SocketLayer } from '../faults/faults.js';
+import { type ClientSelector, matchesClient } from '../faults/selector.js';
+import type { ReplyChunk } from '../protocol/reply.js';
+import { isControl } from './backlog.js';
+
+/** What the gate needs of a connection. */
+export interface GatedConnection {
+  readonly client: Client;
+  readonly remoteAddress: string;
+  /** Writes to the socket now. */
+  send(data: ReplyChunk): void;
+  /** Closes with a TCP reset. */
+  reset(): void;
+  /** Runs commands that waited, then reads on. */
+  drain(): void;
+}
+
+interface Pending {
+  data: ReplyChunk;
+  state: 'held' | 'timed' | 'ready';
+  cancel?: () => void;
+}
+
+export class FaultGate implements SocketLayer {
+  private readonly conns = new Set<GatedConnection>();
+  private readonly out = new Map<GatedConnection, Pending[]>();
+  private drainQueued = false;
+
+  constructor(private readonly faults: NodeFaults) {
+    faults.socket = this;
+  }
+
+  /** Read per command and per write: false while no socket-level fault is set or pending. */
+  get active(): boolean {
+    return this.faults.netActive || this.out.size > 0;
+  }
+
+  /** A new connection; a refusing partition resets it at once. */
+  attach(conn: GatedConnection): void {
+    this.conns.add(conn);
+    if (this.faults.netActive && this.faults.refusesAddr(conn.remoteAddress)) conn.reset();
+  }
+
+  detach(conn: GatedConnection): void {
+    this.conns.delete(conn);
+    const q = this.out.get(conn);
+    if (q) for (const p of q) p.cancel?.();
+    this.out.delete(conn);
+  }
+
+  /** True when the command must not run now (held; or refused, the connection then reset). */
+  hold(conn: GatedConnection, args: string[]): boolean {
+    if (!this.faults.netActive || isControl(this.faults.node, args)) return false;
+    const fate = this.faults.commandFate(conn.client);
+    if (fate === 'run') return false;
+    if (fate === 'refuse') conn.reset();
+    return true;
+  }
+
+  write(conn: GatedConnection, data: ReplyChunk): void {
+    const c = conn.client;
+    let q = this.out.get(conn);
+    if (c.lastCommand.startsWith('sim|')) {
+      // The control command's reply: never held or delayed; what waited before it goes first.
+      if (q) {
+        this.out.delete(conn);
+        for (const p of q) {
+          p.cancel?.();
+          conn.send(p.data);
+        }
+      }
+      conn.send(data);
+      return;
+    }
+    const held = this.faults.holdsOutput(c);
+    const lat = held ? undefined : this.faults.delayFor(c);
+    if (!held && !lat && !q) {
+      conn.send(data);
+      return;
+    }
+    if (!q) {
+      q = [];
+      this.out.set(conn, q);
+    }
+    const p: Pending = { data, state: held ? 'held' : lat ? 'timed' : 'ready' };
+    q.push(p);
+    if (lat && lat.ms > 0) {
+      const release = () => {
+        p.state = 'ready';
+        this.flushReady(conn);
+      };
+      if (lat.clock === 'real') {
+        const t = setTimeout(release, lat.ms);
+        p.cancel = () => clearTimeout(t);
+      } else {
+        const clock = this.faults.node.clock;
+        const t = clock.setTimer(clock.now() + lat.ms, release);
+        p.cancel = () => clock.clearTimer(t);
+      }
+    } else if (lat) p.state = 'ready';
+    this.flushReady(conn);
+  }
+
+  private flushReady(conn: GatedConnection): void {
+    const q = this.out.get(conn);
+    if (!q) return;
+    while (q.length > 0 && (q[0] as Pending).state === 'ready') conn.send((q.shift() as Pending).data);
+    if (q.length === 0) this.out.delete(conn);
+  }
+
+  drop(sel: ClientSelector, except?: Client): number {
+    let n = 0;
+    for (const conn of [...this.conns]) {
+      if (conn.client === except || !matchesClient(sel, conn.client)) continue;
+      conn.reset();
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * The fault state changed: refused clients are reset, held output that may now flow is
+   * written, and held commands run (on the next microtask: never inside the control command
+   * that changed the state).
+   */
+  changed(): void {
+    if (this.drainQueued) return;
+    this.drainQueued = true;
+    queueMicrotask(() => {
+      this.drainQueued = false;
+      for (const conn of [...this.conns]) {
+        const c = conn.client;
+        if (this.faults.netActive && this.faults.commandFate(c) === 'refuse') {
+          conn.reset();
+          continue;
+        }
+        const q = this.out.get(conn);
+        if (q && !this.faults.holdsOutput(c)) {
+          for (const p of q) if (p.state === 'held') p.state = 'ready';
+          this.flushReady(conn);
+        }
+        conn.drain();
+      }
+    });
+  }
+}
