@@ -24,10 +24,14 @@ function freePort(): Promise<number> {
 
 let warned = false;
 
-/** Starts (or finds) a real Redis; undefined when there is none and we are not in CI. */
-export async function startRealRedis(): Promise<RealRedis | undefined> {
+/**
+ * Starts (or finds) a real Redis; undefined when there is none and we are not in CI. `extraArgs`
+ * (e.g. ['--enable-debug-command', 'yes']) are passed to a server started here; with
+ * REDIS_COMPAT_PORT they cannot be, so a caller that needs them gets undefined then.
+ */
+export async function startRealRedis(extraArgs: readonly string[] = []): Promise<RealRedis | undefined> {
   const given = process.env.REDIS_COMPAT_PORT;
-  if (given) return { port: Number(given), stop: async () => {} };
+  if (given) return extraArgs.length > 0 ? undefined : { port: Number(given), stop: async () => {} };
   const bin = process.env.REDIS_SERVER_BIN ?? 'redis-server';
   const probe = spawnSync(bin, ['--version'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) {
@@ -41,7 +45,21 @@ export async function startRealRedis(): Promise<RealRedis | undefined> {
   const port = await freePort();
   const child: ChildProcess = spawn(
     bin,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'warning'],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--daemonize',
+      'no',
+      '--loglevel',
+      'warning',
+      ...extraArgs,
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   await waitForPort(port, 5000);

@@ -146,7 +146,7 @@ function dispatch(node: RedisNode, c: Client, args: string[]): void {
   call(node, c, r, args);
   if (c.blockRequest && !c.noBlock) node.blocking.block(c, args);
   c.blockRequest = undefined;
-  node.dispatchHooks?.after(c, r, args, callMark);
+  hooks?.after(c, r, args, callMark);
 }
 
 /** Resolves, validates and runs a command with no queueing (EXEC, blocked retries). */
