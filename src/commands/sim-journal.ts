@@ -21,7 +21,7 @@ import { addSimSubcommand } from './sim.js';
 
 function replyEntry(c: Client, e: JournalEntry): void {
   const r = c.reply;
-  r.mapLen(e.error !== undefined ? 12 : 11);
+  r.mapLen(e.error !== undefined ? 11 : 10);
   r.bulk('seq');
   r.int(e.seq);
   r.bulk('time');
