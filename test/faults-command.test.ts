@@ -146,6 +146,8 @@ describe('delayed commands', () => {
     const a = await raw(sim);
     await ctl.call('SIM', 'FAULT', 'COMMAND', 'incr', 'TIMES', '1', 'DELAY', '250');
     a.write('*2\r\n$4\r\nINCR\r\n$1\r\nn\r\n*2\r\n$3\r\nGET\r\n$1\r\nn\r\n');
+    // The delayed command waits as a blocked client with no key.
+    expect(await ctl.call('SIM', 'BLOCKED', 'WAIT', '1', '*', '5000')).toBe(':1\r\n');
     expect(await ctl.call('GET', 'n')).toBe('$-1\r\n');
     await ctl.call('SIM', 'CLOCK', 'ADVANCE', '249');
     expect(await ctl.call('GET', 'n')).toBe('$-1\r\n');

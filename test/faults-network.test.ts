@@ -12,6 +12,12 @@ async function idOf(c: RawClient): Promise<string> {
   return (await c.call('CLIENT', 'ID')).slice(1, -2);
 }
 
+/** Asks SIM FAULT WAITING until at least `n` replies are held or delayed. */
+async function waitingReplies(ctl: RawClient, n: number): Promise<void> {
+  for (let i = 0; i < 1000; i++) if (Number((await ctl.call('SIM', 'FAULT', 'WAITING')).slice(1, -2)) >= n) return;
+  throw new Error('no reply is waiting');
+}
+
 describe('SIM FAULT DROP', () => {
   it('resets every connection but the caller, or one client by id, name or address', async () => {
     const sim = await startSim();
@@ -127,6 +133,8 @@ describe('SIM FAULT LATENCY', () => {
     const a = await raw(sim);
     expect(await ctl.call('SIM', 'FAULT', 'LATENCY', '100')).toBe(':1\r\n');
     a.write('*1\r\n$4\r\nPING\r\n*2\r\n$4\r\nECHO\r\n$1\r\nx\r\n');
+    // Round trips (no sleep) until a's replies are waiting: moving the clock cannot race them.
+    await waitingReplies(ctl, 1);
     expect(await ctl.call('SIM', 'CLOCK', 'ADVANCE', '99')).toMatch(/^:/);
     expect(a.pending()).toBe('');
     await ctl.call('SIM', 'CLOCK', 'ADVANCE', '1');
@@ -138,8 +146,22 @@ describe('SIM FAULT LATENCY', () => {
     const b = await raw(sim);
     expect(await b.call('PING')).toBe('+PONG\r\n');
     a.write('*1\r\n$4\r\nPING\r\n');
+    await waitingReplies(ctl, 1);
     await ctl.call('SIM', 'CLOCK', 'ADVANCE', '50');
     expect(await a.read()).toBe('+PONG\r\n');
+  });
+
+  it('in-process: waitForReplies resolves once the reply is delayed, then the clock releases it', async () => {
+    const sim = await startSim();
+    const io = ioredis(sim);
+    await io.ping();
+    sim.faults.latency(100);
+    const reply = io.get('k');
+    await sim.faults.waitForReplies(1);
+    expect(sim.faults.waitingReplies).toBe(1);
+    sim.clock.advance(100);
+    expect(await reply).toBeNull();
+    expect(sim.faults.waitingReplies).toBe(0);
   });
 
   it('REAL latency waits real time', async () => {

@@ -68,6 +68,8 @@ describe('a simulated slow script', () => {
     await ctl.call('CONFIG', 'SET', 'busy-reply-threshold', '100');
     await ctl.call('SIM', 'FAULT', 'COMMAND', 'eval', 'TIMES', '1', 'SLOW', '5000');
     a.write(encodeCommand(['EVAL', LOOP, '0']));
+    // The script's caller waits as a blocked client until the script's end.
+    expect(await ctl.call('SIM', 'BLOCKED', 'WAIT', '1', '*', '5000')).toBe(':1\r\n');
     // Before the threshold the node answers nobody but the control command.
     b.write(encodeCommand(['GET', 'x']));
     expect(await ctl.call('SIM', 'CLOCK', 'ADVANCE', '99')).toMatch(/^:/);
@@ -96,6 +98,7 @@ describe('a simulated slow script', () => {
     await ctl.call('CONFIG', 'SET', 'busy-reply-threshold', '100');
     await ctl.call('SIM', 'FAULT', 'COMMAND', 'fcall', 'SLOW', '5000');
     a.write(encodeCommand(['FCALL', 'spin', '0']));
+    await ctl.call('SIM', 'BLOCKED', 'WAIT', '1', '*', '5000');
     await ctl.call('SIM', 'CLOCK', 'ADVANCE', '100');
     const busy = (await b.pipeline(BUSY_PIPELINE.filter((c) => c[0] !== 'FUNCTION'))).join('');
     expect(busy).toContain('-BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.\r\n');
@@ -130,6 +133,7 @@ describe('a simulated slow script', () => {
     await ctl.call('CONFIG', 'SET', 'busy-reply-threshold', '100');
     sim.faults.commands.add({ slow: 5000 }, { command: 'eval' });
     a.write(encodeCommand(['EVAL', "redis.call('SET', 'x', '1') return 7", '0']));
+    await ctl.call('SIM', 'BLOCKED', 'WAIT', '1', '*', '5000');
     await ctl.call('SIM', 'CLOCK', 'ADVANCE', '200');
     expect(await b.call('SCRIPT', 'KILL')).toBe(
       '-UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.\r\n',
@@ -140,6 +144,7 @@ describe('a simulated slow script', () => {
     expect(await a.read()).toBe(':7\r\n');
     expect(await b.call('GET', 'x')).toBe('$1\r\n1\r\n');
     a.write(encodeCommand(['EVAL', 'return 1', '0']));
+    await ctl.call('SIM', 'BLOCKED', 'WAIT', '1', '*', '5000');
     await ctl.call('SIM', 'CLOCK', 'ADVANCE', '100');
     expect(await b.call('SHUTDOWN')).toBe('-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n');
     b.write(encodeCommand(['SHUTDOWN', 'NOSAVE']));
@@ -169,6 +174,7 @@ async function busyWithoutStats(sim: { port: number }, ctl: RawClient): Promise<
   const b = await RawClient.connect(sim.port);
   try {
     a.write(encodeCommand(['FCALL', 'spin', '0']));
+    await ctl.call('SIM', 'BLOCKED', 'WAIT', '1', '*', '5000');
     await ctl.call('SIM', 'CLOCK', 'ADVANCE', '100');
     const out = (await b.pipeline(BUSY_PIPELINE)).join('');
     await b.call('FUNCTION', 'KILL');

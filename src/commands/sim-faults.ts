@@ -15,6 +15,7 @@
  *                     ERROR <code|text> | CLOSE BEFORE|AFTER | DELAY <ms> | SLOW <ms>
  *                                     a per-command fault; replies its id
  *   SIM FAULT LIST                    the active faults, one line each
+ *   SIM FAULT WAITING                 replies held (pause, partition) or delayed (latency), not yet written
  *   SIM FAULT CLEAR [<id>]            remove one fault or every fault (pause included)
  *
  * <clients> is ALL | ID <id> | NAME <name> | ADDR <ip[:port]>.
@@ -196,6 +197,10 @@ function fault(c: Client, args: string[]): void {
       for (const l of lines) c.reply.bulk(l);
       return;
     }
+    case 'WAITING':
+      if (args.length !== 3) throw wrongArity(args, 'fault');
+      c.reply.int(faults.waitingReplies);
+      return;
     case 'CLEAR':
       if (args.length > 4) throw wrongArity(args, 'fault');
       if (args[3] === undefined) {
@@ -224,6 +229,6 @@ addSimSubcommand({ ...base, name: 'fault', arity: -3, summary: 'Faults: DROP PAR
   '    Delay replies on the node clock (or real time).',
   'FAULT COMMAND <name|*> [KEY <glob>] [CLIENT <clients>] [TIMES <n>] ERROR <text>|CLOSE BEFORE|AFTER|DELAY <ms>|SLOW <ms>',
   '    A per-command fault.',
-  'FAULT LIST | FAULT CLEAR [<id>]',
-  '    Active faults; remove one or all.',
+  'FAULT LIST | FAULT CLEAR [<id>] | FAULT WAITING',
+  '    Active faults; remove one or all; replies held or delayed.',
 ]);

@@ -50,6 +50,9 @@ export interface SocketLayer {
   drop(sel: ClientSelector, except?: Client): number;
   /** The fault state changed: release what no longer holds, reset what is now refused. */
   changed(): void;
+  /** Replies (writes) held or delayed, over every connection. */
+  readonly waiting: number;
+  waitForWaiting(n: number): Promise<void>;
 }
 
 export class NodeFaults {
@@ -166,6 +169,20 @@ export class NodeFaults {
 
   get latencies(): readonly Latency[] {
     return this.latencyList;
+  }
+
+  /** Replies held (pause, partition) or delayed (latency) and not yet written. */
+  get waitingReplies(): number {
+    return this.socket?.waiting ?? 0;
+  }
+
+  /**
+   * Resolves once at least `n` replies are held or delayed: "the command has arrived and its reply
+   * is waiting", so a test can then move the clock without racing the network.
+   */
+  waitForReplies(n: number): Promise<void> {
+    if (!this.socket) return Promise.reject(new Error('waitForReplies: the node has no server'));
+    return this.socket.waitForWaiting(n);
   }
 
   /** Removes one fault by id (a partition, a latency rule or a command fault); returns 1 or 0. */

@@ -67,14 +67,31 @@ export class SlowScripts {
     const mark = c.reply.length;
     const dirty = node.stats.dirty;
     call(node, c, r, args);
-    if (c.blockRequest) {
-      // The Lua engine was still loading: the script waits for it as usual, not simulated.
+    const loading = c.blockRequest;
+    if (loading) {
+      // The Lua engine was still loading: the client waits for it as usual, then the script runs
+      // and its slow part starts.
+      const run = loading.onTimeout;
+      loading.onTimeout = (cl) => {
+        const m = cl.reply.length;
+        const d = node.stats.dirty;
+        run(cl);
+        this.begin(cl, r, args, ms, cl.reply.since(m), node.stats.dirty > d);
+        cl.reply.truncate(m);
+      };
       node.blocking.block(c, args);
       c.blockRequest = undefined;
       return true;
     }
     const reply = c.reply.since(mark);
     c.reply.truncate(mark);
+    this.begin(c, r, args, ms, reply, node.stats.dirty > dirty);
+    return true;
+  }
+
+  /** The script ran (reply kept): the node is busy until the clock has moved `ms`. */
+  private begin(c: Client, r: ResolvedCommand, args: string[], ms: number, reply: string, wrote: boolean): void {
+    const node = this.node;
     const isEval = r.spec.name.startsWith('eval');
     let name = args[1] as string;
     if (r.spec.name === 'eval' || r.spec.name === 'eval_ro') name = scriptSha(name);
@@ -85,7 +102,7 @@ export class SlowScripts {
       name,
       start: now,
       end: now + ms,
-      wrote: node.stats.dirty > dirty,
+      wrote,
       timedOut: false,
       thresholdTimer: undefined,
     };
@@ -111,7 +128,6 @@ export class SlowScripts {
     c.blockRequest = undefined;
     this.faults.updateHooks();
     this.faults.netChanged();
-    return true;
   }
 
   private finish(busy: BusyScript): void {

@@ -41,6 +41,9 @@ export class FaultGate implements SocketLayer {
   private readonly conns = new Set<GatedConnection>();
   private readonly out = new Map<GatedConnection, Pending[]>();
   private drainQueued = false;
+  /** Writes waiting (held or delayed), over every connection. */
+  private waitingWrites = 0;
+  private waiters: { n: number; resolve: () => void }[] = [];
 
   constructor(private readonly faults: NodeFaults) {
     faults.socket = this;
@@ -60,7 +63,10 @@ export class FaultGate implements SocketLayer {
   detach(conn: GatedConnection): void {
     this.conns.delete(conn);
     const q = this.out.get(conn);
-    if (q) for (const p of q) p.cancel?.();
+    if (q) {
+      for (const p of q) p.cancel?.();
+      this.waitingWrites -= q.length;
+    }
     this.out.delete(conn);
   }
 
@@ -80,6 +86,7 @@ export class FaultGate implements SocketLayer {
       // The control command's reply: never held or delayed; what waited before it goes first.
       if (q) {
         this.out.delete(conn);
+        this.waitingWrites -= q.length;
         for (const p of q) {
           p.cancel?.();
           conn.send(p.data);
@@ -100,6 +107,8 @@ export class FaultGate implements SocketLayer {
     }
     const p: Pending = { data, state: held ? 'held' : lat ? 'timed' : 'ready' };
     q.push(p);
+    this.waitingWrites++;
+    if (this.waiters.length > 0) this.wake();
     if (lat && lat.ms > 0) {
       const release = () => {
         p.state = 'ready';
@@ -120,8 +129,28 @@ export class FaultGate implements SocketLayer {
   private flushReady(conn: GatedConnection): void {
     const q = this.out.get(conn);
     if (!q) return;
-    while (q.length > 0 && (q[0] as Pending).state === 'ready') conn.send((q.shift() as Pending).data);
+    while (q.length > 0 && (q[0] as Pending).state === 'ready') {
+      this.waitingWrites--;
+      conn.send((q.shift() as Pending).data);
+    }
     if (q.length === 0) this.out.delete(conn);
+  }
+
+  /** Number of writes held or delayed, over every connection. */
+  get waiting(): number {
+    return this.waitingWrites;
+  }
+
+  /** Resolves once at least `n` writes are held or delayed. */
+  waitForWaiting(n: number): Promise<void> {
+    if (this.waitingWrites >= n) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ n, resolve }));
+  }
+
+  private wake(): void {
+    const ready = this.waiters.filter((w) => this.waitingWrites >= w.n);
+    this.waiters = this.waiters.filter((w) => this.waitingWrites < w.n);
+    for (const w of ready) w.resolve();
   }
 
   drop(sel: ClientSelector, except?: Client): number {
