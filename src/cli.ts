@@ -22,7 +22,7 @@ const USAGE = `Usage: redis-sim [options]
 
 Options (redis-server style):
   --port <port>              TCP port (default 6379; 0 picks a free port)
-  --bind <address>           address to listen on (default 127.0.0.1)
+  --bind <addresses>         addresses to listen on, as Redis's bind (default 127.0.0.1)
   --databases <n>            number of databases (default 16)
   --requirepass <password>   password of the default user
   --clock <mode>             system (default), manual (frozen until moved), offset:<ms> (real time plus ms)
@@ -96,7 +96,8 @@ async function main(argv: string[]): Promise<void> {
         break;
       }
       case 'bind':
-        host = value.split(/\s+/)[0] as string;
+        // Redis's bind list: several addresses, `*` / `::*` wildcards, `-` marks one optional.
+        host = value;
         break;
       case 'clock':
         clock = parseClock(value);

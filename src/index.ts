@@ -29,7 +29,7 @@ export * from './protocol/reply-parser.js';
 export interface RedisSimOptions extends NodeOptions {
   /** TCP port; 0 picks a free one (default 6379). */
   port?: number;
-  /** Address to bind (default 127.0.0.1). */
+  /** Address to bind, or a list as Redis's `bind` ("127.0.0.1 -::1", "* -::*"); default 127.0.0.1. */
   host?: string;
   /** Number of databases (default 16). */
   databases?: number;

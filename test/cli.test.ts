@@ -101,6 +101,14 @@ describe('redis-sim CLI', () => {
     expect(runCli(['--clock', 'sometimes']).out).toContain("Invalid --clock 'sometimes'");
   });
 
+  it("--bind takes Redis's bind list: '* -::*' (the default of redis.conf in 7.0) starts and serves", async () => {
+    const cli = await startCli(['--bind', '* -::*']);
+    const c = await RawClient.connect(cli.port);
+    expect(await c.call('PING')).toBe('+PONG\r\n');
+    expect(await c.call('CONFIG', 'GET', 'bind')).toBe('*2\r\n$4\r\nbind\r\n$6\r\n* -::*\r\n');
+    c.close();
+  });
+
   it('prints the ready line in redis-server log format and serves clients', async () => {
     const cli = await startCli();
     expect(cli.out()).toMatch(/^\d+:M \d\d \w{3} \d{4} \d\d:\d\d:\d\d\.\d{3} \* Ready to accept connections$/m);

@@ -27,7 +27,7 @@ function typeByName(name: string): ClientType | undefined {
 }
 
 /** Redis's getClientType: monitors count as normal clients. */
-function clientType(c: Client): ClientType {
+export function clientType(c: Client): ClientType {
   return c.subscriptionCount > 0 ? 'pubsub' : 'normal';
 }
 

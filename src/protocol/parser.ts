@@ -12,8 +12,8 @@
 
 export const PROTO_INLINE_MAX_SIZE = 64 * 1024;
 const PROTO_MBULK_BIG_ARG = 32 * 1024;
-/** Limits Redis applies before a client has authenticated. */
-const UNAUTH_MAX_MULTIBULK = 1024 * 1024;
+/** Limits Redis 7.0 applies while a client must still authenticate (authRequired). */
+const UNAUTH_MAX_MULTIBULK = 10;
 const UNAUTH_MAX_BULK = 16384;
 
 export class ProtocolError extends Error {}
@@ -135,6 +135,8 @@ export class RequestParser {
    * big argument straight into a buffer of its exact size, instead of one copy per chunk.
    */
   private want = 0;
+  /** Where the big argument's payload starts in `buf` (after its `$<len>` line). */
+  private bodyAt = 0;
   private parts: Buffer[] = [];
   private partsLen = 0;
 
@@ -161,6 +163,16 @@ export class RequestParser {
   /** Bytes received but not yet consumed by a complete command. */
   get pendingBytes(): number {
     return this.want > 0 ? this.partsLen : this.buf.length - this.pos;
+  }
+
+  /**
+   * The first `n` bytes of what Redis would hold in its query buffer (for the
+   * query-buffer-limit log line): while a big argument arrives, its payload.
+   */
+  peek(n: number): string {
+    const b = this.want > 0 ? (this.parts[0] as Buffer) : this.buf;
+    const from = this.want > 0 ? this.bodyAt : this.pos;
+    return b.toString('latin1', from, Math.min(b.length, from + n));
   }
 
   next(limits: ParserLimits): string[] | undefined {
@@ -209,6 +221,7 @@ export class RequestParser {
           if (len >= PROTO_MBULK_BIG_ARG) {
             // Collect the rest in chunks (see `want`); `pos` stays on the '$' line.
             this.want = start + len + 2 - this.pos;
+            this.bodyAt = start - this.pos;
             this.compact();
             this.parts = [this.buf];
             this.partsLen = this.buf.length;

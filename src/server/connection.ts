@@ -1,15 +1,37 @@
 /**
  * One TCP client: reads bytes, parses requests, runs them through the node and writes the
- * replies of everything read in one batch. A protocol error gets Redis's error reply and closes
- * the connection after it; commands read before the error run normally.
+ * replies of everything read in one batch.
+ *
+ * How a connection ends, as in Redis's networking.c:
+ * - The peer hangs up (end of stream or a read error): the client is freed at once, from every
+ *   engine structure, before anything else is served (a blocked client that hung up never takes
+ *   the next element).
+ * - A protocol error: Redis's error reply, then the connection closes (no further input is read
+ *   or run; the socket is closed once the reply is flushed, not half-closed).
+ * - The query buffer (bytes received and not yet parsed into a command) grows past
+ *   client-query-buffer-limit: logged ("Closing client that reached max query buffer length")
+ *   and closed at once, without a reply.
+ * - A command named POST or Host: (an HTTP request sent to Redis, cross-protocol scripting): the
+ *   "Possible SECURITY ATTACK detected" warning (at most once a minute) and the connection is
+ *   closed at once; nothing more is run and replies not yet written are dropped.
+ * - Pending output beyond client-output-buffer-limit for the client's class: logged and closed
+ *   at once (see limits.ts).
  */
 import type { Socket } from 'node:net';
+import { clientInfoLine } from '../commands/client.js';
 import { Client, type ClientTransport } from '../engine/client.js';
-import type { RedisNode } from '../engine/node.js';
+import { quoteRepr, type RedisNode } from '../engine/node.js';
 import { ProtocolError, RequestParser } from '../protocol/parser.js';
 import type { ReplyChunk } from '../protocol/reply.js';
 import { Backlog } from './backlog.js';
 import type { FaultGate, GatedConnection } from './fault-gate.js';
+import { outputBufferLimitReached } from './limits.js';
+
+const SECURITY_WARNING =
+  'Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands to Redis. This is likely due to an attacker attempting to use Cross Protocol Scripting to compromise your Redis instance. Connection aborted.';
+
+/** When each node last logged the security warning (Redis logs it at most once every 60 s). */
+const securityLoggedAt = new WeakMap<RedisNode, number>();
 
 export class Connection implements ClientTransport, GatedConnection {
   readonly client: Client;
@@ -48,10 +70,25 @@ export class Connection implements ClientTransport, GatedConnection {
     });
   }
 
+  /** Bytes received and not yet parsed into a command (CLIENT LIST's qbuf). */
+  get queryBufferLength(): number {
+    return this.parser.pendingBytes;
+  }
+
   private onData(chunk: Buffer): void {
     this.node.stats.netInputBytes += chunk.length;
     if (this.closing) return;
     this.parser.feed(chunk);
+    this.client.lastInteraction = this.node.clock.now();
+    if (this.parser.pendingBytes > Number(this.node.config.get('client-query-buffer-limit'))) {
+      const head = this.parser.peek(64);
+      this.node.log(
+        'warning',
+        `Closing client that reached max query buffer length: ${clientInfoLine(this.client)} (qbuf initial bytes: ${quoteRepr(head)})`,
+      );
+      this.destroy();
+      return;
+    }
     this.process();
   }
 
@@ -75,6 +112,11 @@ export class Connection implements ClientTransport, GatedConnection {
           break;
         }
         if (args === undefined) break;
+        const name = (args[0] as string).length <= 5 ? (args[0] as string).toLowerCase() : '';
+        if (name === 'post' || name === 'host:') {
+          this.securityAttack();
+          return;
+        }
         // Behind a blocked or held command, commands wait (the control command runs at once).
         if (waiting) this.backlog.add(this.node, c, args);
         else if (this.gate?.active && this.gate.hold(this, args)) this.backlog.hold(args);
@@ -84,6 +126,18 @@ export class Connection implements ClientTransport, GatedConnection {
       c.inCycle = false;
     }
     c.flush();
+  }
+
+  /** securityWarningCommand: log (rate limited) and free the client, dropping pending output. */
+  private securityAttack(): void {
+    const now = this.node.clock.now();
+    const last = securityLoggedAt.get(this.node);
+    if (last === undefined || Math.abs(now - last) > 60_000) {
+      this.node.log('warning', SECURITY_WARNING);
+      securityLoggedAt.set(this.node, now);
+    }
+    this.client.reply.take();
+    this.destroy();
   }
 
   write(data: ReplyChunk): void {
@@ -98,6 +152,10 @@ export class Connection implements ClientTransport, GatedConnection {
     this.node.stats.netOutputBytes += data.length;
     if (typeof data === 'string') this.socket.write(data, 'latin1');
     else this.socket.write(data);
+    if (outputBufferLimitReached(this.client, this.socket.writableLength)) {
+      this.node.log('warning', `Client ${clientInfoLine(this.client)} scheduled to be closed ASAP for overcoming of output buffer limits.`);
+      this.destroy();
+    }
   }
 
   /** Closes with a TCP reset (a killed node, a dropped or refused connection). */
@@ -107,15 +165,18 @@ export class Connection implements ClientTransport, GatedConnection {
     this.socket.resetAndDestroy();
   }
 
+  /** Closes once pending output is written (QUIT, protocol errors): the socket is then closed, not half-open. */
   close(): void {
     if (this.closing) return;
     this.closing = true;
-    this.socket.end();
+    this.released();
+    this.socket.end(() => this.socket.destroy());
   }
 
-  /** Closes at once, dropping pending output (CLIENT KILL, server stop). */
+  /** Closes at once, dropping pending output (CLIENT KILL, limits, server stop). */
   destroy(): void {
     this.closing = true;
+    this.released();
     this.socket.destroy();
   }
 
