@@ -6,6 +6,9 @@
  * (for SCAN, SMEMBERS, HGETALL on large hashes and other replies where Redis gives no order),
  * and `normalize` rewrites a reply on both sides (for times and ids).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisSim } from '../src/index.js';
 import { parseReply } from '../src/protocol/reply-parser.js';
@@ -101,12 +104,16 @@ export async function runOn(port: number, cmds: readonly Command[], resp: 2 | 3)
 /** Both targets for custom multi-connection scenarios; stopped after the suite. */
 export function useTargets(): () => Targets {
   let targets: Targets | undefined;
+  let dir: string | undefined;
   beforeAll(async () => {
     if (!real) return;
-    targets = { real, sim: await RedisSim.start({ port: 0, clock: 'system' }) };
+    // Files the sim writes (SAVE, BGSAVE, DEBUG RELOAD) go to a directory of its own.
+    dir = mkdtempSync(join(tmpdir(), 'redis-sim-compat-'));
+    targets = { real, sim: await RedisSim.start({ port: 0, clock: 'system', config: { dir } }) };
   });
   afterAll(async () => {
     await targets?.sim.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
   return () => {
     if (!targets) throw new Error('no compat targets');

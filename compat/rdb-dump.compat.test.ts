@@ -117,6 +117,22 @@ const SCENARIOS: Record<string, Cmd[]> = {
   ],
 };
 
+/** Values with times (PEL delivery, consumer seen-time): compared through each other's RESTORE. */
+const TIMED: Record<string, Cmd[]> = {
+  streamGroups: [
+    ...cmds(30, (i) => ['XADD', 'xg', `${i + 1}-1`, 'f', `v${i}`]),
+    ['XGROUP', 'CREATE', 'xg', 'g1', '0'],
+    ['XGROUP', 'CREATE', 'xg', 'g0', '0'],
+    ['XREADGROUP', 'GROUP', 'g1', 'bob', 'COUNT', '5', 'STREAMS', 'xg', '>'],
+    ['XREADGROUP', 'GROUP', 'g1', 'alice', 'COUNT', '3', 'STREAMS', 'xg', '>'],
+    ['XREADGROUP', 'GROUP', 'g0', 'carol', 'COUNT', '2', 'STREAMS', 'xg', '>'],
+    ['XACK', 'xg', 'g1', '2-1'],
+    ['XCLAIM', 'xg', 'g1', 'alice', '0', '1-1', 'RETRYCOUNT', '7'],
+    ['XGROUP', 'CREATECONSUMER', 'xg', 'g1', 'idle'],
+    ['XDEL', 'xg', '10-1'],
+  ],
+};
+
 /** Hash-table values: compared by cross-restore, not bytes. */
 const HASHTABLE: Record<string, Cmd[]> = {
   sets: [
@@ -137,7 +153,7 @@ async function setupAndDump(port: number, cmds: Cmd[]): Promise<Map<string, stri
   try {
     await c.call('FLUSHALL');
     for (const cmd of cmds) await c.call(...cmd);
-    const keys = (await c.call('KEYS', '*')).split('\r\n').filter((l, i, a) => i > 0 && a[i - 1]?.startsWith('$'));
+    const keys = (await c.call('KEYS', '*')).split('\r\n').filter((_l, i, a) => i > 0 && a[i - 1]?.startsWith('$'));
     const out = new Map<string, string>();
     for (const k of keys.sort()) out.set(k, payloadOf(await c.call('DUMP', k)));
     await c.call('CONFIG', 'SET', 'list-max-listpack-size', '-2');
@@ -159,6 +175,33 @@ describe.runIf(haveRealRedis)('compat: DUMP bytes equal Redis 7.0', () => {
       expect(real.size).toBeGreaterThan(0);
       expect([...sim.keys()]).toEqual([...real.keys()]);
       for (const [k, p] of real) expect({ key: k, dump: hex(sim.get(k) as string) }).toEqual({ key: k, dump: hex(p) });
+    });
+  }
+
+  for (const [name, cmds] of Object.entries({ ...SCENARIOS, ...TIMED })) {
+    it(`${name}: each server restores the other's DUMP and dumps it back unchanged`, async () => {
+      const t = targets();
+      const real = await setupAndDump(t.real.port, cmds);
+      const sim = await setupAndDump(t.sim.port, cmds);
+      expect(real.size).toBeGreaterThan(0);
+      const rc = await RawClient.connect(t.real.port);
+      const sc = await RawClient.connect(t.sim.port);
+      try {
+        // The same list fill as when the values were dumped.
+        for (const c of [rc, sc]) for (const cmd of cmds.filter((x) => x[0] === 'CONFIG')) await c.call(...cmd);
+        for (const [k, p] of real) {
+          expect(await sc.call('RESTORE', `r:${k}`, '0', p)).toBe('+OK\r\n');
+          expect(hex(payloadOf(await sc.call('DUMP', `r:${k}`)))).toBe(hex(p));
+        }
+        for (const [k, p] of sim) {
+          expect(await rc.call('RESTORE', `s:${k}`, '0', p)).toBe('+OK\r\n');
+          expect(hex(payloadOf(await rc.call('DUMP', `s:${k}`)))).toBe(hex(p));
+        }
+      } finally {
+        for (const c of [rc, sc]) await c.call('CONFIG', 'SET', 'list-max-listpack-size', '-2');
+        rc.close();
+        sc.close();
+      }
     });
   }
 

@@ -4,7 +4,10 @@
  * an error; on a developer machine the compat tests are skipped with one line saying so.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface RealRedis {
   port: number;
@@ -43,6 +46,8 @@ export async function startRealRedis(extraArgs: readonly string[] = []): Promise
     return undefined;
   }
   const port = await freePort();
+  // Its files (SAVE, BGSAVE, DEBUG RELOAD) go to a directory of its own, removed when it stops.
+  const dir = mkdtempSync(join(tmpdir(), 'redis-compat-'));
   const child: ChildProcess = spawn(
     bin,
     [
@@ -58,6 +63,8 @@ export async function startRealRedis(extraArgs: readonly string[] = []): Promise
       'no',
       '--loglevel',
       'warning',
+      '--dir',
+      dir,
       ...extraArgs,
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
@@ -67,8 +74,12 @@ export async function startRealRedis(extraArgs: readonly string[] = []): Promise
     port,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
+        const done = () => {
+          rmSync(dir, { recursive: true, force: true });
+          resolve();
+        };
+        if (child.exitCode !== null) return done();
+        child.once('exit', done);
         child.kill('SIGKILL');
       }),
   };

@@ -9,7 +9,8 @@
 import { readFileSync } from 'node:fs';
 import type { ClockOptions } from './engine/clock.js';
 import { DEFAULT_VERSION } from './engine/node.js';
-import { RedisSim } from './index.js';
+import { RdbError, RedisSim } from './index.js';
+import { saveToDisk } from './rdb/persistence.js';
 
 const LEVELS = ['debug', 'verbose', 'notice', 'warning'] as const;
 type Level = (typeof LEVELS)[number];
@@ -132,16 +133,25 @@ async function main(argv: string[]): Promise<void> {
     if (stopping) return;
     stopping = true;
     log('warning', why);
+    // As prepareForShutdown: save first when save points are configured.
+    if (sim && sim.node.config.get('save') !== '') {
+      log('notice', 'Saving the final RDB snapshot before exiting.');
+      saveToDisk(sim.node);
+    }
     await sim?.stop();
     log('warning', 'Redis is now ready to exit, bye bye...');
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('Received SIGINT scheduling shutdown...'));
   process.on('SIGTERM', () => void stop('Received SIGTERM scheduling shutdown...'));
+  // As redis-server: `dir`/`dbfilename` (the working directory's dump.rdb by default) is loaded
+  // at start when it exists.
+  config.dir ??= process.cwd();
   try {
     sim = await RedisSim.start({ port, host, clock, config, controlCommand: control, log });
   } catch (e) {
-    log('warning', `Failed listening on port ${port} (tcp), aborting: ${(e as Error).message}`);
+    if (e instanceof RdbError) log('warning', e.message);
+    else log('warning', `Failed listening on port ${port} (tcp), aborting: ${(e as Error).message}`);
     process.exit(1);
   }
   sim.node.onShutdownRequest = () => void stop('User requested shutdown...');

@@ -7,6 +7,7 @@
  *   sim.clock.advance(1000);   // the key is gone, its `expired` event published
  *   await sim.stop();
  */
+import { readFileSync } from 'node:fs';
 import { Client } from './engine/client.js';
 import type { Clock } from './engine/clock.js';
 import { type NodeOptions, RedisNode } from './engine/node.js';
@@ -15,6 +16,9 @@ import { faultsOf, type NodeFaults } from './faults/faults.js';
 import type { Journal } from './faults/journal.js';
 import { type NodeLifecycle, registerNode, unregisterNode } from './faults/nodes.js';
 import { parseReply, RespError, type RespValue } from './protocol/reply-parser.js';
+import { loadRdb } from './rdb/load.js';
+import { saveRdb } from './rdb/save.js';
+import { startupLoad, stopPersistence } from './rdb/startup.js';
 import { Server } from './server/server.js';
 
 export { loadScriptingEngine } from './commands/scripting.js';
@@ -25,6 +29,7 @@ export type { Latency, NodeFaults, Partition, PartitionMode } from './faults/fau
 export type { Journal, JournalEntry, JournalQuery, ReplyKind } from './faults/journal.js';
 export type { ClientSelector } from './faults/selector.js';
 export * from './protocol/reply-parser.js';
+export { RdbError } from './rdb/errors.js';
 
 export interface RedisSimOptions extends NodeOptions {
   /** TCP port; 0 picks a free one (default 6379). */
@@ -35,6 +40,11 @@ export interface RedisSimOptions extends NodeOptions {
   databases?: number;
   /** Password of the default user (requirepass). */
   requirepass?: string;
+  /**
+   * Data to start with: an RDB file's path or bytes (a fixture, or an earlier snapshot()). Without
+   * it, `dir`/`dbfilename` given in `config` load that file when it exists, as redis-server does.
+   */
+  rdb?: string | Buffer;
 }
 
 export class RedisSim implements NodeLifecycle {
@@ -59,6 +69,7 @@ export class RedisSim implements NodeLifecycle {
   /** Creates a node and starts listening; resolves once connections are accepted. */
   static async start(opts: RedisSimOptions = {}): Promise<RedisSim> {
     const sim = new RedisSim(opts);
+    startupLoad(sim.node, opts.rdb, opts.config ?? {});
     const host = opts.host ?? '127.0.0.1';
     sim.addr = await sim.server.listen({ port: opts.port ?? 6379, host });
     sim.node.config.setRaw('port', String(sim.addr.port));
@@ -169,6 +180,19 @@ export class RedisSim implements NodeLifecycle {
     return r;
   }
 
+  /** The node's data as an RDB file (what SAVE writes; load it with restore() or `rdb`). */
+  snapshot(): Buffer {
+    return saveRdb(this.node);
+  }
+
+  /**
+   * Replaces the node's data with an RDB file (a snapshot() or a real Redis's dump.rdb). A file
+   * that is not valid throws an RdbError and leaves the data as it was.
+   */
+  restore(rdb: Buffer | string): void {
+    loadRdb(this.node, typeof rdb === 'string' ? readFileSync(rdb) : rdb);
+  }
+
   /** Empties every database. */
   flushAll(): void {
     this.node.flushAllData();
@@ -185,6 +209,7 @@ export class RedisSim implements NodeLifecycle {
     this.stopped = true;
     unregisterNode(this);
     faultsOf(this.node).scripts.abort();
+    stopPersistence(this.node);
     await this.server.close();
     this.node.shutdown();
   }

@@ -2,6 +2,9 @@
  * Test helpers: start a redis-sim node on a free port (manual clock by default) and open clients
  * that are closed when the test ends.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterEach } from 'vitest';
 import { RedisSim, type RedisSimOptions } from '../src/index.js';
@@ -16,9 +19,19 @@ afterEach(async () => {
   for (const fn of fns) await fn();
 });
 
-/** Starts a node on 127.0.0.1 and a free port; it stops after the test. */
+/**
+ * Starts a node on 127.0.0.1 and a free port; it stops after the test. Unless the test gives a
+ * `dir`, it gets an empty directory of its own (SAVE, BGSAVE and DEBUG RELOAD write files there),
+ * removed after the test.
+ */
 export async function startSim(opts: RedisSimOptions = {}): Promise<RedisSim> {
-  const sim = await RedisSim.start({ port: 0, clock: 'manual', ...opts });
+  const config = { ...(opts.config ?? {}) };
+  if (config.dir === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'redis-sim-test-'));
+    config.dir = dir;
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  }
+  const sim = await RedisSim.start({ port: 0, clock: 'manual', ...opts, config });
   cleanups.push(() => sim.stop());
   return sim;
 }

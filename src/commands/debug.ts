@@ -15,10 +15,14 @@
  *   serialized length is the RDB size by encoding (listpack/intset blobs sized byte for byte; no
  *   LZF compression, which Redis applies to blobs over 20 bytes), lru is the node clock's 24-bit
  *   LRU clock; the quicklist fields come from filling listpacks as tail pushes do.
- * - RELOAD: redis-sim has no RDB file; the dataset stays as it is (which is what a save and load
- *   preserve). Options are validated as Redis does.
+ * - RELOAD [MERGE] [NOFLUSH] [NOSAVE]: saves the RDB file (unless NOSAVE), empties the dataset
+ *   (unless NOFLUSH) and loads the file back, as Redis does; a file that cannot be written answers
+ *   "-ERR", one that cannot be loaded "Error trying to load the RDB dump" (the data stays).
+ * - LOADAOF: the AOF is not persisted (appendonly is accepted, nothing is written), so this
+ *   reloads the dataset through an in-memory RDB round trip, resets dirty and answers OK.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Client } from '../engine/client.js';
 import type { CommandSpec } from '../engine/command.js';
 import type { Database } from '../engine/database.js';
@@ -27,6 +31,10 @@ import { RedisError } from '../engine/errors.js';
 import type { RedisNode } from '../engine/node.js';
 import type { RedisObject } from '../engine/values.js';
 import { formatDouble, parseInteger } from '../protocol/numbers.js';
+import { RdbError } from '../rdb/errors.js';
+import { loadRdb } from '../rdb/load.js';
+import { rdbPath, recordLoad, saveToDisk } from '../rdb/persistence.js';
+import { saveRdb } from '../rdb/save.js';
 import { replyHelp } from './config.js';
 
 // ---- digests -------------------------------------------------------------------------------
@@ -310,7 +318,27 @@ function reload(c: Client, args: string[]): void {
       throw new RedisError('ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.');
     }
   }
-  c.node.log('warning', 'DB reloaded by DEBUG RELOAD');
+  const opts = args.slice(2).map((a) => a.toUpperCase());
+  const node = c.node;
+  if (!opts.includes('NOSAVE') && !saveToDisk(node)) throw new RedisError('ERR');
+  let data: Buffer;
+  try {
+    data = readFileSync(rdbPath(node));
+    recordLoad(node, loadRdb(node, data, { flush: !opts.includes('NOFLUSH'), merge: opts.includes('MERGE') }));
+  } catch (e) {
+    node.log('warning', e instanceof RdbError ? e.message : `Fatal error loading the DB: ${(e as Error).message}. Exiting.`);
+    throw new RedisError('ERR Error trying to load the RDB dump');
+  }
+  node.log('warning', 'DB reloaded by DEBUG RELOAD');
+  c.reply.ok();
+}
+
+/** DEBUG LOADAOF: nothing is persisted as AOF; the dataset reloads through an RDB round trip. */
+function loadaof(c: Client): void {
+  const node = c.node;
+  loadRdb(node, saveRdb(node));
+  node.stats.dirty = 0;
+  node.log('warning', 'Append Only File loaded by DEBUG LOADAOF');
   c.reply.ok();
 }
 
@@ -402,6 +430,7 @@ function debug(c: Client, args: string[]): void {
   }
   if (sub === 'object' && argc === 3) return debugObject(c, args[2] as string);
   if (sub === 'reload') return reload(c, args);
+  if (sub === 'loadaof' && argc === 2) return loadaof(c);
   if (sub === 'protocol' && argc === 3) return protocol(c, args[2] as string);
   if (sub === 'digest' && argc === 2) return c.reply.simple(datasetDigest(c));
   if (sub === 'digest-value') {

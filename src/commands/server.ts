@@ -1,15 +1,19 @@
 /**
  * Server commands: INFO DBSIZE FLUSHDB FLUSHALL TIME LASTSAVE SHUTDOWN SAVE BGSAVE ROLE MONITOR.
  *
- * redis-sim keeps no files: SAVE and BGSAVE write nothing but do what a client can observe of a
- * successful save (LASTSAVE and INFO's rdb_last_save_time move to now, rdb_saves counts); BGSAVE
- * completes at once. SHUTDOWN asks the embedding (RedisSim, the CLI) to stop the server through
- * node.onShutdownRequest: the client gets no reply, its connection closes, as with Redis.
+ * SAVE and BGSAVE write a real RDB file to `dir`/`dbfilename` (src/rdb/persistence.ts): SAVE
+ * before replying, BGSAVE from a snapshot taken at once, its file written in the background and
+ * its completion (LASTSAVE, INFO persistence) handled on the event loop. SHUTDOWN saves first when
+ * save points are configured or SAVE is given (not with NOSAVE), then asks the embedding
+ * (RedisSim, the CLI) to stop through node.onShutdownRequest: the client gets no reply, its
+ * connection closes, as with Redis. FLUSHALL saves the empty dataset when save points are set.
  */
 import type { Client } from '../engine/client.js';
 import type { CommandSpec } from '../engine/command.js';
 import { RedisError, SYNTAX } from '../engine/errors.js';
-import { genInfo, rdbSaves } from '../engine/info.js';
+import { genInfo } from '../engine/info.js';
+import { persistenceState } from '../engine/persistence-state.js';
+import { persistenceHooks, saveCommandSave, saveToDisk, startBgsave } from '../rdb/persistence.js';
 
 function info(c: Client, args: string[]): void {
   c.reply.verbatim(genInfo(c.node, args.slice(1)));
@@ -44,7 +48,7 @@ function flushall(c: Client, args: string[]): void {
   for (let i = 0; i < c.node.databaseCount; i++) c.node.stats.dirty += c.node.db(i).size;
   c.node.flushAllData();
   // With save points configured Redis saves the (now empty) dataset after FLUSHALL.
-  if (c.node.config.get('save') !== '') markSaved(c);
+  if (c.node.config.get('save') !== '') saveToDisk(c.node);
   c.reply.ok();
 }
 
@@ -60,21 +64,30 @@ function lastsave(c: Client): void {
   c.reply.int(c.node.lastSave);
 }
 
-function markSaved(c: Client): void {
-  c.node.lastSave = Math.floor(c.node.clock.now() / 1000);
-  c.node.stats.dirty = 0;
-  rdbSaves.set(c.node, (rdbSaves.get(c.node) ?? 0) + 1);
-}
+const BGSAVE_RUNNING = 'ERR Background save already in progress';
 
 function save(c: Client): void {
-  markSaved(c);
+  if (persistenceState(c.node).bgsaveInProgress) throw new RedisError(BGSAVE_RUNNING);
+  // Redis answers a bare "-ERR" (shared.err) when the file cannot be written.
+  if (!saveCommandSave(c.node)) throw new RedisError('ERR');
   c.reply.ok();
 }
 
-/** BGSAVE [SCHEDULE]: the "background" save finishes before the reply. */
+/**
+ * BGSAVE [SCHEDULE]: starts a background save; inside MULTI/EXEC it is scheduled for the
+ * next save-point check instead, as Redis does while a command is executing a transaction.
+ */
 function bgsave(c: Client, args: string[]): void {
   if (args.length > 2 || (args.length === 2 && (args[1] as string).toLowerCase() !== 'schedule')) throw new RedisError(SYNTAX);
-  markSaved(c);
+  const st = persistenceState(c.node);
+  if (st.bgsaveInProgress) throw new RedisError(BGSAVE_RUNNING);
+  if (c.multi !== undefined) {
+    st.bgsaveScheduled = true;
+    persistenceHooks.get(c.node)?.();
+    c.reply.simple('Background saving scheduled');
+    return;
+  }
+  startBgsave(c.node);
   c.reply.simple('Background saving started');
 }
 
@@ -98,6 +111,13 @@ function shutdown(c: Client, args: string[]): void {
   const stop = c.node.onShutdownRequest;
   if (!stop) throw new RedisError('ERR Errors trying to SHUTDOWN. Check logs.');
   c.node.log('warning', 'User requested shutdown...');
+  if ((save || c.node.config.get('save') !== '') && !nosave) {
+    c.node.log('notice', 'Saving the final RDB snapshot before exiting.');
+    if (!saveToDisk(c.node)) {
+      c.node.log('warning', "Error trying to save the DB, can't exit.");
+      if (!args.some((a) => a.toLowerCase() === 'force')) throw new RedisError('ERR Errors trying to SHUTDOWN. Check logs.');
+    }
+  }
   stop();
 }
 

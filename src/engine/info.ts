@@ -13,9 +13,7 @@
  */
 import { arch, release, totalmem, type } from 'node:os';
 import type { RedisNode } from './node.js';
-
-/** SAVE/BGSAVE count per node (INFO rdb_saves). */
-export const rdbSaves = new WeakMap<RedisNode, number>();
+import { persistenceState } from './persistence-state.js';
 
 const DEFAULT_SECTIONS = [
   'server',
@@ -178,6 +176,8 @@ function memory(node: RedisNode): string {
 }
 
 function persistence(node: RedisNode): string {
+  const p = persistenceState(node);
+  const bgsaveSecs = p.bgsaveInProgress ? Math.floor((node.clock.now() - p.bgsaveStartedAt) / 1000) : -1;
   return lines('Persistence', [
     ['loading', 0],
     ['async_loading', 0],
@@ -188,15 +188,15 @@ function persistence(node: RedisNode): string {
     ['current_save_keys_processed', 0],
     ['current_save_keys_total', 0],
     ['rdb_changes_since_last_save', node.stats.dirty],
-    ['rdb_bgsave_in_progress', 0],
+    ['rdb_bgsave_in_progress', p.bgsaveInProgress ? 1 : 0],
     ['rdb_last_save_time', node.lastSave],
-    ['rdb_last_bgsave_status', 'ok'],
-    ['rdb_last_bgsave_time_sec', -1],
-    ['rdb_current_bgsave_time_sec', -1],
-    ['rdb_saves', rdbSaves.get(node) ?? 0],
+    ['rdb_last_bgsave_status', p.lastBgsaveStatus],
+    ['rdb_last_bgsave_time_sec', p.lastBgsaveTimeSec],
+    ['rdb_current_bgsave_time_sec', bgsaveSecs],
+    ['rdb_saves', p.saves],
     ['rdb_last_cow_size', 0],
-    ['rdb_last_load_keys_expired', 0],
-    ['rdb_last_load_keys_loaded', 0],
+    ['rdb_last_load_keys_expired', p.lastLoadKeysExpired],
+    ['rdb_last_load_keys_loaded', p.lastLoadKeysLoaded],
     ['aof_enabled', node.config.get('appendonly') === 'yes' ? 1 : 0],
     ['aof_rewrite_in_progress', 0],
     ['aof_rewrite_scheduled', 0],

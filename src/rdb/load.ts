@@ -29,6 +29,13 @@ interface LoadedKey {
   expire: number | undefined;
 }
 
+export interface LoadOptions {
+  /** Empty the node first (default true; DEBUG RELOAD NOFLUSH keeps the current data). */
+  flush?: boolean;
+  /** A key already present is replaced instead of being an error (DEBUG RELOAD MERGE). */
+  merge?: boolean;
+}
+
 export interface LoadResult {
   keys: number;
   expiredSkipped: number;
@@ -166,13 +173,24 @@ function replaceFunctions(node: RedisNode, codes: string[]): void {
  * Replaces the node's data with the RDB file `data` (DEBUG RELOAD, startup, full sync,
  * RedisSim.restore). Throws RdbError, leaving the node untouched, when the file is not valid.
  */
-export function loadRdb(node: RedisNode, data: Buffer): LoadResult {
+export function loadRdb(node: RedisNode, data: Buffer, opts: LoadOptions = {}): LoadResult {
   const { keys, functions, result } = parseRdb(node, data);
-  replaceFunctions(node, functions);
-  node.flushAllData();
+  const flush = opts.flush !== false;
+  if (!flush && !opts.merge) {
+    for (const k of keys) {
+      if (node.db(k.db).dict.has(k.key)) throw new RdbError(`RDB has duplicated key '${k.key}' in DB ${k.db}`);
+    }
+  }
+  if (flush) replaceFunctions(node, functions);
+  else for (const code of functions) functionsOf(node).load(code, true);
+  if (flush) node.flushAllData();
   const keepLru = !lfuPolicy(node);
   for (const k of keys) {
     const db = node.db(k.db);
+    if (!flush && db.dict.has(k.key)) {
+      node.watches.touch(db, k.key);
+      db.removeKey(k.key);
+    }
     db.add(k.key, k.obj);
     if (k.expire !== undefined) db.setExpire(k.key, k.expire);
     if (!keepLru) k.obj.lru = node.clock.now();

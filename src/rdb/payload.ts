@@ -38,7 +38,8 @@ export function verifyPayload(p: Buffer, skipChecksum = false): boolean {
 
 /** The value of a verified payload; throws RdbError when the body is not valid. */
 export function loadPayload(node: RedisNode, p: Buffer, now: number): RedisObject {
-  const r = new RdbReader(p, 0, p.length - 10);
+  // As Redis's rio over the whole argument: a body that runs short reads into the footer.
+  const r = new RdbReader(p, 0, p.length);
   const type = r.byte();
   if (!isObjectType(type)) throw new RdbError('Unknown object type');
   return readObject(r, type, node, now);

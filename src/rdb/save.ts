@@ -9,9 +9,11 @@
  *   of everything before it, 8 bytes little-endian.
  *
  * Keys already past their deadline are written too (Redis writes every key of the dict; the
- * loader drops them on a master). ctime is the node clock's seconds.
+ * loader drops them on a master). ctime is the node clock's seconds; used-mem the dataset
+ * estimate, so a snapshot of the same data at the same clock time is the same bytes.
  */
 import { lfuPolicy, objectFreq } from '../engine/encoding.js';
+import { MEMORY_BASELINE } from '../engine/eviction.js';
 import type { RedisNode } from '../engine/node.js';
 import { functionsOf } from '../scripting/functions.js';
 import { OP_AUX, OP_EOF, OP_EXPIRETIME_MS, OP_FREQ, OP_FUNCTION2, OP_IDLE, OP_RESIZEDB, OP_SELECTDB, RDB_VERSION } from './constants.js';
@@ -46,8 +48,11 @@ export function writeRdb(node: RedisNode, sink: (b: Buffer) => void, opts: SaveO
   aux(w, 'redis-ver', node.version);
   aux(w, 'redis-bits', 64);
   aux(w, 'ctime', Math.floor(node.clock.now() / 1000));
-  const m = process.memoryUsage();
-  aux(w, 'used-mem', m.heapUsed + m.external);
+  // The dataset estimate (engine/eviction.ts), not the process's memory: the same data gives
+  // the same file.
+  let used = MEMORY_BASELINE;
+  for (let i = 0; i < node.databaseCount; i++) used += node.db(i).mem;
+  aux(w, 'used-mem', used);
   if (opts.replication) {
     aux(w, 'repl-stream-db', opts.replication.streamDb);
     aux(w, 'repl-id', opts.replication.replId);
