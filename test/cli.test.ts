@@ -4,7 +4,8 @@
  * and driving its manual clock from this (another) process over the wire.
  */
 import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RawClient } from './raw-client.js';
@@ -171,5 +172,33 @@ describe('redis-sim CLI', () => {
     const b = await RawClient.connect(off.port);
     expect(await b.call('SIM', 'CLOCK', 'GET')).toBe("-ERR unknown command 'SIM', with args beginning with: 'CLOCK' 'GET' \r\n");
     b.close();
+  });
+  it('--dir/--dbfilename: loads the file at start, saves on SIGTERM with save points, refuses a corrupt one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'redis-sim-cli-'));
+    try {
+      const first = await startCli(['--dir', dir, '--dbfilename', 'data.rdb', '--save', '3600 1']);
+      const c = await RawClient.connect(first.port);
+      await c.call('SET', 'k', 'persisted');
+      c.close();
+      first.proc.kill('SIGTERM');
+      expect(await first.exited).toBe(0);
+      expect(first.out()).toContain('DB saved on disk');
+      const second = await startCli(['--dir', dir, '--dbfilename', 'data.rdb']);
+      expect(second.out()).toContain('Done loading RDB, keys loaded: 1, keys expired: 0.');
+      const c2 = await RawClient.connect(second.port);
+      expect(await c2.call('GET', 'k')).toBe('$9\r\npersisted\r\n');
+      c2.close();
+      writeFileSync(join(dir, 'data.rdb'), readFileSync(join(dir, 'data.rdb')).subarray(0, 20));
+      const proc = spawn(process.execPath, [CLI, '--port', '0', '--dir', dir, '--dbfilename', 'data.rdb'], { cwd: ROOT });
+      let out = '';
+      proc.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+      });
+      const code = await new Promise<number | null>((res) => proc.on('exit', res));
+      expect(code).toBe(1);
+      expect(out).toContain('Short read or OOM loading DB. Unrecoverable error, aborting now.');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
