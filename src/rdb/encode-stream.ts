@@ -25,9 +25,11 @@ export function streamIdBytes(id: bigint): Buffer {
   return b;
 }
 
-/** The listpack of a stream node, as t_stream.c built and edited it. */
+const scratch = new ListpackBuilder(4096);
+
+/** The listpack of a stream node, as t_stream.c built and edited it (a view, valid until the next call). */
 export function streamNodeListpack(n: StreamNode): Buffer {
-  const lp = new ListpackBuilder(Math.max(64, n.bytes + 16));
+  const lp = scratch.reset();
   const nf = n.masterFields.length;
   lp.int(n.count);
   lp.int(n.deleted);
@@ -52,7 +54,7 @@ export function streamNodeListpack(n: StreamNode): Buffer {
       lp.int(efn * 2 + 4);
     }
   }
-  return lp.finish();
+  return lp.view();
 }
 
 function idParts(w: RdbWriter, id: bigint): void {

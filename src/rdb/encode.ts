@@ -41,6 +41,9 @@ import { quicklistLayout } from './quicklist.js';
 import { d2string } from './score.js';
 import type { RdbWriter } from './writer.js';
 
+/** One builder reused for every listpack written (its view is copied into the writer at once). */
+const scratch = new ListpackBuilder(4096);
+
 /** Writes the type byte of `o` (rdbSaveObjectType); returns the encoding it chose. */
 export function writeObjectType(w: RdbWriter, node: RedisNode, o: RedisObject): string {
   const enc = objectEncoding(node, o);
@@ -92,12 +95,12 @@ export function writeObject(w: RdbWriter, node: RedisNode, o: RedisObject, enc: 
     case 'hash': {
       const h = o.value as Map<string, string>;
       if (enc === 'listpack') {
-        const lp = new ListpackBuilder();
+        const lp = scratch.reset();
         for (const [f, v] of h) {
           lp.str(f);
           lp.str(v);
         }
-        w.blob(lp.finish());
+        w.blob(lp.view());
         return;
       }
       w.len(h.size);
@@ -110,12 +113,12 @@ export function writeObject(w: RdbWriter, node: RedisNode, o: RedisObject, enc: 
     case 'zset': {
       const z = o.value as SortedSet;
       if (enc === 'listpack') {
-        const lp = new ListpackBuilder();
+        const lp = scratch.reset();
         for (const [m, score] of z) {
           lp.str(m);
           lp.str(d2string(score));
         }
-        w.blob(lp.finish());
+        w.blob(lp.view());
         return;
       }
       w.len(z.size);
@@ -143,9 +146,9 @@ function writeList(w: RdbWriter, d: Deque<string>, fill: number): void {
       continue;
     }
     w.len(QUICKLIST_PACKED);
-    const lp = new ListpackBuilder();
+    const lp = scratch.reset();
     for (let k = 0; k < count; k++) lp.str(d.get(i++) as string);
-    w.blob(lp.finish());
+    w.blob(lp.view());
   }
 }
 

@@ -154,12 +154,24 @@ export class ListpackBuilder {
 
   /** The finished listpack (a fresh Buffer). */
   finish(): Buffer {
+    return Buffer.from(this.view());
+  }
+
+  /** The finished listpack as a view of the builder's buffer, valid until the next reset(). */
+  view(): Buffer {
     const b = this.buf;
     b[this.pos] = 0xff;
     const total = this.pos + 1;
     b.writeUInt32LE(total, 0);
     b.writeUInt16LE(Math.min(this.count, 65535), 4);
-    return Buffer.from(b.subarray(0, total));
+    return b.subarray(0, total);
+  }
+
+  /** Empties the builder to build another listpack in the same memory. */
+  reset(): this {
+    this.pos = 6;
+    this.count = 0;
+    return this;
   }
 }
 

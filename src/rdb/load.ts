@@ -12,21 +12,22 @@
  * them). Empty collections are skipped (Redis logs and skips them); a key loaded twice is fatal.
  * A checksum of 0 means the file was saved with rdbchecksum no: nothing is checked.
  */
-import { configNumber, lfuPolicy } from '../engine/encoding.js';
+import { Database, type DatabaseHost } from '../engine/database.js';
+import { configNumber } from '../engine/encoding.js';
 import type { RedisNode } from '../engine/node.js';
 import type { RedisObject } from '../engine/values.js';
-import { functionsOf, type Library } from '../scripting/functions.js';
+import { functionsIfLoaded, functionsOf, type Library } from '../scripting/functions.js';
 import * as T from './constants.js';
 import { crc64 } from './crc64.js';
 import { EmptyKeyError, isObjectType, readObject } from './decode.js';
 import { corrupt, RdbError } from './errors.js';
 import { RdbReader } from './reader.js';
 
-interface LoadedKey {
-  db: number;
-  key: string;
-  obj: RedisObject;
-  expire: number | undefined;
+/** Parsed data: one staging database per index the file fills (not attached to the node). */
+export interface ParsedRdb {
+  dbs: (Database | undefined)[];
+  functions: string[];
+  result: LoadResult;
 }
 
 export interface LoadOptions {
@@ -53,7 +54,7 @@ function accessesForCounter(node: RedisNode, counter: number): number {
 }
 
 /** Parses an RDB file into keys and function codes, checking everything; changes nothing. */
-export function parseRdb(node: RedisNode, data: Buffer): { keys: LoadedKey[]; functions: string[]; result: LoadResult } {
+export function parseRdb(node: RedisNode, data: Buffer): ParsedRdb {
   if (data.length < 9 || data.toString('latin1', 0, 5) !== 'REDIS') throw new RdbError('Wrong signature trying to load DB from file');
   const verText = data.toString('latin1', 5, 9);
   const version = /^[0-9]{4}$/.test(verText) ? Number(verText) : -1;
@@ -61,9 +62,12 @@ export function parseRdb(node: RedisNode, data: Buffer): { keys: LoadedKey[]; fu
   const r = new RdbReader(data, 9);
   const now = node.clock.now();
   const master = node.role === 'master';
-  const keys: LoadedKey[] = [];
   const functions: string[] = [];
-  const seen = Array.from({ length: node.databaseCount }, () => new Set<string>());
+  // Staging databases: no keyspace events, no blocked-client wake-ups, no expiry timer (Redis's
+  // dbAddRDBLoad); the node's own databases take their contents only once everything parsed.
+  const host: DatabaseHost = { now: () => node.clock.now(), keyExpired() {}, expireScheduled() {}, activeExpireEnabled: false };
+  const dbs: (Database | undefined)[] = new Array(node.databaseCount);
+  let loaded = 0;
   const result: LoadResult = { keys: 0, expiredSkipped: 0, emptySkipped: 0, version, aux: new Map() };
   let db = 0;
   let expire: number | undefined;
@@ -126,15 +130,17 @@ export function parseRdb(node: RedisNode, data: Buffer): { keys: LoadedKey[]; fu
       idle = freq = -1;
       continue;
     }
-    const dbSeen = seen[db] as Set<string>;
-    if (dbSeen.has(key)) throw new RdbError(`RDB has duplicated key '${key}' in DB ${db}`);
-    dbSeen.add(key);
+    let target = dbs[db];
+    if (target === undefined) target = dbs[db] = new Database(db, host);
+    if (target.dict.has(key)) throw new RdbError(`RDB has duplicated key '${key}' in DB ${db}`);
     if (master && expire !== undefined && expire < now) {
       result.expiredSkipped++;
     } else {
       if (idle >= 0) obj.lru = now - idle * 1000;
       if (freq >= 0) obj.freq = accessesForCounter(node, freq);
-      keys.push({ db, key, obj, expire });
+      target.add(key, obj);
+      if (expire !== undefined) target.expires.set(key, expire);
+      loaded++;
     }
     expire = undefined;
     idle = freq = -1;
@@ -150,15 +156,15 @@ export function parseRdb(node: RedisNode, data: Buffer): { keys: LoadedKey[]; fu
       }
     }
   }
-  result.keys = keys.length;
-  return { keys, functions, result };
+  result.keys = loaded;
+  return { dbs, functions, result };
 }
 
 /** Replaces the function libraries with `codes`; on a failure the old ones are put back. */
 function replaceFunctions(node: RedisNode, codes: string[]): void {
+  if (codes.length === 0 && (functionsIfLoaded(node)?.libraries.size ?? 0) === 0) return;
   const engine = functionsOf(node);
   const old: Library[] = [...engine.libraries.values()];
-  if (codes.length === 0 && old.length === 0) return;
   engine.flush();
   try {
     for (const code of codes) engine.load(code, false);
@@ -172,28 +178,49 @@ function replaceFunctions(node: RedisNode, codes: string[]): void {
 /**
  * Replaces the node's data with the RDB file `data` (DEBUG RELOAD, startup, full sync,
  * RedisSim.restore). Throws RdbError, leaving the node untouched, when the file is not valid.
+ *
+ * Replacing swaps each parsed database into place (as SWAPDB would): WATCHers of keys that change
+ * are dirtied, blocked clients re-checked, the expiry timer rebuilt. No keyspace event is sent
+ * for loaded keys, as Redis sends none while loading. NOFLUSH keeps the current keys; a key in
+ * both is an error unless MERGE, where the file's value wins.
  */
 export function loadRdb(node: RedisNode, data: Buffer, opts: LoadOptions = {}): LoadResult {
-  const { keys, functions, result } = parseRdb(node, data);
-  const flush = opts.flush !== false;
-  if (!flush && !opts.merge) {
-    for (const k of keys) {
-      if (node.db(k.db).dict.has(k.key)) throw new RdbError(`RDB has duplicated key '${k.key}' in DB ${k.db}`);
+  const { dbs, functions, result } = parseRdb(node, data);
+  if (opts.flush !== false) {
+    replaceFunctions(node, functions);
+    const host: DatabaseHost = { now: () => node.clock.now(), keyExpired() {}, expireScheduled() {}, activeExpireEnabled: false };
+    for (let i = 0; i < node.databaseCount; i++) {
+      const db = node.db(i);
+      const staged = dbs[i] ?? new Database(i, host);
+      if (db.dict.size === 0 && staged.dict.size === 0) continue;
+      node.watches.touchDatabase(db, staged);
+      db.swapWith(staged);
+      node.blocking.signalDatabase(db);
+    }
+    node.rebuildExpiryQueue();
+    return result;
+  }
+  if (!opts.merge) {
+    for (const staged of dbs) {
+      if (staged === undefined) continue;
+      const db = node.db(staged.index);
+      for (const key of staged.dict.keys())
+        if (db.dict.has(key)) throw new RdbError(`RDB has duplicated key '${key}' in DB ${staged.index}`);
     }
   }
-  if (flush) replaceFunctions(node, functions);
-  else for (const code of functions) functionsOf(node).load(code, true);
-  if (flush) node.flushAllData();
-  const keepLru = !lfuPolicy(node);
-  for (const k of keys) {
-    const db = node.db(k.db);
-    if (!flush && db.dict.has(k.key)) {
-      node.watches.touch(db, k.key);
-      db.removeKey(k.key);
+  for (const code of functions) functionsOf(node).load(code, true);
+  for (const staged of dbs) {
+    if (staged === undefined) continue;
+    const db = node.db(staged.index);
+    for (const [key, obj] of staged.dict) {
+      if (db.dict.has(key)) {
+        node.watches.touch(db, key);
+        db.removeKey(key);
+      }
+      db.add(key, obj);
+      const at = staged.expires.get(key);
+      if (at !== undefined) db.setExpire(key, at);
     }
-    db.add(k.key, k.obj);
-    if (k.expire !== undefined) db.setExpire(k.key, k.expire);
-    if (!keepLru) k.obj.lru = node.clock.now();
   }
   return result;
 }

@@ -16,7 +16,12 @@ const MAX_LIT = 1 << 5;
 const MAX_OFF = 1 << 13;
 const MAX_REF = (1 << 8) + (1 << 3);
 
+/**
+ * Hash table of positions, stamped: an entry is `base + position` of the current call, so entries
+ * from earlier calls (below `base`) read as empty without clearing 64K slots per call.
+ */
 const table = new Int32Array(HSIZE);
+let base = 1;
 
 function idx(h: number): number {
   return ((h >>> 8) - Math.imul(h, 5)) & (HSIZE - 1);
@@ -27,10 +32,20 @@ function idx(h: number): number {
  * bytes (Redis passes len - 4: compression must save at least 4 bytes).
  */
 export function lzfCompress(input: Uint8Array, outLen: number): Buffer | null {
-  const inLen = input.length;
-  if (inLen === 0 || outLen === 0) return null;
-  table.fill(-1);
   const out = Buffer.allocUnsafe(outLen + 1);
+  const n = lzfCompressInto(input, input.length, out, outLen);
+  return n === 0 ? null : out.subarray(0, n);
+}
+
+/** lzf_compress of input[0, inLen) into `out` (at least outLen + 1 bytes); 0 when it does not fit. */
+export function lzfCompressInto(input: Uint8Array, inLen: number, out: Uint8Array, outLen: number): number {
+  if (inLen === 0 || outLen === 0) return 0;
+  if (base + inLen + 1 > 0x3fffffff) {
+    table.fill(0);
+    base = 1;
+  }
+  const stamp = base;
+  base += inLen + 1;
   let ip = 0;
   let op = 1;
   let lit = 0;
@@ -38,14 +53,14 @@ export function lzfCompress(input: Uint8Array, outLen: number): Buffer | null {
   while (ip < inLen - 2) {
     hval = ((hval << 8) | (input[ip + 2] as number)) >>> 0;
     const slot = idx(hval);
-    const ref = table[slot] as number;
-    table[slot] = ip;
+    const ref = (table[slot] as number) - stamp;
+    table[slot] = stamp + ip;
     const off = ip - ref - 1;
     if (ref > 0 && off < MAX_OFF && input[ref + 2] === input[ip + 2] && input[ref] === input[ip] && input[ref + 1] === input[ip + 1]) {
       let len = 2;
       let maxlen = inLen - ip - len;
       if (maxlen > MAX_REF) maxlen = MAX_REF;
-      if (op + 3 + 1 >= outLen && op - (lit === 0 ? 1 : 0) + 3 + 1 >= outLen) return null;
+      if (op + 3 + 1 >= outLen && op - (lit === 0 ? 1 : 0) + 3 + 1 >= outLen) return 0;
       out[op - lit - 1] = lit - 1;
       if (lit === 0) op--;
       let stopped = false;
@@ -77,13 +92,13 @@ export function lzfCompress(input: Uint8Array, outLen: number): Buffer | null {
       ip -= 2;
       hval = ((input[ip] as number) << 8) | (input[ip + 1] as number);
       hval = ((hval << 8) | (input[ip + 2] as number)) >>> 0;
-      table[idx(hval)] = ip;
+      table[idx(hval)] = stamp + ip;
       ip++;
       hval = ((hval << 8) | (input[ip + 2] as number)) >>> 0;
-      table[idx(hval)] = ip;
+      table[idx(hval)] = stamp + ip;
       ip++;
     } else {
-      if (op >= outLen) return null;
+      if (op >= outLen) return 0;
       lit++;
       out[op++] = input[ip++] as number;
       if (lit === MAX_LIT) {
@@ -93,7 +108,7 @@ export function lzfCompress(input: Uint8Array, outLen: number): Buffer | null {
       }
     }
   }
-  if (op + 3 > outLen) return null;
+  if (op + 3 > outLen) return 0;
   while (ip < inLen) {
     lit++;
     out[op++] = input[ip++] as number;
@@ -105,7 +120,7 @@ export function lzfCompress(input: Uint8Array, outLen: number): Buffer | null {
   }
   out[op - lit - 1] = lit - 1;
   if (lit === 0) op--;
-  return out.subarray(0, op);
+  return op;
 }
 
 /** lzf_decompress into exactly `outLen` bytes; null when the data is corrupt or the size differs. */

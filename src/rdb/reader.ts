@@ -38,31 +38,41 @@ export class RdbReader {
     return b;
   }
 
-  /** rdbLoadLenByRef: [length, isEncoded]. 64-bit lengths come back as numbers (exact to 2^53). */
-  lenEnc(): [number, boolean] {
+  /** Whether the last lenEnc() read a special encoding (11xxxxxx) rather than a length. */
+  encoded = false;
+
+  /**
+   * rdbLoadLenByRef: the length, or the encoding type with `encoded` set. 64-bit lengths come back
+   * as numbers (exact to 2^53).
+   */
+  lenEnc(): number {
     const b = this.byte();
     const type = b >> 6;
-    if (type === 0) return [b & 0x3f, false];
-    if (type === 1) return [((b & 0x3f) << 8) | this.byte(), false];
-    if (type === 3) return [b & 0x3f, true];
+    this.encoded = false;
+    if (type === 0) return b & 0x3f;
+    if (type === 1) return ((b & 0x3f) << 8) | this.byte();
+    if (type === 3) {
+      this.encoded = true;
+      return b & 0x3f;
+    }
     if (b === LEN_32BIT) {
       this.need(4);
       const v = this.buf.readUInt32BE(this.pos);
       this.pos += 4;
-      return [v, false];
+      return v;
     }
     if (b === LEN_64BIT) {
       this.need(8);
       const v = this.buf.readBigUInt64BE(this.pos);
       this.pos += 8;
-      return [v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(v), false];
+      return v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(v);
     }
     return corrupt(`Unknown length encoding ${b} in rdbLoadLen()`);
   }
 
   len(): number {
-    const [n, enc] = this.lenEnc();
-    if (enc) corrupt('Unexpected encoded length');
+    const n = this.lenEnc();
+    if (this.encoded) corrupt('Unexpected encoded length');
     return n;
   }
 
@@ -81,8 +91,8 @@ export class RdbReader {
 
   /** rdbGenericLoadStringObject as raw bytes (a view when not compressed). */
   bytesString(): Buffer {
-    const [len, enc] = this.lenEnc();
-    if (enc) {
+    const len = this.lenEnc();
+    if (this.encoded) {
       switch (len) {
         case ENC_INT8:
         case ENC_INT16:
@@ -107,9 +117,9 @@ export class RdbReader {
 
   /** A string as a latin1 JS string. */
   string(): string {
-    const [len, enc] = this.lenEnc();
-    if (enc && len <= ENC_INT32) return String(this.encodedInt(len));
-    if (enc) {
+    const len = this.lenEnc();
+    if (this.encoded && len <= ENC_INT32) return String(this.encodedInt(len));
+    if (this.encoded) {
       this.pos--;
       return this.bytesString().toString('latin1');
     }

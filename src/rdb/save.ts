@@ -15,7 +15,7 @@
 import { lfuPolicy, objectFreq } from '../engine/encoding.js';
 import { MEMORY_BASELINE } from '../engine/eviction.js';
 import type { RedisNode } from '../engine/node.js';
-import { functionsOf } from '../scripting/functions.js';
+import { functionsIfLoaded } from '../scripting/functions.js';
 import { OP_AUX, OP_EOF, OP_EXPIRETIME_MS, OP_FREQ, OP_FUNCTION2, OP_IDLE, OP_RESIZEDB, OP_SELECTDB, RDB_VERSION } from './constants.js';
 import { Crc64 } from './crc64.js';
 import { writeObject, writeObjectType } from './encode.js';
@@ -59,7 +59,7 @@ export function writeRdb(node: RedisNode, sink: (b: Buffer) => void, opts: SaveO
     aux(w, 'repl-offset', opts.replication.offset);
   }
   aux(w, 'aof-base', 0);
-  for (const lib of functionsOf(node).libraries.values()) {
+  for (const lib of functionsIfLoaded(node)?.libraries.values() ?? []) {
     w.byte(OP_FUNCTION2);
     w.string(lib.code);
   }

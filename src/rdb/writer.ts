@@ -3,7 +3,11 @@
  * encodings, binary doubles and millisecond times.
  */
 import { ENC_INT8, ENC_INT16, ENC_INT32, ENC_LZF, LEN_32BIT, LEN_64BIT } from './constants.js';
-import { lzfCompress } from './lzf.js';
+import { lzfCompressInto } from './lzf.js';
+
+/** Scratch buffers for LZF (input bytes of a string, compressed output); grown as needed. */
+let scratchIn = Buffer.allocUnsafe(4096);
+let scratchOut = Buffer.allocUnsafe(4096);
 
 export class RdbWriter {
   buf: Buffer;
@@ -108,11 +112,9 @@ export class RdbWriter {
       if (v !== null && this.encodedInt(v)) return;
     }
     if (this.compress && len > 20) {
-      const raw = Buffer.from(s, 'latin1');
-      if (this.lzf(raw)) return;
-      this.len(len);
-      this.bytes(raw);
-      return;
+      if (scratchIn.length < len) scratchIn = Buffer.allocUnsafe(len * 2);
+      scratchIn.write(s, 0, 'latin1');
+      if (this.lzf(scratchIn, len)) return;
     }
     this.len(len);
     this.latin1(s);
@@ -120,20 +122,23 @@ export class RdbWriter {
 
   /** rdbSaveRawString for a binary blob (listpack, intset): no integer encoding applies. */
   blob(b: Uint8Array): void {
-    if (this.compress && b.length > 20 && this.lzf(b)) return;
+    if (this.compress && b.length > 20 && this.lzf(b, b.length)) return;
     this.len(b.length);
     this.bytes(b);
   }
 
   /** rdbSaveLzfStringObject: false when compression would not save 4 bytes. */
-  private lzf(raw: Uint8Array): boolean {
-    if (raw.length <= 4) return false;
-    const c = lzfCompress(raw, raw.length - 4);
-    if (c === null) return false;
+  private lzf(raw: Uint8Array, len: number): boolean {
+    if (len <= 4) return false;
+    if (scratchOut.length < len) scratchOut = Buffer.allocUnsafe(len * 2);
+    const n = lzfCompressInto(raw, len, scratchOut, len - 4);
+    if (n === 0) return false;
     this.byte(0xc0 | ENC_LZF);
-    this.len(c.length);
-    this.len(raw.length);
-    this.bytes(c);
+    this.len(n);
+    this.len(len);
+    this.ensure(n);
+    scratchOut.copy(this.buf, this.pos, 0, n);
+    this.pos += n;
     return true;
   }
 

@@ -238,6 +238,11 @@ const engines = new WeakMap<RedisNode, FunctionsEngine>();
 // The dispatcher's view of functions' flags (FCALL's denyoom before it runs).
 registerFunctionFlagsLookup((node, name) => engines.get(node)?.functions.get(name.toLowerCase())?.flags);
 
+/** The node's functions engine if it has one (no Lua state is created for asking). */
+export function functionsIfLoaded(node: RedisNode): FunctionsEngine | undefined {
+  return engines.get(node);
+}
+
 export function functionsOf(node: RedisNode): FunctionsEngine {
   let e = engines.get(node);
   if (!e) {
