@@ -1,7 +1,7 @@
 /**
- * DUMP and RESTORE against a real Redis 7.0. Payloads differ (redis-sim's format is its own), so
- * each server restores its own DUMP output and the replies after it are compared; errors with
- * foreign or corrupted payloads are compared directly.
+ * DUMP and RESTORE against a real Redis 7.0: each server restores its own DUMP output and the
+ * replies after it are compared; errors with foreign or corrupted payloads are compared directly.
+ * (Byte equality of the payloads and cross-server restores: rdb-dump.compat.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
 import { RawClient } from '../test/raw-client.js';

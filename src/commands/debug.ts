@@ -12,8 +12,7 @@
  *   an expire"), so equal datasets give equal digests and the hex is the one Redis prints for the
  *   same data; an empty dataset is 40 zeros.
  * - OBJECT: Redis's status line; encoding and refcount follow OBJECT ENCODING/REFCOUNT, the
- *   serialized length is the RDB size by encoding (listpack/intset blobs sized byte for byte; no
- *   LZF compression, which Redis applies to blobs over 20 bytes), lru is the node clock's 24-bit
+ *   serialized length is the size of the value's RDB body as src/rdb writes it (LZF included), lru is the node clock's 24-bit
  *   LRU clock; the quicklist fields come from filling listpacks as tail pushes do.
  * - RELOAD [MERGE] [NOFLUSH] [NOSAVE]: saves the RDB file (unless NOSAVE), empties the dataset
  *   (unless NOFLUSH) and loads the file back, as Redis does; a file that cannot be written answers
@@ -31,6 +30,7 @@ import { RedisError } from '../engine/errors.js';
 import type { RedisNode } from '../engine/node.js';
 import type { RedisObject } from '../engine/values.js';
 import { formatDouble, parseInteger } from '../protocol/numbers.js';
+import { objectBodyLength } from '../rdb/encode.js';
 import { RdbError } from '../rdb/errors.js';
 import { loadRdb } from '../rdb/load.js';
 import { rdbPath, recordLoad, saveToDisk } from '../rdb/persistence.js';
@@ -130,24 +130,6 @@ export function datasetDigest(c: Client): string {
 
 // ---- DEBUG OBJECT --------------------------------------------------------------------------
 
-/** rdbSaveLen's size for a length. */
-function lenSize(n: number): number {
-  return n < 64 ? 1 : n < 16384 ? 2 : n <= 0xffffffff ? 5 : 9;
-}
-
-/** Bytes of a string as rdbSaveRawString writes it (integers up to 32 bits are encoded as such). */
-function stringSize(s: string): number {
-  if (s.length <= 11) {
-    const n = parseInteger(s);
-    if (n !== null) {
-      if (n >= -128 && n <= 127) return 2;
-      if (n >= -32768 && n <= 32767) return 3;
-      if (n >= -2147483648 && n <= 2147483647) return 5;
-    }
-  }
-  return lenSize(s.length) + s.length;
-}
-
 /** Bytes of one listpack entry (encoding + data + backlen); integers as lpStringToInt64 finds them. */
 function lpEntrySize(s: string): number {
   const n = s.length <= 20 ? parseInteger(s) : null;
@@ -162,18 +144,6 @@ function lpEntrySize(s: string): number {
   } else body = s.length < 64 ? 1 + s.length : s.length < 4096 ? 2 + s.length : 5 + s.length;
   const back = body <= 127 ? 1 : body < 16383 ? 2 : body < 2097151 ? 3 : body < 268435455 ? 4 : 5;
   return body + back;
-}
-
-/** Total bytes of a listpack holding `entries` (6-byte header, entries, end byte). */
-function listpackBytes(entries: Iterable<string>): number {
-  let t = 7;
-  for (const e of entries) t += lpEntrySize(e);
-  return t;
-}
-
-/** An RDB string of `len` bytes (Redis may LZF-compress blobs over 20 bytes; not modelled). */
-function blobSize(len: number): number {
-  return lenSize(len) + len;
 }
 
 /**
@@ -200,50 +170,9 @@ function quicklistNodes(items: readonly string[], fill: number): number[] {
   return nodes;
 }
 
-/**
- * rdbSavedObjectLen by the value's encoding: compact encodings are saved as one blob (listpack,
- * intset), others element by element. Exact for blobs and strings up to 20 bytes; longer ones
- * would be LZF-compressed by Redis (rdbcompression), which this does not model.
- */
+/** rdbSavedObjectLen: the bytes of the value's RDB body (src/rdb, LZF included as rdbcompression says). */
 function serializedLength(node: RedisNode, o: RedisObject, enc: string): number {
-  switch (o.type) {
-    case 'string':
-      return stringSize(o.value as string);
-    case 'list': {
-      const nodes = quicklistNodes([...(o.value as Iterable<string>)], Number(node.config.get('list-max-listpack-size')));
-      return lenSize(nodes.length) + nodes.reduce((a, b) => a + 1 + blobSize(b), 0);
-    }
-    case 'set': {
-      const set = o.value as Set<string>;
-      if (enc === 'intset') {
-        let width = 2;
-        for (const m of set) {
-          const n = Number(m);
-          if (n < -2147483648 || n > 2147483647) width = 8;
-          else if ((n < -32768 || n > 32767) && width < 4) width = 4;
-        }
-        return blobSize(8 + width * set.size);
-      }
-      let n = lenSize(set.size);
-      for (const m of set) n += stringSize(m);
-      return n;
-    }
-    case 'hash': {
-      const h = o.value as Map<string, string>;
-      if (enc === 'listpack') return blobSize(listpackBytes([...h].flat()));
-      let n = lenSize(h.size);
-      for (const [f, v] of h) n += stringSize(f) + stringSize(v);
-      return n;
-    }
-    case 'zset': {
-      const pairs = [...(o.value as Iterable<[string, number]>)];
-      if (enc === 'listpack') return blobSize(listpackBytes(pairs.flatMap(([m, sc]) => [m, formatDouble(sc)])));
-      // Skiplist: each member, then its score as an 8-byte binary double.
-      return lenSize(pairs.length) + pairs.reduce((a, [m]) => a + stringSize(m) + 8, 0);
-    }
-    default:
-      return 0;
-  }
+  return objectBodyLength(node, o, enc);
 }
 
 /** Redis's LRU clock: seconds, 24 bits. */

@@ -39,7 +39,7 @@ import { intsetEncode } from './intset.js';
 import { ListpackBuilder } from './listpack.js';
 import { quicklistLayout } from './quicklist.js';
 import { d2string } from './score.js';
-import type { RdbWriter } from './writer.js';
+import { RdbWriter } from './writer.js';
 
 /** One builder reused for every listpack written (its view is copied into the writer at once). */
 const scratch = new ListpackBuilder(4096);
@@ -156,4 +156,12 @@ function writeList(w: RdbWriter, d: Deque<string>, fill: number): void {
 export function writeValue(w: RdbWriter, node: RedisNode, o: RedisObject): void {
   const enc = writeObjectType(w, node, o);
   writeObject(w, node, o, enc);
+}
+
+/** rdbSavedObjectLen: the size of the value's body (DEBUG OBJECT's serializedlength). */
+export function objectBodyLength(node: RedisNode, o: RedisObject, enc: string): number {
+  const w = new RdbWriter();
+  w.compress = node.config.get('rdbcompression') !== 'no';
+  writeObject(w, node, o, enc);
+  return w.pos;
 }
