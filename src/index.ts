@@ -17,6 +17,7 @@ import type { Journal } from './faults/journal.js';
 import { type NodeLifecycle, registerNode, unregisterNode } from './faults/nodes.js';
 import { parseReply, RespError, type RespValue } from './protocol/reply-parser.js';
 import { loadRdb } from './rdb/load.js';
+import { recordLoad } from './rdb/persistence.js';
 import { saveRdb } from './rdb/save.js';
 import { startupLoad, stopPersistence } from './rdb/startup.js';
 import { Server } from './server/server.js';
@@ -190,7 +191,7 @@ export class RedisSim implements NodeLifecycle {
    * that is not valid throws an RdbError and leaves the data as it was.
    */
   restore(rdb: Buffer | string): void {
-    loadRdb(this.node, typeof rdb === 'string' ? readFileSync(rdb) : rdb);
+    recordLoad(this.node, loadRdb(this.node, typeof rdb === 'string' ? readFileSync(rdb) : rdb));
   }
 
   /** Empties every database. */
