@@ -2,7 +2,8 @@
  * Generic key commands and expiry against a real Redis. Relative TTLs are compared by class
  * (positive → ":T"); absolute deadlines far in the future are compared exactly.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisSim } from '../src/index.js';
 import { RawClient } from '../test/raw-client.js';
 import { compatSuite, haveRealRedis, splitAggregate, useTargets } from './harness.js';
 
@@ -513,4 +514,51 @@ describe.runIf(haveRealRedis)('compat: keyspace events of strings, keys and expi
     expect(real.length).toBeGreaterThan(20);
     expect(sim).toEqual(real);
   });
+});
+
+/**
+ * Redis 7.0 expires a key when `now > deadline` (keyIsExpired, whole milliseconds): during the
+ * deadline millisecond itself the key still exists and PTTL replies 0. The clock cannot be stopped
+ * on a real server, so there a key with a 2 ms TTL is polled until it is gone; redis-sim runs on a
+ * manual clock moved 1 ms after each PTTL, so it passes through every millisecond. Both must
+ * have replied 0 before -2 (a server that expired at `now >= deadline` never replies 0).
+ */
+describe.runIf(haveRealRedis)('compat: a key exists during its deadline millisecond', () => {
+  const targets = useTargets();
+  let manual: RedisSim | undefined;
+  beforeAll(async () => {
+    manual = await RedisSim.start({ port: 0, clock: 'manual' });
+  });
+  afterAll(async () => {
+    await manual?.stop();
+  });
+
+  async function pttlsSeen(port: number, resp: 2 | 3, stepClock: boolean): Promise<string[]> {
+    const c = await RawClient.connectResp(port, resp);
+    try {
+      const seen = new Set<string>();
+      for (let trial = 0; trial < 300 && !seen.has(':0\r\n'); trial++) {
+        await c.call('SET', 'k', 'v', 'PX', '2');
+        for (;;) {
+          const pttl = await c.call('PTTL', 'k');
+          seen.add(pttl);
+          if (pttl === ':-2\r\n') break;
+          if (stepClock && pttl === ':0\r\n') expect(await c.call('GET', 'k')).toBe('$1\r\nv\r\n');
+          if (stepClock) await c.call('SIM', 'CLOCK', 'ADVANCE', '1');
+        }
+      }
+      return [...seen].filter((r) => r === ':0\r\n' || r === ':-2\r\n').sort();
+    } finally {
+      c.close();
+    }
+  }
+
+  for (const resp of [2, 3] as const) {
+    it(`PTTL 0 is observable before the key goes (RESP${resp})`, async () => {
+      const real = await pttlsSeen(targets().real.port, resp, false);
+      const sim = await pttlsSeen((manual as RedisSim).port, resp, true);
+      expect(real).toEqual([':-2\r\n', ':0\r\n']);
+      expect(sim).toEqual(real);
+    });
+  }
 });

@@ -309,7 +309,7 @@ describe('keyspace events, WATCH and expiry', () => {
     await r.setbit('k', 100, 1);
     await r.call('BITFIELD', 'k', 'INCRBY', 'u8', 0, 1);
     expect(await r.pttl('k')).toBe(1000);
-    sim.clock.advance(999);
+    sim.clock.advance(1000); // the deadline millisecond: still there
     expect(await r.getbit('k', 100)).toBe(1);
     sim.clock.advance(1);
     expect(await r.getbit('k', 100)).toBe(0);

@@ -144,7 +144,7 @@ describe('redis-sim CLI', () => {
     await c.call('SET', 'k', 'v', 'PX', '5000');
     const t0 = await c.call('TIME');
     expect(await c.call('TIME')).toBe(t0);
-    await c.call('SIM', 'CLOCK', 'ADVANCE', '4999');
+    await c.call('SIM', 'CLOCK', 'ADVANCE', '5000'); // the deadline millisecond: still there
     expect(await c.call('EXISTS', 'k')).toBe(':1\r\n');
     await c.call('SIM', 'CLOCK', 'ADVANCE', '1');
     expect(await c.call('EXISTS', 'k')).toBe(':0\r\n');

@@ -21,7 +21,8 @@ describe('expiry on the manual clock', () => {
     const r = ioredis(sim);
     for (let i = 0; i < 10; i++) await r.set(`k${i}`, 'v', 'PX', 100 * (i + 1));
     await r.set('forever', 'v');
-    sim.clock.advance(499);
+    sim.clock.advance(500);
+    // At k4's deadline millisecond it still exists (Redis 7.0 expires at now > deadline).
     expect(await r.dbsize()).toBe(7);
     sim.clock.advance(1);
     expect(await r.dbsize()).toBe(6);
@@ -47,6 +48,10 @@ describe('expiry on the manual clock', () => {
     }
     expect(await r.pttl('k')).toBe(1);
     expect(await r.ttl('k')).toBe(0);
+    expect(await r.get('k')).toBe('v');
+    sim.clock.advance(1);
+    // The deadline millisecond itself: still there, PTTL 0 (Redis: expired only when now > when).
+    expect(await r.pttl('k')).toBe(0);
     expect(await r.get('k')).toBe('v');
     sim.clock.advance(1);
     expect(await r.pttl('k')).toBe(-2);
@@ -76,6 +81,9 @@ describe('expiry on the manual clock', () => {
     sim.clock.set(T0 + 1233);
     expect(await r.pttl('k')).toBe(1);
     sim.clock.set(T0 + 1234);
+    expect(await r.pttl('k')).toBe(0);
+    expect(await r.exists('k')).toBe(1);
+    sim.clock.set(T0 + 1235);
     expect(await r.exists('k')).toBe(0);
   });
 
@@ -89,6 +97,10 @@ describe('expiry on the manual clock', () => {
     expect(await r.pttl('k')).toBe(1);
     expect(await r.exists('k')).toBe(1);
     sim.clock.advance(0.6);
+    // now = deadline + 0.5: still the deadline's whole millisecond, so the key is there.
+    expect(await r.pttl('k')).toBe(0);
+    expect(await r.exists('k')).toBe(1);
+    sim.clock.advance(0.5);
     expect(await r.exists('k')).toBe(0);
   });
 
@@ -112,8 +124,10 @@ describe('expiry on the manual clock', () => {
     const r = ioredis(sim);
     await r.set('k', 'v', 'PX', 10);
     sim.clock.advance(10);
-    expect(await r.get('k')).toBeNull();
+    expect(events).toEqual(['$:set:k', 'g:expire:k']);
+    sim.clock.advance(1);
     expect(events).toEqual(['$:set:k', 'g:expire:k', 'x:expired:k']);
+    expect(await r.get('k')).toBeNull();
   });
 });
 

@@ -228,7 +228,7 @@ describe('geo: keyspace, WATCH, expiry, MULTI', () => {
     const r = ioredis(sim);
     await r.geoadd('Sicily', 13.361389, 38.115556, 'Palermo', 15.087269, 37.502669, 'Catania');
     await r.pexpire('Sicily', 1000);
-    sim.clock.advance(999);
+    sim.clock.advance(1000); // the deadline millisecond: still there
     expect(await r.geodist('Sicily', 'Palermo', 'Catania', 'KM')).toBe('166.2742');
     sim.clock.advance(1);
     expect(await r.geopos('Sicily', 'Palermo')).toEqual([null]);

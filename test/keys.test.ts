@@ -69,7 +69,7 @@ describe('SCAN', () => {
     const r = ioredis(sim);
     for (let i = 0; i < 20; i++) await r.set(`k${i}`, 'v', 'PX', i < 10 ? 50 : 5000);
     const [cur, firstKeys] = await r.scan('0', 'COUNT', 5);
-    sim.clock.advance(50);
+    sim.clock.advance(51); // past the deadline (at it exactly the keys still exist)
     const rest: string[] = [];
     let cursor = cur;
     while (cursor !== '0') {
@@ -95,7 +95,7 @@ describe('RANDOMKEY', () => {
     expect([...seen].sort()).toEqual(['a', 'b']);
     sim.node.setActiveExpire(false); // only lookups expire: RANDOMKEY must skip the dead key
     await r.pexpire('a', 10);
-    sim.clock.advance(10);
+    sim.clock.advance(11);
     for (let i = 0; i < 10; i++) expect(await r.randomkey()).toBe('b');
   });
 });
@@ -124,6 +124,8 @@ describe('RENAME COPY MOVE', () => {
       '0:g:rename_to:d',
     ]);
     sim.clock.advance(5000);
+    expect(await r.exists('d')).toBe(1); // the deadline millisecond itself
+    sim.clock.advance(1);
     expect(await r.exists('d')).toBe(0);
   });
 
@@ -163,7 +165,7 @@ describe('RENAME COPY MOVE', () => {
       '0:g:copy_to:l2',
       '3:g:copy_to:str',
     ]);
-    sim.clock.advance(700);
+    sim.clock.advance(701);
     expect(sim.node.db(3).size).toBe(0);
   });
 
@@ -183,7 +185,7 @@ describe('RENAME COPY MOVE', () => {
     await expect(r.move('j', 0)).rejects.toThrow('ERR source and destination objects are the same');
     await expect(r.move('j', 16)).rejects.toThrow('ERR DB index is out of range');
     expect(events.filter((e) => e.includes('move'))).toEqual(['0:g:move_from:k', '2:g:move_to:k']);
-    sim.clock.advance(900);
+    sim.clock.advance(901);
     expect(sim.node.db(2).size).toBe(1);
   });
 });

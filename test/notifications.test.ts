@@ -164,7 +164,7 @@ describe('expired events on the virtual clock', () => {
     await sub.call('SUBSCRIBE', '__keyevent@0__:expired');
     const app = ioredis(sim);
     expect(await app.set('lock:orders', 'owner-1', 'PX', 5000, 'NX')).toBe('OK');
-    sim.clock.advance(4999);
+    sim.clock.advance(5000); // at the deadline millisecond the lock still exists
     expect(await app.get('lock:orders')).toBe('owner-1');
     expect(sub.pending()).toBe('');
     sim.clock.advance(1);

@@ -55,7 +55,7 @@ describe('reliable queue (README example)', () => {
     await sim.waitForBlocked(1, 'jobs');
 
     // Before the visibility timeout, the sweep leaves the job alone.
-    sim.clock.advance(VISIBILITY_MS - 1);
+    sim.clock.advance(VISIBILITY_MS); // the lease's deadline millisecond: still valid
     expect(await sweep(producer)).toEqual([]);
     expect(await producer.lrange('processing', 0, -1)).toEqual(['job-1']);
 

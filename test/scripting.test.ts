@@ -73,7 +73,7 @@ describe('lock scripts', () => {
     sim.clock.advance(900);
     expect(await r.eval(EXTEND, 1, 'lock', 't', '1000')).toBe(1);
     expect(await r.pttl('lock')).toBe(1000);
-    sim.clock.advance(999);
+    sim.clock.advance(1000); // the deadline millisecond: still there
     expect(await r.get('lock')).toBe('t');
     sim.clock.advance(1);
     expect(await r.get('lock')).toBeNull();
@@ -105,6 +105,8 @@ describe('rate limiter', () => {
     expect(await take()).toBe(1);
     expect(await take()).toBe(0);
     sim.clock.advance(60_000);
+    expect(await r.exists('bucket')).toBe(1); // the deadline millisecond
+    sim.clock.advance(1);
     expect(await r.exists('bucket')).toBe(0);
   });
 });

@@ -104,6 +104,10 @@ describe('expiring SETs on the virtual clock', () => {
     expect(await r.pttl('p')).toBe(1);
     expect(await r.pttl('s')).toBe(501);
     sim.clock.advance(1);
+    // The deadline millisecond: still there with PTTL 0 (Redis expires at now > deadline).
+    expect(await r.pttl('p')).toBe(0);
+    expect(await r.get('p')).toBe('v');
+    sim.clock.advance(1);
     expect(await r.exists('p')).toBe(0);
     expect(await r.exists('s')).toBe(1);
     sim.clock.advance(500);
@@ -120,6 +124,8 @@ describe('expiring SETs on the virtual clock', () => {
     expect(await r.pexpiretime('b')).toBe(1_000_000_000_250);
     expect(await r.call('EXPIRETIME', 'a')).toBe(1_000_000_010);
     sim.clock.advance(250);
+    expect(await r.exists('b')).toBe(1);
+    sim.clock.advance(1);
     expect(await r.exists('b')).toBe(0);
     // A deadline already past is accepted; the key is gone at its next lookup.
     expect(await r.set('c', 'v', 'EXAT', 1)).toBe('OK');

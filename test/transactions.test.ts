@@ -215,7 +215,7 @@ describe('WATCH', () => {
     await a.call('SET', 'lock', 'me');
     sim.node.db(0).setExpire('lock', sim.clock.now() + 1000);
     await a.call('WATCH', 'lock');
-    sim.clock.advance(999);
+    sim.clock.advance(1000); // the deadline millisecond: the key still exists
     expect(await a.pipeline([['MULTI'], ['EXEC']])).toEqual(['+OK\r\n', '*0\r\n']);
     await a.call('WATCH', 'lock');
     sim.clock.advance(1);

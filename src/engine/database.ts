@@ -2,9 +2,11 @@
  * One of a node's numbered databases: the keyspace (key → value) and the expires table
  * (key → absolute deadline in ms on the node's clock).
  *
- * Expiry: a key whose deadline is <= now is gone. Every lookup checks it (lazy expiry, as Redis's
- * expireIfNeeded) and the node's expiry timer removes keys exactly when the clock reaches their
- * deadline (active expiry), so with a manual clock no expired key is ever visible.
+ * Expiry: as Redis 7.0's keyIsExpired (`now > when`, now in whole milliseconds), a key is gone once
+ * the clock has passed its deadline: at the deadline millisecond itself it still exists with PTTL 0.
+ * Every lookup checks it (lazy expiry, as Redis's expireIfNeeded) and the node's expiry timer
+ * removes keys exactly when the clock reaches deadline + 1 ms (active expiry), so with a manual
+ * clock no expired key is ever visible.
  *
  * SCAN order: each key gets a sequence number when it is created; `order` lists keys by that
  * number, so a cursor (the next sequence number) survives inserts and deletes and every key
@@ -26,6 +28,19 @@ export interface DatabaseHost {
   keyAdded?(db: Database, key: string): void;
   /** Told of every touching lookup (INFO keyspace_hits / keyspace_misses). */
   keyspaceLookup?(hit: boolean, db: Database, key: string, notify?: boolean): void;
+}
+
+/**
+ * Redis's keyIsExpired: whether a key with deadline `at` is expired at time `now` (ms). Time counts
+ * in whole milliseconds (mstime()), and a key expires strictly after its deadline.
+ */
+export function deadlinePassed(at: number, now: number): boolean {
+  return Math.floor(now) > at;
+}
+
+/** The first time (ms) at which a key with deadline `at` counts as expired. */
+export function expiryTime(at: number): number {
+  return Math.floor(at) + 1;
 }
 
 export class Database {
@@ -50,14 +65,14 @@ export class Database {
   /** Whether `key` has a deadline that has passed. */
   isExpired(key: string): boolean {
     const at = this.expires.get(key);
-    return at !== undefined && at <= this.host.now();
+    return at !== undefined && deadlinePassed(at, this.host.now());
   }
 
   /** Removes `key` if its deadline passed; true when it did. */
   expireIfNeeded(key: string): boolean {
     if (this.expires.size === 0) return false;
     const at = this.expires.get(key);
-    if (at === undefined || at > this.host.now()) return false;
+    if (at === undefined || !deadlinePassed(at, this.host.now())) return false;
     this.removeKey(key);
     this.host.keyExpired(this, key);
     return true;
@@ -205,7 +220,7 @@ export class Database {
     const now = this.host.now();
     for (const key of this.dict.keys()) {
       const at = this.expires.get(key);
-      if (at === undefined || at > now) yield key;
+      if (at === undefined || !deadlinePassed(at, now)) yield key;
     }
   }
 

@@ -12,6 +12,7 @@
  * names. Latencystats reports each command's mean latency for every percentile (no histogram).
  */
 import { arch, release, totalmem, type } from 'node:os';
+import { deadlinePassed } from './database.js';
 import type { RedisNode } from './node.js';
 import { persistenceState } from './persistence-state.js';
 
@@ -362,7 +363,7 @@ function keyspace(node: RedisNode): string {
     let sum = 0;
     let n = 0;
     for (const at of db.expires.values()) {
-      if (at > now) {
+      if (!deadlinePassed(at, now)) {
         sum += at - now;
         n++;
       }

@@ -8,7 +8,7 @@ import type { Client } from './client.js';
 import { Clock, type ClockMode, type ClockOptions } from './clock.js';
 import type { CommandSpec } from './command.js';
 import { ConfigStore } from './config.js';
-import { Database, type DatabaseHost } from './database.js';
+import { Database, type DatabaseHost, deadlinePassed, expiryTime } from './database.js';
 import { type DispatchHooks, execute, runCommand } from './dispatch.js';
 import { Eviction } from './eviction.js';
 import { MinHeap } from './heap.js';
@@ -276,7 +276,7 @@ export class RedisNode implements DatabaseHost {
     this.expiryQueue.push({ at, db: db.index, key });
     const head = this.expiryQueue.peek();
     if (head === undefined) return;
-    if (this.expiryTimer && !this.expiryTimer.cancelled && this.expiryTimer.deadline <= head.at) return;
+    if (this.expiryTimer && !this.expiryTimer.cancelled && this.expiryTimer.deadline <= expiryTime(head.at)) return;
     this.armExpiry();
   }
 
@@ -285,12 +285,12 @@ export class RedisNode implements DatabaseHost {
     this.expiryTimer = undefined;
     const head = this.expiryQueue.peek();
     if (head === undefined) return;
-    this.expiryTimer = this.clock.setTimer(head.at, () => this.activeExpire());
+    this.expiryTimer = this.clock.setTimer(expiryTime(head.at), () => this.activeExpire());
   }
 
   /**
-   * Active expiry: removes every key whose deadline has been reached, in deadline order. With a
-   * manual clock it runs exactly when time reaches each deadline.
+   * Active expiry: removes every key whose deadline has passed, in deadline order. With a manual
+   * clock it runs exactly when time reaches each deadline + 1 ms (Redis expires at `now > when`).
    */
   private activeExpire(): void {
     this.expiryTimer = undefined;
@@ -298,7 +298,7 @@ export class RedisNode implements DatabaseHost {
       const now = this.clock.now();
       for (;;) {
         const e = this.expiryQueue.peek();
-        if (!e || e.at > now) break;
+        if (!e || !deadlinePassed(e.at, now)) break;
         this.expiryQueue.pop();
         const db = this.dbs[e.db];
         // Entries are not removed when a TTL changes; skip the stale ones.

@@ -121,7 +121,7 @@ describe('redlock', () => {
       for (const i of [3, 4]) for (const r of [b]) await t.ready((r as unknown as { clients: PatternClient[] }).clients[i]!);
       expect((await b.attempt('payout', LONG_TTL)).acquiredOn).toBe(2);
       // Node 2's clock jumps forward by the TTL (an NTP step, an operator): A's key there expires.
-      nodes[2]!.clock!.advance(LONG_TTL);
+      nodes[2]!.clock!.advance(LONG_TTL + 1);
       const lb = await b.acquire('payout', LONG_TTL);
       expect(lb).not.toBeNull();
       expect(t.runtime.now()).toBeLessThan(la!.validUntil);
