@@ -329,9 +329,12 @@ function protocol(c: Client, name: string): void {
   }
 }
 
-/** enable-debug-command: "yes", or "local" for loopback clients (in-process callers are local). */
-function debugAllowed(c: Client): boolean {
-  const mode = c.node.config.get('enable-debug-command');
+/**
+ * Redis's allowProtectedAction for enable-debug-command / enable-module-command: "yes", or
+ * "local" for loopback clients (in-process callers are local).
+ */
+export function protectedActionAllowed(c: Client, param: 'enable-debug-command' | 'enable-module-command'): boolean {
+  const mode = c.node.config.get(param);
   if (mode === 'yes') return true;
   if (mode !== 'local') return false;
   const addr = c.transport?.remoteAddress;
@@ -341,7 +344,7 @@ function debugAllowed(c: Client): boolean {
 }
 
 function debug(c: Client, args: string[]): void {
-  if (!debugAllowed(c)) {
+  if (!protectedActionAllowed(c, 'enable-debug-command')) {
     throw new RedisError(
       'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.',
     );

@@ -143,4 +143,18 @@ export const dumpCommands: CommandSpec[] = [
     since: '2.6.0',
     handler: restore,
   },
+  {
+    // RESTORE for a cluster's MIGRATE (flag "asking": accepted on a migrating slot); on a server
+    // without cluster support it is exactly RESTORE.
+    name: 'restore-asking',
+    arity: -4,
+    flags: ['write', 'denyoom', 'asking'],
+    firstKey: 1,
+    lastKey: 1,
+    keyStep: 1,
+    acl: ['keyspace', 'write', 'slow', 'dangerous'],
+    group: 'server',
+    since: '3.0.0',
+    handler: restore,
+  },
 ];

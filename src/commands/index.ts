@@ -5,6 +5,7 @@ import type { CommandSpec } from '../engine/command.js';
 import { aclCommands } from './acl.js';
 import { bitmapCommands } from './bitmaps.js';
 import { clientCommands } from './client.js';
+import { clusterCommands } from './cluster.js';
 import { commandInfoCommands } from './command-info.js';
 import { configCommands } from './config.js';
 import { connectionCommands } from './connection.js';
@@ -19,7 +20,9 @@ import { keyCommands } from './keys.js';
 import { latencyCommands } from './latency.js';
 import { listBlockingCommands } from './list-blocking.js';
 import { listCommands } from './lists.js';
+import { lolwutCommands } from './lolwut.js';
 import { memoryCommands } from './memory.js';
+import { moduleCommands } from './module.js';
 import { pubsubCommands } from './pubsub.js';
 import { scriptingCommands } from './scripting.js';
 import { serverCommands } from './server.js';
@@ -70,5 +73,8 @@ export const COMMANDS: CommandSpec[] = [
   ...latencyCommands,
   ...memoryCommands,
   ...waitCommands,
+  ...clusterCommands,
+  ...moduleCommands,
+  ...lolwutCommands,
   ...simCommands,
 ];

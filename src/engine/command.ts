@@ -24,6 +24,7 @@ export type CommandFlag =
   | 'no_multi'
   | 'movablekeys'
   | 'allow_busy'
+  | 'asking'
   | 'sentinel';
 
 export type Handler = (c: Client, args: string[]) => void;

@@ -16,6 +16,9 @@ import { deadlinePassed } from './database.js';
 import type { RedisNode } from './node.js';
 import { persistenceState } from './persistence-state.js';
 
+/** BGREWRITEAOF count per node (INFO aof_rewrites; aof_last_rewrite_time_sec 0 once one ran). */
+export const aofRewrites = new WeakMap<RedisNode, number>();
+
 const DEFAULT_SECTIONS = [
   'server',
   'clients',
@@ -201,10 +204,10 @@ function persistence(node: RedisNode): string {
     ['aof_enabled', node.config.get('appendonly') === 'yes' ? 1 : 0],
     ['aof_rewrite_in_progress', 0],
     ['aof_rewrite_scheduled', 0],
-    ['aof_last_rewrite_time_sec', -1],
+    ['aof_last_rewrite_time_sec', aofRewrites.has(node) ? 0 : -1],
     ['aof_current_rewrite_time_sec', -1],
     ['aof_last_bgrewrite_status', 'ok'],
-    ['aof_rewrites', 0],
+    ['aof_rewrites', aofRewrites.get(node) ?? 0],
     ['aof_rewrites_consecutive_failures', 0],
     ['aof_last_write_status', 'ok'],
     ['aof_last_cow_size', 0],
