@@ -167,8 +167,24 @@ function quit(c: Client): void {
 const base = { group: 'connection', since: '1.0.0' } as const;
 
 export const connectionCommands: CommandSpec[] = [
-  { ...base, name: 'ping', arity: -1, flags: ['fast', 'sentinel'], acl: ['fast', 'connection'], handler: ping },
-  { ...base, name: 'echo', arity: 2, flags: ['fast'], acl: ['fast', 'connection'], handler: (c, a) => c.reply.bulk(a[1] as string) },
+  {
+    ...base,
+    name: 'ping',
+    arity: -1,
+    flags: ['fast', 'sentinel'],
+    acl: ['fast', 'connection'],
+    // Cluster-aware clients send PING to every shard and expect every one to succeed.
+    tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
+    handler: ping,
+  },
+  {
+    ...base,
+    name: 'echo',
+    arity: 2,
+    flags: ['loading', 'stale', 'fast'],
+    acl: ['fast', 'connection'],
+    handler: (c, a) => c.reply.bulk(a[1] as string),
+  },
   {
     ...base,
     name: 'quit',
