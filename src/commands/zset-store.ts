@@ -16,12 +16,14 @@
  * - STORE: the result replaces the destination (its TTL goes) with event zunionstore /
  *   zinterstore / zdiffstore; an empty result deletes it ("del" if it existed).
  */
+
 import { intArg, is } from '../engine/args.js';
 import type { Client } from '../engine/client.js';
 import type { CommandSpec } from '../engine/command.js';
 import { RedisError, SYNTAX, WRONGTYPE } from '../engine/errors.js';
 import type { RedisObject } from '../engine/values.js';
 import { scoreArg } from '../engine/zset-args.js';
+import { parseInt64 } from '../protocol/numbers.js';
 import { SortedSet } from '../types/sortedset.js';
 import { replyMembers, settleEncoding, storeResult } from './zset-common.js';
 
@@ -104,8 +106,11 @@ function zsetAlgebra(c: Client, args: string[], dst: string | undefined, numkeys
       withScores = true;
       j++;
     } else if (cardOnly && remaining >= 2 && is(a, 'LIMIT')) {
-      limit = intArg(args[j + 1] as string);
-      if (limit < 0) throw new RedisError("ERR LIMIT can't be negative");
+      // Redis parses LIMIT with getPositiveLongFromObjectOrReply: a non-number gets the same
+      // "can't be negative" error as a negative one.
+      const l = parseInt64(args[j + 1] as string);
+      if (l === null || l < 0n) throw new RedisError("ERR LIMIT can't be negative");
+      limit = Number(l);
       j += 2;
     } else {
       throw new RedisError(SYNTAX);
