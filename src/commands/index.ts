@@ -21,6 +21,7 @@ import { listBlockingCommands } from './list-blocking.js';
 import { listCommands } from './lists.js';
 import { memoryCommands } from './memory.js';
 import { pubsubCommands } from './pubsub.js';
+import { replicationCommands } from './replication.js';
 import { scriptingCommands } from './scripting.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './sets.js';
@@ -40,6 +41,7 @@ import { sortedSetCommands } from './zsets.js';
 
 export const COMMANDS: CommandSpec[] = [
   ...connectionCommands,
+  ...replicationCommands,
   ...serverCommands,
   ...clientCommands,
   ...configCommands,
