@@ -361,9 +361,10 @@ describe.runIf(haveRealRedis)('compat: replication stream equals Redis 7.0', () 
     // A manual clock: expiry steps move it instead of sleeping.
     sim = await RedisSim.start({ port: 0, clock: 'manual' });
     simCtl = await RawClient.connect(sim.port);
-    // A disk-based full sync on the real server (the tap reads $<len>).
+    // A diskless full sync on the real server, at once (no RDB file is written).
     const ctl = await RawClient.connect(targets().real.port);
-    await ctl.call('CONFIG', 'SET', 'repl-diskless-sync', 'no');
+    await ctl.call('CONFIG', 'SET', 'repl-diskless-sync', 'yes');
+    await ctl.call('CONFIG', 'SET', 'repl-diskless-sync-delay', '0');
     ctl.close();
   });
   afterAll(async () => {

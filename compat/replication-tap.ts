@@ -21,6 +21,7 @@ export const MARKER_KEY = '__repl_tap_end__';
 
 export class StreamTap {
   private buf = '';
+  private acker: ReturnType<typeof setInterval> | undefined;
   private waiters: (() => void)[] = [];
 
   private constructor(private readonly socket: net.Socket) {
@@ -31,20 +32,40 @@ export class StreamTap {
     socket.on('error', () => {});
   }
 
-  /** Connects, sends SYNC and consumes the RDB payload ($<len>\r\n<bytes>, after keepalive newlines). */
+  /** Connects, sends SYNC and consumes the RDB payload ($<len>\r\n<bytes> or $EOF:<mark>...<mark>, after keepalive newlines). */
   static async attach(port: number): Promise<StreamTap> {
     const socket = await new Promise<net.Socket>((resolve, reject) => {
       const s = net.connect(port, '127.0.0.1', () => resolve(s));
       s.once('error', reject);
     });
     const tap = new StreamTap(socket);
+    // capa eof lets a real server stream the RDB without writing a file (diskless sync).
+    // (Its +OK must be read first: SYNC is refused while a reply is pending.)
+    socket.write(encodeCommand(['REPLCONF', 'capa', 'eof']));
+    while (!tap.buf.startsWith('+OK\r\n')) await tap.more();
+    tap.buf = tap.buf.slice(5);
     socket.write('SYNC\r\n');
     for (;;) {
-      const m = /^\n*\$(\d+)\r\n/.exec(tap.buf);
+      const rest = tap.buf.replace(/^\n+/, '');
+      const eof = /^\$EOF:(.{40})\r\n/s.exec(rest);
+      if (eof) {
+        // Diskless: the payload ends with the same 40-byte mark.
+        const end = rest.indexOf(eof[1] as string, eof[0].length);
+        if (end >= 0) {
+          tap.buf = rest.slice(end + 40);
+          // After a diskless transfer the primary streams once it has a replica's ACK, and it
+          // ignores one that arrives before it has seen the transfer end: like a replica, the tap
+          // keeps acknowledging (every 100 ms of real time).
+          socket.write(encodeCommand(['REPLCONF', 'ACK', '0']));
+          tap.acker = setInterval(() => socket.write(encodeCommand(['REPLCONF', 'ACK', '0'])), 100);
+          return tap;
+        }
+      }
+      const m = /^\$(\d+)\r\n/.exec(rest);
       if (m) {
         const end = m[0].length + Number(m[1]);
-        if (tap.buf.length >= end) {
-          tap.buf = tap.buf.slice(end);
+        if (rest.length >= end) {
+          tap.buf = rest.slice(end);
           return tap;
         }
       }
@@ -79,6 +100,7 @@ export class StreamTap {
   }
 
   close(): void {
+    clearInterval(this.acker);
     this.socket.destroy();
   }
 }
@@ -121,6 +143,9 @@ export async function captureStream(port: number, steps: readonly Step[], advanc
   await main.call('SCRIPT', 'FLUSH');
   const tap = await StreamTap.attach(port);
   try {
+    // Until the primary has seen the transfer end (its RDB child reaped), a FLUSHALL would kill
+    // that child and drop the tap: wait for the replica to be online.
+    while (!/slave0:[^\r]*state=online/.test(await main.call('INFO', 'replication'))) await new Promise((r) => setTimeout(r, 5));
     const base = await serverTime(main);
     const pendingReplies: RawClient[] = [];
     for (const step of steps) {
