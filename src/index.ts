@@ -21,6 +21,7 @@ import { recordLoad } from './rdb/persistence.js';
 import { saveRdb } from './rdb/save.js';
 import { startupLoad, stopPersistence } from './rdb/startup.js';
 import { Server } from './server/server.js';
+import { ReplicationControl } from './topology/control.js';
 
 export { loadScriptingEngine } from './commands/scripting.js';
 export { Clock, type ClockMode, type ClockOptions, type DeriveOptions } from './engine/clock.js';
@@ -31,6 +32,10 @@ export type { Journal, JournalEntry, JournalQuery, ReplyKind } from './faults/jo
 export type { ClientSelector } from './faults/selector.js';
 export * from './protocol/reply-parser.js';
 export { RdbError } from './rdb/errors.js';
+export { ReplicationControl } from './topology/control.js';
+
+/** What the old primary does when a replica is promoted (see RedisSim.promote). */
+export type OldPrimaryFate = 'demote' | 'kill' | 'split-brain';
 
 export interface RedisSimOptions extends NodeOptions {
   /** TCP port; 0 picks a free one (default 6379). */
@@ -55,6 +60,7 @@ export class RedisSim implements NodeLifecycle {
   private stopped = false;
   private killedFlag = false;
   private fake: Client | undefined;
+  private replCtl: ReplicationControl | undefined;
 
   private constructor(opts: RedisSimOptions) {
     const config: Record<string, string> = { ...(opts.config ?? {}) };
@@ -197,6 +203,33 @@ export class RedisSim implements NodeLifecycle {
   /** Empties every database. */
   flushAll(): void {
     this.node.flushAllData();
+  }
+
+  /** Replication controls: hold/release/delay the stream, break/restore the link, promote (docs/replication.md). */
+  get repl(): ReplicationControl {
+    if (!this.replCtl) this.replCtl = new ReplicationControl(this.node);
+    return this.replCtl;
+  }
+
+  /** Makes this node a replica of `primary` in the same process (objects, no TCP); null: REPLICAOF NO ONE. */
+  replicaOf(primary: RedisSim | null): void {
+    if (primary === null) this.repl.promote();
+    else this.repl.replicaOf(primary.node);
+  }
+
+  /**
+   * Failover: promotes this replica and returns the writes of its old primary it never applied
+   * (lost). The old primary is then demoted to a replica of this node (its clients get READONLY
+   * on writes; its extra writes are discarded by the full resync), killed (its clients are
+   * disconnected), or left a primary (split brain: its clients keep writing where nobody reads).
+   */
+  async promote(opts: { oldPrimary?: RedisSim; then?: OldPrimaryFate } = {}): Promise<string[]> {
+    const lost = this.repl.promote();
+    const old = opts.oldPrimary;
+    const fate = opts.then ?? 'demote';
+    if (old && fate === 'kill') await old.stop();
+    else if (old && fate === 'demote') old.replicaOf(this);
+    return lost;
   }
 
   /** Resolves once at least `count` clients are blocked (on `key` of database `db` when given). */

@@ -93,7 +93,9 @@ export class Replication implements ReplicationHooks {
     const p = r.target.primary;
     if (p.replid !== this.primary.replid || !p.backlog) return [];
     const data = p.backlog.from(this.primary.offset + 1);
-    return data === undefined ? [] : splitCommands(data);
+    // The writes, without the stream's bookkeeping (SELECT, PING, REPLCONF GETACK).
+    const bookkeeping = /^(select|ping|replconf) /i;
+    return data === undefined ? [] : splitCommands(data).filter((cmd) => !bookkeeping.test(`${cmd} `));
   }
 
   // ---- ReplicationHooks -------------------------------------------------------------------
