@@ -22,6 +22,7 @@ import { saveRdb } from './rdb/save.js';
 import { startupLoad, stopPersistence } from './rdb/startup.js';
 import { Server } from './server/server.js';
 import { ReplicationControl } from './topology/control.js';
+import { Replication } from './topology/replication.js';
 
 export { loadScriptingEngine } from './commands/scripting.js';
 export { Clock, type ClockMode, type ClockOptions, type DeriveOptions } from './engine/clock.js';
@@ -68,6 +69,8 @@ export class RedisSim implements NodeLifecycle {
     if (opts.requirepass !== undefined) config.requirepass = opts.requirepass;
     this.node = new RedisNode({ ...opts, config });
     this.server = new Server(this.node);
+    // Replication state from the start: min-replicas-to-write refuses writes with no replica at all.
+    Replication.of(this.node);
     this.node.onShutdownRequest = () => {
       void this.stop();
     };

@@ -191,6 +191,32 @@ describe('WAIT and min-replicas on the manual clock', () => {
     expect(await w).toBe(1);
   });
 
+  it('min-replicas-to-write with no replica refuses writes, shebang scripts that write, and EXEC', async () => {
+    const a = await startSim();
+    const c = await raw(a);
+    await c.call('CONFIG', 'SET', 'min-replicas-to-write', '1');
+    expect(await c.call('SET', 'k', 'v')).toBe('-NOREPLICAS Not enough good replicas to write.\r\n');
+    expect(await c.call('EVAL', "#!lua\nreturn redis.call('set', 'k', 'v')", '0')).toBe(
+      '-NOREPLICAS Not enough good replicas to write.\r\n',
+    );
+    expect(await c.call('EVAL', "#!lua flags=no-writes\nreturn redis.call('get', 'k')", '0')).toBe('$-1\r\n');
+    expect(await c.call('GET', 'k')).toBe('$-1\r\n');
+  });
+
+  it('replica-serve-stale-data no: MASTERDOWN while the link is down', async () => {
+    const { b } = await pair();
+    const c = await raw(b);
+    await c.call('CONFIG', 'SET', 'replica-serve-stale-data', 'no');
+    expect(await c.call('GET', 'k')).toBe('$-1\r\n');
+    b.repl.break();
+    expect(await c.call('GET', 'k')).toBe("-MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.\r\n");
+    // Commands flagged stale still run (PING is not one of them in Redis 7.0).
+    expect(await c.call('PING')).toMatch(/^-MASTERDOWN/);
+    expect(await c.call('INFO', 'replication')).toMatch(/master_link_status:down/);
+    b.repl.restore();
+    expect(await c.call('GET', 'k')).toBe('$-1\r\n');
+  });
+
   it('min-replicas-to-write refuses writes while the link is down', async () => {
     const { a, b } = await pair();
     const ra = ioredis(a);
