@@ -170,7 +170,11 @@ export class Primary {
   private emit(data: string): void {
     this.offset += data.length;
     this.backlog?.append(data);
-    for (const r of this.replicas) r.link.send(data);
+    for (const r of [...this.replicas]) {
+      // A replica connected over TCP that went away is forgotten (freeClient of a slave).
+      if (r.endpoint.client?.closed) this.detach(r, false);
+      else r.link.send(data);
+    }
   }
 
   /** The propagation sink: one execution unit's ops, SELECT emitted where the database changes. */
