@@ -123,6 +123,9 @@ export class RedisSim implements NodeLifecycle {
     faults.scripts.abort();
     faults.resume();
     unpauseClients(this.node);
+    // Replication links die with the process: its replicas see the link down, and as a replica
+    // it stops following its primary until restart().
+    Replication.of(this.node).killed();
     await this.server.close(true);
   }
 
@@ -141,6 +144,7 @@ export class RedisSim implements NodeLifecycle {
     this.command('SCRIPT', 'FLUSH');
     await this.server.listen({ port: this.addr.port, host: this.addr.host });
     this.killedFlag = false;
+    Replication.of(this.node).restarted();
   }
 
   get port(): number {
@@ -223,14 +227,14 @@ export class RedisSim implements NodeLifecycle {
   /**
    * Failover: promotes this replica and returns the writes of its old primary it never applied
    * (lost). The old primary is then demoted to a replica of this node (its clients get READONLY
-   * on writes; its extra writes are discarded by the full resync), killed (its clients are
+   * on writes; its extra writes are discarded by the full resync), killed (sim.kill(): its clients are
    * disconnected), or left a primary (split brain: its clients keep writing where nobody reads).
    */
   async promote(opts: { oldPrimary?: RedisSim; then?: OldPrimaryFate } = {}): Promise<string[]> {
     const lost = this.repl.promote();
     const old = opts.oldPrimary;
     const fate = opts.then ?? 'demote';
-    if (old && fate === 'kill') await old.stop();
+    if (old && fate === 'kill') await old.kill();
     else if (old && fate === 'demote') old.replicaOf(this);
     return lost;
   }

@@ -274,10 +274,27 @@ describe('failover', () => {
     const ra = ioredis(a, { retryStrategy: () => null });
     await ra.set('k', 'v');
     await b.promote({ oldPrimary: a, then: 'kill' });
+    expect(a.killed).toBe(true);
     await expect(ra.get('k')).rejects.toThrow();
     expect(await ioredis(b).get('k')).toBe('v');
     expect(info(b).role).toBe('master');
     expect(info(b).master_replid2).not.toBe('0000000000000000000000000000000000000000');
+  });
+});
+
+describe('kill and restart', () => {
+  it("a killed primary takes its replicas' links down; restarted, a killed replica continues with PSYNC", async () => {
+    const { a, b } = await pair();
+    const ra = ioredis(a);
+    await ra.set('k', '1');
+    await b.kill();
+    await ra.set('k', '2');
+    expect(info(a).connected_slaves).toBe('0');
+    await b.restart();
+    expect(info(b).master_link_status).toBe('up');
+    expect(b.call('GET', 'k')).toBe('2');
+    await a.kill();
+    expect(info(b).master_link_status).toBe('down');
   });
 });
 

@@ -198,6 +198,22 @@ export class Replication implements ReplicationHooks {
     return undefined;
   }
 
+  /** The node's process was killed (sim.kill()): every link goes down. */
+  killed(): void {
+    this.primary.detachAll();
+    if (this.replica) {
+      this.replica.broken = true;
+      this.replica.linkLost();
+    }
+  }
+
+  /** Restarted after a kill: a replica reconnects to its primary (PSYNC from where it was). */
+  restarted(): void {
+    if (!this.replica) return;
+    this.replica.broken = false;
+    this.replica.start();
+  }
+
   stop(): void {
     this.primary.stop();
     this.primary.detachAll();
