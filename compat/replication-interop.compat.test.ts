@@ -158,6 +158,36 @@ describe.runIf(haveRealRedis)('compat: replication interop with redis-server 7.0
   });
 });
 
+/** INFO replication as [field, value shape] pairs: numbers, ids and addresses become their kind. */
+function shape(info: string): string[] {
+  return info
+    .split('\r\n')
+    .filter((l) => l.includes(':'))
+    .map((l) => {
+      const [k, v] = [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)];
+      return `${k}:${v.replace(/[0-9a-f]{40}/, '<id>').replace(/\d+/g, 'N')}`;
+    });
+}
+
+describe.runIf(haveRealRedis)('compat: INFO replication and ROLE shapes', () => {
+  it('primary and replica report the same fields, in the same order, as Redis', async () => {
+    const { port: mport, client: m } = await realServer([]);
+    const { client: r } = await realServer(['--replicaof', '127.0.0.1', String(mport)]);
+    await eventually(async () => /master_link_status:up/.test(await r.info('replication')));
+    await m.set('k', 'v');
+    await eventually(async () => (await r.get('k')) === 'v');
+    const { sim: sp, client: p } = await sim();
+    const { sim: sr, client: q } = await sim();
+    sr.replicaOf(sp);
+    await p.set('k', 'v');
+    expect(shape(await p.info('replication'))).toEqual(shape(await m.info('replication')));
+    expect(shape(await q.info('replication'))).toEqual(shape(await r.info('replication')));
+    const roleShape = (x: unknown): unknown => (Array.isArray(x) ? x.map(roleShape) : typeof x);
+    expect(roleShape(await p.role())).toEqual(roleShape(await m.role()));
+    expect(roleShape(await q.role())).toEqual(roleShape(await r.role()));
+  });
+});
+
 async function eval_(c: Redis): Promise<void> {
   await c.eval("redis.call('set', 'scripted', 'yes'); redis.call('incr', 'scount')", 0);
 }
