@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import type { ClockOptions } from './engine/clock.js';
 import { DEFAULT_VERSION } from './engine/node.js';
-import { RdbError, RedisSim } from './index.js';
+import { LAZY_SCRIPTING, RdbError, RedisSim } from './index.js';
 import { saveToDisk } from './rdb/persistence.js';
 
 const LEVELS = ['debug', 'verbose', 'notice', 'warning'] as const;
@@ -148,7 +148,7 @@ async function main(argv: string[]): Promise<void> {
   // at start when it exists.
   config.dir ??= process.cwd();
   try {
-    sim = await RedisSim.start({ port, host, clock, config, controlCommand: control, log });
+    sim = await RedisSim.start({ port, host, clock, config, controlCommand: control, log, [LAZY_SCRIPTING]: true });
   } catch (e) {
     if (e instanceof RdbError) log('warning', e.message);
     else log('warning', `Failed listening on port ${port} (tcp), aborting: ${(e as Error).message}`);

@@ -8,6 +8,7 @@
  *   await sim.stop();
  */
 import { readFileSync } from 'node:fs';
+import { loadFunctions } from './commands/functions.js';
 import { Client } from './engine/client.js';
 import type { Clock } from './engine/clock.js';
 import { type NodeOptions, RedisNode } from './engine/node.js';
@@ -32,7 +33,12 @@ export type { ClientSelector } from './faults/selector.js';
 export * from './protocol/reply-parser.js';
 export { RdbError } from './rdb/errors.js';
 
+/** Internal (the CLI's): leave the Lua engine to load on the first script. */
+export const LAZY_SCRIPTING: unique symbol = Symbol('redis-sim.lazyScripting');
+
 export interface RedisSimOptions extends NodeOptions {
+  /** @internal */
+  [LAZY_SCRIPTING]?: boolean;
   /** TCP port; 0 picks a free one (default 6379). */
   port?: number;
   /** Address to bind, or a list as Redis's `bind` ("127.0.0.1 -::1", "* -::*"); default 127.0.0.1. */
@@ -72,7 +78,11 @@ export class RedisSim implements NodeLifecycle {
     const sim = new RedisSim(opts);
     startupLoad(sim.node, opts.rdb, opts.config ?? {});
     const host = opts.host ?? '127.0.0.1';
+    // In-process calls cannot wait for the Lua engine's first load, so it loads with the node;
+    // the CLI leaves it to the first script (its clients can wait), to start faster.
+    const engine = opts[LAZY_SCRIPTING] ? undefined : loadFunctions();
     sim.addr = await sim.server.listen({ port: opts.port ?? 6379, host });
+    await engine;
     sim.node.config.setRaw('port', String(sim.addr.port));
     sim.node.config.setRaw('bind', host);
     registerNode(sim);

@@ -1,40 +1,17 @@
 /**
  * The `redis-sim` command, run as a separate process from the built dist/cli.js (rebuilt first
- * when any source file is newer): flags, the ready line, clean exits on signals and SHUTDOWN,
+ * when any source file is newer: test/dist.ts): flags, the ready line, clean exits on signals and SHUTDOWN,
  * and driving its manual clock from this (another) process over the wire.
  */
 import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, ensureDist, ROOT } from './dist.js';
 import { RawClient } from './raw-client.js';
 
-const ROOT = join(import.meta.dirname, '..');
-const CLI = join(ROOT, 'dist', 'cli.js');
-
-function newestSource(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-beforeAll(() => {
-  let built = 0;
-  try {
-    built = statSync(CLI).mtimeMs;
-  } catch {}
-  if (built < newestSource(join(ROOT, 'src'))) {
-    try {
-      execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' });
-    } catch {
-      // Type errors elsewhere still emit JavaScript; the tests below fail if the CLI is broken.
-    }
-  }
-}, 240_000);
+beforeAll(ensureDist, 240_000);
 
 interface Running {
   proc: ChildProcessWithoutNullStreams;
