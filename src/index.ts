@@ -16,6 +16,7 @@ import { unpauseClients } from './engine/pause.js';
 import { faultsOf, type NodeFaults } from './faults/faults.js';
 import type { Journal } from './faults/journal.js';
 import { type NodeLifecycle, registerNode, unregisterNode } from './faults/nodes.js';
+import { checkStartOptions } from './options.js';
 import { parseReply, RespError, type RespValue } from './protocol/reply-parser.js';
 import { loadRdb } from './rdb/load.js';
 import { recordLoad } from './rdb/persistence.js';
@@ -30,16 +31,22 @@ export { type CommandFault, type CommandFaultAction, type CommandFaultOptions, E
 export type { Latency, NodeFaults, Partition, PartitionMode } from './faults/faults.js';
 export type { Journal, JournalEntry, JournalQuery, ReplyKind } from './faults/journal.js';
 export type { ClientSelector } from './faults/selector.js';
+export { RedisSimOptionError } from './options.js';
 export * from './protocol/reply-parser.js';
 export { RdbError } from './rdb/errors.js';
 
 /** Internal (the CLI's): leave the Lua engine to load on the first script. */
 export const LAZY_SCRIPTING: unique symbol = Symbol('redis-sim.lazyScripting');
 
-export interface RedisSimOptions extends NodeOptions {
+export interface RedisSimOptions extends Omit<NodeOptions, 'config'> {
+  /**
+   * Configuration parameters by name, as in redis.conf (e.g. { maxmemory: '1mb', hz: 50,
+   * appendonly: false }): names and values are checked as redis-server checks them.
+   */
+  config?: Record<string, string | number | boolean>;
   /** @internal */
   [LAZY_SCRIPTING]?: boolean;
-  /** TCP port; 0 picks a free one (default 6379). */
+  /** TCP port; 0 (the default) picks a free one. */
   port?: number;
   /** Address to bind, or a list as Redis's `bind` ("127.0.0.1 -::1", "* -::*"); default 127.0.0.1. */
   host?: string;
@@ -63,10 +70,10 @@ export class RedisSim implements NodeLifecycle {
   private fake: Client | undefined;
 
   private constructor(opts: RedisSimOptions) {
-    const config: Record<string, string> = { ...(opts.config ?? {}) };
-    if (opts.databases !== undefined) config.databases = String(opts.databases);
-    if (opts.requirepass !== undefined) config.requirepass = opts.requirepass;
-    this.node = new RedisNode({ ...opts, config });
+    // Unknown options and invalid values fail here, naming the option and what it accepts.
+    const config = checkStartOptions(opts);
+    const controlCommand = typeof opts.controlCommand === 'string' ? opts.controlCommand.toLowerCase() : opts.controlCommand;
+    this.node = new RedisNode({ ...opts, config, controlCommand });
     this.server = new Server(this.node);
     this.node.onShutdownRequest = () => {
       void this.stop();
@@ -81,7 +88,7 @@ export class RedisSim implements NodeLifecycle {
     // In-process calls cannot wait for the Lua engine's first load, so it loads with the node;
     // the CLI leaves it to the first script (its clients can wait), to start faster.
     const engine = opts[LAZY_SCRIPTING] ? undefined : loadFunctions();
-    sim.addr = await sim.server.listen({ port: opts.port ?? 6379, host });
+    sim.addr = await sim.server.listen({ port: opts.port ?? 0, host });
     await engine;
     sim.node.config.setRaw('port', String(sim.addr.port));
     sim.node.config.setRaw('bind', host);
