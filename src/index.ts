@@ -27,6 +27,7 @@ import { RedisReplyError, type ReplyValue, toArg, toReplyValue } from './reply-v
 import { Server } from './server/server.js';
 
 export { loadScriptingEngine } from './commands/scripting.js';
+export * from './control/index.js';
 export { Clock, type ClockMode, type ClockOptions, type DeriveOptions } from './engine/clock.js';
 export { DEFAULT_VERSION, type NodeOptions, RedisNode } from './engine/node.js';
 export { type CommandFault, type CommandFaultAction, type CommandFaultOptions, ERROR_TEXTS } from './faults/command-faults.js';
