@@ -76,6 +76,7 @@ const FILES: Record<string, string> = {
 
 const skip = process.env.REDIS_SIM_SKIP_LOADING === '1';
 let dir = '';
+let tarball = '';
 
 async function sh(cmd: string, args: string[], timeout = 60_000): Promise<string> {
   try {
@@ -92,7 +93,7 @@ describe.skipIf(skip)('the packed package loads in every toolchain', { timeout: 
   beforeAll(async () => {
     await ensureDist();
     dir = mkdtempSync(join(tmpdir(), 'redis-sim-loading-'));
-    const tarball = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir], {
+    tarball = execFileSync('npm', ['pack', '--ignore-scripts', '--silent', '--pack-destination', dir], {
       cwd: ROOT,
       encoding: 'utf8',
     })
@@ -118,6 +119,32 @@ describe.skipIf(skip)('the packed package loads in every toolchain', { timeout: 
 
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the tarball holds what a user needs and nothing else', () => {
+    const files = execFileSync('tar', ['-tzf', join(dir, tarball)], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map((f) => f.replace(/^package\//, ''));
+    const odd = files.filter(
+      (f) =>
+        !/^(LICENSE|README\.md|package\.json|docs\/[\w-]+\.md|dist\/cjs\/package\.json|dist\/.+\.(js|d\.ts))$/.test(f) ||
+        f === 'dist/cli.d.ts',
+    );
+    expect(odd).toEqual([]);
+    for (const f of [
+      'LICENSE',
+      'README.md',
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/cli.js',
+      'dist/cjs/index.js',
+      'dist/cjs/index.d.ts',
+    ]) {
+      expect(files).toContain(f);
+    }
+    expect(files).toContain('dist/control/index.js');
+    expect(files).toContain('dist/cjs/control/index.js');
   });
 
   it('node: import (ESM) and require() (CommonJS)', async () => {
