@@ -31,7 +31,7 @@ interface Block {
 }
 
 /** The fenced blocks of a markdown file, with the skip marker (and its reason) of each. */
-export function extractBlocks(file: string, text: string): Block[] {
+function extractBlocks(file: string, text: string): Block[] {
   const lines = text.split('\n');
   const out: Block[] = [];
   for (let i = 0; i < lines.length; i++) {
