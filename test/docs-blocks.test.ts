@@ -8,10 +8,14 @@
  *
  *   <!-- docs-test: skip (the reason) -->
  *
+ * A shell block that talks to `redis-cli -p 7000` without starting a server itself (docs that say
+ * "the shell examples assume `redis-sim --port 7000 --clock manual &`") runs against such a
+ * server, started fresh for the block on a free port that replaces 7000.
+ *
  * Blocks in other languages (redis-cli transcripts, output, trees) are not run.
  */
-import { execFile } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -81,13 +85,31 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
+/** Starts `redis-sim --port 0 --clock manual` for a shell block; resolves to its port and a stop function. */
+async function serverFor(n: number): Promise<{ port: number; stop: () => void }> {
+  const portFile = join(dir, `server${n}.port`);
+  const proc = spawn(process.execPath, [CLI, '--port', '0', '--clock', 'manual', '--port-file', portFile], { stdio: 'ignore' });
+  const deadline = Date.now() + 20_000;
+  while (!existsSync(portFile)) {
+    if (Date.now() > deadline || proc.exitCode !== null) throw new Error('redis-sim did not start');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { port: Number(readFileSync(portFile, 'utf8')), stop: () => proc.kill('SIGKILL') };
+}
+
 async function runBlock(b: Block, n: number): Promise<void> {
   const env = { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}` };
   let cmd: string;
   let args: string[];
+  let server: { port: number; stop: () => void } | undefined;
   if (b.lang === 'sh' || b.lang === 'bash') {
     const f = join(dir, `block${n}.sh`);
-    writeFileSync(f, `set -e\n${b.code}\n`);
+    let code = b.code;
+    if (/-p 7000\b/.test(code) && !/^\s*redis-sim\s/m.test(code)) {
+      server = await serverFor(n);
+      code = code.replaceAll('7000', String(server.port));
+    }
+    writeFileSync(f, `set -e\n${code}\n`);
     cmd = '/bin/bash';
     args = [f];
   } else {
@@ -105,6 +127,8 @@ async function runBlock(b: Block, n: number): Promise<void> {
     const err = e as { stdout?: string; stderr?: string; killed?: boolean; code?: number };
     const why = err.killed ? 'did not exit within 30 s (something left running or connected?)' : `exited with ${err.code}`;
     throw new Error(`${b.file}:${b.line} (${b.lang}) ${why}\n${err.stdout ?? ''}${err.stderr ?? ''}`);
+  } finally {
+    server?.stop();
   }
 }
 
