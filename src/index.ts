@@ -18,11 +18,11 @@ import { faultsOf, type NodeFaults } from './faults/faults.js';
 import type { Journal } from './faults/journal.js';
 import { type NodeLifecycle, registerNode, unregisterNode } from './faults/nodes.js';
 import { checkStartOptions } from './options.js';
+import { parseReply, type RespValue } from './protocol/reply-parser.js';
 import { loadRdb } from './rdb/load.js';
 import { recordLoad } from './rdb/persistence.js';
 import { saveRdb } from './rdb/save.js';
 import { startupLoad, stopPersistence } from './rdb/startup.js';
-import { parseReply, type RespValue } from './protocol/reply-parser.js';
 import { RedisReplyError, type ReplyValue, toArg, toReplyValue } from './reply-values.js';
 import { Server } from './server/server.js';
 
@@ -96,7 +96,7 @@ export class RedisSim implements NodeLifecycle {
   /** Creates a node and starts listening; resolves once connections are accepted. */
   static async start(opts: RedisSimOptions = {}): Promise<RedisSim> {
     const sim = new RedisSim(opts);
-    startupLoad(sim.node, opts.rdb, opts.config ?? {});
+    startupLoad(sim.node, opts.rdb, checkStartOptions(opts));
     const host = opts.host ?? '127.0.0.1';
     // In-process calls cannot wait for the Lua engine's first load, so it loads with the node;
     // the CLI leaves it to the first script (its clients can wait), to start faster.

@@ -17,7 +17,18 @@ export class RedisSimOptionError extends TypeError {
  * Every option RedisSim.start accepts. An option added to RedisSimOptions is added here too
  * (the validation refuses names it does not know).
  */
-export const START_OPTIONS = ['port', 'host', 'databases', 'requirepass', 'clock', 'config', 'version', 'controlCommand', 'log'] as const;
+export const START_OPTIONS = [
+  'port',
+  'host',
+  'databases',
+  'requirepass',
+  'clock',
+  'config',
+  'version',
+  'controlCommand',
+  'log',
+  'rdb',
+] as const;
 
 const CLOCK_MODES = ['system', 'manual', 'offset'] as const;
 const CLOCK_OPTIONS = ['mode', 'start', 'offset'] as const;
@@ -191,6 +202,8 @@ export function checkStartOptions(opts: unknown, extra: readonly string[] = []):
   if (o.version !== undefined && (typeof o.version !== 'string' || !/^\d+\.\d+\.\d+$/.test(o.version))) {
     fail("option 'version'", "a version such as '7.0.15'", o.version);
   }
+  if (o.rdb !== undefined && typeof o.rdb !== 'string' && !Buffer.isBuffer(o.rdb))
+    fail("option 'rdb'", "an RDB file's path or a Buffer", o.rdb);
   if (o.log !== undefined && typeof o.log !== 'function') fail("option 'log'", 'a function (level, message) => void', o.log);
   if (o.controlCommand !== undefined) checkControlCommand(o.controlCommand);
   // A Clock instance is recognised by the caller; anything else must be clock options.
