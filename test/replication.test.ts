@@ -242,7 +242,7 @@ describe('failover', () => {
     await ra.set('kept', '1');
     a.repl.hold();
     expect(await ra.set('acked', 'yes')).toBe('OK');
-    const lost = await b.promote({ oldPrimary: a, then: 'demote' });
+    const lost = await b.promote({ oldPrimary: a, fate: 'demote' });
     expect(lost).toEqual(['set acked yes']);
     const rb = ioredis(b);
     expect(await rb.get('kept')).toBe('1');
@@ -261,7 +261,7 @@ describe('failover', () => {
     a.repl.hold();
     expect(await clientA.set('lock', 'client-1', 'PX', 30000, 'NX')).toBe('OK');
     // 2. The primary fails over before the write reached the replica.
-    expect(await b.promote({ oldPrimary: a, then: 'split-brain' })).toEqual([expect.stringMatching(/^SET lock client-1 PXAT \d+$/)]);
+    expect(await b.promote({ oldPrimary: a, fate: 'split-brain' })).toEqual([expect.stringMatching(/^SET lock client-1 PXAT \d+$/)]);
     // 3. Client 2 asks the new primary for the same lock and gets it.
     expect(await clientB.set('lock', 'client-2', 'PX', 30000, 'NX')).toBe('OK');
     // Both believe they hold it: the old primary still answers client 1.
@@ -273,7 +273,7 @@ describe('failover', () => {
     const { a, b } = await pair();
     const ra = ioredis(a, { retryStrategy: () => null });
     await ra.set('k', 'v');
-    await b.promote({ oldPrimary: a, then: 'kill' });
+    await b.promote({ oldPrimary: a, fate: 'kill' });
     expect(a.killed).toBe(true);
     await expect(ra.get('k')).rejects.toThrow();
     expect(await ioredis(b).get('k')).toBe('v');
