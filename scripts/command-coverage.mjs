@@ -142,4 +142,13 @@ randomized differential test generates it.
 ${rows.join('\n')}
 `;
 writeFileSync(new URL('docs/commands.md', root), md);
+// The README quotes the same counts (test/docs-blocks.test.ts checks that they agree).
+const readmeUrl = new URL('README.md', root);
+const readme = readFileSync(readmeUrl, 'utf8');
+const COUNTS = /\*\*\d+ implemented, \d+ partial, \d+ not implemented, of \d+ commands\.\*\*/;
+if (!COUNTS.test(readme)) throw new Error('README.md has no command counts to update');
+writeFileSync(
+  readmeUrl,
+  readme.replace(COUNTS, `**${complete} implemented, ${partial} partial, ${missing} not implemented, of ${commands.size} commands.**`),
+);
 console.log(`docs/commands.md: ${complete} implemented, ${partial} partial, ${missing} not implemented, of ${commands.size}`);

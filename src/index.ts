@@ -8,32 +8,55 @@
  *   await sim.stop();
  */
 import { readFileSync } from 'node:fs';
+import { loadFunctions } from './commands/functions.js';
 import { Client } from './engine/client.js';
 import type { Clock } from './engine/clock.js';
 import { type NodeOptions, RedisNode } from './engine/node.js';
 import { unpauseClients } from './engine/pause.js';
+import { recordStart, resetNode } from './engine/reset.js';
 import { faultsOf, type NodeFaults } from './faults/faults.js';
 import type { Journal } from './faults/journal.js';
 import { type NodeLifecycle, registerNode, unregisterNode } from './faults/nodes.js';
-import { parseReply, RespError, type RespValue } from './protocol/reply-parser.js';
+import { checkStartOptions } from './options.js';
+import { parseReply, type RespValue } from './protocol/reply-parser.js';
 import { loadRdb } from './rdb/load.js';
 import { recordLoad } from './rdb/persistence.js';
 import { saveRdb } from './rdb/save.js';
 import { startupLoad, stopPersistence } from './rdb/startup.js';
+import { RedisReplyError, type ReplyValue, toArg, toReplyValue } from './reply-values.js';
 import { Server } from './server/server.js';
+import { ReplicationControl } from './topology/control.js';
+import { Replication } from './topology/replication.js';
 
 export { loadScriptingEngine } from './commands/scripting.js';
+export * from './control/index.js';
 export { Clock, type ClockMode, type ClockOptions, type DeriveOptions } from './engine/clock.js';
 export { DEFAULT_VERSION, type NodeOptions, RedisNode } from './engine/node.js';
 export { type CommandFault, type CommandFaultAction, type CommandFaultOptions, ERROR_TEXTS } from './faults/command-faults.js';
 export type { Latency, NodeFaults, Partition, PartitionMode } from './faults/faults.js';
 export type { Journal, JournalEntry, JournalQuery, ReplyKind } from './faults/journal.js';
 export type { ClientSelector } from './faults/selector.js';
+export { RedisSimOptionError } from './options.js';
 export * from './protocol/reply-parser.js';
 export { RdbError } from './rdb/errors.js';
+export { RedisReplyError, type ReplyValue } from './reply-values.js';
+export { ReplicationControl } from './topology/control.js';
 
-export interface RedisSimOptions extends NodeOptions {
-  /** TCP port; 0 picks a free one (default 6379). */
+/** What the old primary does when a replica is promoted (see RedisSim.promote). */
+export type OldPrimaryFate = 'demote' | 'kill' | 'split-brain';
+
+/** Internal (the CLI's): leave the Lua engine to load on the first script. */
+export const LAZY_SCRIPTING: unique symbol = Symbol('redis-sim.lazyScripting');
+
+export interface RedisSimOptions extends Omit<NodeOptions, 'config'> {
+  /**
+   * Configuration parameters by name, as in redis.conf (e.g. { maxmemory: '1mb', hz: 50,
+   * appendonly: false }): names and values are checked as redis-server checks them.
+   */
+  config?: Record<string, string | number | boolean>;
+  /** @internal */
+  [LAZY_SCRIPTING]?: boolean;
+  /** TCP port; 0 (the default) picks a free one. */
   port?: number;
   /** Address to bind, or a list as Redis's `bind` ("127.0.0.1 -::1", "* -::*"); default 127.0.0.1. */
   host?: string;
@@ -48,6 +71,15 @@ export interface RedisSimOptions extends NodeOptions {
   rdb?: string | Buffer;
 }
 
+export interface WaitForBlockedOptions {
+  /** Count only clients blocked on this key. */
+  key?: string | Buffer;
+  /** The key's database (default 0). */
+  db?: number;
+  /** Reject after this many ms of real time (default: wait forever). */
+  timeout?: number;
+}
+
 export class RedisSim implements NodeLifecycle {
   readonly node: RedisNode;
   private readonly server: Server;
@@ -55,13 +87,16 @@ export class RedisSim implements NodeLifecycle {
   private stopped = false;
   private killedFlag = false;
   private fake: Client | undefined;
+  private replCtl: ReplicationControl | undefined;
 
   private constructor(opts: RedisSimOptions) {
-    const config: Record<string, string> = { ...(opts.config ?? {}) };
-    if (opts.databases !== undefined) config.databases = String(opts.databases);
-    if (opts.requirepass !== undefined) config.requirepass = opts.requirepass;
-    this.node = new RedisNode({ ...opts, config });
+    // Unknown options and invalid values fail here, naming the option and what it accepts.
+    const config = checkStartOptions(opts);
+    const controlCommand = typeof opts.controlCommand === 'string' ? opts.controlCommand.toLowerCase() : opts.controlCommand;
+    this.node = new RedisNode({ ...opts, config, controlCommand });
     this.server = new Server(this.node);
+    // Replication state from the start: min-replicas-to-write refuses writes with no replica at all.
+    Replication.of(this.node);
     this.node.onShutdownRequest = () => {
       void this.stop();
     };
@@ -70,12 +105,17 @@ export class RedisSim implements NodeLifecycle {
   /** Creates a node and starts listening; resolves once connections are accepted. */
   static async start(opts: RedisSimOptions = {}): Promise<RedisSim> {
     const sim = new RedisSim(opts);
-    startupLoad(sim.node, opts.rdb, opts.config ?? {});
+    startupLoad(sim.node, opts.rdb, checkStartOptions(opts));
     const host = opts.host ?? '127.0.0.1';
-    sim.addr = await sim.server.listen({ port: opts.port ?? 6379, host });
+    // In-process calls cannot wait for the Lua engine's first load, so it loads with the node;
+    // the CLI leaves it to the first script (its clients can wait), to start faster.
+    const engine = opts[LAZY_SCRIPTING] ? undefined : loadFunctions();
+    sim.addr = await sim.server.listen({ port: opts.port ?? 0, host });
+    await engine;
     sim.node.config.setRaw('port', String(sim.addr.port));
     sim.node.config.setRaw('bind', host);
     registerNode(sim);
+    recordStart(sim.node);
     return sim;
   }
 
@@ -114,6 +154,9 @@ export class RedisSim implements NodeLifecycle {
     faults.scripts.abort();
     faults.resume();
     unpauseClients(this.node);
+    // Replication links die with the process: its replicas see the link down, and as a replica
+    // it stops following its primary until restart().
+    Replication.of(this.node).killed();
     await this.server.close(true);
   }
 
@@ -132,6 +175,7 @@ export class RedisSim implements NodeLifecycle {
     this.command('SCRIPT', 'FLUSH');
     await this.server.listen({ port: this.addr.port, host: this.addr.host });
     this.killedFlag = false;
+    Replication.of(this.node).restarted();
   }
 
   get port(): number {
@@ -152,33 +196,49 @@ export class RedisSim implements NodeLifecycle {
     return this.node.clock;
   }
 
-  /**
-   * Runs a command in-process, as a client of its own would (database 0 unless SELECTed through
-   * this same call path), and returns the parsed reply. Errors come back as RespError values.
-   */
-  command(...args: (string | number | Buffer)[]): RespValue {
+  private fakeClient(): Client {
     if (!this.fake) {
       this.fake = new Client(this.node, undefined, { fake: true });
       // In-process calls cannot wait: blocking commands reply at once, as inside MULTI.
       this.fake.noBlock = true;
     }
-    const c = this.fake;
+    return this.fake;
+  }
+
+  /**
+   * Runs a command in-process and returns the raw parsed reply: RESP wrappers (RespStatus,
+   * RespError, ...) and byte strings (one character per byte). Most code wants call().
+   */
+  command(...args: (string | number | Buffer)[]): RespValue {
+    const c = this.fakeClient();
     c.reply.take();
-    this.node.execute(
-      c,
-      args.map((a) => (Buffer.isBuffer(a) ? a.toString('latin1') : String(a))),
-    );
+    this.node.execute(c, args.map(toArg));
     const out = c.reply.take();
     const parsed = parseReply(out);
     if (!parsed) throw new Error('command produced no complete reply (blocking commands cannot run in-process)');
     return parsed[0];
   }
 
-  /** Like command(), but throws on an error reply. */
-  call(...args: (string | number | Buffer)[]): RespValue {
-    const r = this.command(...args);
-    if (r instanceof RespError) throw new Error(r.message);
-    return r;
+  /**
+   * Runs a command in-process, as a client of its own would (database 0 unless SELECTed through
+   * this same call path), and returns what a client library returns: strings (UTF-8), numbers,
+   * arrays, null; an error reply is thrown as a RedisReplyError with its `code` (WRONGTYPE, ...).
+   * String arguments are sent UTF-8 encoded, Buffers as they are.
+   *
+   *   sim.call('SET', 'k', 'héllo ✓');   // 'OK'
+   *   sim.call('GET', 'k');              // 'héllo ✓'
+   */
+  call(...args: (string | number | Buffer)[]): ReplyValue {
+    const v = toReplyValue(this.command(...args), false);
+    if (v instanceof RedisReplyError) throw v;
+    return v;
+  }
+
+  /** Like call(), with every string of the reply a Buffer (binary values). */
+  callBuffer(...args: (string | number | Buffer)[]): ReplyValue {
+    const v = toReplyValue(this.command(...args), true);
+    if (v instanceof RedisReplyError) throw v;
+    return v;
   }
 
   /** The node's data as an RDB file (what SAVE writes; load it with restore() or `rdb`). */
@@ -199,9 +259,71 @@ export class RedisSim implements NodeLifecycle {
     this.node.flushAllData();
   }
 
-  /** Resolves once at least `count` clients are blocked (on `key` of database `db` when given). */
-  waitForBlocked(count: number, key?: string, db?: number): Promise<void> {
-    return this.node.blocking.waitFor(count, key, db);
+  /** Replication controls: hold/release/delay the stream, break/restore the link, promote (docs/replication.md). */
+  get repl(): ReplicationControl {
+    if (!this.replCtl) this.replCtl = new ReplicationControl(this.node);
+    return this.replCtl;
+  }
+
+  /** Makes this node a replica of `primary` in the same process (objects, no TCP); null: REPLICAOF NO ONE. */
+  replicaOf(primary: RedisSim | null): void {
+    if (primary === null) this.repl.promote();
+    else this.repl.replicaOf(primary.node);
+  }
+
+  /**
+   * Failover: promotes this replica and returns the writes of its old primary it never applied
+   * (lost). The old primary is then demoted to a replica of this node (its clients get READONLY
+   * on writes; its extra writes are discarded by the full resync), killed (sim.kill(): its clients are
+   * disconnected), or left a primary (split brain: its clients keep writing where nobody reads).
+   */
+  async promote(opts: { oldPrimary?: RedisSim; fate?: OldPrimaryFate } = {}): Promise<string[]> {
+    const lost = this.repl.promote();
+    const old = opts.oldPrimary;
+    const fate = opts.fate ?? 'demote';
+    if (old && fate === 'kill') await old.kill();
+    else if (old && fate === 'demote') old.replicaOf(this);
+    return lost;
+  }
+
+  /**
+   * Puts the node back as it started, for the next test: data, scripts, functions, config, client
+   * connections (all closed), pause, stats, and the clock back to its start time (see
+   * engine/reset.ts). Over the wire: `SIM RESET`.
+   */
+  reset(): void {
+    resetNode(this.node, () => this.fakeClient());
+  }
+
+  /**
+   * Resolves once at least `count` clients are blocked (on `key` of database `db`, default 0,
+   * when a key is given); with `timeout` (ms of real time) rejects if that does not happen in time.
+   * The old form waitForBlocked(count, key?, db?) still works.
+   */
+  waitForBlocked(count: number, opts?: WaitForBlockedOptions | string, db?: number): Promise<void> {
+    const o: WaitForBlockedOptions = typeof opts === 'string' ? { key: opts, db } : (opts ?? {});
+    if (!Number.isInteger(count) || count < 0)
+      throw new TypeError(`waitForBlocked(count): count must be an integer >= 0; got ${String(count)}`);
+    const key = o.key === undefined ? undefined : toArg(o.key);
+    const dbIndex = key === undefined ? o.db : (o.db ?? 0);
+    return new Promise((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const cancel = this.node.blocking.onBlocked(count, key, dbIndex, () => {
+        if (timer) clearTimeout(timer);
+        resolve();
+      });
+      if (o.timeout !== undefined) {
+        timer = setTimeout(() => {
+          cancel();
+          const now = this.node.blocking.countBlocked(key, dbIndex);
+          reject(
+            new Error(
+              `waitForBlocked: ${now} of ${count} clients blocked${o.key === undefined ? '' : ` on '${o.key}'`} after ${o.timeout} ms`,
+            ),
+          );
+        }, o.timeout);
+      }
+    });
   }
 
   /** Closes every connection and the listener, and stops the node's timers. */

@@ -1,40 +1,17 @@
 /**
  * The `redis-sim` command, run as a separate process from the built dist/cli.js (rebuilt first
- * when any source file is newer): flags, the ready line, clean exits on signals and SHUTDOWN,
+ * when any source file is newer: test/dist.ts): flags, the ready line, clean exits on signals and SHUTDOWN,
  * and driving its manual clock from this (another) process over the wire.
  */
-import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { type ChildProcessWithoutNullStreams, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, ensureDist, ROOT } from './dist.js';
 import { RawClient } from './raw-client.js';
 
-const ROOT = join(import.meta.dirname, '..');
-const CLI = join(ROOT, 'dist', 'cli.js');
-
-function newestSource(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-beforeAll(() => {
-  let built = 0;
-  try {
-    built = statSync(CLI).mtimeMs;
-  } catch {}
-  if (built < newestSource(join(ROOT, 'src'))) {
-    try {
-      execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' });
-    } catch {
-      // Type errors elsewhere still emit JavaScript; the tests below fail if the CLI is broken.
-    }
-  }
-}, 240_000);
+beforeAll(ensureDist, 240_000);
 
 interface Running {
   proc: ChildProcessWithoutNullStreams;
@@ -51,7 +28,9 @@ afterEach(() => {
 /** Starts the CLI on a free port and waits for its "Ready to accept connections" line. */
 function startCli(args: string[] = []): Promise<Running> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [CLI, '--port', '0', ...args], { cwd: ROOT });
+    // A configuration file comes first, as redis-server wants it.
+    const argv = args[0] !== undefined && !args[0].startsWith('-') ? [args[0], '--port', '0', ...args.slice(1)] : ['--port', '0', ...args];
+    const proc = spawn(process.execPath, [CLI, ...argv], { cwd: ROOT });
     let out = '';
     const exited = new Promise<number | null>((res) => proc.on('exit', (code) => res(code)));
     const r: Running = { proc, port: 0, out: () => out, exited };
@@ -76,30 +55,98 @@ function startCli(args: string[] = []): Promise<Running> {
   });
 }
 
-function runCli(args: string[]): { code: number; out: string } {
-  try {
-    return { code: 0, out: execFileSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' }) };
-  } catch (e) {
-    const err = e as { status: number; stdout: string; stderr: string };
-    return { code: err.status, out: err.stdout + err.stderr };
-  }
+function runCli(args: string[]): { code: number; out: string; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { code: r.status ?? -1, out: r.stdout + r.stderr, stdout: r.stdout, stderr: r.stderr };
 }
+
+const REDIS_SERVER = '/usr/bin/redis-server';
+const HAVE_REDIS = existsSync(REDIS_SERVER);
 
 describe('redis-sim CLI', () => {
   it('--help and --version', () => {
     const help = runCli(['--help']);
     expect(help.code).toBe(0);
-    expect(help.out).toContain('Usage: redis-sim [options]');
+    expect(help.out).toContain('Usage: redis-sim [/path/to/redis.conf] [options]');
     expect(help.out).toContain('--clock <mode>');
     const v = runCli(['--version']);
     expect(v.out).toMatch(/^redis-sim \S+ \(Redis 7\.0\.15 compatible\)\n$/);
   });
 
-  it('bad flags fail with a message', () => {
-    const r = runCli(['--port', 'x']);
-    expect(r.code).toBe(1);
-    expect(r.out).toContain("Invalid port 'x'");
-    expect(runCli(['--clock', 'sometimes']).out).toContain("Invalid --clock 'sometimes'");
+  it('bad flags and directives fail as redis-server fails them: same report on stderr, exit code 1', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'redis-sim-conf-'));
+    const conf = join(dir, 'bad.conf');
+    writeFileSync(conf, 'port 0\n# a comment\n\n  save ""\nbogus 1\n');
+    const unbalanced = join(dir, 'quotes.conf');
+    writeFileSync(unbalanced, 'requirepass "open\n');
+    const cases = [
+      ['--prot', '7002'],
+      ['--port', 'abc'],
+      ['--port', '99999'],
+      ['--port'],
+      ['--port', '0', '--appendonly', 'maybe'],
+      ['--maxmemory', 'lots'],
+      [conf],
+      [conf, '--port', '0'],
+      [unbalanced],
+    ];
+    for (const args of cases) {
+      const sim = runCli(args);
+      expect(sim.code, args.join(' ')).toBe(1);
+      expect(sim.stdout, args.join(' ')).toBe('');
+      if (HAVE_REDIS) {
+        const real = spawnSync(REDIS_SERVER, args, { encoding: 'utf8' });
+        expect(real.status).toBe(1);
+        expect(sim.stderr, args.join(' ')).toBe(real.stderr);
+      }
+    }
+    expect(runCli(['--prot', '7002']).stderr).toBe(
+      '\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nReading the configuration file, at line 2\n>>> \'prot "7002"\'\nBad directive or wrong number of arguments\n',
+    );
+    expect(runCli(['--clock', 'sometimes']).stderr).toContain("argument must be 'system', 'manual' or 'offset:<ms>'");
+    expect(runCli(['--control-command', 'get']).stderr).toContain("'get' is a Redis command");
+    expect(runCli(['--daemonize', 'yes']).stderr).toContain('redis-sim does not daemonize');
+    const missing = runCli([join(dir, 'missing.conf')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/# Fatal error, can't open config file '.*missing\.conf': No such file or directory\n$/);
+    rmSync(dir, { recursive: true });
+  });
+
+  it('reads a redis.conf (quoting, include, comments), later options override it; --daemonize no; --port-file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'redis-sim-conf-'));
+    writeFileSync(join(dir, 'extra.conf'), 'maxmemory-policy allkeys-lru\n');
+    const conf = join(dir, 'redis.conf');
+    writeFileSync(
+      conf,
+      [
+        '# redis-sim reads this as redis-server would',
+        'port 6390',
+        'daemonize yes',
+        'requirepass "p w\\"q\\x41"',
+        "notify-keyspace-events 'Ex'",
+        'save 900 1 300 10',
+        'client-output-buffer-limit normal 0 0 0',
+        'client-output-buffer-limit pubsub 32mb 8mb 60',
+        `include ${join(dir, 'extra.conf')}`,
+        'MAXMEMORY 1mb',
+        '',
+      ].join('\n'),
+    );
+    const portFile = join(dir, 'port');
+    const cli = await startCli([conf, '--port', '0', '--daemonize', 'no', '--port-file', portFile]);
+    expect(cli.out()).toMatch(new RegExp(`Running mode=standalone, port=${cli.port}\\.\\n`));
+    expect(readFileSync(portFile, 'utf8')).toBe(`${cli.port}\n`);
+    const c = await RawClient.connect(cli.port);
+    expect(await c.call('AUTH', 'p w"qA')).toBe('+OK\r\n');
+    expect(await c.call('CONFIG', 'GET', 'notify-keyspace-events')).toBe('*2\r\n$22\r\nnotify-keyspace-events\r\n$2\r\nxE\r\n');
+    expect(await c.call('CONFIG', 'GET', 'save')).toBe('*2\r\n$4\r\nsave\r\n$12\r\n900 1 300 10\r\n');
+    expect(await c.call('CONFIG', 'GET', 'maxmemory-policy')).toBe('*2\r\n$16\r\nmaxmemory-policy\r\n$11\r\nallkeys-lru\r\n');
+    expect(await c.call('CONFIG', 'GET', 'maxmemory')).toBe('*2\r\n$9\r\nmaxmemory\r\n$7\r\n1048576\r\n');
+    expect(await c.call('CONFIG', 'GET', 'client-output-buffer-limit')).toBe(
+      '*2\r\n$26\r\nclient-output-buffer-limit\r\n$67\r\nnormal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60\r\n',
+    );
+    c.close();
+    rmSync(dir, { recursive: true });
   });
 
   it("--bind takes Redis's bind list: '* -::*' (the default of redis.conf in 7.0) starts and serves", async () => {

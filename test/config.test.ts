@@ -159,7 +159,7 @@ describe('start-up configuration', () => {
     expect(await r.config('GET', 'maxmemory')).toEqual(['maxmemory', '104857600']);
     expect(await r.config('GET', 'maxmemory-policy')).toEqual(['maxmemory-policy', 'allkeys-lfu']);
     await expect(RedisSim.start({ port: 0, clock: 'manual', config: { maxmemory: 'lots' } })).rejects.toThrow(
-      "Invalid value for config 'maxmemory': 'lots': argument must be a memory value",
+      "config 'maxmemory' 'lots': argument must be a memory value",
     );
   });
 

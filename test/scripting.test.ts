@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadScriptingEngine, scriptingModule } from '../src/commands/scripting.js';
+import { LAZY_SCRIPTING } from '../src/index.js';
 import { ioredis, raw, startSim } from './helpers.js';
 
 const RELEASE = 'if redis.call("get",KEYS[1]) == ARGV[1] then return redis.call("del",KEYS[1]) else return 0 end';
@@ -29,8 +30,8 @@ return {allowed, tostring(tokens)}
 `;
 
 describe('scripting engine loading', () => {
-  it('loads the Lua engine on the first script, not at start', async () => {
-    const sim = await startSim();
+  it('the CLI (lazy) loads the Lua engine on the first script, not at start', async () => {
+    const sim = await startSim({ [LAZY_SCRIPTING]: true });
     expect(scriptingModule()).toBeUndefined();
     const r = ioredis(sim);
     // Pipelined: the first EVAL waits for the engine, later commands keep their order.
@@ -47,10 +48,12 @@ describe('scripting engine loading', () => {
     expect(stats).toMatch(/cmdstat_eval:calls=3,usec=\d+,usec_per_call=[\d.]+,rejected_calls=0,failed_calls=1/);
   });
 
-  it('in-process calls work once the engine is preloaded', async () => {
+  it('in-process calls need no preloading: RedisSim.start loads the engine (functions too)', async () => {
     const sim = await startSim();
-    await loadScriptingEngine();
-    expect(sim.command('EVAL', 'return {1, "x"}', '0')).toEqual([1, 'x']);
+    expect(sim.call('EVAL', 'return {1, "x"}', '0')).toEqual([1, 'x']);
+    expect(sim.call('FUNCTION', 'LOAD', '#!lua name=l\nredis.register_function("f", function() return 2 end)')).toBe('l');
+    expect(sim.call('FCALL', 'f', '0')).toBe(2);
+    await loadScriptingEngine(); // still exported, and a no-op once loaded
   });
 });
 

@@ -3,7 +3,7 @@
  * command table (node.commandTable()): only the commands redis-sim implements are listed.
  *
  * What the table does not hold per command (key specs, argument docs, history) comes from
- * src/engine/command-meta.json, generated from a real redis-server 7.0.15 by
+ * src/engine/command-meta.ts, generated from a real redis-server 7.0.15 by
  * scripts/gen-command-meta.mjs; a command absent from it (the control command) gets a key spec
  * derived from its legacy first/last/step positions and docs from its spec's fields.
  *
@@ -12,18 +12,23 @@
  */
 import type { Client } from '../engine/client.js';
 import { type CommandSpec, keyPositions } from '../engine/command.js';
-import META from '../engine/command-meta.json' with { type: 'json' };
+import { COMMAND_META_JSON } from '../engine/command-meta.js';
 import { RedisError, SYNTAX } from '../engine/errors.js';
 import { globMatch } from '../engine/glob.js';
 import { replyHelp } from './config.js';
 
-/** A RESP3 reply tree as stored in command-meta.json. */
+/** A RESP3 reply tree as stored in command-meta.ts. */
 type Tree = string | number | Tree[] | { m: [Tree, Tree][] } | { s: Tree[] } | { t: string };
 interface Meta {
   keySpecs?: { s: Tree[] };
   docs?: { m: [Tree, Tree][] };
 }
-const meta = META as unknown as Record<string, Meta>;
+let parsed: Record<string, Meta> | undefined;
+/** Parsed on the first COMMAND INFO/DOCS/GETKEYS: 350 KB of JSON no other command needs. */
+function metaOf(name: string): Meta | undefined {
+  parsed ??= JSON.parse(COMMAND_META_JSON) as Record<string, Meta>;
+  return parsed[name];
+}
 
 /** Writes a stored tree with the client's protocol (maps and sets become arrays in RESP2). */
 function writeTree(c: Client, v: Tree): void {
@@ -111,7 +116,7 @@ function byFullname(c: Client, name: string): Resolved | undefined {
   return s ? { spec: s, fullname: `${spec.name}|${s.name}` } : undefined;
 }
 
-/** A key spec derived from legacy positions, for a command absent from command-meta.json. */
+/** A key spec derived from legacy positions, for a command absent from command-meta.ts. */
 function derivedKeySpecs(spec: CommandSpec): { s: Tree[] } {
   const first = spec.firstKey ?? 0;
   if (first <= 0) return { s: [] };
@@ -156,7 +161,7 @@ function derivedKeySpecs(spec: CommandSpec): { s: Tree[] } {
 }
 
 function keySpecsOf(r: Resolved): { s: Tree[] } {
-  return meta[r.fullname]?.keySpecs ?? derivedKeySpecs(r.spec);
+  return metaOf(r.fullname)?.keySpecs ?? derivedKeySpecs(r.spec);
 }
 
 /** One COMMAND INFO entry (addReplyCommandInfo). */
@@ -190,7 +195,7 @@ function writeInfo(c: Client, r: Resolved): void {
 /** One COMMAND DOCS entry (addReplyCommandDocs). */
 function writeDocs(c: Client, r: Resolved): void {
   const { spec, fullname } = r;
-  let fields: [Tree, Tree][] = meta[fullname]?.docs?.m ?? [];
+  let fields: [Tree, Tree][] = metaOf(fullname)?.docs?.m ?? [];
   if (fields.length === 0) {
     if (spec.summary) fields.push(['summary', spec.summary]);
     fields.push(['since', spec.since], ['group', spec.group]);

@@ -115,10 +115,19 @@ function expireGeneric(c: Client, args: string[], name: string, relative: boolea
   }
   if (alreadyExpired(c, when)) {
     db.removeKey(key);
+    // Replicated as DEL, or UNLINK with lazyfree-lazy-expire.
+    c.node.propagation.rewrite([c.node.config.get('lazyfree-lazy-expire') === 'yes' ? 'UNLINK' : 'DEL', key]);
     c.node.signalModifiedKey(db, key);
     c.node.notify(db, 'g', 'del', key);
   } else {
     setDeadline(db, key, when);
+    // Replicated as PEXPIREAT key <ms> with the same NX/XX/GT/LT options (PEXPIREAT itself as given).
+    if (name !== 'pexpireat' && c.node.propagation.active) {
+      const argv = [...args];
+      argv[0] = 'PEXPIREAT';
+      argv[2] = String(when);
+      c.node.propagation.rewrite(argv);
+    }
     c.node.signalModifiedKey(db, key);
     c.node.notify(db, 'g', 'expire', key);
   }

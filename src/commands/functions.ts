@@ -71,7 +71,12 @@ function functionLoad(c: Client, args: string[]): void {
     if (args.length > 4) throw new RedisError(`ERR Unknown option given: ${args[3]}`);
   }
   const code = args[i] as string;
-  ensure(c, (m) => guarded(c, () => c.reply.bulk(m.functionsOf(c.node).load(code, replace))));
+  ensure(c, (m) =>
+    guarded(c, () => {
+      c.reply.bulk(m.functionsOf(c.node).load(code, replace));
+      c.node.stats.dirty++; // replicated, and counted as a change
+    }),
+  );
 }
 
 function functionList(c: Client, args: string[]): void {
@@ -118,6 +123,7 @@ function functionDelete(c: Client, args: string[]): void {
   const lib = engine?.libraries.get(args[2] as string);
   if (!engine || !lib) throw new RedisError('ERR Library not found');
   engine.removeLibrary(lib);
+  c.node.stats.dirty++;
   c.reply.ok();
 }
 
@@ -128,6 +134,7 @@ function functionFlush(c: Client, args: string[]): void {
     if (mode !== 'sync' && mode !== 'async') throw new RedisError('ERR FUNCTION FLUSH only supports SYNC|ASYNC option');
   }
   fmod?.functionsOf(c.node).flush();
+  c.node.stats.dirty++;
   c.reply.ok();
 }
 
@@ -170,6 +177,7 @@ function functionRestore(c: Client, args: string[]): void {
         for (const lib of saved) engine.addLibrary(lib);
         throw e;
       }
+      c.node.stats.dirty++;
       c.reply.ok();
     }),
   );

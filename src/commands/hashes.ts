@@ -205,6 +205,8 @@ function hincrbyfloat(c: Client, args: string[]): void {
   if (!isFiniteLongDouble(sum)) throw new RedisError('ERR increment would produce NaN or Infinity');
   const s = formatLongDouble(sum);
   hashSet(c, h, field, s);
+  // Replicated as HSET key field <result>: float formatting never differs on the replica.
+  c.node.propagation.rewrite(['HSET', key, field, s]);
   written(c, key, 'hincrbyfloat');
   c.reply.bulk(s);
 }

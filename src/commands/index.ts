@@ -24,6 +24,7 @@ import { lolwutCommands } from './lolwut.js';
 import { memoryCommands } from './memory.js';
 import { moduleCommands } from './module.js';
 import { pubsubCommands } from './pubsub.js';
+import { replicationCommands } from './replication.js';
 import { scriptingCommands } from './scripting.js';
 import { serverCommands } from './server.js';
 import { setCommands } from './sets.js';
@@ -33,6 +34,8 @@ import { sortCommands } from './sort.js';
 import './sim-blocking.js'; // registers SIM BLOCKED
 import './sim-faults.js'; // registers SIM NODE and SIM FAULT
 import './sim-journal.js'; // registers SIM JOURNAL
+import './sim-repl.js'; // registers SIM REPL
+import './sim-reset.js'; // registers SIM RESET
 import { streamGroupCommands } from './stream-groups.js';
 import { streamReadCommands } from './stream-read.js';
 import { streamCommands } from './streams.js';
@@ -43,6 +46,7 @@ import { sortedSetCommands } from './zsets.js';
 
 export const COMMANDS: CommandSpec[] = [
   ...connectionCommands,
+  ...replicationCommands,
   ...serverCommands,
   ...clientCommands,
   ...configCommands,

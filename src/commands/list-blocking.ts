@@ -40,6 +40,13 @@ function blockingMove(c: Client, args: string[], from: End, to: End, timeoutAt: 
   const dst = args[2] as string;
   if (getList(c, src)) {
     lmove(c, src, dst, from, to);
+    // Replicated as LMOVE / RPOPLPUSH: with the arguments as given when served at once, with
+    // "left"/"right" when a blocked client is served later (serveClientBlockedOnList).
+    const brpoplpush = args.length === 4;
+    const where = (e: End) => (e === 'left' ? 'left' : 'right');
+    if (brpoplpush) c.node.propagation.rewrite(['RPOPLPUSH', src, dst]);
+    else if (c.retrying) c.node.propagation.rewrite(['LMOVE', src, dst, where(from), where(to)]);
+    else c.node.propagation.rewrite(['LMOVE', src, dst, args[3] as string, args[4] as string]);
     return;
   }
   // Not allowed to block (MULTI, scripts): the null bulk string, unlike a real timeout.

@@ -65,6 +65,8 @@ function popRange(list: Deque<string>, end: End, count: number): string[] {
  * elements popped from `end`, then the removal bookkeeping.
  */
 export function popRangeWithKey(c: Client, key: string, list: Deque<string>, end: End, count: number): void {
+  // Replicated as [LR]POP key <elements popped> (LMPOP, and BLMPOP served at once or later).
+  c.node.propagation.rewrite([end === 'left' ? 'LPOP' : 'RPOP', key, String(Math.min(count, list.length))]);
   const items = popRange(list, end, count);
   c.reply.arrayLen(2);
   c.reply.bulk(key);
@@ -76,6 +78,8 @@ export function popRangeWithKey(c: Client, key: string, list: Deque<string>, end
  * The pop-and-reply of BLPOP/BRPOP when the list has data: [key, element].
  */
 export function popOneWithKey(c: Client, key: string, list: Deque<string>, end: End): void {
+  // Replicated as LPOP/RPOP key (BLPOP/BRPOP served at once or later).
+  c.node.propagation.rewrite([end === 'left' ? 'LPOP' : 'RPOP', key]);
   const v = (end === 'left' ? list.popFront() : list.popBack()) as string;
   c.reply.arrayLen(2);
   c.reply.bulk(key);

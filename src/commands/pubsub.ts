@@ -104,11 +104,14 @@ const punsubscribe = unsubscribeFrom(PATTERNS);
 const ssubscribe = subscribeTo(SHARD);
 const sunsubscribe = unsubscribeFrom(SHARD);
 
+/** PUBLISH and SPUBLISH are replicated (forceCommandPropagation): a replica's subscribers get the message too. */
 function publish(c: Client, args: string[]): void {
+  c.node.propagation.force();
   c.reply.int(c.node.pubsub.publish(args[1] as string, args[2] as string));
 }
 
 function spublish(c: Client, args: string[]): void {
+  c.node.propagation.force();
   c.reply.int(c.node.pubsub.spublish(args[1] as string, args[2] as string));
 }
 

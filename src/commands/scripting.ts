@@ -60,9 +60,14 @@ export function whenLoaded<M>(c: Client, loaded: M | undefined, load: () => Prom
   void p.then((m) => {
     mod = m;
     if (c.closed || !c.blocked) return;
+    const args = c.blocked.args;
+    const dirty = c.node.stats.dirty;
     try {
       c.node.blocking.unblock(c);
     } finally {
+      c.node.propagation.ranLater(c, args, dirty);
+      // The script ran now: its effects are an execution unit of their own.
+      c.node.propagation.flush();
       c.node.afterCommand();
       c.node.flushAll();
     }

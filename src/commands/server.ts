@@ -40,6 +40,8 @@ function flushdb(c: Client, args: string[]): void {
   c.node.watches.touchDatabase(db);
   db.clear();
   c.node.blocking.signalDatabase(db);
+  // Replicated even when the database was already empty (forceCommandPropagation).
+  c.node.propagation.force();
   c.reply.ok();
 }
 
@@ -49,6 +51,7 @@ function flushall(c: Client, args: string[]): void {
   c.node.flushAllData();
   // With save points configured Redis saves the (now empty) dataset after FLUSHALL.
   if (c.node.config.get('save') !== '') saveToDisk(c.node);
+  c.node.propagation.force();
   c.reply.ok();
 }
 
@@ -133,6 +136,7 @@ function shutdown(c: Client, args: string[]): void {
 
 /** ROLE: a master reports [master, offset, replicas]. */
 function role(c: Client): void {
+  if (c.node.replication) return c.node.replication.role(c);
   if (c.node.role === 'master') {
     c.reply.arrayLen(3);
     c.reply.bulk('master');

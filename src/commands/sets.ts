@@ -183,12 +183,17 @@ function spop(c: Client, args: string[]): void {
       replySet(c, s);
       // server.dirty += the number popped (signalModifiedKey counts one).
       c.node.stats.dirty += s.size - 1;
+      c.node.propagation.rewrite(['DEL', key]);
       c.db.delete(key);
       c.node.notify(c.db, 'g', 'del', key);
       c.node.signalModifiedKey(c.db, key);
       return;
     }
     c.reply.setLen(count);
+    // Replicated as one SREM per member popped, in pop order (wrapped in MULTI/EXEC), not as SPOP.
+    const prop = c.node.propagation;
+    const db = c.db.index;
+    prop.prevent();
     const remaining = s.size - count;
     if (remaining * 5 > count) {
       // Few to pop: pick and remove them one by one, O(count).
@@ -196,6 +201,7 @@ function spop(c: Client, args: string[]): void {
         const m = s.random() as string;
         s.delete(m);
         c.reply.bulk(m);
+        prop.also(db, ['SREM', key, m]);
       }
     } else {
       // Most of the set goes: choose the survivors and reply the rest in the set's order.
@@ -206,6 +212,7 @@ function spop(c: Client, args: string[]): void {
       for (const m of popped) {
         s.delete(m);
         c.reply.bulk(m);
+        prop.also(db, ['SREM', key, m]);
       }
     }
     c.node.signalModifiedKey(c.db, key);
@@ -219,6 +226,7 @@ function spop(c: Client, args: string[]): void {
   }
   const m = s.random() as string;
   s.delete(m);
+  c.node.propagation.rewrite(['SREM', key, m]);
   notifySet(c, 'spop', key);
   c.reply.bulk(m);
   if (s.size === 0) {

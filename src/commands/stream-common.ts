@@ -5,7 +5,7 @@
 import type { Client } from '../engine/client.js';
 import { RedisError } from '../engine/errors.js';
 import type { RedisObject } from '../engine/values.js';
-import { Stream, type StreamEntry, type StreamLimits } from '../types/stream.js';
+import { type ConsumerGroup, Stream, type StreamEntry, type StreamLimits, type StreamNack } from '../types/stream.js';
 import { decrId, formatId, incrId, parseStreamId, type StreamId } from '../types/stream-id.js';
 
 export const INVALID_ID = 'ERR Invalid stream ID specified as stream command argument';
@@ -91,4 +91,27 @@ export function subcommandSyntaxError(args: string[]): RedisError {
 /** Node clock in whole milliseconds (mstime()). */
 export function nowMs(c: Client): number {
   return Math.floor(c.node.clock.now());
+}
+
+/**
+ * streamPropagateXCLAIM: XCLAIM <key> <group> <consumer> 0 <id> TIME <ms> RETRYCOUNT <count>
+ * FORCE JUSTID LASTID <group last ID>, idempotent on the replica.
+ */
+export function xclaimArgv(key: string, group: string, nack: StreamNack, id: string, g: ConsumerGroup): string[] {
+  return [
+    'XCLAIM',
+    key,
+    group,
+    nack.consumer?.name ?? '',
+    '0',
+    id,
+    'TIME',
+    String(nack.deliveryTime),
+    'RETRYCOUNT',
+    String(nack.deliveryCount),
+    'FORCE',
+    'JUSTID',
+    'LASTID',
+    formatId(g.lastId),
+  ];
 }

@@ -11,7 +11,17 @@ import { parseInt64, parseInteger } from '../protocol/numbers.js';
 import { ConsumerGroup, INVALID_ENTRIES_READ, Stream, StreamConsumer, StreamNack } from '../types/stream.js';
 import { formatId, parseStreamId, type StreamId } from '../types/stream-id.js';
 import type { IdMap } from '../types/stream-pel.js';
-import { idArg, intervalArg, lookupStream, nowMs, replyEntry, replyHelp, replyId, subcommandSyntaxError } from './stream-common.js';
+import {
+  idArg,
+  intervalArg,
+  lookupStream,
+  nowMs,
+  replyEntry,
+  replyHelp,
+  replyId,
+  subcommandSyntaxError,
+  xclaimArgv,
+} from './stream-common.js';
 
 /** streamLookupConsumer: refreshes seen-time unless `noRefresh`. */
 export function lookupConsumer(c: Client, g: ConsumerGroup, name: string, noRefresh = false): StreamConsumer | undefined {
@@ -25,6 +35,7 @@ export function createConsumer(c: Client, g: ConsumerGroup, name: string, key: s
   if (g.consumers.has(name)) return undefined;
   const cons = new StreamConsumer(name, nowMs(c));
   g.consumers.set(name, cons);
+  c.node.stats.dirty++; // streamCreateConsumer: server.dirty++
   c.node.notify(c.db, 't', 'xgroup-createconsumer', key);
   return cons;
 }
@@ -116,6 +127,7 @@ function xgroupCreate(c: Client, args: string[]): void {
   }
   if (s.groups.has(a.name)) throw new RedisError('BUSYGROUP Consumer Group name already exists');
   s.groups.set(a.name, new ConsumerGroup(id, a.entriesRead));
+  c.node.stats.dirty++;
   c.reply.ok();
   c.node.notify(c.db, 't', 'xgroup-create', a.key);
 }
@@ -129,6 +141,7 @@ function xgroupSetid(c: Client, args: string[]): void {
   const idText = args[4] as string;
   g.lastId = idText === '$' ? s.lastId : idArg(idText, 0n, false);
   g.entriesRead = a.entriesRead;
+  c.node.stats.dirty++;
   c.reply.ok();
   c.node.notify(c.db, 't', 'xgroup-setid', a.key);
 }
@@ -142,6 +155,7 @@ function xgroupDestroy(c: Client, args: string[]): void {
     return;
   }
   s.groups.delete(a.name);
+  c.node.stats.dirty++;
   c.reply.int(1);
   c.node.notify(c.db, 't', 'xgroup-destroy', a.key);
   // signalKeyAsReady without signalModifiedKey: wakes blocked readers, leaves WATCH alone.
@@ -165,6 +179,7 @@ function xgroupDelConsumer(c: Client, args: string[]): void {
     pending = cons.pel.size;
     for (const n of cons.pel.entries()) g.pel.delete(n.id);
     g.consumers.delete(cons.name);
+    c.node.stats.dirty++;
     c.node.notify(c.db, 't', 'xgroup-delconsumer', a.key);
   }
   c.reply.int(pending);
@@ -199,6 +214,7 @@ function xack(c: Client, args: string[]): void {
     g.pel.delete(id);
     nack.consumer?.pel.delete(id);
     acked++;
+    c.node.stats.dirty++;
   }
   c.reply.int(acked);
 }
@@ -306,6 +322,11 @@ function xclaim(c: Client, args: string[]): void {
     if (!p) break;
     ids.push(p.id);
   }
+  // Replicated by effects: one XCLAIM per entry claimed or dropped (streamPropagateXCLAIM, with
+  // the ID as given), or XGROUP SETID when only LASTID moved the group.
+  const prop = c.node.propagation;
+  prop.prevent();
+  let propagateLastId = false;
   const now = nowMs(c);
   let force = false;
   let justid = false;
@@ -329,17 +350,23 @@ function xclaim(c: Client, args: string[]): void {
       throw new RedisError(`ERR Unrecognized XCLAIM option '${opt}'`);
     }
   }
-  if (lastId > g.lastId) g.lastId = lastId;
+  if (lastId > g.lastId) {
+    g.lastId = lastId;
+    propagateLastId = true;
+  }
   // A bogus delivery time (negative or in the future) becomes now.
   if (deliverytime === -1 || deliverytime < 0 || deliverytime > now) deliverytime = now;
   let cons: StreamConsumer | undefined;
   const out: string[] = [];
-  for (const id of ids) {
+  for (const [idx, id] of ids.entries()) {
     let nack = g.pel.get(id);
     const entry = s.get(id);
+    const idArgText = args[5 + idx] as string;
     if (!entry) {
       // The entry is gone from the stream: drop it from the PEL too.
       if (nack) {
+        prop.also(c.db.index, xclaimArgv(key, args[2] as string, nack, idArgText, g));
+        propagateLastId = false;
         g.pel.delete(id);
         nack.consumer?.pel.delete(id);
       }
@@ -362,6 +389,11 @@ function xclaim(c: Client, args: string[]): void {
         else replyEntry(c, entry);
       }),
     );
+    prop.also(c.db.index, xclaimArgv(key, args[2] as string, nack, idArgText, g));
+    propagateLastId = false;
+  }
+  if (propagateLastId) {
+    prop.also(c.db.index, ['XGROUP', 'SETID', key, args[2] as string, formatId(g.lastId), 'ENTRIESREAD', String(g.entriesRead)]);
   }
   c.reply.arrayLen(out.length);
   for (const o of out) c.reply.raw(o);
@@ -389,6 +421,8 @@ function xautoclaim(c: Client, args: string[]): void {
   const found = groupOf(c, key, args[2] as string);
   if (!found) throw noGroup(key, args[2] as string);
   const { s, g } = found;
+  // Replicated by effects (an XCLAIM per entry claimed or dropped), never as XAUTOCLAIM.
+  c.node.propagation.prevent();
   let attempts = count * 10;
   const now = nowMs(c);
   let cons: StreamConsumer | undefined;
@@ -404,6 +438,7 @@ function xautoclaim(c: Client, args: string[]): void {
     node = cur.next[0];
     const entry = s.get(id);
     if (!entry) {
+      c.node.propagation.also(c.db.index, xclaimArgv(key, args[2] as string, nack, formatId(id), g));
       g.pel.delete(id);
       nack.consumer?.pel.delete(id);
       deleted.push(id);
@@ -421,6 +456,7 @@ function xautoclaim(c: Client, args: string[]): void {
         else replyEntry(c, entry);
       }),
     );
+    c.node.propagation.also(c.db.index, xclaimArgv(key, args[2] as string, nack, formatId(id), g));
     count--;
   }
   const r = c.reply;

@@ -26,7 +26,7 @@ import { parseInteger } from '../protocol/numbers.js';
 import type { ConsumerGroup, Stream, StreamConsumer, StreamEntry } from '../types/stream.js';
 import { StreamNack } from '../types/stream.js';
 import { formatId, MAX_ID, type StreamId } from '../types/stream-id.js';
-import { idArg, nowMs, replyEntry } from './stream-common.js';
+import { idArg, nowMs, replyEntry, xclaimArgv } from './stream-common.js';
 import { consumerFor } from './stream-groups.js';
 
 /** Default COUNT for a blocked reader that gave none (XREAD_BLOCKED_DEFAULT_COUNT). */
@@ -116,11 +116,24 @@ function parseRead(c: Client, args: string[], xreadgroup: boolean): ReadArgs {
  * Emits entries after `gt` to a group reader: advances the group, creates or reassigns PEL
  * entries (unless NOACK), as streamReplyWithRange with a group.
  */
-function serveGroupNew(c: Client, s: Stream, g: ConsumerGroup, cons: StreamConsumer, gt: StreamId, count: number, noack: boolean): void {
+function serveGroupNew(
+  c: Client,
+  s: Stream,
+  g: ConsumerGroup,
+  cons: StreamConsumer,
+  gt: StreamId,
+  count: number,
+  noack: boolean,
+  key: string,
+  group: string,
+): void {
   const entries = gt === MAX_ID ? [] : s.range(gt + 1n, MAX_ID, count, false);
   const now = nowMs(c);
   c.reply.arrayLen(entries.length);
+  const prop = c.node.propagation;
+  let advanced = false;
   for (const e of entries) {
+    if (e.id > g.lastId) advanced = true;
     s.advanceGroup(g, e.id);
     replyEntry(c, e);
     if (noack) continue;
@@ -137,7 +150,22 @@ function serveGroupNew(c: Client, s: Stream, g: ConsumerGroup, cons: StreamConsu
       nack.deliveryCount = 1;
       cons.pel.set(e.id, nack);
     }
+    // Replicated as effects: an XCLAIM per entry delivered (with the group's last ID as of this
+    // entry), never as XREADGROUP itself.
+    if (prop.active) prop.also(c.db.index, xclaimArgv(key, group, g.pel.get(e.id) as StreamNack, e.idText, g));
   }
+  // With NOACK there is no XCLAIM to carry the last ID: XGROUP SETID ... ENTRIESREAD.
+  if (noack && advanced && prop.active) {
+    prop.also(c.db.index, ['XGROUP', 'SETID', key, group, formatId(g.lastId), 'ENTRIESREAD', String(g.entriesRead)]);
+  }
+}
+
+/** The reading consumer, created if new; with NOACK its creation is replicated (XGROUP CREATECONSUMER). */
+function readerConsumer(c: Client, g: ConsumerGroup, name: string, key: string, group: string, noack: boolean): StreamConsumer {
+  const existed = g.consumers.has(name);
+  const cons = consumerFor(c, g, name, key);
+  if (!existed && noack) c.node.propagation.also(c.db.index, ['XGROUP', 'CREATECONSUMER', key, group, name]);
+  return cons;
 }
 
 /** A consumer's own history after `gt` (streamReplyWithRangeFromConsumerPEL). */
@@ -169,6 +197,8 @@ function serveHistory(c: Client, s: Stream, cons: StreamConsumer, gt: StreamId, 
 }
 
 function xreadGeneric(c: Client, args: string[], xreadgroup: boolean): void {
+  // XREADGROUP is replicated by its effects (serveGroupNew), never as itself.
+  c.node.propagation.prevent();
   if (c.retrying) {
     retryBlocked(c, args, xreadgroup);
     return;
@@ -233,9 +263,9 @@ function xreadGeneric(c: Client, args: string[], xreadgroup: boolean): void {
         if (c.resp === 2) c.reply.arrayLen(2);
         c.reply.bulk(key);
         if (g) {
-          const cons = consumerFor(c, g, p.consumer, key);
+          const cons = readerConsumer(c, g, p.consumer, key, p.group as string, p.noack);
           if (history) serveHistory(c, s, cons, gt, p.count);
-          else serveGroupNew(c, s, g, cons, gt, p.count, p.noack);
+          else serveGroupNew(c, s, g, cons, gt, p.count, p.noack, key, p.group as string);
         } else {
           const entries = s.range(gt + 1n, MAX_ID, p.count, false);
           c.reply.arrayLen(entries.length);
@@ -320,8 +350,8 @@ function retryBlocked(c: Client, args: string[], xreadgroup: boolean): void {
     } else c.reply.mapLen(1);
     c.reply.bulk(key);
     if (g) {
-      const cons = consumerFor(c, g, p.consumer, key);
-      serveGroupNew(c, s, g, cons, gt, count, p.noack);
+      const cons = readerConsumer(c, g, p.consumer, key, p.group as string, p.noack);
+      serveGroupNew(c, s, g, cons, gt, count, p.noack, key, p.group as string);
     } else {
       const entries = s.range(gt + 1n, MAX_ID, count, false);
       c.reply.arrayLen(entries.length);

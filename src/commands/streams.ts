@@ -8,7 +8,7 @@ import type { CommandSpec } from '../engine/command.js';
 import { NO_SUCH_KEY, NOT_INTEGER, RedisError, SYNTAX, WRONG_ARITY } from '../engine/errors.js';
 import { parseInt64 } from '../protocol/numbers.js';
 import { INVALID_ENTRIES_READ, type Stream, type StreamEntry, type TrimStrategy } from '../types/stream.js';
-import { idMs, idSeq, MAX_ID, makeId, parseStreamId, type StreamId, U64_MAX } from '../types/stream-id.js';
+import { formatId, idMs, idSeq, MAX_ID, makeId, parseStreamId, type StreamId, U64_MAX } from '../types/stream-id.js';
 import {
   INVALID_ID,
   idArg,
@@ -34,6 +34,8 @@ interface AddTrimArgs {
   strategy: TrimStrategy | undefined;
   approx: boolean;
   limit: number;
+  /** Index of the trimming threshold argument (the "~" is just before it when approx). */
+  trimArgIdx: number;
 }
 
 /**
@@ -50,6 +52,7 @@ function parseAddTrim(c: Client, args: string[], xadd: boolean): AddTrimArgs {
     strategy: undefined,
     approx: false,
     limit: 0,
+    trimArgIdx: 0,
   };
   let limitGiven = false;
   let i = 2;
@@ -68,6 +71,7 @@ function parseAddTrim(c: Client, args: string[], xadd: boolean): AddTrimArgs {
         i++;
       }
       const v = args[i + 1] as string;
+      r.trimArgIdx = i + 1;
       if (is(opt, 'MAXLEN')) {
         const maxlen = intArg(v);
         if (maxlen < 0) throw new RedisError('ERR The MAXLEN argument must be >= 0.');
@@ -148,6 +152,25 @@ function xadd(c: Client, args: string[]): void {
   c.node.blocking.signalReady(c.db, key);
   c.node.notify(c.db, 't', 'xadd', key);
   if (p.strategy && s.trim(p.strategy, p.approx, p.limit)) c.node.notify(c.db, 't', 'xtrim', key);
+  // Replicated with the ID generated (for * and ms-*), and an approximate trim as exact.
+  const prop = c.node.propagation;
+  if (prop.active) {
+    const argv = p.approx ? rewriteTrim(args, p, s) : [...args];
+    if (!p.idGiven || !p.seqGiven) argv[p.idPos] = entry.idText;
+    prop.rewrite(argv);
+  }
+}
+
+/**
+ * streamRewriteApproxSpecifier + streamRewriteTrimArgument: MAXLEN|MINID ~ x is replicated as
+ * MAXLEN = <length after trimming> or MINID = <first ID left>, so replicas trim the same entries.
+ */
+function rewriteTrim(args: string[], p: AddTrimArgs, s: Stream): string[] {
+  const argv = [...args];
+  argv[p.trimArgIdx - 1] = '=';
+  if (p.strategy?.kind === 'maxlen') argv[p.trimArgIdx] = String(s.length);
+  else argv[p.trimArgIdx] = formatId(s.firstEntry()?.id ?? 0n);
+  return argv;
 }
 
 /** XTRIM key MAXLEN|MINID [=|~] threshold [LIMIT count] */
@@ -160,6 +183,7 @@ function xtrim(c: Client, args: string[]): void {
     return;
   }
   const deleted = o.value.trim(p.strategy as TrimStrategy, p.approx, p.limit);
+  if (p.approx) c.node.propagation.rewrite(rewriteTrim(args, p, o.value));
   if (deleted) {
     c.node.notify(c.db, 't', 'xtrim', key);
     c.node.signalModifiedKey(c.db, key);

@@ -142,9 +142,12 @@ function setGeneric(
   putString(c, key, value, (flags & KEEPTTL) !== 0, old);
   c.node.signalModifiedKey(db, key);
   c.node.notify(db, '$', 'set', key);
+  const prop = c.node.propagation;
   if (at !== undefined) {
     // A deadline already past (EXAT 1) is still set: the key is gone at its next lookup.
     setDeadline(db, key, at);
+    // Replicated as SET key value PXAT <ms> (NX/XX/KEEPTTL/GET dropped).
+    prop.rewrite(['SET', key, value, 'PXAT', String(at)]);
     c.node.notify(db, 'g', 'expire', key);
   }
   if (!(flags & GET)) ok();
@@ -162,6 +165,10 @@ function set(c: Client, args: string[]): void {
     () => c.reply.ok(),
     () => c.reply.nil(),
   );
+  // SET ... GET without an expiry is replicated without its GET argument(s) (only run if it wrote).
+  if (flags & GET && expire === undefined && c.node.propagation.active) {
+    c.node.propagation.rewrite(args.filter((a, i) => i < 3 || a.toLowerCase() !== 'get'));
+  }
 }
 
 function setnx(c: Client, args: string[]): void {
@@ -203,15 +210,20 @@ function getex(c: Client, args: string[]): void {
   const at = expire !== undefined ? expireDeadline(c, expire, flags, 'getex') : undefined;
   c.reply.bulk(o.value);
   const db = c.db;
+  // GETEX is never replicated as is: DEL/UNLINK (per lazyfree-lazy-expire), PEXPIREAT or PERSIST.
+  const prop = c.node.propagation;
   if (at !== undefined && flags & (EXAT | PXAT) && alreadyExpired(c, at)) {
     db.removeKey(key);
+    prop.rewrite([c.node.config.get('lazyfree-lazy-expire') === 'yes' ? 'UNLINK' : 'DEL', key]);
     c.node.signalModifiedKey(db, key);
     c.node.notify(db, 'g', 'del', key);
   } else if (at !== undefined) {
     setDeadline(db, key, at);
+    prop.rewrite(['PEXPIREAT', key, String(at)]);
     c.node.signalModifiedKey(db, key);
     c.node.notify(db, 'g', 'expire', key);
   } else if (flags & PERSIST && db.persist(key)) {
+    prop.rewrite(['PERSIST', key]);
     c.node.signalModifiedKey(db, key);
     c.node.notify(db, 'g', 'persist', key);
   }
@@ -222,6 +234,8 @@ function getdel(c: Client, args: string[]): void {
   const o = getString(c, key);
   c.reply.bulkOrNil(o?.value);
   if (o !== undefined && c.db.removeKey(key)) {
+    // Replicated as DEL, or UNLINK with lazyfree-lazy-user-del.
+    c.node.propagation.rewrite([c.node.config.get('lazyfree-lazy-user-del') === 'yes' ? 'UNLINK' : 'DEL', key]);
     c.node.signalModifiedKey(c.db, key);
     c.node.notify(c.db, 'g', 'del', key);
   }
@@ -233,6 +247,7 @@ function getset(c: Client, args: string[]): void {
   const old = getString(c, key);
   c.reply.bulkOrNil(old?.value);
   putString(c, key, args[2] as string, false, old);
+  c.node.propagation.rewrite(['SET', key, args[2] as string]);
   c.node.signalModifiedKey(c.db, key);
   c.node.notify(c.db, '$', 'set', key);
 }
@@ -417,6 +432,8 @@ function incrbyfloat(c: Client, args: string[]): void {
   if (sum.kind !== 'finite') throw new RedisError('ERR increment would produce NaN or Infinity');
   const text = formatLongDouble(sum);
   markNotInt(putString(c, key, text, true, o));
+  // Replicated as SET key <result> KEEPTTL: float formatting never differs on the replica.
+  c.node.propagation.rewrite(['SET', key, text, 'KEEPTTL']);
   c.node.signalModifiedKey(db, key);
   c.node.notify(db, '$', 'incrbyfloat', key);
   c.reply.bulk(text);

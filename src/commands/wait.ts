@@ -1,17 +1,22 @@
 /**
- * WAIT numreplicas timeout, as Redis 7.0's waitCommand on a master with no replicas.
+ * WAIT numreplicas timeout, as Redis 7.0's waitCommand.
  *
  * - numreplicas is a long ("value is not an integer or out of range"), then timeout is an integer
  *   in milliseconds ("timeout is not an integer or out of range", "timeout is negative").
- * - No replica ever acknowledges: the count is 0. When 0 >= numreplicas (0 or negative), or the
- *   client may not block (inside MULTI; WAIT is noscript), the reply is 0 at once.
- * - Otherwise the client blocks until the timeout on the node's virtual clock (0 = forever) and
- *   then answers 0; CLIENT UNBLOCK answers 0 (TIMEOUT) or the UNBLOCKED error (ERROR).
+ * - On a replica: "ERR WAIT cannot be used with replica instances. ...".
+ * - The count is the replicas whose last REPLCONF ACK covers the replication offset (redis-sim
+ *   takes the current master_repl_offset; Redis takes the offset after the client's own last
+ *   write, which is never more). When it is >= numreplicas, or the client may not block (inside
+ *   MULTI; WAIT is noscript), it is the reply at once.
+ * - Otherwise the client blocks, the replicas are asked for an ACK (REPLCONF GETACK * in the
+ *   stream), and it is released with the count when enough acknowledge, or at the timeout on the
+ *   node's virtual clock (0 = forever); CLIENT UNBLOCK answers the count (TIMEOUT) or UNBLOCKED.
  */
 import type { Client } from '../engine/client.js';
 import type { CommandSpec } from '../engine/command.js';
 import { NOT_INTEGER, RedisError } from '../engine/errors.js';
 import { parseInteger } from '../protocol/numbers.js';
+import { Replication } from '../topology/replication.js';
 
 function wait(c: Client, args: string[]): void {
   const numreplicas = parseInteger(args[1] as string);
@@ -21,12 +26,28 @@ function wait(c: Client, args: string[]): void {
   if (timeout < 0) throw new RedisError('ERR timeout is negative');
   const now = c.node.clock.now();
   if (timeout > 0 && timeout > Number.MAX_SAFE_INTEGER - now) throw new RedisError('ERR timeout is out of range');
-  const acked = 0;
-  if (acked >= numreplicas) {
+  const repl = c.node.replication ? Replication.of(c.node) : undefined;
+  if (repl?.replica) {
+    throw new RedisError(
+      'ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.',
+    );
+  }
+  const offset = repl ? repl.primary.offset : 0;
+  const count = () => (repl ? repl.primary.countAcks(offset) : 0);
+  const acked = count();
+  if (acked >= numreplicas || c.noBlock) {
     c.reply.int(acked);
     return;
   }
-  c.block({ keys: [], timeoutAt: timeout === 0 ? 0 : now + timeout, onTimeout: (cl) => cl.reply.int(acked) });
+  c.block({
+    keys: [],
+    timeoutAt: timeout === 0 ? 0 : now + timeout,
+    onTimeout: (cl) => {
+      repl?.primary.removeWaiting(cl);
+      cl.reply.int(count());
+    },
+  });
+  repl?.primary.addWaiting(c, offset, numreplicas);
 }
 
 export const waitCommands: CommandSpec[] = [

@@ -101,6 +101,8 @@ function zmpop(c: Client, args: string[]): void {
   for (const key of keys) {
     const zs = c.db.get(key, 'zset')?.value;
     if (zs === undefined) continue;
+    // Replicated as ZPOPMIN/ZPOPMAX key <members popped>.
+    c.node.propagation.rewrite([max ? 'ZPOPMAX' : 'ZPOPMIN', key, String(Math.min(count, zs.size))]);
     return popFrom(c, key, zs, max, count, 'keyed-pairs');
   }
   c.reply.nilArray();
@@ -122,6 +124,9 @@ function blockingPop(c: Client, keys: string[], timeoutAt: number, max: boolean,
       throw new RedisError(WRONGTYPE);
     }
     if (o.value.size === 0) continue;
+    // Replicated as ZPOPMIN/ZPOPMAX key (BZPOPMIN/BZPOPMAX) or with the count popped (BZMPOP).
+    const name = max ? 'ZPOPMAX' : 'ZPOPMIN';
+    c.node.propagation.rewrite(shape === 'keyed-flat' ? [name, key] : [name, key, String(Math.min(count, o.value.size))]);
     return popFrom(c, key, o.value, max, count, shape);
   }
   // `type` lets the blocking manager skip this client while a key holds another type.

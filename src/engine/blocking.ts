@@ -166,6 +166,7 @@ export class BlockingManager {
     const t0 = performance.now();
     c.retrying = true;
     c.readyKey = key;
+    const frame = this.node.propagation.enter();
     try {
       r.spec.handler(c, b.args);
     } catch (e) {
@@ -181,8 +182,13 @@ export class BlockingManager {
     if (c.blockRequest) {
       // Still nothing to serve: stay blocked where it was.
       c.blockRequest = undefined;
+      this.node.propagation.leave(c, r, b.args, frame);
       return;
     }
+    // A served client is an execution unit of its own: its effects (LPOP for BLPOP, LMOVE for
+    // BLMOVE...) are propagated now, after the command that made its key ready.
+    this.node.propagation.leave(c, r, b.args, frame);
+    this.node.propagation.flush();
     const stat = this.node.stats.command(r.fullname);
     const usec = Math.round((performance.now() - t0) * 1000);
     stat.usec += usec;

@@ -45,6 +45,8 @@ export interface MultiState {
   dirty: boolean;
   /** A denyoom command was queued (mstate.cmd_flags & CMD_DENYOOM): EXEC is refused when out of memory. */
   denyoom?: boolean;
+  /** A write command was queued (mstate.cmd_flags & CMD_WRITE): EXEC is a write for NOREPLICAS and READONLY. */
+  write?: boolean;
 }
 
 export class Client {
@@ -93,6 +95,8 @@ export class Client {
   lastCommand = 'NULL';
   /** Extra per-feature state (e.g. watched keys), keyed by feature. */
   readonly ext = new Map<string, unknown>();
+  /** A replica's link to its master: what it runs is not propagated again (engine/propagate.ts). */
+  fromMaster = false;
   /** True while the transport is processing this client's input: output is flushed at its end. */
   inCycle = false;
 

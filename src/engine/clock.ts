@@ -68,6 +68,9 @@ export class Clock {
 
   constructor(opts: ClockOptions = {}) {
     const mode = opts.mode ?? 'system';
+    if (mode !== 'system' && mode !== 'manual' && mode !== 'offset') {
+      throw new TypeError(`clock mode must be one of 'system', 'manual', 'offset'; got '${String(mode)}'`);
+    }
     this.frozen = mode === 'manual';
     this.frozenAt = opts.start ?? Date.now();
     this.offset = mode === 'offset' ? (opts.offset ?? 0) : 0;
@@ -154,18 +157,28 @@ export class Clock {
     if (this.timers.size > 64 && this.timers.size > this.live * 2) this.timers.filter((x) => !x.cancelled);
   }
 
-  /** Moves time forward by `ms`, firing every timer that falls due, in deadline order. */
-  advance(ms: number): void {
-    if (!(ms >= 0)) throw new RangeError('advance: milliseconds must be a non-negative number');
+  /**
+   * Moves time forward by `ms` (a finite number >= 0: a string, Infinity or NaN is refused),
+   * firing every timer that falls due, in deadline order; returns the new time.
+   */
+  advance(ms: number): number {
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
+      throw new TypeError(`clock.advance(ms): ms must be a finite number >= 0; got ${typeof ms === 'string' ? `'${ms}'` : String(ms)}`);
+    }
     this.moveTo(this.now() + ms);
+    return this.now();
   }
 
-  /** Sets the time. Moving backwards fires nothing; moving forwards behaves like advance. */
-  set(ms: number): void {
-    if (!Number.isFinite(ms)) throw new RangeError('set: time must be a finite number of milliseconds');
+  /** Sets the time (ms since the epoch). Moving backwards fires nothing; forwards behaves like advance. Returns it. */
+  set(ms: number): number {
+    if (typeof ms !== 'number' || !Number.isFinite(ms)) {
+      throw new TypeError(
+        `clock.set(ms): ms must be a finite number of milliseconds; got ${typeof ms === 'string' ? `'${ms}'` : String(ms)}`,
+      );
+    }
     if (ms >= this.now()) {
       this.moveTo(ms);
-      return;
+      return this.now();
     }
     if (this.parent) {
       this.reanchor(ms);
@@ -174,6 +187,7 @@ export class Clock {
     } else if (this.frozen) this.frozenAt = ms;
     else this.offset = ms - Date.now();
     this.changed();
+    return this.now();
   }
 
   /** Advances to the next pending deadline and fires what is due then; returns the new time or undefined when nothing is pending. */

@@ -4,7 +4,7 @@
  * Rejections reply Redis's exact error texts and, inside MULTI, make EXEC abort.
  */
 
-import { commandIsDenyoom } from '../scripting/flags.js';
+import { commandIsDenyoom, commandIsWrite } from '../scripting/flags.js';
 import type { Client } from './client.js';
 import { type CommandSpec, keyPositions, type ResolvedCommand } from './command.js';
 import { RedisError, WRONG_ARITY } from './errors.js';
@@ -104,7 +104,10 @@ export function execute(node: RedisNode, c: Client, args: string[]): void {
       c.replyMode = 'on';
     } else c.replyMode = 'skip';
   }
-  if (node.depth === 0) node.afterCommand();
+  if (node.depth === 0) {
+    node.propagation.flush();
+    node.afterCommand();
+  }
 }
 
 function dispatch(node: RedisNode, c: Client, args: string[]): void {
@@ -119,6 +122,11 @@ function dispatch(node: RedisNode, c: Client, args: string[]): void {
   if (c.multi && spec.flags.includes('no_multi')) return reject(node, c, 'ERR Command not allowed inside a transaction', fullname);
   // maxmemory (Redis's performEvictions before any command): evict, or refuse with OOM.
   if (node.eviction.limit > 0 && !node.eviction.admit(c, r, args)) return reject(node, c, OOM_ERROR, fullname);
+  // Replication's checks (READONLY replica, MASTERDOWN, NOREPLICAS): topology/replication.ts.
+  if (node.replication) {
+    const refused = node.replication.guard(c, r, args);
+    if (refused !== undefined) return reject(node, c, refused, fullname);
+  }
   if (c.inPubSubMode && !PUBSUB_ALLOWED.has(r.parent ? r.parent.name : spec.name)) {
     return reject(
       node,
@@ -139,6 +147,7 @@ function dispatch(node: RedisNode, c: Client, args: string[]): void {
     c.multi.queue.push(args);
     // Redis's queueMultiCommand keeps the queued commands' flags (a script's as known now) for EXEC.
     if (!c.multi.denyoom && commandIsDenyoom(node, r, args)) c.multi.denyoom = true;
+    if (!c.multi.write && commandIsWrite(node, r, args)) c.multi.write = true;
     c.reply.raw('+QUEUED\r\n');
     return;
   }
@@ -203,6 +212,7 @@ export function call(node: RedisNode, c: Client, r: ResolvedCommand, args: strin
   const t0 = c.transport === undefined ? -1 : performance.now();
   const outerRead = node.readCommand;
   node.readCommand = !spec.flags.includes('write') || READ_LOOKUP_WRITES.has(fullname);
+  const frame = node.propagation.enter();
   if (!handler) {
     c.reply.error(`ERR unknown subcommand or wrong number of arguments for '${fullname}'`);
   } else {
@@ -217,6 +227,7 @@ export function call(node: RedisNode, c: Client, r: ResolvedCommand, args: strin
     }
   }
   node.readCommand = outerRead;
+  node.propagation.leave(c, r, args, frame);
   // maxmemory: re-measure the keys a write command names (nothing to do without a limit).
   if (node.eviction.limit > 0 && spec.flags.includes('write')) node.eviction.measureKeys(c.db, spec, args, keyPositions);
   stat.calls++;

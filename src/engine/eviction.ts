@@ -216,12 +216,15 @@ export class Eviction {
         used = this.used();
       }
     }
+    // Evictions are propagated as they stand, one DEL each, not wrapped in MULTI/EXEC.
+    this.node.propagation.flush(false);
     return true;
   }
 
   private evict(db: Database, key: string): void {
     const node = this.node;
     db.removeKey(key);
+    node.propagation.evicted(db, key);
     node.stats.evictedKeys++;
     // Redis's performEvictions: signalModifiedKey, then the "evicted" event.
     node.signalModifiedKey(db, key);

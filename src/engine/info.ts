@@ -274,6 +274,7 @@ function stats(node: RedisNode): string {
 }
 
 function replication(node: RedisNode): string {
+  if (node.replication) return lines('Replication', node.replication.infoFields());
   const fields: [string, string | number][] = [['role', node.role]];
   if (node.role === 'slave') {
     const host = node.config.get('replicaof').split(' ');

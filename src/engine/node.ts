@@ -13,6 +13,7 @@ import { type DispatchHooks, execute, runCommand } from './dispatch.js';
 import { Eviction } from './eviction.js';
 import { MinHeap } from './heap.js';
 import { Notifier, type NotifyClass } from './notify.js';
+import { Propagation, type ReplicationHooks } from './propagate.js';
 import { PubSub } from './pubsub.js';
 import { Stats } from './stats.js';
 import { WatchManager } from './watch.js';
@@ -71,6 +72,10 @@ export class RedisNode implements DatabaseHost {
   /** maxmemory: the memory estimate and key eviction (engine/eviction.ts). */
   readonly eviction: Eviction;
   readonly clients = new Map<number, Client>();
+  /** The replication stream this node produces (engine/propagate.ts); topology/ installs its sink. */
+  readonly propagation: Propagation;
+  /** Replication state when this node has replicas or a primary (set by topology/). */
+  replication: ReplicationHooks | undefined;
   /** Clients in MONITOR mode. */
   readonly monitors = new Set<Client>();
   readonly controlCommand: string | false;
@@ -118,6 +123,7 @@ export class RedisNode implements DatabaseHost {
     this.blocking = new BlockingManager(this);
     this.notifier = new Notifier(this);
     this.eviction = new Eviction(this);
+    this.propagation = new Propagation(this);
     this.startedAt = this.clock.now();
     this.stats.resetAt = this.startedAt;
     this.lastSave = Math.floor(this.startedAt / 1000);
@@ -268,6 +274,7 @@ export class RedisNode implements DatabaseHost {
 
   keyExpired(db: Database, key: string): void {
     this.stats.expiredKeys++;
+    this.propagation.expired(db, key);
     this.notify(db, 'x', 'expired', key);
     this.signalModifiedKey(db, key);
   }
@@ -304,6 +311,8 @@ export class RedisNode implements DatabaseHost {
         // Entries are not removed when a TTL changes; skip the stale ones.
         if (db && db.expires.get(e.key) === e.at) db.expireIfNeeded(e.key);
       }
+      // Active expiry propagates one DEL per key, not wrapped in MULTI/EXEC.
+      this.propagation.flush(false);
       this.afterCommand();
       this.flushAll();
       this.armExpiry();
@@ -345,6 +354,7 @@ export class RedisNode implements DatabaseHost {
 
   /** Stops timers; the node can no longer be used. */
   shutdown(): void {
+    this.replication?.stop();
     this.clock.clearTimer(this.expiryTimer);
     this.expiryTimer = undefined;
     for (const c of [...this.clients.values()]) this.removeClient(c);

@@ -92,3 +92,12 @@ export function commandIsDenyoom(node: RedisNode, r: ResolvedCommand, args: stri
   }
   return r.spec.flags.includes('denyoom');
 }
+
+/** True when Redis would treat this command as a write (getCommandFlags(c) & CMD_WRITE): a script by its declared flags. */
+export function commandIsWrite(node: RedisNode, r: ResolvedCommand, args: string[]): boolean {
+  if (!r.parent && args.length >= 2) {
+    const flags = declaredFlags(node, r.spec.name, args);
+    if (flags) return !flags.includes('no-writes');
+  }
+  return r.spec.flags.includes('write');
+}

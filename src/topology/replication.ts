@@ -1,0 +1,243 @@
+/**
+ * A node's place in a replication topology: its Primary state (replid, offset, backlog,
+ * replicas) and, when it is a replica, its ReplicaLink. Installed on the node as
+ * node.replication (INFO replication, ROLE, processCommand's replication checks).
+ *
+ * processCommand's checks, in Redis 7.0's order:
+ *   NOREPLICAS  a write (a write command, EXEC of a transaction that queued one, a script whose
+ *               flags say it writes) when fewer than min-replicas-to-write replicas are online
+ *               with a lag of at most min-replicas-max-lag seconds (both settings non-zero)
+ *   READONLY    a write on a replica with replica-read-only yes, unless it comes from the primary
+ *   MASTERDOWN  on a replica whose link is not up with replica-serve-stale-data no: every
+ *               command without the stale flag (INFO, REPLICAOF, PING... keep working)
+ */
+import type { Client } from '../engine/client.js';
+import type { ResolvedCommand } from '../engine/command.js';
+import type { RedisNode } from '../engine/node.js';
+import type { ReplicationHooks } from '../engine/propagate.js';
+import { commandIsWrite } from '../scripting/flags.js';
+import { Primary, type ReplicaHandle } from './primary.js';
+import { type PrimaryTarget, ReplicaLink } from './replica.js';
+
+export const NOREPLICAS = 'NOREPLICAS Not enough good replicas to write.';
+export const READONLY = "READONLY You can't write against a read only replica.";
+export const MASTERDOWN = "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+
+const byNode = new WeakMap<RedisNode, Replication>();
+
+export class Replication implements ReplicationHooks {
+  readonly primary: Primary;
+  replica: ReplicaLink | undefined;
+
+  private constructor(readonly node: RedisNode) {
+    this.primary = new Primary(node);
+  }
+
+  /** The node's replication state, created (and installed on the node) on first use. */
+  static of(node: RedisNode): Replication {
+    let r = byNode.get(node);
+    if (!r) {
+      r = new Replication(node);
+      byNode.set(node, r);
+      node.replication = r;
+    }
+    return r;
+  }
+
+  /** REPLICAOF host port: follows a primary over TCP (another redis-sim, or a real redis-server). */
+  replicaOf(host: string, port: number): void {
+    this.follow({ kind: 'tcp', host, port });
+  }
+
+  /** Follows the primary of another node in this process (no TCP). */
+  replicaOfNode(other: RedisNode): void {
+    const host = other.config.get('bind').split(' ')[0] || '127.0.0.1';
+    const port = Number(other.config.get('port')) || 0;
+    this.follow({ kind: 'local', primary: Replication.of(other).primary, host, port });
+  }
+
+  private follow(target: PrimaryTarget): void {
+    const wasPrimary = this.replica === undefined;
+    this.replica?.stop();
+    // replicationSetMaster: our own replicas must resync with us (they may continue partially).
+    this.primary.detachAll();
+    this.primary.stopFeeding();
+    if (wasPrimary && this.primary.backlog) {
+      // A primary turned replica keeps its history so it may PSYNC: the stream is cut here.
+    }
+    this.node.role = 'slave';
+    this.node.config.setRaw('replicaof', `${target.host} ${target.port}`);
+    this.replica = new ReplicaLink(this.node, this.primary, target);
+    this.replica.start();
+  }
+
+  /**
+   * REPLICAOF NO ONE: becomes a primary. Its replication ID shifts (replid2 = the old primary's,
+   * valid up to our offset), so the old primary's other replicas can PSYNC with it.
+   */
+  promote(): void {
+    const r = this.replica;
+    if (!r) return;
+    r.stop();
+    this.replica = undefined;
+    this.node.role = 'master';
+    this.node.config.setRaw('replicaof', '');
+    this.primary.shiftReplid();
+    this.primary.startFeeding();
+  }
+
+  /** Stream commands the primary produced that this replica had not applied (lost by a promotion now). */
+  unreceived(): string[] {
+    const r = this.replica;
+    if (r?.target.kind !== 'local') return [];
+    const p = r.target.primary;
+    if (p.replid !== this.primary.replid || !p.backlog) return [];
+    const data = p.backlog.from(this.primary.offset + 1);
+    // The writes, without the stream's bookkeeping (SELECT, PING, REPLCONF GETACK).
+    const bookkeeping = /^(select|ping|replconf) /i;
+    return data === undefined ? [] : splitCommands(data).filter((cmd) => !bookkeeping.test(`${cmd} `));
+  }
+
+  // ---- ReplicationHooks -------------------------------------------------------------------
+
+  /** Replicas connected over TCP whose client went away are forgotten. */
+  private prune(): void {
+    for (const h of [...this.primary.replicas]) if (h.endpoint.client?.closed) this.primary.detach(h, false);
+  }
+
+  get handles(): readonly ReplicaHandle[] {
+    this.prune();
+    return this.primary.replicas;
+  }
+
+  infoFields(): [string, string | number][] {
+    const node = this.node;
+    const p = this.primary;
+    const r = this.replica;
+    const nowSec = Math.floor(node.clock.now() / 1000);
+    const fields: [string, string | number][] = [['role', r ? 'slave' : 'master']];
+    if (r) {
+      fields.push(
+        ['master_host', r.host],
+        ['master_port', r.port],
+        ['master_link_status', r.up ? 'up' : 'down'],
+        ['master_last_io_seconds_ago', r.up ? nowSec - Math.floor(r.lastIo / 1000) : -1],
+        ['master_sync_in_progress', r.state === 'sync' ? 1 : 0],
+        ['slave_read_repl_offset', r.up ? r.readOffset : p.backlog ? p.offset : 1],
+        ['slave_repl_offset', r.up ? p.offset : p.backlog ? p.offset : 1],
+      );
+      if (!r.up) fields.push(['master_link_down_since_seconds', nowSec - Math.floor(r.downSince / 1000)]);
+      fields.push(
+        ['slave_priority', node.config.get('replica-priority')],
+        ['slave_read_only', node.config.get('replica-read-only') === 'yes' ? 1 : 0],
+        ['replica_announced', node.config.get('replica-announced') === 'yes' ? 1 : 0],
+      );
+    }
+    const handles = this.handles;
+    fields.push(['connected_slaves', handles.length]);
+    if (node.config.getInt('min-replicas-to-write') > 0 && node.config.getInt('min-replicas-max-lag') > 0) {
+      fields.push(['min_slaves_good_slaves', p.goodReplicas()]);
+    }
+    handles.forEach((h, i) => {
+      fields.push([
+        `slave${i}`,
+        `ip=${h.endpoint.ip},port=${h.listeningPort},state=${h.state === 'online' ? 'online' : 'wait_bgsave'},offset=${h.ackOffset},lag=${h.state === 'online' ? p.lag(h) : 0}`,
+      ]);
+    });
+    fields.push(
+      ['master_failover_state', 'no-failover'],
+      ['master_replid', p.replid],
+      ['master_replid2', p.replid2],
+      ['master_repl_offset', p.offset],
+      ['second_repl_offset', p.secondReplOffset],
+      ['repl_backlog_active', p.backlog ? 1 : 0],
+      ['repl_backlog_size', node.config.get('repl-backlog-size')],
+      ['repl_backlog_first_byte_offset', p.backlog ? p.backlog.firstByteOffset : 0],
+      ['repl_backlog_histlen', p.backlog ? p.backlog.histlen : 0],
+    );
+    return fields;
+  }
+
+  role(c: Client): void {
+    const r = this.replica;
+    const out = c.reply;
+    if (!r) {
+      const online = this.handles.filter((h) => h.state === 'online');
+      out.arrayLen(3);
+      out.bulk('master');
+      out.int(this.primary.offset);
+      out.arrayLen(online.length);
+      for (const h of online) {
+        out.arrayLen(3);
+        out.bulk(h.endpoint.ip);
+        out.bulk(String(h.listeningPort));
+        out.bulk(String(h.ackOffset));
+      }
+      return;
+    }
+    out.arrayLen(5);
+    out.bulk('slave');
+    out.bulk(r.host);
+    out.int(r.port);
+    out.bulk(r.state);
+    out.int(r.up ? this.primary.offset : -1);
+  }
+
+  guard(c: Client, r: ResolvedCommand, args: string[]): string | undefined {
+    if (c.fromMaster) return undefined;
+    const node = this.node;
+    const isWrite = commandIsWrite(node, r, args) || (r.spec.name === 'exec' && c.multi?.write === true);
+    if (isWrite && !this.replica) {
+      const min = node.config.getInt('min-replicas-to-write');
+      if (min > 0 && node.config.getInt('min-replicas-max-lag') > 0 && this.primary.goodReplicas() < min) return NOREPLICAS;
+    }
+    if (isWrite && this.replica && node.config.get('replica-read-only') === 'yes') return READONLY;
+    if (this.replica && !this.replica.up && node.config.get('replica-serve-stale-data') === 'no' && !r.spec.flags.includes('stale')) {
+      return MASTERDOWN;
+    }
+    return undefined;
+  }
+
+  /** The node's process was killed (sim.kill()): every link goes down. */
+  killed(): void {
+    this.primary.detachAll();
+    if (this.replica) {
+      this.replica.broken = true;
+      this.replica.linkLost();
+    }
+  }
+
+  /** Restarted after a kill: a replica reconnects to its primary (PSYNC from where it was). */
+  restarted(): void {
+    if (!this.replica) return;
+    this.replica.broken = false;
+    this.replica.start();
+  }
+
+  stop(): void {
+    this.primary.stop();
+    this.primary.detachAll();
+    this.replica?.stop();
+  }
+}
+
+/** Splits raw stream bytes into its commands (each as "CMD arg arg", for listing lost writes). */
+export function splitCommands(data: string): string[] {
+  const out: string[] = [];
+  let pos = 0;
+  while (pos < data.length) {
+    const nl = data.indexOf('\r\n', pos);
+    if (data[pos] !== '*' || nl < 0) break;
+    const n = Number(data.slice(pos + 1, nl));
+    pos = nl + 2;
+    const argv: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const nl2 = data.indexOf('\r\n', pos);
+      const len = Number(data.slice(pos + 1, nl2));
+      argv.push(data.slice(nl2 + 2, nl2 + 2 + len));
+      pos = nl2 + 2 + len + 2;
+    }
+    out.push(argv.join(' '));
+  }
+  return out;
+}

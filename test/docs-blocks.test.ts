@@ -1,0 +1,150 @@
+/**
+ * The docs are executed: every ```ts, ```js and ```sh block of README.md and docs/*.md runs as
+ * written, each in its own process, and must exit with code 0 within 30 s (a block that leaves a
+ * client connected never exits, and fails here). TypeScript is transpiled by the project's own
+ * TypeScript (types stripped); `redis-sim` resolves to this checkout's build (dist/, as the
+ * package exports it), ioredis and redis to the project's; `redis-sim` on a shell block's PATH is
+ * the built CLI. A block that cannot run says so on the line before it:
+ *
+ *   <!-- docs-test: skip (the reason) -->
+ *
+ * A shell block that talks to `redis-cli -p 7000` without starting a server itself (docs that say
+ * "the shell examples assume `redis-sim --port 7000 --clock manual &`") runs against such a
+ * server, started fresh for the block on a free port that replaces 7000.
+ *
+ * Blocks in other languages (redis-cli transcripts, output, trees) are not run.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import ts from 'typescript';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, ensureDist, ROOT } from './dist.js';
+
+const run = promisify(execFile);
+const LANGS = new Set(['ts', 'typescript', 'js', 'javascript', 'sh', 'bash']);
+
+interface Block {
+  file: string;
+  line: number;
+  lang: string;
+  code: string;
+  skip?: string;
+}
+
+/** The fenced blocks of a markdown file, with the skip marker (and its reason) of each. */
+function extractBlocks(file: string, text: string): Block[] {
+  const lines = text.split('\n');
+  const out: Block[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const open = /^```(\w*)\s*$/.exec(lines[i] as string);
+    if (!open) continue;
+    const start = i;
+    let end = i + 1;
+    while (end < lines.length && !/^```\s*$/.test(lines[end] as string)) end++;
+    const lang = (open[1] as string).toLowerCase();
+    const marker = /^<!--\s*docs-test:\s*skip\s*(?:\((.*)\))?\s*-->\s*$/.exec(lines[start - 1] ?? '');
+    if (LANGS.has(lang)) {
+      out.push({ file, line: start + 1, lang, code: lines.slice(start + 1, end).join('\n'), skip: marker ? (marker[1] ?? '') : undefined });
+    }
+    i = end;
+  }
+  return out;
+}
+
+const DOCS = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => `docs/${f}`),
+];
+const BLOCKS = DOCS.flatMap((f) => extractBlocks(f, readFileSync(join(ROOT, f), 'utf8')));
+
+let dir = '';
+beforeAll(async () => {
+  await ensureDist();
+  dir = mkdtempSync(join(tmpdir(), 'redis-sim-docs-'));
+  // A project that has redis-sim (this checkout) and the project's own packages installed.
+  const nm = join(dir, 'node_modules');
+  mkdirSync(nm);
+  for (const name of readdirSync(join(ROOT, 'node_modules'))) {
+    if (name.startsWith('.')) continue;
+    symlinkSync(join(ROOT, 'node_modules', name), join(nm, name));
+  }
+  symlinkSync(ROOT, join(nm, 'redis-sim'));
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+  const bin = join(dir, 'bin');
+  mkdirSync(bin);
+  writeFileSync(join(bin, 'redis-sim'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
+  chmodSync(join(bin, 'redis-sim'), 0o755);
+}, 240_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Starts `redis-sim --port 0 --clock manual` for a shell block; resolves to its port and a stop function. */
+async function serverFor(n: number): Promise<{ port: number; stop: () => void }> {
+  const portFile = join(dir, `server${n}.port`);
+  const proc = spawn(process.execPath, [CLI, '--port', '0', '--clock', 'manual', '--port-file', portFile], { stdio: 'ignore' });
+  const deadline = Date.now() + 20_000;
+  while (!existsSync(portFile)) {
+    if (Date.now() > deadline || proc.exitCode !== null) throw new Error('redis-sim did not start');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { port: Number(readFileSync(portFile, 'utf8')), stop: () => proc.kill('SIGKILL') };
+}
+
+async function runBlock(b: Block, n: number): Promise<void> {
+  const env = { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}` };
+  let cmd: string;
+  let args: string[];
+  let server: { port: number; stop: () => void } | undefined;
+  if (b.lang === 'sh' || b.lang === 'bash') {
+    const f = join(dir, `block${n}.sh`);
+    let code = b.code;
+    if (/-p 7000\b/.test(code) && !/^\s*redis-sim\s/m.test(code)) {
+      server = await serverFor(n);
+      code = code.replaceAll('7000', String(server.port));
+    }
+    writeFileSync(f, `set -e\n${code}\n`);
+    cmd = '/bin/bash';
+    args = [f];
+  } else {
+    const f = join(dir, `block${n}.mjs`);
+    const js = b.lang.startsWith('t')
+      ? ts.transpileModule(b.code, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText
+      : b.code;
+    writeFileSync(f, js);
+    cmd = process.execPath;
+    args = [f];
+  }
+  try {
+    await run(cmd, args, { cwd: dir, env, timeout: 30_000, killSignal: 'SIGKILL' });
+  } catch (e) {
+    const err = e as { stdout?: string; stderr?: string; killed?: boolean; code?: number };
+    const why = err.killed ? 'did not exit within 30 s (something left running or connected?)' : `exited with ${err.code}`;
+    throw new Error(`${b.file}:${b.line} (${b.lang}) ${why}\n${err.stdout ?? ''}${err.stderr ?? ''}`);
+  } finally {
+    server?.stop();
+  }
+}
+
+describe('docs blocks run as written', () => {
+  it('every skipped block gives its reason', () => {
+    for (const b of BLOCKS) if (b.skip !== undefined) expect(b.skip, `${b.file}:${b.line}`).not.toBe('');
+  });
+
+  it("README's command counts are docs/commands.md's (both written by scripts/command-coverage.mjs)", () => {
+    const COUNTS = /\*\*\d+ implemented, \d+ partial, \d+ not implemented, of \d+ commands\.\*\*/;
+    const fromReport = COUNTS.exec(readFileSync(join(ROOT, 'docs', 'commands.md'), 'utf8'))?.[0];
+    expect(fromReport).toBeDefined();
+    expect(COUNTS.exec(readFileSync(join(ROOT, 'README.md'), 'utf8'))?.[0]).toBe(fromReport);
+  });
+
+  BLOCKS.forEach((b, n) => {
+    it.skipIf(b.skip !== undefined)(`${b.file}:${b.line} (${b.lang})`, () => runBlock(b, n), 60_000);
+  });
+});
