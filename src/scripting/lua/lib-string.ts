@@ -2,6 +2,7 @@ import { cExponential, cFixed, cFormatG } from './cformat.js';
 import { cLong, cULong } from './float.js';
 import { argError, checkInt, checkInteger, checkNum, checkStr, libTable, optInteger } from './lib-util.js';
 import { captures, doMatch, getCapture, newState } from './lua-pattern.js';
+import { alloc, flatString } from './memory.js';
 import { ccall, EMPTY, type LuaFunction, LuaTable, type LuaValue, nanSign, numberToString, rtError, tostr, type } from './runtime.js';
 
 function posrelat(pos: number, len: number): number {
@@ -273,16 +274,33 @@ export function stringLib(): LuaTable {
       if (j > l) j = l;
       return [i <= j ? s.slice(i - 1, j) : ''];
     },
-    upper: (...a) => [checkStr(a, 0, 'upper').replace(/[a-z]+/g, (m) => m.toUpperCase())],
-    lower: (...a) => [checkStr(a, 0, 'lower').replace(/[A-Z]+/g, (m) => m.toLowerCase())],
+    upper: (...a) => {
+      const s = checkStr(a, 0, 'upper');
+      alloc(s.length);
+      return [s.replace(/[a-z]+/g, (m) => m.toUpperCase())];
+    },
+    lower: (...a) => {
+      const s = checkStr(a, 0, 'lower');
+      alloc(s.length);
+      return [s.replace(/[A-Z]+/g, (m) => m.toLowerCase())];
+    },
     rep: (...a) => {
       const s = checkStr(a, 0, 'rep');
       const n = checkInt(a, 1, 'rep');
-      if (n <= 0) return [''];
-      if (s.length * n > 512 * 1024 * 1024) rtError('not enough memory');
-      return [s.repeat(n)];
+      if (n <= 0 || s.length === 0) return [''];
+      return [flatString(s.length * n, () => s.repeat(n))];
     },
-    reverse: (...a) => [checkStr(a, 0, 'reverse').split('').reverse().join('')],
+    reverse: (...a) => {
+      const s = checkStr(a, 0, 'reverse');
+      if (s.length < 64) {
+        let r = '';
+        for (let i = s.length - 1; i >= 0; i--) r += s[i];
+        return [r];
+      }
+      // Through bytes: an array of one-character strings would take 8 bytes and more per byte.
+      alloc(s.length * 2);
+      return [Buffer.from(s, 'latin1').reverse().toString('latin1')];
+    },
     byte: (...a) => {
       const s = checkStr(a, 0, 'byte');
       const l = s.length;
