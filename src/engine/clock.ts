@@ -43,6 +43,13 @@ export interface Timer {
   readonly fn: () => void;
 }
 
+/**
+ * The latest time a clock can show: 2^53 - 1 ms since the epoch (year 287396). Up to there every
+ * millisecond is an exact integer, so TIME, PTTL and the like reply valid RESP integers, and the
+ * time in microseconds stays inside Redis's long long (ustime) as well.
+ */
+export const MAX_CLOCK_MS = Number.MAX_SAFE_INTEGER;
+
 export class Clock {
   private frozen: boolean;
   private frozenAt: number;
@@ -157,12 +164,14 @@ export class Clock {
   /** Moves time forward by `ms`, firing every timer that falls due, in deadline order. */
   advance(ms: number): void {
     if (!(ms >= 0)) throw new RangeError('advance: milliseconds must be a non-negative number');
+    if (this.now() + ms > MAX_CLOCK_MS) throw new RangeError(`advance: the clock cannot pass ${MAX_CLOCK_MS} ms since the epoch`);
     this.moveTo(this.now() + ms);
   }
 
   /** Sets the time. Moving backwards fires nothing; moving forwards behaves like advance. */
   set(ms: number): void {
     if (!Number.isFinite(ms)) throw new RangeError('set: time must be a finite number of milliseconds');
+    if (ms < 0 || ms > MAX_CLOCK_MS) throw new RangeError(`set: time must be between 0 and ${MAX_CLOCK_MS} ms since the epoch`);
     if (ms >= this.now()) {
       this.moveTo(ms);
       return;
