@@ -54,5 +54,8 @@ describe('gsub on large subjects', () => {
     expect(await c.call('EVAL', "return {string.gsub('aaa', '^a', 'b')}", '0')).toBe('*2\r\n$3\r\nbaa\r\n:1\r\n');
     expect(await c.call('EVAL', "return {string.gsub('a,b,c', ',', ';', 1)}", '0')).toBe('*2\r\n$5\r\na;b,c\r\n:1\r\n');
     expect(await c.call('EVAL', "return {string.gsub('x1y22z', '%d+', {['1']='one'})}", '0')).toBe('*2\r\n$8\r\nxoney22z\r\n:2\r\n');
+    // lstrlib's SPECIALS has no ')' or ']': string.find with only those searches plainly.
+    expect(await c.call('EVAL', "return {string.find('a)b]', ')')}", '0')).toBe('*2\r\n:2\r\n:2\r\n');
+    expect(await c.call('EVAL', "return {string.find('a)b]', ']')}", '0')).toBe('*2\r\n:4\r\n:4\r\n');
   });
 });

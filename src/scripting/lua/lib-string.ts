@@ -21,7 +21,8 @@ function posrelat(pos: number, len: number): number {
   return pos < 0 ? len + pos + 1 : pos;
 }
 
-const SPECIALS = /[\^$*+?.()[\]%-]/;
+/** lstrlib.c's SPECIALS: a find pattern without any of these is a plain search (')' and ']' are not). */
+const SPECIALS = /[\^$*+?.([%-]/;
 const NON_ASCII = /[\x80-\xff]/;
 
 function strFindAux(a: LuaValue[], find: boolean): LuaValue[] {
