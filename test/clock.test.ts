@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Clock } from '../src/engine/clock.js';
-import { ioredis, startSim } from './helpers.js';
+import { ioredis, raw, startSim } from './helpers.js';
 
 describe('Clock', () => {
   it('fires timers in deadline order, each at its own time', () => {
@@ -54,6 +54,30 @@ describe('SIM CLOCK over the wire', () => {
     expect(sim.clock.now()).toBe(1_002_500);
     expect(await r.call('SIM', 'CLOCK', 'MODE')).toBe('manual');
     expect(await r.call('SIM', 'CLOCK', 'SET', '5000')).toBe(5000);
+  });
+
+  it('refuses times TIME and PTTL could not show: negative, past 2^53-1 ms, not finite', async () => {
+    const sim = await startSim({ clock: { mode: 'manual', start: 1_000_000 } });
+    const c = await raw(sim);
+    const max = String(Number.MAX_SAFE_INTEGER);
+    const setErr = `-ERR the time must be between 0 and ${max} ms since the epoch\r\n`;
+    expect(await c.call('SIM', 'CLOCK', 'SET', '1e20')).toBe(setErr);
+    expect(await c.call('SIM', 'CLOCK', 'SET', '-1')).toBe(setErr);
+    expect(await c.call('SIM', 'CLOCK', 'SET', 'inf')).toBe('-ERR milliseconds must be a number\r\n');
+    expect(await c.call('SIM', 'CLOCK', 'ADVANCE', '1e308')).toBe(
+      `-ERR the clock cannot go past ${max} ms since the epoch (it is at 1000000)\r\n`,
+    );
+    expect(await c.call('SIM', 'CLOCK', 'ADVANCE', 'NaN')).toBe('-ERR milliseconds must be a number\r\n');
+    // Nothing moved; then the very last millisecond is reachable and every reply stays an integer.
+    expect(await c.call('SIM', 'CLOCK', 'GET')).toBe(':1000000\r\n');
+    expect(await c.call('SET', 'k', 'v', 'EX', '100')).toBe('+OK\r\n');
+    expect(await c.call('SIM', 'CLOCK', 'SET', max)).toBe(`:${max}\r\n`);
+    expect(await c.call('TIME')).toBe(`*2\r\n$13\r\n${max.slice(0, -3)}\r\n$6\r\n${max.slice(-3)}000\r\n`);
+    expect(await c.call('EXISTS', 'k')).toBe(':0\r\n');
+    expect(await c.call('SIM', 'CLOCK', 'ADVANCE', '1')).toMatch(/^-ERR the clock cannot go past/);
+    expect(() => sim.clock.set(1e20)).toThrow(RangeError);
+    expect(() => sim.clock.advance(1)).toThrow(RangeError);
+    expect(await c.call('PING')).toBe('+PONG\r\n');
   });
 
   it('can be renamed or disabled', async () => {

@@ -91,7 +91,8 @@ function functionList(c: Client, args: string[]): void {
     } else throw new RedisError(`ERR Unknown argument ${args[i]}`);
   }
   const libs = fmod ? [...fmod.functionsOf(c.node).libraries.values()] : [];
-  const shown = pattern === undefined ? libs : libs.filter((l) => globMatch(pattern as string, l.name));
+  // LIBRARYNAME is a glob matched without case (functionListCommand's stringmatchlen(..., 1)).
+  const shown = pattern === undefined ? libs : libs.filter((l) => globMatch(pattern as string, l.name, true));
   c.reply.arrayLen(shown.length);
   for (const lib of shown) {
     c.reply.mapLen(withCode ? 4 : 3);

@@ -9,6 +9,7 @@
  */
 import type { Client } from '../engine/client.js';
 import type { CommandSpec } from '../engine/command.js';
+import { replyCommandError } from '../engine/dispatch.js';
 import { NOT_INTEGER, RedisError } from '../engine/errors.js';
 import { faultsOf } from '../faults/faults.js';
 import { parseInteger } from '../protocol/numbers.js';
@@ -49,21 +50,29 @@ export function whenLoaded<M>(c: Client, loaded: M | undefined, load: () => Prom
     throw new RedisError('ERR the scripting engine is loading, retry the command (preload it with loadScriptingEngine())');
   }
   let mod: M | undefined;
+  let failure: unknown;
   const onLoaded = (): void => {
     // The command was counted in commandstats when it blocked; an error it replies now makes it a
-    // failed call, as it would have been had the engine been there.
+    // failed call, as it would have been had the engine been there. It runs outside call(), from
+    // a promise: whatever it throws is answered here as call() would, never left to escape.
     const errorsBefore = c.reply.errors;
-    fn(mod as M);
+    try {
+      if (failure !== undefined) throw failure;
+      fn(mod as M);
+    } catch (e) {
+      replyCommandError(c.node, c, c.lastCommand, e);
+    }
     if (c.reply.errors > errorsBefore) c.node.stats.command(c.lastCommand).failedCalls++;
   };
   c.block({ keys: [], timeoutAt: 0, onTimeout: onLoaded });
-  void p.then((m) => {
-    mod = m;
+  const resume = (): void => {
     if (c.closed || !c.blocked) return;
     const args = c.blocked.args;
     const dirty = c.node.stats.dirty;
     try {
       c.node.blocking.unblock(c);
+    } catch (e) {
+      c.node.log('warning', `internal error resuming ${c.lastCommand}: ${(e as Error)?.stack ?? e}`);
     } finally {
       c.node.propagation.ranLater(c, args, dirty);
       // The script ran now: its effects are an execution unit of their own.
@@ -71,7 +80,19 @@ export function whenLoaded<M>(c: Client, loaded: M | undefined, load: () => Prom
       c.node.afterCommand();
       c.node.flushAll();
     }
-  });
+  };
+  p.then(
+    (m) => {
+      mod = m;
+      resume();
+    },
+    (e: unknown) => {
+      // The module failed to load (it never does in a working install): the waiting client gets
+      // the error instead of waiting forever.
+      failure = e ?? new Error('module failed to load');
+      resume();
+    },
+  );
 }
 
 /** Runs `fn` with the engine: at once when loaded, otherwise after loading it while `c` waits. */

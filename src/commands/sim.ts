@@ -5,6 +5,7 @@
  *   SIM CLOCK GET                 current time, ms since the epoch (integer)
  *   SIM CLOCK ADVANCE <ms>        move time forward, firing due timers in order; replies the new time
  *   SIM CLOCK SET <ms>            set the time (backwards fires nothing); replies the new time
+ *   (times are 0 to 2^53-1 ms since the epoch: past that, Redis's replies could not show them)
  *   SIM CLOCK NEXT                advance to the next pending deadline; replies the new time or nil
  *   SIM CLOCK FREEZE | RESUME     stop time / let it run again from where it stands
  *   SIM CLOCK MODE                system | manual | offset
@@ -13,6 +14,7 @@
  *   SIM BLOCKED ...               blocked-client introspection (sim-blocking.ts)
  */
 import type { Client } from '../engine/client.js';
+import { MAX_CLOCK_MS } from '../engine/clock.js';
 import type { CommandSpec } from '../engine/command.js';
 import { RedisError } from '../engine/errors.js';
 
@@ -37,15 +39,21 @@ function clock(c: Client, args: string[]): void {
       arity(4);
       const ms = msArg(args[3]);
       if (ms < 0) throw new RedisError('ERR milliseconds must not be negative');
+      if (clk.now() + ms > MAX_CLOCK_MS) {
+        throw new RedisError(`ERR the clock cannot go past ${MAX_CLOCK_MS} ms since the epoch (it is at ${Math.floor(clk.now())})`);
+      }
       clk.advance(ms);
       c.reply.int(Math.floor(clk.now()));
       return;
     }
-    case 'SET':
+    case 'SET': {
       arity(4);
-      clk.set(msArg(args[3]));
+      const ms = msArg(args[3]);
+      if (ms < 0 || ms > MAX_CLOCK_MS) throw new RedisError(`ERR the time must be between 0 and ${MAX_CLOCK_MS} ms since the epoch`);
+      clk.set(ms);
       c.reply.int(Math.floor(clk.now()));
       return;
+    }
     case 'NEXT': {
       arity(3);
       const t = clk.next();

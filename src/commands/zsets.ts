@@ -3,6 +3,7 @@
  * ZCOUNT ZLEXCOUNT ZRANDMEMBER ZSCAN. The range, store and pop families live in zset-range.ts,
  * zset-store.ts and zset-pop.ts; this file's table includes theirs.
  */
+
 import { is } from '../engine/args.js';
 import type { Client } from '../engine/client.js';
 import type { CommandSpec } from '../engine/command.js';
@@ -11,6 +12,7 @@ import { NAN_SCORE, parseLexRange, parseScoreRange, scoreArg } from '../engine/z
 import { formatDouble, parseInteger } from '../protocol/numbers.js';
 import type { ZNode } from '../types/sortedset.js';
 import { collectionScan, parseScanCursor, replyEmptyScan } from './collection-scan.js';
+import { repeatPicks } from './hashes.js';
 import { createZset, getZset, listpackScoreString, randomBelow, replyMembers, zsetStore } from './zset-common.js';
 import { zsetPopCommands } from './zset-pop.js';
 import { zsetRangeCommands } from './zset-range.js';
@@ -198,7 +200,8 @@ function zrandmember(c: Client, args: string[]): void {
   };
   // Case 1: negative count (or 1): independent draws, repetitions allowed.
   if (n < 0 || n === 1) {
-    const count = Math.abs(n);
+    // As SRANDMEMBER and HRANDFIELD: an absurd count is refused rather than drawn for ever.
+    const count = repeatPicks(big);
     const out: [string, number][] = [];
     for (let k = 0; k < count; k++) out.push(pick());
     return replyMembers(c, out, withScores);

@@ -17,8 +17,7 @@
 import type { Client } from './client.js';
 import type { Timer } from './clock.js';
 import type { Database } from './database.js';
-import { callObservers, resolveCommand } from './dispatch.js';
-import { RedisError } from './errors.js';
+import { callObservers, replyCommandError, resolveCommand } from './dispatch.js';
 import type { RedisNode } from './node.js';
 
 interface ReadyKey {
@@ -170,11 +169,7 @@ export class BlockingManager {
     try {
       r.spec.handler(c, b.args);
     } catch (e) {
-      if (e instanceof RedisError) c.reply.error(e.message);
-      else {
-        this.node.log('warning', `internal error in ${r.fullname}: ${(e as Error)?.stack ?? e}`);
-        c.reply.error(`ERR internal error in '${r.fullname}': ${(e as Error)?.message ?? e}`);
-      }
+      replyCommandError(this.node, c, r.fullname, e);
     } finally {
       c.retrying = false;
       c.readyKey = undefined;

@@ -43,6 +43,13 @@ export interface Timer {
   readonly fn: () => void;
 }
 
+/**
+ * The latest time a clock can show: 2^53 - 1 ms since the epoch (year 287396). Up to there every
+ * millisecond is an exact integer, so TIME, PTTL and the like reply valid RESP integers, and the
+ * time in microseconds stays inside Redis's long long (ustime) as well.
+ */
+export const MAX_CLOCK_MS = Number.MAX_SAFE_INTEGER;
+
 export class Clock {
   private frozen: boolean;
   private frozenAt: number;
@@ -165,6 +172,7 @@ export class Clock {
     if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) {
       throw new TypeError(`clock.advance(ms): ms must be a finite number >= 0; got ${typeof ms === 'string' ? `'${ms}'` : String(ms)}`);
     }
+    if (this.now() + ms > MAX_CLOCK_MS) throw new RangeError(`advance: the clock cannot pass ${MAX_CLOCK_MS} ms since the epoch`);
     this.moveTo(this.now() + ms);
     return this.now();
   }
@@ -176,6 +184,7 @@ export class Clock {
         `clock.set(ms): ms must be a finite number of milliseconds; got ${typeof ms === 'string' ? `'${ms}'` : String(ms)}`,
       );
     }
+    if (ms < 0 || ms > MAX_CLOCK_MS) throw new RangeError(`set: time must be between 0 and ${MAX_CLOCK_MS} ms since the epoch`);
     if (ms >= this.now()) {
       this.moveTo(ms);
       return this.now();

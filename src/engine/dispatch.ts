@@ -201,6 +201,18 @@ const READ_LOOKUP_WRITES = new Set([
 let lastCallReply: Client['reply'] | undefined;
 let lastCallErrors = 0;
 
+/**
+ * The reply to an exception a command's handler threw: a RedisError is the command's error reply;
+ * anything else is a defect, logged and answered as an internal error (the server stays up).
+ */
+export function replyCommandError(node: RedisNode, c: Client, fullname: string, e: unknown): void {
+  if (e instanceof RedisError) c.reply.error(e.message);
+  else {
+    node.log('warning', `internal error in ${fullname}: ${(e as Error)?.stack ?? e}`);
+    c.reply.error(`ERR internal error in '${fullname}': ${(e as Error)?.message ?? e}`);
+  }
+}
+
 /** Runs a resolved command's handler, with stats, error replies and MONITOR feeding. */
 export function call(node: RedisNode, c: Client, r: ResolvedCommand, args: string[]): void {
   const { spec, fullname } = r;
@@ -219,11 +231,7 @@ export function call(node: RedisNode, c: Client, r: ResolvedCommand, args: strin
     try {
       handler(c, args);
     } catch (e) {
-      if (e instanceof RedisError) c.reply.error(e.message);
-      else {
-        node.log('warning', `internal error in ${fullname}: ${(e as Error)?.stack ?? e}`);
-        c.reply.error(`ERR internal error in '${fullname}': ${(e as Error)?.message ?? e}`);
-      }
+      replyCommandError(node, c, fullname, e);
     }
   }
   node.readCommand = outerRead;

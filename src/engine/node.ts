@@ -12,29 +12,14 @@ import { Database, type DatabaseHost, deadlinePassed, expiryTime } from './datab
 import { type DispatchHooks, execute, runCommand } from './dispatch.js';
 import { Eviction } from './eviction.js';
 import { MinHeap } from './heap.js';
+import { monitorLine } from './monitor.js';
 import { Notifier, type NotifyClass } from './notify.js';
 import { Propagation, type ReplicationHooks } from './propagate.js';
 import { PubSub } from './pubsub.js';
 import { Stats } from './stats.js';
 import { WatchManager } from './watch.js';
 
-/** Quotes a string as Redis's sdscatrepr: printable bytes as is, escapes for the rest. */
-export function quoteRepr(s: string): string {
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i] as string;
-    const code = s.charCodeAt(i);
-    if (ch === '\\' || ch === '"') out += `\\${ch}`;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (code === 7) out += '\\a';
-    else if (code === 8) out += '\\b';
-    else if (code < 32 || code > 126) out += `\\x${code.toString(16).padStart(2, '0')}`;
-    else out += ch;
-  }
-  return `${out}"`;
-}
+export { quoteRepr } from './monitor.js';
 
 export const DEFAULT_VERSION = '7.0.15';
 
@@ -189,13 +174,21 @@ export class RedisNode implements DatabaseHost {
     const secs = Math.floor(t / 1000);
     const micros = Math.floor((t - secs * 1000) * 1000);
     const who = c.transport ? c.transport.remoteAddress : 'lua';
-    let line = `+${secs}.${String(micros).padStart(6, '0')} [${c.db.index} ${who}]`;
-    for (const a of args) line += ` ${quoteRepr(a)}`;
-    line += '\r\n';
+    const line = monitorLine(`+${secs}.${String(micros).padStart(6, '0')} [${c.db.index} ${who}]`, args);
     for (const m of this.monitors) {
       if (m === c) continue;
-      m.reply.raw(line);
-      m.flush();
+      try {
+        // Piece by piece to the socket: a huge line is never held whole in one output string.
+        for (const piece of line) {
+          m.reply.raw(piece);
+          m.flush();
+        }
+      } catch (e) {
+        // A line this monitor's output cannot take: it would read half a line, so it is
+        // disconnected (as Redis drops a client past its output buffer limit); the rest go on.
+        this.log('warning', `MONITOR client dropped, its line could not be written: ${(e as Error)?.message ?? e}`);
+        m.transport?.close();
+      }
     }
   }
 

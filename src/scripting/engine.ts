@@ -214,8 +214,13 @@ export class ScriptEngine {
     }
   }
 
-  /** Redis 7.0's error reply for a failed script: "<msg> script: <name>, on <source>:<line>." */
+  /**
+   * Redis 7.0's error reply for a failed script: "<msg> script: <name>, on <source>:<line>.".
+   * Lua's memory error skips the error handler that builds that table: luaCallFunction replies
+   * "Error running script <name>, <message>" for an error that is not a table.
+   */
   private errorText(le: LuaError, ctx: RunContext): string {
+    if (le.memory) return `ERR Error running script ${ctx.funcname}, ${rawToString(le.value).slice(0, 100)}`;
     const v = le.value;
     let msg: string;
     if (v instanceof LuaTable) {

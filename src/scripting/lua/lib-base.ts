@@ -20,6 +20,7 @@ import {
   LuaTable,
   type LuaValue,
   levelLine,
+  MEMERRMSG,
   rawToString,
   rtError,
   S,
@@ -29,11 +30,22 @@ import {
   where,
 } from './runtime.js';
 
-/** Turns any exception thrown while running Lua code into a LuaError (or rethrows it). */
+/**
+ * Turns any exception thrown while running Lua code into a LuaError, so that none leaves the
+ * engine and pcall catches each: V8's stack overflow is Lua's "stack overflow" error; a string,
+ * array or buffer V8 cannot allocate is Lua's memory error ("not enough memory", no position);
+ * anything else (a defect of redis-sim) a runtime error naming it.
+ */
 export function toLuaError(e: unknown): LuaError {
   if (e instanceof LuaError) return e;
-  if (e instanceof RangeError && /call stack/.test(e.message)) return new LuaError(`${where(S.L)} stack overflow`, S.L);
-  throw e;
+  if (e instanceof RangeError) {
+    if (/call stack/.test(e.message)) return new LuaError(`${where(S.L)} stack overflow`, S.L);
+    if (/Invalid (?:string|array|typed array) length|allocation failed|out of memory/i.test(e.message)) {
+      return new LuaError(MEMERRMSG, S.L, false, true);
+    }
+  }
+  const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return new LuaError(`${where(S.L)} internal error (${what})`, S.L);
 }
 
 export const next: LuaFunction = (...a) => {
@@ -111,6 +123,8 @@ export function baseLib(G: LuaTable, load: Loader): void {
         S.d = depth;
         const le = toLuaError(e);
         if (le.uncatchable) throw le;
+        // luaD_throw(LUA_ERRMEM) calls no error handler: the message comes back as it is.
+        if (le.memory) return [false, le.value];
         return [false, ...ccall(handler, [le.value]).slice(0, 1)];
       } finally {
         S.L = saved;

@@ -1,14 +1,29 @@
 import { cExponential, cFixed, cFormatG } from './cformat.js';
 import { cLong, cULong } from './float.js';
 import { argError, checkInt, checkInteger, checkNum, checkStr, libTable, optInteger } from './lib-util.js';
-import { captures, doMatch, getCapture, newState } from './lua-pattern.js';
-import { ccall, EMPTY, type LuaFunction, LuaTable, type LuaValue, nanSign, numberToString, rtError, tostr, type } from './runtime.js';
+import { captures, doMatch, getCapture, newState, resetState } from './lua-pattern.js';
+import { alloc, flatString, MAX_STRING } from './memory.js';
+import {
+  ccall,
+  EMPTY,
+  type LuaFunction,
+  LuaTable,
+  type LuaValue,
+  memError,
+  nanSign,
+  numberToString,
+  rtError,
+  tostr,
+  type,
+} from './runtime.js';
 
 function posrelat(pos: number, len: number): number {
   return pos < 0 ? len + pos + 1 : pos;
 }
 
-const SPECIALS = /[\^$*+?.()[\]%-]/;
+/** lstrlib.c's SPECIALS: a find pattern without any of these is a plain search (')' and ']' are not). */
+const SPECIALS = /[\^$*+?.([%-]/;
+const NON_ASCII = /[\x80-\xff]/;
 
 function strFindAux(a: LuaValue[], find: boolean): LuaValue[] {
   const fname = find ? 'find' : 'match';
@@ -24,8 +39,9 @@ function strFindAux(a: LuaValue[], find: boolean): LuaValue[] {
   const anchor = p[0] === '^';
   const pat = anchor ? p.slice(1) : p;
   let s1 = init;
+  const ms = newState(s, pat);
   do {
-    const ms = newState(s, pat);
+    resetState(ms);
     const e = doMatch(ms, s1, 0);
     if (e !== -1) {
       if (find) return [s1 + 1, e, ...captures(ms, s1, e, false)];
@@ -40,9 +56,10 @@ function gmatch(...a: LuaValue[]): LuaValue[] {
   const s = checkStr(a, 0, 'gmatch');
   const p = checkStr(a, 1, 'gmatch');
   let pos = 0;
+  const ms = newState(s, p);
   const iter: LuaFunction = () => {
     for (let src = pos; src <= s.length; src++) {
-      const ms = newState(s, p);
+      resetState(ms);
       const e = doMatch(ms, src, 0);
       if (e !== -1) {
         pos = e === src ? e + 1 : e;
@@ -103,23 +120,60 @@ function gsub(...a: LuaValue[]): LuaValue[] {
   const maxN = a[3] === undefined ? src.length + 1 : checkInt(a, 3, 'gsub');
   const anchor = p[0] === '^';
   if (anchor) p = p.slice(1);
+  // The result is built as luaL_Buffer builds it, in linear time: the unmatched run since the
+  // last match (src[copied..s)) and each replacement go to `parts`, joined into flat chunks of
+  // at most CHUNK parts (never a rope of one node per byte, which costs the heap 32 bytes a byte).
   let s = 0;
   let n = 0;
-  let out = '';
+  let copied = 0;
+  const out = new StringBuilder();
+  const ms = newState(src, p);
   while (n < maxN) {
-    const ms = newState(src, p);
+    resetState(ms);
     const e = doMatch(ms, s, 0);
     if (e !== -1) {
       n++;
-      out += addValue(ms, s, e, repl);
+      if (copied < s) out.add(src.slice(copied, s));
+      out.add(addValue(ms, s, e, repl));
+      copied = e;
     }
     if (e !== -1 && e > s) s = e;
-    else if (s < src.length) out += src[s++];
+    else if (s < src.length) s++;
     else break;
     if (anchor) break;
   }
-  out += src.slice(s);
-  return [out, n];
+  if (copied < src.length) out.add(src.slice(copied));
+  return [out.done(), n];
+}
+
+/** Joins many small strings into one, in flat chunks, counting their bytes (memory.ts). */
+class StringBuilder {
+  private parts: string[] = [];
+  private chunks: string[] = [];
+  /** Bytes in `parts`, and in everything added. */
+  private pending = 0;
+  private size = 0;
+
+  add(piece: string): void {
+    this.parts.push(piece);
+    this.pending += piece.length;
+    this.size += piece.length;
+    if (this.parts.length >= 4096) this.flush();
+  }
+
+  private flush(): void {
+    if (this.size > MAX_STRING) memError();
+    alloc(this.pending);
+    this.chunks.push(this.parts.join(''));
+    this.parts.length = 0;
+    this.pending = 0;
+  }
+
+  done(): string {
+    if (this.chunks.length === 0) return this.parts.join('');
+    this.flush();
+    return this.chunks.join('');
+  }
 }
 
 // ---- string.format ---------------------------------------------------------------------------------
@@ -273,16 +327,34 @@ export function stringLib(): LuaTable {
       if (j > l) j = l;
       return [i <= j ? s.slice(i - 1, j) : ''];
     },
-    upper: (...a) => [checkStr(a, 0, 'upper').replace(/[a-z]+/g, (m) => m.toUpperCase())],
-    lower: (...a) => [checkStr(a, 0, 'lower').replace(/[A-Z]+/g, (m) => m.toLowerCase())],
+    upper: (...a) => {
+      const s = checkStr(a, 0, 'upper');
+      alloc(s.length);
+      // toupper in the C locale changes a-z only; JavaScript's would change latin1 letters too.
+      return [NON_ASCII.test(s) ? s.replace(/[a-z]+/g, (m) => m.toUpperCase()) : s.toUpperCase()];
+    },
+    lower: (...a) => {
+      const s = checkStr(a, 0, 'lower');
+      alloc(s.length);
+      return [NON_ASCII.test(s) ? s.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : s.toLowerCase()];
+    },
     rep: (...a) => {
       const s = checkStr(a, 0, 'rep');
       const n = checkInt(a, 1, 'rep');
-      if (n <= 0) return [''];
-      if (s.length * n > 512 * 1024 * 1024) rtError('not enough memory');
-      return [s.repeat(n)];
+      if (n <= 0 || s.length === 0) return [''];
+      return [flatString(s.length * n, () => s.repeat(n))];
     },
-    reverse: (...a) => [checkStr(a, 0, 'reverse').split('').reverse().join('')],
+    reverse: (...a) => {
+      const s = checkStr(a, 0, 'reverse');
+      if (s.length < 64) {
+        let r = '';
+        for (let i = s.length - 1; i >= 0; i--) r += s[i];
+        return [r];
+      }
+      // Through bytes: an array of one-character strings would take 8 bytes and more per byte.
+      alloc(s.length * 2);
+      return [Buffer.from(s, 'latin1').reverse().toString('latin1')];
+    },
     byte: (...a) => {
       const s = checkStr(a, 0, 'byte');
       const l = s.length;

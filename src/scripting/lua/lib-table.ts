@@ -2,6 +2,7 @@
  * Lua 5.1's table library: insert remove concat sort getn setn maxn foreach foreachi.
  */
 import { argError, checkInt, checkTable, libTable, optInt, optStr } from './lib-util.js';
+import { alloc } from './memory.js';
 import { ccall, EMPTY, type LuaTable, type LuaValue, lt, rtError, tostr, truthy, type } from './runtime.js';
 
 export function tableLib(): LuaTable {
@@ -45,12 +46,18 @@ export function tableLib(): LuaTable {
       const i = optInt(a, 2, 'concat', 1);
       const j = a[3] === undefined ? t.length() : checkInt(a, 3, 'concat');
       const parts: string[] = [];
+      let size = 0;
       for (let k = i; k <= j; k++) {
         const v = t.get(k);
         const s = tostr(v);
         if (s === undefined) rtError(`invalid value (${type(v)}) at index ${k} in table for 'concat'`);
         parts.push(s as string);
+        size += (s as string).length + sep.length;
+        // The parts array itself grows in the heap too: counted every 4096 parts.
+        if ((parts.length & 4095) === 0) alloc(4096 * 8);
       }
+      // join() builds the result flat: its bytes are checked before they exist.
+      alloc(size);
       return [parts.join(sep)];
     },
     sort: (...a) => {

@@ -4,7 +4,7 @@
  * (including position captures "()"), back-references %1-%9, %b() and %f[set].
  * Classes use the C locale: only ASCII letters are letters.
  */
-import { rtError } from './runtime.js';
+import { rtError, S, tick } from './runtime.js';
 
 const MAXCAPTURES = 32;
 const CAP_UNFINISHED = -1;
@@ -186,76 +186,91 @@ function matchCapture(ms: MatchState, s: number, l: string): number {
   return -1;
 }
 
-/** Returns the end of the match of pattern[p..] at s, or -1. */
+/**
+ * Returns the end of the match of pattern[p..] at s, or -1.
+ *
+ * Every call spends one unit of the script's instruction budget (S.B), as a loop iteration of
+ * compiled code does: a search that backtracks for ever reaches the budget's tick, where the
+ * time limit (busy-reply-threshold) and the memory cap are checked.
+ */
 export function doMatch(ms: MatchState, s: number, p: number): number {
+  if (--S.B < 0) tick();
   if (++ms.depth > MAXCCALLS) rtError('pattern too complex');
-  try {
-    const pat = ms.pat;
-    for (;;) {
-      if (p >= pat.length) return s;
-      const pc = pat[p];
-      if (pc === '(') {
-        if (pat[p + 1] === ')') return startCapture(ms, s, p + 2, CAP_POSITION);
-        return startCapture(ms, s, p + 1, CAP_UNFINISHED);
-      }
-      if (pc === ')') return endCapture(ms, s, p + 1);
-      if (pc === '%') {
-        const nc = pat[p + 1];
-        if (nc === 'b') {
-          s = matchBalance(ms, s, p + 2);
-          if (s === -1) return -1;
-          p += 4;
-          continue;
-        }
-        if (nc === 'f') {
-          p += 2;
-          if (pat[p] !== '[') rtError("missing '[' after '%f' in pattern");
-          const ep = classEnd(ms, p);
-          const prev = s === 0 ? 0 : ms.src.charCodeAt(s - 1);
-          const cur = s < ms.src.length ? ms.src.charCodeAt(s) : 0;
-          if (matchBracketClass(ms, prev, p, ep - 1) || !matchBracketClass(ms, cur, p, ep - 1)) return -1;
-          p = ep;
-          continue;
-        }
-        if (nc !== undefined && nc >= '0' && nc <= '9') {
-          s = matchCapture(ms, s, nc);
-          if (s === -1) return -1;
-          p += 2;
-          continue;
-        }
-      } else if (pc === '$' && p + 1 === pat.length) {
-        return s === ms.src.length ? s : -1;
-      }
-      const ep = classEnd(ms, p);
-      const m = singleMatch(ms, s, p, ep);
-      switch (pat[ep]) {
-        case '?': {
-          if (m) {
-            const res = doMatch(ms, s + 1, ep + 1);
-            if (res !== -1) return res;
-          }
-          p = ep + 1;
-          continue;
-        }
-        case '*':
-          return maxExpand(ms, s, p, ep);
-        case '+':
-          return m ? maxExpand(ms, s + 1, p, ep) : -1;
-        case '-':
-          return minExpand(ms, s, p, ep);
-        default:
-          if (!m) return -1;
-          s++;
-          p = ep;
-      }
+  const r = match(ms, s, p);
+  ms.depth--;
+  return r;
+}
+
+function match(ms: MatchState, s: number, p: number): number {
+  const pat = ms.pat;
+  for (;;) {
+    if (p >= pat.length) return s;
+    const pc = pat[p];
+    if (pc === '(') {
+      if (pat[p + 1] === ')') return startCapture(ms, s, p + 2, CAP_POSITION);
+      return startCapture(ms, s, p + 1, CAP_UNFINISHED);
     }
-  } finally {
-    ms.depth--;
+    if (pc === ')') return endCapture(ms, s, p + 1);
+    if (pc === '%') {
+      const nc = pat[p + 1];
+      if (nc === 'b') {
+        s = matchBalance(ms, s, p + 2);
+        if (s === -1) return -1;
+        p += 4;
+        continue;
+      }
+      if (nc === 'f') {
+        p += 2;
+        if (pat[p] !== '[') rtError("missing '[' after '%f' in pattern");
+        const ep = classEnd(ms, p);
+        const prev = s === 0 ? 0 : ms.src.charCodeAt(s - 1);
+        const cur = s < ms.src.length ? ms.src.charCodeAt(s) : 0;
+        if (matchBracketClass(ms, prev, p, ep - 1) || !matchBracketClass(ms, cur, p, ep - 1)) return -1;
+        p = ep;
+        continue;
+      }
+      if (nc !== undefined && nc >= '0' && nc <= '9') {
+        s = matchCapture(ms, s, nc);
+        if (s === -1) return -1;
+        p += 2;
+        continue;
+      }
+    } else if (pc === '$' && p + 1 === pat.length) {
+      return s === ms.src.length ? s : -1;
+    }
+    const ep = classEnd(ms, p);
+    const m = singleMatch(ms, s, p, ep);
+    switch (pat[ep]) {
+      case '?': {
+        if (m) {
+          const res = doMatch(ms, s + 1, ep + 1);
+          if (res !== -1) return res;
+        }
+        p = ep + 1;
+        continue;
+      }
+      case '*':
+        return maxExpand(ms, s, p, ep);
+      case '+':
+        return m ? maxExpand(ms, s + 1, p, ep) : -1;
+      case '-':
+        return minExpand(ms, s, p, ep);
+      default:
+        if (!m) return -1;
+        s++;
+        p = ep;
+    }
   }
 }
 
 export function newState(src: string, pat: string): MatchState {
   return { src, pat, level: 0, capture: [], depth: 0 };
+}
+
+/** Makes `ms` ready for the next match attempt (no captures; a thrown error may have left depth). */
+export function resetState(ms: MatchState): void {
+  ms.level = 0;
+  ms.depth = 0;
 }
 
 /** Capture i as a Lua value (whole match when there are no captures and i == 0). */

@@ -17,6 +17,7 @@
 import { cFormatG } from './cformat.js';
 import { cPow, nanOf, nanSign, negNaN, posNaN } from './float.js';
 import { str2number } from './lexer.js';
+import { MEM, memCheck } from './memory.js';
 import { fbRound, LuaTable, sequenceSize } from './table.js';
 
 export { LuaTable };
@@ -32,9 +33,19 @@ export class LuaError extends Error {
     readonly line: number,
     /** Set for errors that must not be caught by pcall (script timeout / kill). */
     readonly uncatchable = false,
+    /** Lua's memory error (LUA_ERRMEM): pcall catches it, but no error handler sees it. */
+    readonly memory = false,
   ) {
     super(typeof value === 'string' ? value : 'lua error');
   }
+}
+
+/** lua.h's MEMERRMSG. */
+export const MEMERRMSG = 'not enough memory';
+
+/** Raises Lua's memory error: its bare message, without a position (memory.ts decides when). */
+export function memError(): never {
+  throw new LuaError(MEMERRMSG, S.L, false, true);
 }
 
 /** Execution state shared by compiled code and the libraries. */
@@ -610,15 +621,26 @@ export function unm(a: LuaValue, line: number, da?: string): LuaValue {
   return arith('__unm', a, a, line, da, da);
 }
 
+/**
+ * a .. b. The result counts its full length against the memory countdown although V8 builds it as
+ * a rope (it is copied flat the first time it is read): a string kept is paid for then anyway.
+ */
 export function concat(a: LuaValue, b: LuaValue, line: number, da?: string, db?: string): LuaValue {
-  if (typeof a === 'string' && typeof b === 'string') return a + b;
+  if (typeof a === 'string' && typeof b === 'string') return strcat(a, b);
   const x = tostr(a);
   const y = tostr(b);
-  if (x !== undefined && y !== undefined) return x + y;
+  if (x !== undefined && y !== undefined) return strcat(x, y);
   const h = metaOf(a, '__concat') ?? metaOf(b, '__concat');
   if (h !== undefined) return metaCall(h, [a, b], line)[0];
   const badA = x === undefined;
   return rtError(`attempt to concatenate ${describe(badA ? a : b, badA ? da : db)}`, line);
+}
+
+function strcat(a: string, b: string): string {
+  const n = a.length + b.length;
+  MEM.A -= n;
+  if (MEM.A < 0) memCheck(n);
+  return a + b;
 }
 
 export function len(a: LuaValue, line: number, da?: string): number | LuaValue {
@@ -689,7 +711,8 @@ export function forNum(v: LuaValue, what: string, line: number): number {
   return n;
 }
 
-/** Called when S.B runs out: the budget hook (time limit) decides. */
+/** Called when S.B runs out: a look at the heap (memory.ts), then the budget hook (time limit). */
 export function tick(): void {
+  memCheck(0);
   S.onBudget();
 }

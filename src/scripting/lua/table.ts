@@ -24,6 +24,7 @@
  * Lookups go through `idx`, a Map from key to node, instead of Lua's chains: the same answers,
  * without hashing the string again on every access.
  */
+import { alloc, TABLE_BYTES } from './memory.js';
 import { addressOf, cError, type LuaValue, rtError } from './runtime.js';
 
 /** Lua 5.1 (32-bit int) keeps array indices to 2^26. */
@@ -75,9 +76,14 @@ export class LuaTable {
   mt: LuaTable | undefined = undefined;
   readonly = false;
 
+  constructor() {
+    alloc(TABLE_BYTES);
+  }
+
   /** A table presized as lua_createtable / OP_NEWTABLE(narray, nhash). */
   static sized(narray: number, nhash: number): LuaTable {
     const t = new LuaTable();
+    alloc(narray * 8 + nhash * 48);
     if (narray > 0) t.arr = nils(narray);
     if (nhash > 0) t.setNodeVector(nhash);
     return t;
@@ -340,6 +346,9 @@ export class LuaTable {
 
   /** resize(): new array and hash parts; vanishing array slots, then old nodes last to first, reinserted. */
   private resize(nasize: number, nhsize: number): void {
+    // Counted before anything moves: a memory error leaves the table as it was. An array slot
+    // costs a pointer; a node its key, value, chain link and index entry.
+    alloc(Math.max(0, nasize - this.arr.length) * 8 + nhsize * 48);
     const oldArr = this.arr;
     const oldKeys = this.keys;
     const oldVals = this.vals;
