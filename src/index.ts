@@ -14,7 +14,7 @@ import type { Clock } from './engine/clock.js';
 import { type NodeOptions, RedisNode } from './engine/node.js';
 import { unpauseClients } from './engine/pause.js';
 import { recordStart, resetNode } from './engine/reset.js';
-import { faultsOf, type NodeFaults } from './faults/faults.js';
+import { faultsOf, type NodeFaults, resetFaults } from './faults/faults.js';
 import type { Journal } from './faults/journal.js';
 import { type NodeLifecycle, registerNode, unregisterNode } from './faults/nodes.js';
 import { checkStartOptions } from './options.js';
@@ -288,11 +288,12 @@ export class RedisSim implements NodeLifecycle {
 
   /**
    * Puts the node back as it started, for the next test: data, scripts, functions, config, client
-   * connections (all closed), pause, stats, and the clock back to its start time (see
-   * engine/reset.ts). Over the wire: `SIM RESET`.
+   * connections (all closed), pause, stats, faults and the journal, and the clock back to its start
+   * time (see engine/reset.ts, faults/faults.ts resetFaults). Over the wire: `SIM RESET`.
    */
   reset(): void {
     resetNode(this.node, () => this.fakeClient());
+    resetFaults(this.node);
   }
 
   /**

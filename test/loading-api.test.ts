@@ -151,4 +151,36 @@ describe('reset', () => {
     expect(await caller.dbsize()).toBe(0);
     expect(await caller.call('SIM', 'CLOCK', 'GET')).toBe(1_700_000_000_000);
   });
+
+  it('removes every fault and stops and empties the journal (in-process and SIM RESET)', async () => {
+    const sim = await start();
+    for (const viaWire of [false, true]) {
+      // Connected (and past ioredis's ready check) before the node pauses.
+      const caller = client(sim);
+      await caller.ping();
+      sim.faults.pause();
+      sim.faults.latency(100);
+      sim.faults.partition({ name: 'nobody' });
+      sim.faults.commands.add({ error: 'LOADING' }, { command: 'get' });
+      sim.journal.start();
+      sim.call('SET', 'k', 'v');
+      expect(sim.journal.size).toBeGreaterThan(0);
+      if (viaWire) {
+        expect(await caller.call('SIM', 'RESET')).toBe('OK');
+        // With the faults gone, the caller's own commands run at once and GET is not failed.
+        expect(await caller.get('k')).toBe(null);
+      } else sim.reset();
+      caller.disconnect();
+      expect(sim.faults.paused).toBe(false);
+      expect(sim.faults.latencies).toEqual([]);
+      expect(sim.faults.partitions).toEqual([]);
+      expect(sim.faults.commands.list).toEqual([]);
+      expect(sim.journal.enabled).toBe(false);
+      expect(sim.journal.size).toBe(0);
+      const r = client(sim);
+      await r.set('k', 'v2');
+      expect(await r.get('k')).toBe('v2');
+      r.disconnect();
+    }
+  });
 });

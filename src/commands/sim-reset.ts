@@ -1,10 +1,12 @@
 /**
  * SIM RESET: puts the node back as it started (engine/reset.ts), so a server shared by several
  * test files or a globalSetup server starts each test clean. Every other client connection is
- * closed; the caller stays connected (its database selection included).
+ * closed; the caller stays connected (its database selection included). Faults are removed and the
+ * journal is stopped and emptied (faults/faults.ts resetFaults).
  */
 import { Client } from '../engine/client.js';
 import { resetNode } from '../engine/reset.js';
+import { resetFaults } from '../faults/faults.js';
 import { addSimSubcommand } from './sim.js';
 
 addSimSubcommand(
@@ -25,8 +27,12 @@ addSimSubcommand(
         },
         c,
       );
+      resetFaults(c.node);
       c.reply.ok();
     },
   },
-  ['RESET', '    Empty every database, flush scripts and functions, restore the start configuration and clock, close other clients.'],
+  [
+    'RESET',
+    '    Empty every database, flush scripts and functions, restore the start configuration and clock, remove every fault, stop and clear the journal, close other clients.',
+  ],
 );

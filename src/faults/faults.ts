@@ -283,3 +283,15 @@ export function faultsOf(node: RedisNode): NodeFaults {
   }
   return f;
 }
+
+/**
+ * Between tests (sim.reset(), SIM RESET): every fault removed (pause ended, partitions healed,
+ * latency and per-command faults gone) and the journal stopped and emptied, as at start.
+ */
+export function resetFaults(node: RedisNode): void {
+  const f = registry.get(node);
+  if (!f) return;
+  f.clear();
+  f.journal.stop();
+  f.journal.clear();
+}
