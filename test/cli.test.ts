@@ -3,7 +3,7 @@
  * when any source file is newer: test/dist.ts): flags, the ready line, clean exits on signals and SHUTDOWN,
  * and driving its manual clock from this (another) process over the wire.
  */
-import { type ChildProcessWithoutNullStreams, execFileSync, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
