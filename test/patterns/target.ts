@@ -284,13 +284,13 @@ class SimCtx extends BaseCtx {
     await node.sim!.waitForBlocked(n, key);
   }
 
-  // The whole-node pause is the faults issue's control (13); until it lands these throw.
+  // The whole node stops as under SIGSTOP: commands wait unread, nothing is answered, sockets stay open.
   async freeze(node: NodeHandle): Promise<void> {
-    control<() => void>(node.sim, 'pause').call(node.sim);
+    node.sim!.faults.pause();
   }
 
   async thaw(node: NodeHandle): Promise<void> {
-    control<() => void>(node.sim, 'resume').call(node.sim);
+    node.sim!.faults.resume();
   }
 }
 
@@ -390,11 +390,4 @@ async function spawnRedis(port: number): Promise<ChildProcess> {
     if (Date.now() > deadline) throw new Error(`redis-server did not start on port ${port}`);
     await new Promise((r) => setTimeout(r, 10));
   }
-}
-
-/** A control a pending scenario needs, looked up by name on the RedisSim; throws until it exists. */
-export function control<T>(sim: RedisSim | undefined, name: string): T {
-  const c = (sim as unknown as Record<string, unknown> | undefined)?.[name];
-  if (c === undefined) throw new Error(`redis-sim has no '${name}' control yet`);
-  return c as T;
 }
