@@ -25,7 +25,7 @@ function byName(raw: string, docs: boolean): Map<string, string> {
 }
 
 /** Redis 7.0 commands redis-sim does not have (replication and MIGRATE; see docs/commands.md). */
-const ABSENT = ['failover', 'migrate', 'psync', 'replconf', 'replicaof', 'slaveof', 'sync'];
+const ABSENT = ['failover', 'migrate'];
 
 describe.runIf(haveRealRedis)('compat: the whole command table', () => {
   const targets = useTargets();

@@ -45,6 +45,8 @@ const BODY = `
     if (Number(sim.call('EVAL', 'return redis.call("PTTL", KEYS[1])', '1', 'k')) !== 1000) throw new Error('EVAL');
     if (!Array.isArray(sim.call('COMMAND', 'INFO', 'eval'))) throw new Error('COMMAND INFO');
     sim.clock.advance(1000);
+    if (String(sim.call('GET', 'k')) !== 'v') throw new Error('expired at the deadline (Redis: now > deadline)');
+    sim.clock.advance(1);
     if (sim.call('GET', 'k') !== null) throw new Error('expiry');
   } finally {
     await sim.stop();
@@ -149,7 +151,7 @@ afterAll(() => {
 });
 test('a node per test file, driven over the wire', async () => {
   await redis.set('k', 'v', 'PX', 1000);
-  await sim.clock.advance(1000);
+  await sim.clock.advance(1001); // a key expires once now > its deadline
   expect(await redis.exists('k')).toBe(0);
 });
 `,
