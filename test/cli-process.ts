@@ -1,40 +1,15 @@
 /**
- * redis-sim as a separate process (dist/cli.js, rebuilt first when a source file is newer), for
- * tests whose subject is the process itself: what a fresh process does first (the scripting
- * engine loads on the first script), or behaviour under a small V8 heap (node flags such as
- * --max-old-space-size), where a failure would take the test runner down with it in-process.
+ * redis-sim as a separate process (dist/cli.js, rebuilt first by test/dist.ts's ensureDist when a
+ * source file is newer), for tests whose subject is the process itself: flags and config files,
+ * signals, what a fresh process does first (the scripting engine loads on the first script), or
+ * behaviour under a small V8 heap (node flags such as --max-old-space-size), where a failure would
+ * take the test runner down with it in-process.
  */
-import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { afterEach } from 'vitest';
+import { CLI, ROOT } from './dist.js';
 
-const ROOT = join(import.meta.dirname, '..');
-const CLI = join(ROOT, 'dist', 'cli.js');
-
-function newestSource(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-/** Builds dist/ when any file under src/ is newer than dist/cli.js (call from beforeAll). */
-export function buildCliIfStale(): void {
-  let built = 0;
-  try {
-    built = statSync(CLI).mtimeMs;
-  } catch {}
-  if (built < newestSource(join(ROOT, 'src'))) {
-    try {
-      execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'ignore' });
-    } catch {
-      // Type errors elsewhere still emit JavaScript; the tests fail if the CLI is broken.
-    }
-  }
-}
+export { ensureDist } from './dist.js';
 
 export interface CliProcess {
   proc: ChildProcessWithoutNullStreams;
@@ -50,10 +25,14 @@ afterEach(() => {
   for (const r of running.splice(0)) if (r.proc.exitCode === null && r.proc.signalCode === null) r.proc.kill('SIGKILL');
 });
 
-/** Starts the CLI on a free port with `nodeArgs` for node; resolves at its ready line. */
+/**
+ * Starts the CLI on a free port with `nodeArgs` for node; resolves at its ready line. A
+ * configuration file given as the first argument stays first, as redis-server wants it.
+ */
 export function startCliProcess(args: string[] = [], nodeArgs: string[] = []): Promise<CliProcess> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [...nodeArgs, CLI, '--port', '0', ...args], { cwd: ROOT });
+    const argv = args[0] !== undefined && !args[0].startsWith('-') ? [args[0], '--port', '0', ...args.slice(1)] : ['--port', '0', ...args];
+    const proc = spawn(process.execPath, [...nodeArgs, CLI, ...argv], { cwd: ROOT });
     let out = '';
     const exited = new Promise<number | string | null>((res) => proc.on('exit', (code, sig) => res(code ?? sig)));
     const r: CliProcess = { proc, port: 0, out: () => out, exited };

@@ -3,57 +3,18 @@
  * when any source file is newer: test/dist.ts): flags, the ready line, clean exits on signals and SHUTDOWN,
  * and driving its manual clock from this (another) process over the wire.
  */
-import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { startCliProcess } from './cli-process.js';
 import { CLI, ensureDist, ROOT } from './dist.js';
 import { RawClient } from './raw-client.js';
 
 beforeAll(ensureDist, 240_000);
 
-interface Running {
-  proc: ChildProcessWithoutNullStreams;
-  port: number;
-  out: () => string;
-  exited: Promise<number | null>;
-}
-
-const running: Running[] = [];
-afterEach(() => {
-  for (const r of running.splice(0)) if (r.proc.exitCode === null) r.proc.kill('SIGKILL');
-});
-
-/** Starts the CLI on a free port and waits for its "Ready to accept connections" line. */
-function startCli(args: string[] = []): Promise<Running> {
-  return new Promise((resolve, reject) => {
-    // A configuration file comes first, as redis-server wants it.
-    const argv = args[0] !== undefined && !args[0].startsWith('-') ? [args[0], '--port', '0', ...args.slice(1)] : ['--port', '0', ...args];
-    const proc = spawn(process.execPath, [CLI, ...argv], { cwd: ROOT });
-    let out = '';
-    const exited = new Promise<number | null>((res) => proc.on('exit', (code) => res(code)));
-    const r: Running = { proc, port: 0, out: () => out, exited };
-    running.push(r);
-    const timer = setTimeout(() => reject(new Error(`CLI did not become ready: ${out}`)), 20_000);
-    proc.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /, port (\d+)/.exec(out);
-      if (m && out.includes('Ready to accept connections')) {
-        clearTimeout(timer);
-        r.port = Number(m[1]);
-        resolve(r);
-      }
-    });
-    proc.stderr.on('data', (d: Buffer) => {
-      out += d.toString();
-    });
-    proc.on('exit', () => {
-      clearTimeout(timer);
-      if (!r.port) reject(new Error(`CLI exited: ${out}`));
-    });
-  });
-}
+const startCli = (args: string[] = []) => startCliProcess(args);
 
 function runCli(args: string[]): { code: number; out: string; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });

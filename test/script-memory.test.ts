@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadScriptingEngine } from '../src/commands/scripting.js';
-import { buildCliIfStale, startCliProcess } from './cli-process.js';
+import { ensureDist, startCliProcess } from './cli-process.js';
 import { encodeCommand, ioredis, RawClient, startSim } from './helpers.js';
 
 const sha1 = (s: string) => createHash('sha1').update(s, 'latin1').digest('hex');
@@ -26,7 +26,7 @@ function evalSlow(c: RawClient, body: string): Promise<string> {
   return c.read(1, 60_000);
 }
 
-beforeAll(() => buildCliIfStale(), 240_000);
+beforeAll(ensureDist, 240_000);
 
 describe('a string longer than V8 allows', () => {
   const REP = "return string.rep('ab', 268435456)";
