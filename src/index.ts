@@ -7,7 +7,6 @@
  *   sim.clock.advance(1000);   // the key is gone, its `expired` event published
  *   await sim.stop();
  */
-import { readFileSync } from 'node:fs';
 import { loadFunctions } from './commands/functions.js';
 import { Client } from './engine/client.js';
 import type { Clock } from './engine/clock.js';
@@ -251,7 +250,7 @@ export class RedisSim implements NodeLifecycle {
    * that is not valid throws an RdbError and leaves the data as it was.
    */
   restore(rdb: Buffer | string): void {
-    recordLoad(this.node, loadRdb(this.node, typeof rdb === 'string' ? readFileSync(rdb) : rdb));
+    recordLoad(this.node, loadRdb(this.node, rdb));
   }
 
   /** Empties every database. */

@@ -21,7 +21,6 @@
  *   reloads the dataset through an in-memory RDB round trip, resets dirty and answers OK.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { Client } from '../engine/client.js';
 import type { CommandSpec } from '../engine/command.js';
 import type { Database } from '../engine/database.js';
@@ -250,10 +249,8 @@ function reload(c: Client, args: string[]): void {
   const opts = args.slice(2).map((a) => a.toUpperCase());
   const node = c.node;
   if (!opts.includes('NOSAVE') && !saveToDisk(node)) throw new RedisError('ERR');
-  let data: Buffer;
   try {
-    data = readFileSync(rdbPath(node));
-    recordLoad(node, loadRdb(node, data, { flush: !opts.includes('NOFLUSH'), merge: opts.includes('MERGE') }));
+    recordLoad(node, loadRdb(node, rdbPath(node), { flush: !opts.includes('NOFLUSH'), merge: opts.includes('MERGE') }));
   } catch (e) {
     node.log('warning', e instanceof RdbError ? e.message : `Fatal error loading the DB: ${(e as Error).message}. Exiting.`);
     throw new RedisError('ERR Error trying to load the RDB dump');

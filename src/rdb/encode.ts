@@ -82,10 +82,7 @@ export function writeObject(w: RdbWriter, node: RedisNode, o: RedisObject, enc: 
       const s = o.value as Set<string>;
       const members = s instanceof RedisSet ? s.members() : s.values();
       if (enc === 'intset') {
-        const ints: bigint[] = [];
-        for (const m of members) ints.push(BigInt(m));
-        ints.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-        w.blob(intsetEncode(ints, ints.length));
+        w.blob(intsetEncode(members));
         return;
       }
       w.len(s.size);

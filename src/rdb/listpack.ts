@@ -17,13 +17,29 @@ const INT64_MAX = (1n << 63n) - 1n;
 export function lpInt(s: string): number | bigint | null {
   const len = s.length;
   if (len === 0 || len >= 21) return null;
-  const c0 = s.charCodeAt(0);
-  if (!((c0 >= 48 && c0 <= 57) || c0 === 45)) return null;
-  if (!/^(0|-?[1-9][0-9]*)$/.test(s)) return null;
+  if (!isCanonicalInt(s)) return null;
   if (len < 16) return Number(s);
   const b = BigInt(s);
   if (b < INT64_MIN || b > INT64_MAX) return null;
   return b >= -9007199254740991n && b <= 9007199254740991n ? Number(b) : b;
+}
+
+/** Whether `s` is 0 or an optional '-' then digits without a leading zero (no length limit). */
+export function isCanonicalInt(s: string): boolean {
+  const len = s.length;
+  if (len === 0) return false;
+  let i = 0;
+  let c = s.charCodeAt(0);
+  if (c === 45) {
+    if (len === 1) return false;
+    c = s.charCodeAt(++i);
+    if (c === 48) return false;
+  } else if (c === 48) return len === 1;
+  for (; i < len; i++) {
+    c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 function backlenSize(l: number): number {
@@ -147,7 +163,11 @@ export class ListpackBuilder {
       this.pos += 4;
       enc = 5 + len;
     }
-    this.pos += b.write(s, this.pos, 'latin1');
+    if (len <= 24) {
+      let p = this.pos;
+      for (let i = 0; i < len; i++) b[p++] = s.charCodeAt(i);
+      this.pos = p;
+    } else this.pos += b.write(s, this.pos, 'latin1');
     this.backlen(enc);
     this.count++;
   }

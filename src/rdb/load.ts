@@ -18,7 +18,6 @@ import type { RedisNode } from '../engine/node.js';
 import type { RedisObject } from '../engine/values.js';
 import { functionsIfLoaded, functionsOf, type Library } from '../scripting/functions.js';
 import * as T from './constants.js';
-import { crc64 } from './crc64.js';
 import { EmptyKeyError, isObjectType, readObject } from './decode.js';
 import { corrupt, RdbError } from './errors.js';
 import { RdbReader } from './reader.js';
@@ -53,13 +52,30 @@ function accessesForCounter(node: RedisNode, counter: number): number {
   return n;
 }
 
-/** Parses an RDB file into keys and function codes, checking everything; changes nothing. */
-export function parseRdb(node: RedisNode, data: Buffer): ParsedRdb {
-  if (data.length < 9 || data.toString('latin1', 0, 5) !== 'REDIS') throw new RdbError('Wrong signature trying to load DB from file');
-  const verText = data.toString('latin1', 5, 9);
+/**
+ * Parses an RDB file (its bytes, or its path: then read as a stream through a bounded window) into
+ * keys and function codes, checking everything; changes nothing.
+ */
+export function parseRdb(node: RedisNode, data: Buffer | string): ParsedRdb {
+  const r = typeof data === 'string' ? RdbReader.fromFile(data) : new RdbReader(data);
+  try {
+    return parseFrom(node, r);
+  } finally {
+    r.close();
+  }
+}
+
+function parseFrom(node: RedisNode, r: RdbReader): ParsedRdb {
+  let head: string;
+  try {
+    head = r.take(9).toString('latin1');
+  } catch {
+    throw new RdbError('Wrong signature trying to load DB from file');
+  }
+  if (!head.startsWith('REDIS')) throw new RdbError('Wrong signature trying to load DB from file');
+  const verText = head.slice(5, 9);
   const version = /^[0-9]{4}$/.test(verText) ? Number(verText) : -1;
   if (version < 1 || version > T.RDB_VERSION) throw new RdbError(`Can't handle RDB format version ${version}`);
-  const r = new RdbReader(data, 9);
   const now = node.clock.now();
   const master = node.role === 'master';
   const functions: string[] = [];
@@ -132,13 +148,17 @@ export function parseRdb(node: RedisNode, data: Buffer): ParsedRdb {
     }
     let target = dbs[db];
     if (target === undefined) target = dbs[db] = new Database(db, host);
-    if (target.dict.has(key)) throw new RdbError(`RDB has duplicated key '${key}' in DB ${db}`);
     if (master && expire !== undefined && expire < now) {
+      if (target.dict.has(key)) throw new RdbError(`RDB has duplicated key '${key}' in DB ${db}`);
       result.expiredSkipped++;
     } else {
       if (idle >= 0) obj.lru = now - idle * 1000;
       if (freq >= 0) obj.freq = accessesForCounter(node, freq);
+      // A key seen twice is fatal; the staging database is dropped then, so adding first and
+      // checking the size saves a lookup per key.
+      const size = target.dict.size;
       target.add(key, obj);
+      if (target.dict.size === size) throw new RdbError(`RDB has duplicated key '${key}' in DB ${db}`);
       if (expire !== undefined) target.expires.set(key, expire);
       loaded++;
     }
@@ -146,10 +166,10 @@ export function parseRdb(node: RedisNode, data: Buffer): ParsedRdb {
     idle = freq = -1;
   }
   if (version >= 5) {
-    const stored = r.take(8);
+    const got = r.checksumSoFar();
+    const stored = Buffer.from(r.take(8));
     const zero = stored.every((b) => b === 0);
     if (!zero && node.config.get('rdbchecksum') !== 'no') {
-      const got = crc64(data, 0, r.pos - 8);
       if (!got.bytes().equals(stored)) {
         const expected = stored.readBigUInt64LE(0);
         throw new RdbError(`Wrong RDB checksum expected: (${expected.toString(16)}) got (${got.value().toString(16)}). Aborting now.`);
@@ -176,15 +196,15 @@ function replaceFunctions(node: RedisNode, codes: string[]): void {
 }
 
 /**
- * Replaces the node's data with the RDB file `data` (DEBUG RELOAD, startup, full sync,
- * RedisSim.restore). Throws RdbError, leaving the node untouched, when the file is not valid.
+ * Replaces the node's data with the RDB file `data`, its bytes or its path (DEBUG RELOAD, startup,
+ * full sync, RedisSim.restore; a path is read as a stream, never whole into memory). Throws RdbError, leaving the node untouched, when the file is not valid.
  *
  * Replacing swaps each parsed database into place (as SWAPDB would): WATCHers of keys that change
  * are dirtied, blocked clients re-checked, the expiry timer rebuilt. No keyspace event is sent
  * for loaded keys, as Redis sends none while loading. NOFLUSH keeps the current keys; a key in
  * both is an error unless MERGE, where the file's value wins.
  */
-export function loadRdb(node: RedisNode, data: Buffer, opts: LoadOptions = {}): LoadResult {
+export function loadRdb(node: RedisNode, data: Buffer | string, opts: LoadOptions = {}): LoadResult {
   const { dbs, functions, result } = parseRdb(node, data);
   if (opts.flush !== false) {
     replaceFunctions(node, functions);

@@ -126,29 +126,36 @@ export function lzfCompressInto(input: Uint8Array, inLen: number, out: Uint8Arra
 /** lzf_decompress into exactly `outLen` bytes; null when the data is corrupt or the size differs. */
 export function lzfDecompress(input: Uint8Array, outLen: number): Buffer | null {
   const out = Buffer.allocUnsafe(outLen);
-  let ip = 0;
+  return lzfDecompressInto(input, 0, input.length, out, outLen) ? out : null;
+}
+
+/**
+ * lzf_decompress of input[start, end) into out[0, outLen); false when the data is corrupt or does
+ * not decompress to exactly outLen bytes.
+ */
+export function lzfDecompressInto(input: Uint8Array, start: number, end: number, out: Uint8Array, outLen: number): boolean {
+  let ip = start;
   let op = 0;
-  const inLen = input.length;
-  while (ip < inLen) {
+  while (ip < end) {
     let ctrl = input[ip++] as number;
     if (ctrl < 32) {
       ctrl++;
-      if (op + ctrl > outLen || ip + ctrl > inLen) return null;
+      if (op + ctrl > outLen || ip + ctrl > end) return false;
       for (let k = 0; k < ctrl; k++) out[op++] = input[ip++] as number;
     } else {
       let len = ctrl >> 5;
       let ref = op - ((ctrl & 0x1f) << 8) - 1;
-      if (ip >= inLen) return null;
+      if (ip >= end) return false;
       if (len === 7) {
         len += input[ip++] as number;
-        if (ip >= inLen) return null;
+        if (ip >= end) return false;
       }
       ref -= input[ip++] as number;
-      if (op + len + 2 > outLen || ref < 0) return null;
+      if (op + len + 2 > outLen || ref < 0) return false;
       len += 2;
       // Byte by byte: a reference may overlap the bytes it produces.
       for (let k = 0; k < len; k++) out[op++] = out[ref++] as number;
     }
   }
-  return op === outLen ? out : null;
+  return op === outLen;
 }

@@ -12,7 +12,7 @@
  * - Loading reads the file and replaces the data only when all of it is valid (load.ts).
  */
 import { renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RedisNode } from '../engine/node.js';
 import { persistenceState } from '../engine/persistence-state.js';
@@ -122,7 +122,7 @@ export function startBgsave(node: RedisNode): boolean {
 
 /** Reads and loads an RDB file; records rdb_last_load_keys_*. Throws RdbError / fs errors. */
 export async function loadFromDiskAsync(node: RedisNode, path = rdbPath(node), opts: LoadOptions = {}): Promise<LoadResult> {
-  return recordLoad(node, loadRdb(node, await readFile(path), opts));
+  return recordLoad(node, loadRdb(node, path, opts));
 }
 
 export function recordLoad(node: RedisNode, r: LoadResult): LoadResult {

@@ -2,32 +2,100 @@
  * A bounds-checked cursor over RDB bytes (rdb.c's load primitives). Every read past the end throws
  * RdbError(SHORT_READ); nothing is allocated from a length field before the bytes it announces
  * are known to be there.
+ *
+ * Over a Buffer the whole input is the window. Over a file (fromFile) it is a bounded window that
+ * slides as bytes are consumed, refilled with synchronous reads (loading blocks the event loop, as
+ * Redis's rdbLoad blocks its main thread): memory beyond the loaded data is the window, which grows
+ * only to the largest single string of the file. The CRC-64 of the consumed bytes is kept as the
+ * window slides. A Buffer returned by take()/bytesString() is a view valid until the next read.
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import { ENC_INT8, ENC_INT16, ENC_INT32, ENC_LZF, LEN_32BIT, LEN_64BIT } from './constants.js';
+import { Crc64 } from './crc64.js';
 import { corrupt, shortRead } from './errors.js';
-import { lzfDecompress } from './lzf.js';
+import { lzfDecompressInto } from './lzf.js';
+
+const WINDOW = 1 << 20;
+
+/** Decompressed LZF strings that become JS strings at once go through this scratch buffer. */
+let lzfScratch = Buffer.allocUnsafe(1 << 16);
+/** Decompressed blobs (listpacks, intsets) returned as views: decoded before the next read. */
+let blobScratch = Buffer.allocUnsafe(1 << 16);
 
 export class RdbReader {
   pos: number;
+  buf: Buffer;
+  end: number;
+  /** The file being read in windows, or -1 for a Buffer input. */
+  private fd = -1;
+  private eof = true;
+  /** CRC-64 of the bytes before crcFrom (they left the window), when a file is read. */
+  private crc = new Crc64();
+  private crcFrom = 0;
 
-  constructor(
-    readonly buf: Buffer,
-    start = 0,
-    readonly end = buf.length,
-  ) {
+  constructor(buf: Buffer, start = 0, end = buf.length) {
+    this.buf = buf;
     this.pos = start;
+    this.end = end;
+  }
+
+  /** A reader over a file, reading it a window at a time (close() when done). */
+  static fromFile(path: string): RdbReader {
+    const fd = openSync(path, 'r');
+    const r = new RdbReader(Buffer.allocUnsafe(WINDOW), 0, 0);
+    r.fd = fd;
+    r.eof = false;
+    return r;
+  }
+
+  close(): void {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+  }
+
+  /** The CRC-64 of every byte before the cursor (from the start of the input). */
+  checksumSoFar(): Crc64 {
+    const c = new Crc64();
+    c.hi = this.crc.hi;
+    c.lo = this.crc.lo;
+    return c.update(this.buf, this.crcFrom, this.pos);
+  }
+
+  need(n: number): void {
+    if (n > this.end - this.pos) this.refill(n);
+  }
+
+  /** Slides the window so that n bytes from the cursor are in it, or throws a short read. */
+  private refill(n: number): void {
+    if (this.eof) shortRead();
+    this.crc.update(this.buf, this.crcFrom, this.pos);
+    const keep = this.end - this.pos;
+    let buf = this.buf;
+    if (n > buf.length) {
+      buf = Buffer.allocUnsafe(Math.max(n, buf.length * 2));
+      this.buf.copy(buf, 0, this.pos, this.end);
+    } else if (this.pos > 0) this.buf.copy(buf, 0, this.pos, this.end);
+    this.buf = buf;
+    this.pos = 0;
+    this.crcFrom = 0;
+    this.end = keep;
+    while (this.end < buf.length) {
+      const got = readSync(this.fd, buf, this.end, buf.length - this.end, null);
+      if (got === 0) {
+        this.eof = true;
+        break;
+      }
+      this.end += got;
+    }
+    if (n > this.end) shortRead();
   }
 
   get remaining(): number {
     return this.end - this.pos;
   }
 
-  need(n: number): void {
-    if (n > this.end - this.pos) shortRead();
-  }
-
   byte(): number {
-    if (this.pos >= this.end) shortRead();
+    if (this.pos >= this.end) this.refill(1);
     return this.buf[this.pos++] as number;
   }
 
@@ -78,6 +146,7 @@ export class RdbReader {
 
   /** A 64-bit length exactly (stream IDs and counters). */
   bigLen(): bigint {
+    this.need(1);
     const b = this.buf[this.pos];
     if (b === LEN_64BIT) {
       this.pos++;
@@ -101,12 +170,13 @@ export class RdbReader {
         case ENC_LZF: {
           const clen = this.len();
           const ulen = this.len();
-          const c = this.take(clen);
+          this.need(clen);
           // LZF expands at most ~ 264/3 times per input byte: refuse absurd claims before allocating.
           if (ulen > clen * 90 + 64) corrupt('Invalid LZF compressed string');
-          const out = lzfDecompress(c, ulen);
-          if (out === null) corrupt('Invalid LZF compressed string');
-          return out;
+          if (blobScratch.length < ulen) blobScratch = Buffer.allocUnsafe(ulen * 2);
+          if (!lzfDecompressInto(this.buf, this.pos, this.pos + clen, blobScratch, ulen)) corrupt('Invalid LZF compressed string');
+          this.pos += clen;
+          return blobScratch.subarray(0, ulen);
         }
         default:
           return corrupt(`Unknown RDB string encoding type ${len}`);
@@ -120,8 +190,15 @@ export class RdbReader {
     const len = this.lenEnc();
     if (this.encoded && len <= ENC_INT32) return String(this.encodedInt(len));
     if (this.encoded) {
-      this.pos--;
-      return this.bytesString().toString('latin1');
+      if (len !== ENC_LZF) corrupt(`Unknown RDB string encoding type ${len}`);
+      const clen = this.len();
+      const ulen = this.len();
+      this.need(clen);
+      if (ulen > clen * 90 + 64) corrupt('Invalid LZF compressed string');
+      if (lzfScratch.length < ulen) lzfScratch = Buffer.allocUnsafe(ulen * 2);
+      if (!lzfDecompressInto(this.buf, this.pos, this.pos + clen, lzfScratch, ulen)) corrupt('Invalid LZF compressed string');
+      this.pos += clen;
+      return lzfScratch.toString('latin1', 0, ulen);
     }
     this.need(len);
     const s = this.buf.toString('latin1', this.pos, this.pos + len);

@@ -3,7 +3,7 @@
  * else `dir`/`dbfilename` when either was configured and the file exists, as redis-server loads
  * its dump.rdb), the save-point timer, and its cleanup.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { RedisNode } from '../engine/node.js';
 import { loadRdb } from './load.js';
 import { armSavePoints, disarmSavePoints, rdbPath, recordLoad } from './persistence.js';
@@ -20,10 +20,10 @@ export function startupLoad(node: RedisNode, rdb: string | Buffer | undefined, c
 }
 
 function load(node: RedisNode, rdb: string | Buffer | undefined, config: Record<string, string>): void {
-  let data: Buffer | undefined;
-  if (Buffer.isBuffer(rdb)) data = rdb;
-  else if (typeof rdb === 'string') data = readFileSync(rdb);
-  else if ((config.dir !== undefined || config.dbfilename !== undefined) && existsSync(rdbPath(node))) data = readFileSync(rdbPath(node));
+  // A path is read as a stream (load.ts), never whole into memory.
+  let data: Buffer | string | undefined = rdb;
+  if (data === undefined && (config.dir !== undefined || config.dbfilename !== undefined) && existsSync(rdbPath(node)))
+    data = rdbPath(node);
   if (data === undefined) return;
   const started = performance.now();
   const r = recordLoad(node, loadRdb(node, data));

@@ -3,6 +3,7 @@
  * encodings, binary doubles and millisecond times.
  */
 import { ENC_INT8, ENC_INT16, ENC_INT32, ENC_LZF, LEN_32BIT, LEN_64BIT } from './constants.js';
+import { isCanonicalInt } from './listpack.js';
 import { lzfCompressInto } from './lzf.js';
 
 /** Scratch buffers for LZF (input bytes of a string, compressed output); grown as needed. */
@@ -50,8 +51,15 @@ export class RdbWriter {
   }
 
   latin1(s: string): void {
-    this.ensure(s.length);
-    this.pos += this.buf.write(s, this.pos, 'latin1');
+    const n = s.length;
+    this.ensure(n);
+    // Short strings (keys, small values) byte by byte: cheaper than a call into the runtime.
+    if (n <= 24) {
+      const b = this.buf;
+      let p = this.pos;
+      for (let i = 0; i < n; i++) b[p++] = s.charCodeAt(i);
+      this.pos = p;
+    } else this.pos += this.buf.write(s, this.pos, 'latin1');
   }
 
   /** rdbSaveLen. */
@@ -115,6 +123,11 @@ export class RdbWriter {
       if (scratchIn.length < len) scratchIn = Buffer.allocUnsafe(len * 2);
       scratchIn.write(s, 0, 'latin1');
       if (this.lzf(scratchIn, len)) return;
+      this.len(len);
+      this.ensure(len);
+      scratchIn.copy(this.buf, this.pos, 0, len);
+      this.pos += len;
+      return;
     }
     this.len(len);
     this.latin1(s);
@@ -168,9 +181,7 @@ export class RdbWriter {
 
 /** string2ll + ll2string round trip: the value when `s` is a canonical integer in int32 range. */
 function canonicalInt(s: string): number | null {
-  const c0 = s.charCodeAt(0);
-  if (!((c0 >= 48 && c0 <= 57) || c0 === 45)) return null;
-  if (!/^(0|-?[1-9][0-9]*)$/.test(s)) return null;
+  if (!isCanonicalInt(s)) return null;
   const v = Number(s);
   return v >= -2147483648 && v <= 2147483647 ? v : null;
 }
