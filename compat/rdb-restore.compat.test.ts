@@ -183,3 +183,44 @@ compatSuite('RESTORE of corrupt payloads', [
   },
   { name: 'a version from the future', cmds: [['RESTORE', 'k', '0', payload(b([0], str('v')), 11)]] },
 ]);
+
+/** A listpack of `items` (as Redis builds it: integers where lpStringToInt64 accepts them). */
+function lpOf(...items: string[]): Buffer {
+  const lp = new ListpackBuilder();
+  for (const it of items) lp.str(it);
+  return lp.finish();
+}
+
+/**
+ * Payloads with blobs Redis validates deeply under sanitize-dump-payload: a hash listpack (1), a
+ * zset listpack (1), an intset (1), a quicklist of two listpack nodes (2), a v9 stream with one
+ * node (1), and a string (none).
+ */
+const SANITIZED = [
+  payload(b([16], str(lpOf('f', 'v', 'g', '7')))),
+  payload(b([17], str(lpOf('a', '1', 'b', '2.5')))),
+  payload(b([11], str(Buffer.from([2, 0, 0, 0, 2, 0, 0, 0, 1, 0, 5, 0])))),
+  payload(b([18], len(2), len(2), str(lpOf('a', 'b')), len(2), str(lpOf('c')))),
+  v9Stream(),
+  payload(b([0], str('plain'))),
+];
+
+/** INFO stats reduced to its dump_payload_sanitizations line. */
+const sanitizationsLine = (raw: string): string => /dump_payload_sanitizations:\d+/.exec(raw)?.[0] ?? raw;
+
+compatSuite('sanitize-dump-payload and INFO dump_payload_sanitizations', [
+  {
+    name: 'RESTORE counts deep validations under yes and clients, none under no',
+    resp: [2],
+    normalize: (raw) => (raw.includes('# Stats') ? sanitizationsLine(raw) : raw),
+    cmds: [
+      ['CONFIG', 'RESETSTAT'],
+      ...['no', 'yes', 'clients'].flatMap((mode) => [
+        ['CONFIG', 'SET', 'sanitize-dump-payload', mode],
+        ...SANITIZED.map((p) => ['RESTORE', 'k', '0', p, 'REPLACE']),
+        ['INFO', 'stats'],
+      ]),
+      ['CONFIG', 'SET', 'sanitize-dump-payload', 'no'],
+    ],
+  },
+]);

@@ -85,6 +85,8 @@ export class RedisSim implements NodeLifecycle {
   private addr = { port: 0, host: '127.0.0.1' };
   private stopped = false;
   private killedFlag = false;
+  /** The RDB kill() saved, which restart() loads when it keeps the data. */
+  private killSnapshot: Buffer | undefined;
   private fake: Client | undefined;
   private replCtl: ReplicationControl | undefined;
 
@@ -142,13 +144,14 @@ export class RedisSim implements NodeLifecycle {
   }
 
   /**
-   * Kills the node as a crash would: every connection is reset and the port refuses new ones.
-   * The data stays in memory until restart() decides (kept as after a clean shutdown with an RDB,
-   * or lost as after a crash without persistence). The clock keeps running.
+   * Kills the node: every connection is reset and the port refuses new ones. The node saves an
+   * RDB snapshot of its data as it goes down (as a clean shutdown with persistence does); restart()
+   * then loads it back, or starts empty (a crash without persistence). The clock keeps running.
    */
   async kill(): Promise<void> {
     if (this.stopped || this.killedFlag) return;
     this.killedFlag = true;
+    this.killSnapshot = saveRdb(this.node);
     const faults = faultsOf(this.node);
     faults.scripts.abort();
     faults.resume();
@@ -160,17 +163,21 @@ export class RedisSim implements NodeLifecycle {
   }
 
   /**
-   * Restarts a killed node on the same port. keepData (default true): the keyspace and functions
-   * survive, as loaded from an RDB; false: it starts empty. Either way the script cache is empty
-   * (EVALSHA gets NOSCRIPT) and no client is connected.
+   * Restarts a killed node on the same port. keepData (default true): the node loads the RDB
+   * snapshot kill() saved, so exactly what an RDB keeps survives: keys, TTLs (a master drops the
+   * keys whose deadline passed while it was down), functions, encodings as a load derives them;
+   * false: it starts empty. Either way the script cache is empty (EVALSHA gets NOSCRIPT) and no
+   * client is connected.
    */
   async restart(opts: { keepData?: boolean } = {}): Promise<void> {
     if (this.stopped) throw new Error('restart: the node was stopped');
     if (!this.killedFlag) throw new Error('restart: the node is not killed');
-    if (opts.keepData === false) {
+    const snapshot = this.killSnapshot;
+    this.killSnapshot = undefined;
+    if (opts.keepData === false || snapshot === undefined) {
       this.node.flushAllData();
       this.command('FUNCTION', 'FLUSH');
-    }
+    } else recordLoad(this.node, loadRdb(this.node, snapshot));
     this.command('SCRIPT', 'FLUSH');
     await this.server.listen({ port: this.addr.port, host: this.addr.host });
     this.killedFlag = false;

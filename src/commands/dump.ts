@@ -8,7 +8,8 @@
  * version (10) and a CRC-64, byte-identical to Redis 7.0's for the same value and encoding, and
  * readable by a real Redis (and Redis's payloads, RDB versions up to 10, by redis-sim). RESTORE
  * checks the footer first ("ERR DUMP payload version or checksum are wrong"), then the body
- * ("ERR Bad data format"), validating it deeply whatever sanitize-dump-payload says.
+ * ("ERR Bad data format"); sanitize-dump-payload decides whether it counts as a deep validation
+ * (src/rdb/decode.ts).
  *
  * RESTORE's order of checks is Redis's: options (syntax error; IDLETIME and FREQ exclude each other;
  * "Invalid IDLETIME value, must be >= 0", "Invalid FREQ value, must be >= 0 and <= 255"), then
@@ -24,7 +25,7 @@ import type { CommandSpec } from '../engine/command.js';
 import { RedisError } from '../engine/errors.js';
 import type { RedisObject } from '../engine/values.js';
 import { RdbError } from '../rdb/errors.js';
-import { dumpPayload, loadPayload, verifyPayload } from '../rdb/payload.js';
+import { dumpPayload, loadPayload, restoreDeep, verifyPayload } from '../rdb/payload.js';
 
 const BAD_PAYLOAD = 'ERR DUMP payload version or checksum are wrong';
 const BAD_FORMAT = 'ERR Bad data format';
@@ -39,7 +40,7 @@ function deserialize(c: Client, payload: string): RedisObject {
   const p = Buffer.from(payload, 'latin1');
   if (!verifyPayload(p)) throw new RedisError(BAD_PAYLOAD);
   try {
-    return loadPayload(c.node, p, c.node.clock.now());
+    return loadPayload(c.node, p, c.node.clock.now(), restoreDeep(c.node, c.fromMaster));
   } catch (e) {
     // Anything the decoder trips over (RdbError, or a bounds error it missed) is bad data.
     if (e instanceof RdbError || e instanceof RangeError || e instanceof TypeError) throw new RedisError(BAD_FORMAT);

@@ -263,7 +263,7 @@ function stats(node: RedisNode): string {
     ['tracking_total_prefixes', 0],
     ['unexpected_error_replies', 0],
     ['total_error_replies', s.totalErrorReplies],
-    ['dump_payload_sanitizations', 0],
+    ['dump_payload_sanitizations', s.dumpPayloadSanitizations],
     ['total_reads_processed', s.totalCommands],
     ['total_writes_processed', s.totalCommands],
     ['io_threaded_reads_processed', 0],

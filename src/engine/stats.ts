@@ -20,6 +20,8 @@ export class Stats {
   dirty = 0;
   pubsubChannels = 0;
   totalErrorReplies = 0;
+  /** Listpacks, intsets and stream nodes validated deeply (sanitize-dump-payload; INFO dump_payload_sanitizations). */
+  dumpPayloadSanitizations = 0;
   /** Time of the last RESETSTAT or of start, node clock. */
   resetAt = 0;
   readonly commands = new Map<string, CommandStat>();
@@ -54,6 +56,7 @@ export class Stats {
     this.keyspaceHits = 0;
     this.keyspaceMisses = 0;
     this.totalErrorReplies = 0;
+    this.dumpPayloadSanitizations = 0;
     // Zeroed in place: the command running RESETSTAT holds its entry and counts itself after it.
     for (const st of this.commands.values()) {
       st.calls = 0;

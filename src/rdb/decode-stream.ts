@@ -108,7 +108,9 @@ export function readStream(r: RdbReader, type: number, node: RedisNode): Stream 
     const master = (key.readBigUInt64BE(0) << 64n) | key.readBigUInt64BE(8);
     if (master <= prevMaster) corrupt('Listpack re-added with existing key');
     prevMaster = master;
-    const n = nodeFromListpack(master, r.bytesString());
+    const lp = r.bytesString();
+    if (r.deep) r.sanitizations++;
+    const n = nodeFromListpack(master, lp);
     live += n.count;
     s.pushLoadedNode(n);
   }

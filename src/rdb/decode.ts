@@ -1,8 +1,15 @@
 /**
  * Object deserialization as rdb.c's rdbLoadObject (Redis 7.0): every type byte Redis 7.0 loads,
- * with its validation (always the deep one: sanitize-dump-payload "yes" and "no" both refuse
- * corrupt data here, where Redis's shallow mode could accept some and crash later), and the
- * encoding Redis ends up with:
+ * with its validation, and the encoding Redis ends up with.
+ *
+ * Validation: Redis validates a blob deeply (every entry of a listpack, intset or stream node)
+ * when sanitize-dump-payload is yes, or clients for a RESTORE from a normal client (not its master,
+ * not while loading an RDB), and counts each one in INFO's dump_payload_sanitizations
+ * (RdbReader.deep / sanitizations). Otherwise it checks headers only and may keep corrupt data
+ * that crashes it later; redis-sim has no such half-valid state to keep, so it refuses corrupt
+ * data in both modes with the same errors, and only the counter tells them apart.
+ *
+ * Encodings:
  *
  * - set (2): intset while every member is an integer and the count is at most
  *   set-max-intset-entries, else hashtable; intset (11) converted when over that count.
@@ -100,6 +107,7 @@ export function readObject(r: RdbReader, type: number, node: RedisNode, now: num
           d.pushBack(blob.toString('latin1'));
           continue;
         }
+        if (r.deep && type === T.TYPE_LIST_QUICKLIST_2) r.sanitizations++;
         const items = type === T.TYPE_LIST_QUICKLIST_2 ? lpDecode(blob) : ziplistDecode(blob);
         // Empty nodes are skipped as Redis skips them.
         for (const v of items) d.pushBack(v as string);
@@ -125,7 +133,9 @@ export function readObject(r: RdbReader, type: number, node: RedisNode, now: num
       return new RedisObject('set', s, now);
     }
     case T.TYPE_SET_INTSET: {
-      const members = intsetDecode(r.bytesString());
+      const blob = r.bytesString();
+      if (r.deep) r.sanitizations++;
+      const members = intsetDecode(blob);
       const s = newSet(node);
       if (members.length > s.maxIntset) s.convertToHashtable();
       for (const m of members) s.add(m);
@@ -151,6 +161,7 @@ export function readObject(r: RdbReader, type: number, node: RedisNode, now: num
     case T.TYPE_ZSET_LISTPACK:
     case T.TYPE_ZSET_ZIPLIST: {
       const blob = r.bytesString();
+      if (r.deep && type === T.TYPE_ZSET_LISTPACK) r.sanitizations++;
       const items = type === T.TYPE_ZSET_LISTPACK ? (lpDecode(blob) as string[]) : ziplistDecode(blob);
       if (items.length === 0) throw new EmptyKeyError();
       return new RedisObject('zset', zsetFrom(node, items), now);
@@ -174,6 +185,7 @@ export function readObject(r: RdbReader, type: number, node: RedisNode, now: num
     case T.TYPE_HASH_LISTPACK:
     case T.TYPE_HASH_ZIPLIST: {
       const blob = r.bytesString();
+      if (r.deep && type === T.TYPE_HASH_LISTPACK) r.sanitizations++;
       const items = type === T.TYPE_HASH_LISTPACK ? (lpDecode(blob) as string[]) : ziplistDecode(blob);
       if (items.length === 0) throw new EmptyKeyError();
       return new RedisObject('hash', hashFrom(node, items, true), now);

@@ -58,10 +58,13 @@ function accessesForCounter(node: RedisNode, counter: number): number {
  */
 export function parseRdb(node: RedisNode, data: Buffer | string): ParsedRdb {
   const r = typeof data === 'string' ? RdbReader.fromFile(data) : new RdbReader(data);
+  // Loading an RDB validates deeply only with sanitize-dump-payload yes ("clients" skips loading).
+  r.deep = node.config.get('sanitize-dump-payload') === 'yes';
   try {
     return parseFrom(node, r);
   } finally {
     r.close();
+    node.stats.dumpPayloadSanitizations += r.sanitizations;
   }
 }
 

@@ -36,11 +36,28 @@ export function verifyPayload(p: Buffer, skipChecksum = false): boolean {
     .equals(p.subarray(p.length - 8));
 }
 
-/** The value of a verified payload; throws RdbError when the body is not valid. */
-export function loadPayload(node: RedisNode, p: Buffer, now: number): RedisObject {
+/**
+ * The value of a verified payload; throws RdbError when the body is not valid. `deep`: validate
+ * every entry as sanitize-dump-payload asks (counted in INFO's dump_payload_sanitizations).
+ */
+export function loadPayload(node: RedisNode, p: Buffer, now: number, deep = false): RedisObject {
   // As Redis's rio over the whole argument: a body that runs short reads into the footer.
   const r = new RdbReader(p, 0, p.length);
-  const type = r.byte();
-  if (!isObjectType(type)) throw new RdbError('Unknown object type');
-  return readObject(r, type, node, now);
+  r.deep = deep;
+  try {
+    const type = r.byte();
+    if (!isObjectType(type)) throw new RdbError('Unknown object type');
+    return readObject(r, type, node, now);
+  } finally {
+    node.stats.dumpPayloadSanitizations += r.sanitizations;
+  }
+}
+
+/**
+ * Whether a RESTORE validates deeply (rdbLoadObject): sanitize-dump-payload yes always; clients
+ * unless the RESTORE comes from the node's master; no never.
+ */
+export function restoreDeep(node: RedisNode, fromMaster: boolean): boolean {
+  const mode = node.config.get('sanitize-dump-payload');
+  return mode === 'yes' || (mode === 'clients' && !fromMaster);
 }

@@ -26,6 +26,13 @@ export class RdbReader {
   pos: number;
   buf: Buffer;
   end: number;
+  /**
+   * Deep integrity validation (rdbLoadObject's deep_integrity_validation, from
+   * sanitize-dump-payload), and how many blobs were validated deeply (each listpack, intset and
+   * stream node: INFO's dump_payload_sanitizations).
+   */
+  deep = false;
+  sanitizations = 0;
   /** The file being read in windows, or -1 for a Buffer input. */
   private fd = -1;
   private eof = true;
