@@ -68,6 +68,24 @@ const SCENARIOS: Record<string, Cmd[]> = {
     ['CONFIG', 'SET', 'list-max-listpack-size', '-1'],
     ['RPUSH', 'lb', ...range(900, (i) => [`e${i}`])],
   ],
+  // list-compress-depth: interior nodes are LZF-compressed in the quicklist and written as LZF
+  // blobs even with rdbcompression no; small nodes (< 48 bytes) and the ends stay raw.
+  listCompress: [
+    ['CONFIG', 'SET', 'list-max-listpack-size', '8'],
+    ['CONFIG', 'SET', 'list-compress-depth', '1'],
+    ['CONFIG', 'SET', 'rdbcompression', 'no'],
+    ['RPUSH', 'lc1', ...range(40, (i) => [`element-${i % 5}-aaaaaaaaaaaa`])],
+    ['RPUSH', 'lc2', ...range(20, (i) => [String(i * 7919)])],
+    ['RPUSH', 'lc3', ...range(16, (i) => [`two-nodes-${i}-bbbbbbbbbbbbbbbbbbbbbbbbbbbb`])],
+    ['RPUSH', 'lc4', ...range(24, (i) => [`r${i}-${'xyz'[i % 3]}${i * 31}`])],
+  ],
+  listCompressDepth2: [
+    ['CONFIG', 'SET', 'list-max-listpack-size', '-1'],
+    ['CONFIG', 'SET', 'list-compress-depth', '2'],
+    ['CONFIG', 'SET', 'rdbcompression', 'no'],
+    ['RPUSH', 'ld1', ...range(700, (i) => [`value-${i % 9}-cccccccccccccccc`])],
+    ['RPUSH', 'ld2', ...range(360, (i) => [`v${i}`])],
+  ],
   hashes: [
     ['HSET', 'h1', 'f', 'v', 'num', '12', 'neg', '-3', 'big', '9223372036854775807', 'float', '3.14'],
     ['HSET', 'h2', ...range(200, (i) => [`field:${i}`, `value:${i * 3}`])],
@@ -148,6 +166,13 @@ function payloadOf(raw: string): string {
   return raw.slice(m[0].length, m[0].length + Number(m[1]));
 }
 
+/** The settings scenarios change, back to their defaults. */
+async function resetConfig(c: RawClient): Promise<void> {
+  await c.call('CONFIG', 'SET', 'list-max-listpack-size', '-2');
+  await c.call('CONFIG', 'SET', 'list-compress-depth', '0');
+  await c.call('CONFIG', 'SET', 'rdbcompression', 'yes');
+}
+
 async function setupAndDump(port: number, cmds: Cmd[]): Promise<Map<string, string>> {
   const c = await RawClient.connect(port);
   try {
@@ -156,7 +181,7 @@ async function setupAndDump(port: number, cmds: Cmd[]): Promise<Map<string, stri
     const keys = (await c.call('KEYS', '*')).split('\r\n').filter((_l, i, a) => i > 0 && a[i - 1]?.startsWith('$'));
     const out = new Map<string, string>();
     for (const k of keys.sort()) out.set(k, payloadOf(await c.call('DUMP', k)));
-    await c.call('CONFIG', 'SET', 'list-max-listpack-size', '-2');
+    await resetConfig(c);
     return out;
   } finally {
     c.close();
@@ -198,7 +223,7 @@ describe.runIf(haveRealRedis)('compat: DUMP bytes equal Redis 7.0', () => {
           expect(hex(payloadOf(await rc.call('DUMP', `s:${k}`)))).toBe(hex(p));
         }
       } finally {
-        for (const c of [rc, sc]) await c.call('CONFIG', 'SET', 'list-max-listpack-size', '-2');
+        for (const c of [rc, sc]) await resetConfig(c);
         rc.close();
         sc.close();
       }

@@ -37,6 +37,7 @@ import {
 import { writeStream } from './encode-stream.js';
 import { intsetEncode } from './intset.js';
 import { ListpackBuilder } from './listpack.js';
+import { lzfCompressInto } from './lzf.js';
 import { quicklistLayout } from './quicklist.js';
 import { d2string } from './score.js';
 import { RdbWriter } from './writer.js';
@@ -76,7 +77,7 @@ export function writeObject(w: RdbWriter, node: RedisNode, o: RedisObject, enc: 
       w.string(o.value as string);
       return;
     case 'list':
-      writeList(w, o.value as Deque<string>, configNumber(node, 'list-max-listpack-size') || -2);
+      writeList(w, o.value as Deque<string>, configNumber(node, 'list-max-listpack-size') || -2, configNumber(node, 'list-compress-depth'));
       return;
     case 'set': {
       const s = o.value as Set<string>;
@@ -130,11 +131,26 @@ export function writeObject(w: RdbWriter, node: RedisNode, o: RedisObject, enc: 
   }
 }
 
-function writeList(w: RdbWriter, d: Deque<string>, fill: number): void {
+/**
+ * list-compress-depth: a quicklist keeps its `depth` nodes at each end raw and compresses every node
+ * between them (__quicklistCompress; none while there are fewer than 2 * depth + 1 nodes), when
+ * the node has at least 48 bytes and LZF saves more than 8 (__quicklistCompressNode). A compressed
+ * node is written as its LZF blob even with rdbcompression no (rdbSaveObject); with rdbcompression
+ * yes the bytes are the ones rdbSaveRawString's own LZF gives.
+ */
+const MIN_COMPRESS_BYTES = 48;
+const MIN_COMPRESS_IMPROVE = 8;
+let nodeLzf = Buffer.allocUnsafe(4096);
+
+function writeList(w: RdbWriter, d: Deque<string>, fill: number, depth: number): void {
   const layout = quicklistLayout(d, fill);
   w.len(layout.length);
+  const compressFrom = depth > 0 && layout.length >= depth * 2 + 1 ? depth : layout.length;
+  const compressTo = layout.length - depth;
   let i = 0;
+  let nodeIndex = -1;
   for (const count of layout) {
+    nodeIndex++;
     const first = d.get(i) as string;
     if (count === 1 && first.length >= 1 << 30) {
       w.len(QUICKLIST_PLAIN);
@@ -145,7 +161,16 @@ function writeList(w: RdbWriter, d: Deque<string>, fill: number): void {
     w.len(QUICKLIST_PACKED);
     const lp = scratch.reset();
     for (let k = 0; k < count; k++) lp.str(d.get(i++) as string);
-    w.blob(lp.view());
+    const bytes = lp.view();
+    if (nodeIndex >= compressFrom && nodeIndex < compressTo && bytes.length >= MIN_COMPRESS_BYTES) {
+      if (nodeLzf.length < bytes.length + 1) nodeLzf = Buffer.allocUnsafe(bytes.length * 2);
+      const n = lzfCompressInto(bytes, bytes.length, nodeLzf, bytes.length);
+      if (n !== 0 && n + MIN_COMPRESS_IMPROVE < bytes.length) {
+        w.lzfBlob(nodeLzf.subarray(0, n), bytes.length);
+        continue;
+      }
+    }
+    w.blob(bytes);
   }
 }
 

@@ -140,6 +140,14 @@ export class RdbWriter {
     this.bytes(b);
   }
 
+  /** rdbSaveLzfBlob: an already compressed blob of `rawLen` bytes. */
+  lzfBlob(compressed: Uint8Array, rawLen: number): void {
+    this.byte(0xc0 | ENC_LZF);
+    this.len(compressed.length);
+    this.len(rawLen);
+    this.bytes(compressed);
+  }
+
   /** rdbSaveLzfStringObject: false when compression would not save 4 bytes. */
   private lzf(raw: Uint8Array, len: number): boolean {
     if (len <= 4) return false;
