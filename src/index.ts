@@ -7,6 +7,8 @@
  *   sim.clock.advance(1000);   // the key is gone, its `expired` event published
  *   await sim.stop();
  */
+
+import { loadAclAtStartup } from './acl/file.js';
 import { loadFunctions } from './commands/functions.js';
 import { Client } from './engine/client.js';
 import type { Clock } from './engine/clock.js';
@@ -95,6 +97,7 @@ export class RedisSim implements NodeLifecycle {
     const config = checkStartOptions(opts);
     const controlCommand = typeof opts.controlCommand === 'string' ? opts.controlCommand.toLowerCase() : opts.controlCommand;
     this.node = new RedisNode({ ...opts, config, controlCommand });
+    loadAclAtStartup(this.node);
     this.server = new Server(this.node);
     // Replication state from the start: min-replicas-to-write refuses writes with no replica at all.
     Replication.of(this.node);

@@ -1,6 +1,6 @@
 /**
  * ACL for the default user over TCP: introspection replies, requirepass reflected in GETUSER/LIST,
- * the ACL LOG of AUTH failures on the virtual clock, and the refusals for changing users.
+ * the ACL LOG of AUTH failures on the virtual clock (other users: acl-users.test.ts).
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -84,31 +84,7 @@ describe('ACL introspection of the default user', () => {
   });
 });
 
-describe('ACL changes: only no-ops on the default user', () => {
-  it('SETUSER default with its own rules is OK; other rules and other users are refused', async () => {
-    const sim = await startSim();
-    const c = ioredis(sim);
-    expect(await c.call('ACL', 'SETUSER', 'default', 'on', 'nopass', '~*', '&*', '+@all')).toBe('OK');
-    expect(await c.call('ACL', 'SETUSER', 'default')).toBe('OK');
-    await expect(c.call('ACL', 'SETUSER', 'default', 'off')).rejects.toThrow(
-      "ERR redis-sim supports only the default user with its fixed rules (on, ~* &* +@all, requirepass or nopass): cannot apply 'off'",
-    );
-    await expect(c.call('ACL', 'SETUSER', 'default', '>secret')).rejects.toThrow('cannot apply');
-    await expect(c.call('ACL', 'SETUSER', 'bob', 'on')).rejects.toThrow(
-      "ERR redis-sim supports only the default user: cannot create or modify user 'bob'",
-    );
-    expect(await c.call('ACL', 'USERS')).toEqual(['default']);
-    // The default user is unchanged: a new connection needs no password.
-    expect(await ioredis(sim).call('ACL', 'WHOAMI')).toBe('default');
-  });
-
-  it('SETUSER default >pw is a no-op when pw is the requirepass password', async () => {
-    const sim = await startSim({ requirepass: 'pw' });
-    const c = ioredis(sim, { password: 'pw' });
-    expect(await c.call('ACL', 'SETUSER', 'default', '>pw', `#${sha('pw')}`, 'on')).toBe('OK');
-    await expect(c.call('ACL', 'SETUSER', 'default', 'nopass')).rejects.toThrow('cannot apply');
-  });
-
+describe('ACL without other users', () => {
   it('DELUSER, LOAD and SAVE as Redis without an ACL file', async () => {
     const sim = await startSim();
     const r = await raw(sim);

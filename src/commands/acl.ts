@@ -1,40 +1,38 @@
 /**
- * ACL for redis-sim's single user, `default`, answered as Redis 7.0.15's acl.c answers it.
+ * ACL: users, their rules, and the commands that show and change them, as Redis 7.0.15's
+ * aclCommand answers them. The users, rules and checks live in src/acl/ (user.ts: rules;
+ * permissions.ts: checks; describe.ts: rules written back; log.ts: ACL LOG; file.ts: aclfile;
+ * store.ts: a node's users and their clients; enforce.ts: where commands are refused).
  *
- * redis-sim has exactly one user: `default`, always "on", with every command, key and channel
- * (`~* &* +@all`), and either no password ("nopass", requirepass empty) or the requirepass password
- * (listed as `#<sha256 hex>`). Usernames are case-sensitive ("Default" is an unknown user).
- *
- * - WHOAMI, USERS, LIST, GETUSER, CAT, GENPASS, DRYRUN, HELP: as Redis for that user.
- *   CAT <category> lists every command and subcommand ("config|get") carrying the category, in
- *   command-table order (Redis's order is its dict's hash order, random per process); redis-sim's
- *   control command (SIM) is in @admin.
- * - LOG: AUTH and HELLO ... AUTH failures are logged as Redis logs them (reason "auth", context
- *   "toplevel" or "multi" inside EXEC, object = the command name as typed, the username tried),
- *   newest first; an entry equal to one of the 10 newest in reason, context, object and username
- *   and at most 60 s apart (virtual clock) is merged into it (count+1, its time and client-info
- *   updated, moved to the head). At most acllog-max-len entries (trimmed on insertion).
- *   redis-sim never denies a command, key or channel, so no other reasons are ever logged.
- * - SETUSER default <rules>: answers OK when every rule leaves the default user as it is (on,
- *   ~*, allkeys, &*, allchannels, +@all, allcommands, nopass without requirepass, >pw or #hash of
- *   the requirepass password). Anything else (another user, or a rule that would change default)
- *   is refused with "ERR redis-sim supports only the default user ..." (not a Redis text).
- * - DELUSER: Redis's error for `default`; other names do not exist, so they count 0.
- * - LOAD / SAVE: Redis's error for a server without an ACL file (redis-sim never reads one).
+ * - SETUSER applies every rule to a copy of the user (or a new one: off, no passwords, no keys,
+ *   resetchannels, -@all) and commits only if all are valid; the error names the first bad rule.
+ *   Clients of the user subscribed to channels the new rules no longer allow are closed.
+ * - DELUSER refuses "default" before deleting anything; deleted users' clients are closed (the
+ *   caller after its reply).
+ * - GETUSER: flags, passwords (SHA-256 hex), the root selector's commands / keys / channels, then
+ *   the other selectors as maps of the same three fields. LIST / USERS: sorted by name.
+ * - CAT <category>: every command and subcommand ("config|get") carrying it, in command-table
+ *   order (Redis's is its dict's hash order).
+ * - DRYRUN user command args...: OK, or the denial as a bulk string ("This user has no
+ *   permissions to run the 'x' command" / "... access the 'k' key" / "... the 'c' channel").
+ * - LOG [count|RESET]: see src/acl/log.ts; age-seconds is on the node's virtual clock.
+ * - LOAD / SAVE: the aclfile (src/acl/file.ts), or Redis's error when none is configured.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { describeCommandRules, describeUser, flagNames, patternString } from '../acl/describe.js';
+import { loadAclFile, saveAclFile } from '../acl/file.js';
+import { aclLog, resetAclLog } from '../acl/log.js';
+import { ACL_OK, channelAllowed, checkCommand, dryrunMessage } from '../acl/permissions.js';
+import { aclState, closeClient, killClientsOf, newUser } from '../acl/store.js';
+import { aclTable } from '../acl/table.js';
+import { AclRuleError, hasSpaces, mergeSelectorArgs, type Selector, setUserError, type User } from '../acl/user.js';
 import type { Client } from '../engine/client.js';
 import type { CommandSpec } from '../engine/command.js';
 import { arityOk } from '../engine/dispatch.js';
 import { NOT_INTEGER, RedisError } from '../engine/errors.js';
-import type { RedisNode } from '../engine/node.js';
 import { parseInteger } from '../protocol/numbers.js';
-import { clientInfoLine } from './client.js';
 import { ACL_ORDER } from './command-info.js';
 import { replyHelp } from './config.js';
-import { authFailureHooks } from './connection.js';
-
-const DEFAULT_USER = 'default';
 
 /** Redis's ACL categories, in ACL CAT's order. */
 const CATEGORIES = ACL_ORDER;
@@ -47,77 +45,11 @@ function syntaxError(args: string[]): RedisError {
   return new RedisError(`ERR unknown subcommand or wrong number of arguments for '${(args[1] as string).slice(0, 128)}'. Try ACL HELP.`);
 }
 
-function sha256Hex(s: string): string {
-  return createHash('sha256').update(s, 'latin1').digest('hex');
-}
-
-/** The default user's password hashes: none when nopass (requirepass empty). */
-function passwordHashes(c: Client): string[] {
-  const pass = c.node.config.get('requirepass');
-  return pass === '' ? [] : [sha256Hex(pass)];
+function sortedNames(c: Client): string[] {
+  return [...aclState(c.node).users.keys()].sort();
 }
 
 // ---- ACL LOG --------------------------------------------------------------------------------
-
-interface LogEntry {
-  count: number;
-  reason: string;
-  context: string;
-  object: string;
-  username: string;
-  /** Virtual-clock ms of the latest occurrence. */
-  ctime: number;
-  clientInfo: string;
-}
-
-/** Newest first, as Redis's ACLLog list (entries are added at the head). */
-const logs = new WeakMap<RedisNode, LogEntry[]>();
-
-function aclLog(node: RedisNode): LogEntry[] {
-  let l = logs.get(node);
-  if (!l) {
-    l = [];
-    logs.set(node, l);
-  }
-  return l;
-}
-
-/** Entries this close in time (ms) and otherwise equal are grouped (ACL_LOG_GROUPING_MAX_TIME_DELTA). */
-const GROUPING_MS = 60000;
-/** How many of the newest entries addACLLogEntry looks at for a match. */
-const GROUPING_SCAN = 10;
-
-function addLogEntry(c: Client, reason: string, object: string, username: string): void {
-  const node = c.node;
-  const log = aclLog(node);
-  const now = node.clock.now();
-  const context = c.noBlock ? 'multi' : 'toplevel';
-  const clientInfo = clientInfoLine(c);
-  const scan = Math.min(GROUPING_SCAN, log.length);
-  for (let i = 0; i < scan; i++) {
-    const e = log[i] as LogEntry;
-    if (
-      e.reason === reason &&
-      e.context === context &&
-      Math.abs(e.ctime - now) <= GROUPING_MS &&
-      e.object === object &&
-      e.username === username
-    ) {
-      log.splice(i, 1);
-      e.count++;
-      e.ctime = now;
-      e.clientInfo = clientInfo;
-      log.unshift(e);
-      return;
-    }
-  }
-  log.unshift({ count: 1, reason, context, object, username, ctime: now, clientInfo });
-  const max = node.config.getInt('acllog-max-len');
-  if (log.length > max) log.length = max;
-}
-
-// AUTH / HELLO ... AUTH failures (connection.ts calls these before replying WRONGPASS).
-authFailureHooks.push((c, object, username) => addLogEntry(c, 'auth', object, username));
 
 function logCmd(c: Client, args: string[]): void {
   if (args.length > 3) throw syntaxError(args);
@@ -125,7 +57,7 @@ function logCmd(c: Client, args: string[]): void {
   if (args.length === 3) {
     const a = args[2] as string;
     if (a.toLowerCase() === 'reset') {
-      logs.set(c.node, []);
+      resetAclLog(c.node);
       c.reply.ok();
       return;
     }
@@ -139,7 +71,7 @@ function logCmd(c: Client, args: string[]): void {
   const r = c.reply;
   r.arrayLen(n);
   for (let i = 0; i < n; i++) {
-    const e = log[i] as LogEntry;
+    const e = log[i] as (typeof log)[number];
     r.mapLen(7);
     r.bulk('count');
     r.int(e.count);
@@ -152,7 +84,7 @@ function logCmd(c: Client, args: string[]): void {
     r.bulk('username');
     r.bulk(e.username);
     r.bulk('age-seconds');
-    r.double((now - e.ctime) / 1000);
+    r.double((Math.floor(now) - Math.floor(e.ctime)) / 1000);
     r.bulk('client-info');
     r.bulk(e.clientInfo);
   }
@@ -160,71 +92,113 @@ function logCmd(c: Client, args: string[]): void {
 
 // ---- users -----------------------------------------------------------------------------------
 
+/** aclAddReplySelectorDescription: commands, keys, channels. */
+function replySelector(c: Client, s: Selector): void {
+  const r = c.reply;
+  r.bulk('commands');
+  r.bulk(describeCommandRules(s));
+  r.bulk('keys');
+  r.bulk(s.allKeys ? '~*' : s.patterns.map(patternString).join(' '));
+  r.bulk('channels');
+  r.bulk(s.allChannels ? '&*' : s.channels.map((ch) => `&${ch}`).join(' '));
+}
+
 function getuser(c: Client, args: string[]): void {
-  if (args[2] !== DEFAULT_USER) {
+  const u = aclState(c.node).users.get(args[2] as string);
+  if (!u) {
     c.reply.nil();
     return;
   }
-  const hashes = passwordHashes(c);
   const r = c.reply;
   r.mapLen(6);
   r.bulk('flags');
-  const flags = hashes.length === 0 ? ['on', 'nopass'] : ['on'];
+  const flags = flagNames(u);
   r.setLen(flags.length);
   for (const f of flags) r.bulk(f);
   r.bulk('passwords');
-  r.bulkArray(hashes);
-  r.bulk('commands');
-  r.bulk('+@all');
-  r.bulk('keys');
-  r.bulk('~*');
-  r.bulk('channels');
-  r.bulk('&*');
+  r.bulkArray(u.passwords);
+  replySelector(c, u.root);
   r.bulk('selectors');
-  r.arrayLen(0);
+  r.arrayLen(u.selectors.length - 1);
+  for (let i = 1; i < u.selectors.length; i++) {
+    r.mapLen(3);
+    replySelector(c, u.selectors[i] as Selector);
+  }
 }
 
-/** The default user in ACL file format, as ACLDescribeUser writes it. */
-function describeDefault(c: Client): string {
-  const hashes = passwordHashes(c);
-  const pw = hashes.length === 0 ? 'nopass' : hashes.map((h) => `#${h}`).join(' ');
-  return `user ${DEFAULT_USER} on ${pw} ~* &* +@all`;
+function list(c: Client): void {
+  const users = aclState(c.node).users;
+  c.reply.bulkArray(sortedNames(c).map((name) => `user ${name} ${describeUser(users.get(name) as User)}`));
 }
 
-/** True when `rule` would leave the default user exactly as it is. */
-function isNoOpRule(c: Client, rule: string): boolean {
-  const lower = rule.toLowerCase();
-  if (['on', '~*', 'allkeys', '%rw~*', '&*', 'allchannels', '+@all', 'allcommands'].includes(lower)) return true;
-  const pass = c.node.config.get('requirepass');
-  if (lower === 'nopass') return pass === '';
-  if (pass === '') return false;
-  if (rule.startsWith('>')) return rule.slice(1) === pass;
-  if (rule.startsWith('#')) return lower.slice(1) === sha256Hex(pass);
-  return false;
+/**
+ * ACLKillPubsubClientsIfNeeded: when the new rules allow fewer channels than the old ones (no
+ * selector with allchannels, and an old pattern missing from the new ones), the user's clients
+ * with a subscription the new patterns do not allow are closed.
+ */
+function killPubsubClientsIfNeeded(c: Client, next: User, original: User): void {
+  if (next.selectors.some((s) => s.allChannels)) return;
+  const upcoming = next.selectors.flatMap((s) => s.channels);
+  let match = true;
+  for (const s of original.selectors) {
+    if (s.allChannels || s.channels.some((ch) => !upcoming.includes(ch))) {
+      match = false;
+      break;
+    }
+  }
+  if (match) return;
+  for (const cl of [...c.node.clients.values()]) {
+    if (cl.user !== original || cl.subscriptionCount === 0) continue;
+    let kill = false;
+    for (const p of cl.patterns) if (!kill && !channelAllowed(upcoming, p, true)) kill = true;
+    for (const ch of cl.channels) if (!kill && !channelAllowed(upcoming, ch, false)) kill = true;
+    for (const ch of cl.shardChannels) if (!kill && !channelAllowed(upcoming, ch, false)) kill = true;
+    if (!kill) continue;
+    if (cl === c) cl.closeAfterReply = true;
+    else closeClient(c.node, cl);
+  }
 }
 
 function setuser(c: Client, args: string[]): void {
-  const user = args[2] as string;
-  if (user !== DEFAULT_USER) {
-    throw new RedisError(`ERR redis-sim supports only the default user: cannot create or modify user '${user.slice(0, 128)}'`);
+  const name = args[2] as string;
+  if (hasSpaces(name)) throw new RedisError("ERR Usernames can't contain spaces or null characters");
+  const state = aclState(c.node);
+  const existing = state.users.get(name);
+  const merged = mergeSelectorArgs(args.slice(3));
+  if (typeof merged === 'number') {
+    throw new RedisError(`ERR Unmatched parenthesis in acl selector starting at '${args[3 + merged]}'.`);
   }
-  for (let i = 3; i < args.length; i++) {
-    const rule = args[i] as string;
-    if (!isNoOpRule(c, rule)) {
-      throw new RedisError(
-        `ERR redis-sim supports only the default user with its fixed rules (on, ~* &* +@all, requirepass or nopass): cannot apply '${rule.slice(0, 128)}'`,
-      );
+  const temp = existing ? existing.copy() : newUser(c.node, name);
+  for (const op of merged) {
+    try {
+      temp.apply(op);
+    } catch (e) {
+      if (!(e instanceof AclRuleError)) throw e;
+      throw new RedisError(`ERR Error in ACL SETUSER modifier '${op}': ${setUserError(e.errno)}`);
     }
   }
+  if (existing) {
+    killPubsubClientsIfNeeded(c, temp, existing);
+    existing.assign(temp);
+  } else state.users.set(name, temp);
   c.reply.ok();
 }
 
 function deluser(c: Client, args: string[]): void {
   // Redis checks for "default" among all the names before deleting any.
   for (let i = 2; i < args.length; i++) {
-    if (args[i] === DEFAULT_USER) throw new RedisError("ERR The 'default' user cannot be removed");
+    if (args[i] === 'default') throw new RedisError("ERR The 'default' user cannot be removed");
   }
-  c.reply.int(0); // no other user exists
+  const state = aclState(c.node);
+  let deleted = 0;
+  for (let i = 2; i < args.length; i++) {
+    const u = state.users.get(args[i] as string);
+    if (!u) continue;
+    state.users.delete(u.name);
+    killClientsOf(c.node, u, c);
+    deleted++;
+  }
+  c.reply.int(deleted);
 }
 
 // ---- CAT, GENPASS, DRYRUN -------------------------------------------------------------------
@@ -236,7 +210,7 @@ function cat(c: Client, args: string[]): void {
     return;
   }
   const name = (args[2] as string).toLowerCase();
-  if (!CATEGORIES.includes(name)) throw new RedisError(`ERR Unknown category '${args[2]}'`);
+  if (!CATEGORIES.includes(name)) throw new RedisError(`ERR Unknown category '${(args[2] as string).slice(0, 128)}'`);
   const out: string[] = [];
   for (const spec of c.node.commandTable()) {
     if (spec.acl?.includes(name)) out.push(spec.name);
@@ -267,24 +241,51 @@ function genpass(c: Client, args: string[]): void {
   );
 }
 
-/** DRYRUN user command [arg ...]: the default user may run anything, once the command resolves. */
+/** DRYRUN user command [arg ...]. */
 function dryrun(c: Client, args: string[]): void {
-  const user = args[2] as string;
-  if (user !== DEFAULT_USER) throw new RedisError(`ERR User '${user}' not found`);
+  const user = aclState(c.node).users.get(args[2] as string);
+  if (!user) throw new RedisError(`ERR User '${args[2]}' not found`);
   const cmdArgs = args.slice(3);
   const name = cmdArgs[0] as string;
   const base = c.node.lookupCommand(name);
   if (!base) throw new RedisError(`ERR Command '${name}' not found`);
   let spec = base;
-  let fullname = base.name;
   // As lookupCommand: a container with a subcommand argument resolves to the subcommand.
   if (base.subcommands && cmdArgs.length >= 2) {
     const sub = base.subcommands.find((s) => s.name === (cmdArgs[1] as string).toLowerCase());
     if (!sub) throw new RedisError(`ERR Command '${name}' not found`);
     spec = sub;
-    fullname = `${base.name}|${sub.name}`;
   }
+  const cmd = aclTable(c.node).bySpec.get(spec);
+  const fullname = cmd?.fullname ?? spec.name;
   if (!arityOk(spec, cmdArgs.length)) throw new RedisError(`ERR wrong number of arguments for '${fullname}' command`);
+  if (cmd) {
+    const v = checkCommand(user, cmd, cmdArgs);
+    if (v.result !== ACL_OK) {
+      c.reply.bulk(dryrunMessage(v.result, fullname, cmdArgs[v.pos] as string));
+      return;
+    }
+  }
+  c.reply.ok();
+}
+
+function aclFile(c: Client, args: string[]): string {
+  const file = c.node.config.get('aclfile');
+  if (file === '') throw new RedisError(NO_ACL_FILE);
+  if (args.length !== 2) throw syntaxError(args);
+  return file;
+}
+
+function load(c: Client, args: string[]): void {
+  const err = loadAclFile(c.node, aclFile(c, args), c);
+  if (err !== undefined) throw new RedisError(`ERR ${err}`);
+  c.reply.ok();
+}
+
+function save(c: Client, args: string[]): void {
+  if (!saveAclFile(c.node, aclFile(c, args))) {
+    throw new RedisError('ERR There was an error trying to save the ACLs. Please check the server logs for more information');
+  }
   c.reply.ok();
 }
 
@@ -394,7 +395,7 @@ export const aclCommands: CommandSpec[] = [
         arity: 2,
         summary: 'List the current ACL rules in ACL config file format',
         complexity: 'O(N). Where N is the number of configured users.',
-        handler: (c) => c.reply.bulkArray([describeDefault(c)]),
+        handler: list,
       },
       {
         ...admin,
@@ -402,9 +403,7 @@ export const aclCommands: CommandSpec[] = [
         arity: 2,
         summary: 'Reload the ACLs from the configured ACL file',
         complexity: 'O(N). Where N is the number of configured users.',
-        handler: () => {
-          throw new RedisError(NO_ACL_FILE);
-        },
+        handler: load,
       },
       {
         ...admin,
@@ -420,9 +419,7 @@ export const aclCommands: CommandSpec[] = [
         arity: 2,
         summary: 'Save the current ACL rules in the configured ACL file',
         complexity: 'O(N). Where N is the number of configured users.',
-        handler: () => {
-          throw new RedisError(NO_ACL_FILE);
-        },
+        handler: save,
       },
       {
         ...admin,
@@ -438,7 +435,7 @@ export const aclCommands: CommandSpec[] = [
         arity: 2,
         summary: 'List the username of all the configured ACL rules',
         complexity: 'O(N). Where N is the number of configured users.',
-        handler: (c) => c.reply.bulkArray([DEFAULT_USER]),
+        handler: (c) => c.reply.bulkArray(sortedNames(c)),
       },
       {
         ...plain,
@@ -446,7 +443,7 @@ export const aclCommands: CommandSpec[] = [
         arity: 2,
         summary: 'Return the name of the user associated to the current connection',
         complexity: 'O(1)',
-        handler: (c) => c.reply.bulk(DEFAULT_USER),
+        handler: (c) => c.reply.bulk(c.user.name),
       },
     ],
   },

@@ -8,6 +8,8 @@
  * (qbuf, qbuf-free, argv-mem, multi-mem, rbs, rbp, obl, oll, omem, tot-mem) have no meaning in
  * redis-sim and are fixed numbers; age and idle are seconds on the node clock.
  */
+import { aclState } from '../acl/store.js';
+import type { User } from '../acl/user.js';
 import { intArg, is } from '../engine/args.js';
 import type { Client } from '../engine/client.js';
 import type { CommandSpec } from '../engine/command.js';
@@ -51,7 +53,7 @@ export function clientInfoLine(c: Client): string {
     ` age=${Math.floor((now - c.createdAt) / 1000)} idle=${Math.floor((now - c.lastInteraction) / 1000)} flags=${flags}` +
     ` db=${c.db.index} sub=${c.channels.size} psub=${c.patterns.size} ssub=${c.shardChannels.size}` +
     ` multi=${c.multi ? c.multi.queue.length : -1} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0` +
-    ` obl=0 oll=0 omem=0 tot-mem=1024 events=r cmd=${c.lastCommand} user=default redir=-1 resp=${c.resp}`
+    ` obl=0 oll=0 omem=0 tot-mem=1024 events=r cmd=${c.lastCommand} user=${c.user.name} redir=-1 resp=${c.resp}`
   );
 }
 
@@ -107,6 +109,7 @@ function kill(c: Client, args: string[]): void {
   let type: ClientType | undefined;
   let cid = 0;
   let skipme = true;
+  let user: User | undefined;
   const oldForm = args.length === 3;
   if (oldForm) {
     addr = args[2];
@@ -126,7 +129,8 @@ function kill(c: Client, args: string[]): void {
       } else if (opt === 'addr') addr = val;
       else if (opt === 'laddr') laddr = val;
       else if (opt === 'user') {
-        if (val !== 'default') throw new RedisError(`ERR No such user '${val}'`);
+        user = aclState(c.node).users.get(val);
+        if (!user) throw new RedisError(`ERR No such user '${val}'`);
       } else if (opt === 'skipme') {
         const l = val.toLowerCase();
         if (l === 'yes') skipme = true;
@@ -142,6 +146,7 @@ function kill(c: Client, args: string[]): void {
     if (laddr !== undefined && cl.transport?.localAddress !== laddr) continue;
     if (type !== undefined && clientType(cl) !== type) continue;
     if (cid !== 0 && cl.id !== cid) continue;
+    if (user !== undefined && cl.user !== user) continue;
     if (cl === c && skipme) continue;
     if (cl === c) closeSelf = true;
     else {

@@ -283,7 +283,7 @@ function list(c: Client, args: string[]): void {
 
 // ---- key extraction ------------------------------------------------------------------------
 
-interface KeyRef {
+export interface KeyRef {
   pos: number;
   flags: string[];
 }
@@ -375,6 +375,18 @@ function keysBySpecs(specs: Tree[], argv: string[]): KeyRef[] | null | undefined
     }
   }
   return out;
+}
+
+/**
+ * The keys of a command with their key-spec flags (getKeysFromCommandWithSpecs), for ACL key
+ * checks: an empty list when the arguments do not fit the specs.
+ */
+export function keyRefsWithFlags(spec: CommandSpec, fullname: string, argv: string[]): KeyRef[] {
+  const specs = keySpecsOf({ spec, fullname }).s;
+  const keys = keysBySpecs(specs, argv);
+  if (keys !== undefined) return keys ?? [];
+  const flags = statusList(field(specs[0], 'flags')).filter((f) => f !== 'variable_flags' && f !== 'incomplete');
+  return keyPositions(spec, argv).map((pos) => ({ pos, flags }));
 }
 
 /** COMMAND GETKEYS / GETKEYSANDFLAGS <full command>. */

@@ -1,6 +1,10 @@
 /**
  * Connection commands: PING ECHO QUIT SELECT SWAPDB AUTH HELLO RESET.
  */
+import { addLogEntry } from '../acl/log.js';
+import { DENIED_AUTH } from '../acl/permissions.js';
+import { authRequired, checkCredentials, defaultUserOf, setDefaultAuth } from '../acl/store.js';
+import { hashPassword } from '../acl/user.js';
 import { intArg, is } from '../engine/args.js';
 import type { Client } from '../engine/client.js';
 import type { CommandSpec } from '../engine/command.js';
@@ -9,14 +13,17 @@ import { RedisError, SYNTAX } from '../engine/errors.js';
 const WRONGPASS = 'WRONGPASS invalid username-password pair or user is disabled.';
 
 /**
- * Called on every failed AUTH / HELLO ... AUTH before WRONGPASS is replied, with the command name
- * as typed and the username tried (ACL LOG records these as "auth" entries: see acl.ts).
+ * ACLAuthenticateUser: on success the client is authenticated as that user; a failure is logged
+ * in ACL LOG as an "auth" entry (object: the command name as typed; context "multi" inside EXEC).
  */
-export const authFailureHooks: ((c: Client, object: string, username: string) => void)[] = [];
-
-function authFailed(c: Client, object: string, username: string): RedisError {
-  for (const hook of authFailureHooks) hook(c, object, username);
-  return new RedisError(WRONGPASS);
+function authenticate(c: Client, command: string, username: string, password: string): void {
+  const u = checkCredentials(c.node, username, password, hashPassword);
+  if (!u) {
+    addLogEntry(c, DENIED_AUTH, c.multi ? 'multi' : 'toplevel', command, username);
+    throw new RedisError(WRONGPASS);
+  }
+  c.authenticated = true;
+  c.user = u;
 }
 
 /** PING [message]. In RESP2 subscribed mode the reply is the array ["pong", message]. */
@@ -58,26 +65,19 @@ function swapdb(c: Client, args: string[]): void {
   c.reply.ok();
 }
 
-/** Checks a password for the default user. */
-function checkPassword(c: Client, user: string, pass: string): boolean {
-  const required = c.node.config.get('requirepass');
-  if (user !== 'default') return false;
-  // With no password configured the default user is "nopass": any password works for AUTH user pass.
-  return required === '' || pass === required;
-}
-
-/** AUTH [username] password. */
+/**
+ * AUTH [username] password. The one-argument form is the default user's, and an error while the
+ * default user is "nopass" (whatever requirepass says: ACL SETUSER default >pw counts).
+ */
 function auth(c: Client, args: string[]): void {
   if (args.length > 3) throw new RedisError(SYNTAX);
-  if (args.length === 2 && c.node.config.get('requirepass') === '') {
+  if (args.length === 2 && defaultUserOf(c.node).flags.nopass) {
     throw new RedisError(
       'ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?',
     );
   }
   const user = args.length === 3 ? (args[1] as string) : 'default';
-  const pass = args[args.length - 1] as string;
-  if (!checkPassword(c, user, pass)) throw authFailed(c, args[0] as string, user);
-  c.authenticated = true;
+  authenticate(c, args[0] as string, user, args[args.length - 1] as string);
   c.reply.ok();
 }
 
@@ -115,13 +115,10 @@ function hello(c: Client, args: string[]): void {
       throw new RedisError(`ERR Syntax error in HELLO option '${opt}'`);
     }
   }
-  if (authPair) {
-    if (!checkPassword(c, authPair[0], authPair[1])) throw authFailed(c, args[0] as string, authPair[0]);
-    c.authenticated = true;
-  }
-  if (!c.authenticated) {
+  if (authPair) authenticate(c, args[0] as string, authPair[0], authPair[1]);
+  if (authRequired(c)) {
     throw new RedisError(
-      'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
+      'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
     );
   }
   if (setName !== undefined) c.name = setName;
@@ -155,7 +152,8 @@ function reset(c: Client): void {
   c.name = '';
   c.replyMode = 'on';
   c.resp = 2;
-  c.authenticated = c.node.config.get('requirepass') === '';
+  // clientSetDefaultAuth: back to the default user, authenticated only if it is nopass and on.
+  setDefaultAuth(c);
   c.reply.simple('RESET');
 }
 

@@ -76,7 +76,7 @@ export const simBlockedSpec: CommandSpec = {
   group: 'sim',
   since: '0.1.0',
   flags: ['noscript', 'loading', 'stale', 'fast'],
-  acl: ['admin'],
+  acl: ['admin', 'dangerous'],
   name: 'blocked',
   arity: -3,
   summary: 'Blocked clients: COUNT [key], LIST, WAIT <n> [key|*] [timeout-ms]',

@@ -213,7 +213,7 @@ function fault(c: Client, args: string[]): void {
   }
 }
 
-const base = { group: 'sim', since: '0.1.0', flags: ['noscript', 'loading', 'stale', 'fast'], acl: ['admin'] } as const;
+const base = { group: 'sim', since: '0.1.0', flags: ['noscript', 'loading', 'stale', 'fast'], acl: ['admin', 'dangerous'] } as const;
 
 addSimSubcommand({ ...base, name: 'node', arity: -3, summary: 'Nodes: PAUSE RESUME KILL RESTART LIST', handler: node }, [
   'NODE PAUSE [<ms>] | NODE RESUME',

@@ -112,7 +112,7 @@ const spec: CommandSpec = {
   group: 'sim',
   since: '0.1.0',
   flags: ['noscript', 'loading', 'stale', 'fast'],
-  acl: ['admin'],
+  acl: ['admin', 'dangerous'],
   name: 'journal',
   arity: -3,
   summary: 'Command journal: ON [cap], OFF, CLEAR, SIZE, GET [filters]',

@@ -77,7 +77,7 @@ const simReplSpec: CommandSpec = {
   name: 'repl',
   arity: -3,
   flags: ['noscript', 'loading', 'stale', 'fast'],
-  acl: ['admin'],
+  acl: ['admin', 'dangerous'],
   group: 'sim',
   since: '0.1.0',
   handler: repl,

@@ -14,7 +14,7 @@ addSimSubcommand(
     group: 'sim',
     since: '0.1.0',
     flags: ['noscript', 'loading', 'stale'],
-    acl: ['admin'],
+    acl: ['admin', 'dangerous'],
     name: 'reset',
     arity: 2,
     handler: (c) => {

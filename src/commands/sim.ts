@@ -118,7 +118,7 @@ const HELP = [
   '    Print this help.',
 ];
 
-const base = { group: 'sim', since: '0.1.0', flags: ['noscript', 'loading', 'stale', 'fast'], acl: ['admin'] } as const;
+const base = { group: 'sim', since: '0.1.0', flags: ['noscript', 'loading', 'stale', 'fast'], acl: ['admin', 'dangerous'] } as const;
 
 export const simCommands: CommandSpec[] = [
   {

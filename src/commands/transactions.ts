@@ -11,6 +11,7 @@
  *   unwatches, then runs the queue as one unit: blocking commands get their timeout reply at once
  *   (c.noBlock) and clients blocked on keys the transaction touched are served after it.
  */
+import { aclRefuseQueued } from '../acl/enforce.js';
 import type { Client } from '../engine/client.js';
 import type { CommandSpec } from '../engine/command.js';
 import { RedisError } from '../engine/errors.js';
@@ -49,7 +50,11 @@ function exec(c: Client): void {
   c.reply.arrayLen(queue.length);
   try {
     // The client stays in MULTI state while the queue runs, as in Redis (SUBSCRIBE relies on it).
-    for (const args of queue) c.node.call(c, args);
+    for (const args of queue) {
+      // The rules may have changed since the command was queued (execCommand checks again).
+      if (c.user.restricted && aclRefuseQueued(c, args)) continue;
+      c.node.call(c, args);
+    }
   } finally {
     c.noBlock = wasNoBlock;
     discardTransaction(c);

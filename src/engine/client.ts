@@ -3,6 +3,8 @@
  * authentication, transaction queue, blocking state, subscriptions. A TCP Connection owns one;
  * scripts run their redis.call through a fake Client of their own.
  */
+import { aclState } from '../acl/store.js';
+import type { User } from '../acl/user.js';
 import { Reply, type ReplyChunk } from '../protocol/reply.js';
 import type { Database } from './database.js';
 import type { RedisNode } from './node.js';
@@ -57,6 +59,8 @@ export class Client {
   db: Database;
   readonly reply: Reply;
   authenticated: boolean;
+  /** The ACL user the client is authenticated as (the default user until AUTH; fake clients: the superuser). */
+  user: User;
   /** CLIENT REPLY mode. */
   replyMode: 'on' | 'off' | 'skip' | 'skipnext' = 'on';
   /** Close the connection once the current output is written (QUIT, protocol errors, CLIENT KILL). */
@@ -109,7 +113,10 @@ export class Client {
     this.db = node.db(0);
     this.reply = new Reply(opts.resp ?? 2);
     this.reply.onError = (msg) => node.stats.error(msg);
-    this.authenticated = opts.fake === true || node.config.get('requirepass') === '';
+    // createClient: authenticated at once while the default user is "nopass" and on.
+    const acl = aclState(node);
+    this.user = opts.fake === true ? acl.superuser : acl.defaultUser;
+    this.authenticated = opts.fake === true || (acl.defaultUser.flags.nopass && !acl.defaultUser.flags.disabled);
     this.createdAt = node.clock.now();
     this.lastInteraction = this.createdAt;
   }

@@ -4,6 +4,8 @@
  * Rejections reply Redis's exact error texts and, inside MULTI, make EXEC abort.
  */
 
+import { aclDenyCommand } from '../acl/enforce.js';
+import { authRequired } from '../acl/store.js';
 import { commandIsDenyoom, commandIsWrite } from '../scripting/flags.js';
 import type { Client } from './client.js';
 import { type CommandSpec, keyPositions, type ResolvedCommand } from './command.js';
@@ -118,8 +120,15 @@ function dispatch(node: RedisNode, c: Client, args: string[]): void {
   if (typeof r === 'string') return reject(node, c, r);
   const { spec, fullname } = r;
   if (!arityOk(spec, args.length)) return reject(node, c, WRONG_ARITY(fullname), fullname);
-  if (!c.authenticated && !spec.flags.includes('no_auth')) return reject(node, c, 'NOAUTH Authentication required.', fullname);
+  if (!c.authenticated && authRequired(c) && !spec.flags.includes('no_auth')) {
+    return reject(node, c, 'NOAUTH Authentication required.', fullname);
+  }
   if (c.multi && spec.flags.includes('no_multi')) return reject(node, c, 'ERR Command not allowed inside a transaction', fullname);
+  // ACL (src/acl/enforce.ts): a user allowed every command, key and channel costs this one test.
+  if (c.user.restricted) {
+    const denied = aclDenyCommand(c, r, args);
+    if (denied !== undefined) return reject(node, c, denied, fullname);
+  }
   // maxmemory (Redis's performEvictions before any command): evict, or refuse with OOM.
   if (node.eviction.limit > 0 && !node.eviction.admit(c, r, args)) return reject(node, c, OOM_ERROR, fullname);
   // Replication's checks (READONLY replica, MASTERDOWN, NOREPLICAS): topology/replication.ts.
@@ -144,10 +153,13 @@ function dispatch(node: RedisNode, c: Client, args: string[]): void {
   // CLIENT PAUSE: the client waits (blocked) until the pause ends, then this command runs again.
   if (postponeIfPaused(node, c, spec, args)) return;
   if (c.multi && !MULTI_IMMEDIATE.has(spec.name)) {
-    c.multi.queue.push(args);
-    // Redis's queueMultiCommand keeps the queued commands' flags (a script's as known now) for EXEC.
-    if (!c.multi.denyoom && commandIsDenyoom(node, r, args)) c.multi.denyoom = true;
-    if (!c.multi.write && commandIsWrite(node, r, args)) c.multi.write = true;
+    // Redis's queueMultiCommand keeps the queued commands' flags (a script's as known now) for
+    // EXEC; a transaction already doomed queues nothing more (CLIENT LIST's multi= stays).
+    if (!c.multi.dirty) {
+      c.multi.queue.push(args);
+      if (!c.multi.denyoom && commandIsDenyoom(node, r, args)) c.multi.denyoom = true;
+      if (!c.multi.write && commandIsWrite(node, r, args)) c.multi.write = true;
+    }
     c.reply.raw('+QUEUED\r\n');
     return;
   }

@@ -12,6 +12,9 @@
  * redis.call raises an error table {err=...}; redis.pcall returns it.
  */
 import { createHash } from 'node:crypto';
+import { aclDenyScriptCall } from '../acl/enforce.js';
+import { ACL_OK, checkCommand } from '../acl/permissions.js';
+import { aclTable } from '../acl/table.js';
 import type { Client } from '../engine/client.js';
 import { arityOk, call, resolveCommand } from '../engine/dispatch.js';
 import { OOM_ERROR } from '../engine/eviction.js';
@@ -92,6 +95,11 @@ export function createRedisTable(node: RedisNode, running: () => RunContext | un
     if (!arityOk(r.spec, args.length)) return fail('Wrong number of args calling Redis command from script', name);
     const flags = r.spec.flags;
     if (flags.includes('noscript')) return fail('This Redis command is not allowed from script', name);
+    // scriptVerifyACL: the script runs with its caller's user.
+    if (ctx.caller.user.restricted) {
+      const denied = aclDenyScriptCall(ctx.caller, r, args);
+      if (denied !== undefined) return fail(denied, name);
+    }
     if (ctx.readOnly && (flags.includes('write') || flags.includes('may_replicate'))) {
       return fail('Write commands are not allowed from read-only scripts.', name);
     }
@@ -181,7 +189,11 @@ export function createRedisTable(node: RedisNode, running: () => RunContext | un
       const args = a.map((v) => (typeof v === 'number' ? formatArg(v) : String(v)));
       const r = resolveCommand(node, args);
       if (typeof r === 'string') raise('Invalid command passed to redis.acl_check_cmd()');
-      return [true];
+      const ctx = running();
+      const user = ctx?.caller.user;
+      if (!user?.restricted) return [true];
+      const cmd = aclTable(node).bySpec.get((r as Exclude<typeof r, string>).spec);
+      return [cmd === undefined || checkCommand(user, cmd, args).result === ACL_OK];
     },
     breakpoint: () => [false],
     debug: () => EMPTY,

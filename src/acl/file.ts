@@ -1,0 +1,123 @@
+/**
+ * The ACL file (aclfile): ACL LOAD, ACL SAVE and the load at start, as Redis 7.0.15's
+ * ACLLoadFromFile / ACLSaveToFile.
+ *
+ * Loading reads "user <name> <rules...>" lines (blank lines skipped; words split on single
+ * spaces) into a fresh set of users; any error leaves the current users untouched and is
+ * reported with the file name and line. On success the default user takes the file's rules (or
+ * Redis's defaults when the file has no default user) and every other previous user is dropped,
+ * its clients closed, even when the file defines a user of the same name.
+ * Saving writes every user, sorted by name, in ACL LIST's format, through a temporary file
+ * renamed over the old one.
+ */
+import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import type { Client } from '../engine/client.js';
+import type { RedisNode } from '../engine/node.js';
+import { describeUser } from './describe.js';
+import { aclState, createDefaultUser, killClientsOf, newUser } from './store.js';
+import { AclRuleError, hasSpaces, mergeSelectorArgs, setUserError, type User } from './user.js';
+
+/** strerror texts for the errors opening a file can give. */
+function strerror(e: NodeJS.ErrnoException): string {
+  switch (e.code) {
+    case 'ENOENT':
+      return 'No such file or directory';
+    case 'EACCES':
+      return 'Permission denied';
+    case 'EISDIR':
+      return 'Is a directory';
+    default:
+      return e.message;
+  }
+}
+
+/** ACLLoadFromFile: undefined on success, else the error text (without "ERR "). */
+export function loadAclFile(node: RedisNode, filename: string, caller?: Client): string | undefined {
+  let text: string;
+  try {
+    text = readFileSync(filename, 'latin1');
+  } catch (e) {
+    return `Error loading ACLs, opening file '${filename}': ${strerror(e as NodeJS.ErrnoException)}`;
+  }
+  const users = new Map<string, User>();
+  let errors = '';
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const linenum = i + 1;
+    const line = (lines[i] as string).replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
+    if (line === '') continue;
+    const argv = line.split(' ');
+    if (argv[0] !== 'user' || argv.length < 2) {
+      errors += `${filename}:${linenum} should start with user keyword. `;
+      continue;
+    }
+    const name = argv[1] as string;
+    if (hasSpaces(name)) {
+      errors += `'${filename}:${linenum}: username '${name}' contains invalid characters. `;
+      continue;
+    }
+    if (users.has(name)) {
+      errors += `WARNING: Duplicate user '${name}' found on line ${linenum}. `;
+      continue;
+    }
+    const u = newUser(node, name);
+    users.set(name, u);
+    const merged = mergeSelectorArgs(argv.slice(2));
+    let ops: string[] = [];
+    if (typeof merged === 'number') errors += `${filename}:${linenum}: Unmatched parenthesis in selector definition.`;
+    else ops = merged;
+    let syntaxError = false;
+    for (const raw of ops) {
+      const op = raw.replace(/^[\t\r\n]+|[\t\r\n]+$/g, '');
+      try {
+        u.apply(op);
+      } catch (e) {
+        if (!(e instanceof AclRuleError)) throw e;
+        const msg = setUserError(e.errno);
+        if (e.errno === 'ENOENT') errors += `${filename}:${linenum}: Error in applying operation '${op}': ${msg}. `;
+        else if (!syntaxError) {
+          errors += `${filename}:${linenum}: ${msg}. `;
+          syntaxError = true;
+        }
+      }
+    }
+  }
+  if (errors !== '') return `${errors}WARNING: ACL errors detected, no change to the previously active ACL rules was performed`;
+  const state = aclState(node);
+  const newDefault = users.get('default') ?? createDefaultUser(node);
+  const old = [...state.users.values()].filter((u) => u !== state.defaultUser);
+  state.defaultUser.assign(newDefault);
+  users.set('default', state.defaultUser);
+  state.users = new Map([...users].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  for (const u of old) killClientsOf(node, u, caller);
+  return undefined;
+}
+
+/** ACLLoadUsersAtStartup: a configured aclfile that fails to load stops the start. */
+export function loadAclAtStartup(node: RedisNode): void {
+  const file = node.config.get('aclfile');
+  if (file === '') return;
+  const err = loadAclFile(node, file);
+  if (err !== undefined) throw new Error(`Aborting Redis startup because of ACL errors: ${err}`);
+}
+
+/** ACLSaveToFile: false when writing failed. */
+export function saveAclFile(node: RedisNode, filename: string): boolean {
+  const state = aclState(node);
+  let out = '';
+  for (const name of [...state.users.keys()].sort()) out += `user ${name} ${describeUser(state.users.get(name) as User)}\n`;
+  const tmp = `${filename}.tmp-${process.pid}-${Date.now()}`;
+  try {
+    writeFileSync(tmp, out, 'latin1');
+    renameSync(tmp, filename);
+    return true;
+  } catch (e) {
+    node.log('warning', `Writing ACL file for ACL SAVE: ${(e as Error).message}`);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // the temporary file was never created
+    }
+    return false;
+  }
+}
