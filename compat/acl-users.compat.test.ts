@@ -12,29 +12,8 @@
  */
 import { expect, it } from 'vitest';
 import { RawClient } from '../test/raw-client.js';
+import { sortRules } from './acl-rules.js';
 import { type CompatCase, compatSuite, haveRealRedis, useTargets } from './harness.js';
-
-/** Sorts each run of single-command rules (+cmd, -cmd, +cmd|sub) inside bulk strings. */
-function sortRules(raw: string): string {
-  return raw.replace(/(\$\d+\r\n)([^\r]*@all[^\r]*)(\r\n)/g, (_m, head: string, body: string, tail: string) => {
-    const tokens = body.split(' ');
-    const out: string[] = [];
-    let run: string[] = [];
-    const flush = () => {
-      out.push(...run.sort());
-      run = [];
-    };
-    for (const t of tokens) {
-      if (/^[+-][^@()][^()]*$/.test(t)) run.push(t);
-      else {
-        flush();
-        out.push(t);
-      }
-    }
-    flush();
-    return head + out.join(' ') + tail;
-  });
-}
 
 /** ACL LOG: the age (a double) and the connection-specific fields of client-info. */
 function logShape(raw: string): string {

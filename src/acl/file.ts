@@ -48,7 +48,7 @@ export function loadAclFile(node: RedisNode, filename: string, caller?: Client):
     if (line === '') continue;
     const argv = line.split(' ');
     if (argv[0] !== 'user' || argv.length < 2) {
-      errors += `${filename}:${linenum} should start with user keyword. `;
+      errors += `${filename}:${linenum} should start with user keyword followed by the username. `;
       continue;
     }
     const name = argv[1] as string;
