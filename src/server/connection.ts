@@ -17,7 +17,9 @@
  * - Pending output beyond client-output-buffer-limit for the client's class: logged and closed
  *   at once (see limits.ts).
  */
+
 import type { Socket } from 'node:net';
+import { authRequired } from '../acl/store.js';
 import { clientInfoLine } from '../commands/client.js';
 import { Client, type ClientTransport } from '../engine/client.js';
 import { quoteRepr, type RedisNode } from '../engine/node.js';
@@ -101,7 +103,7 @@ export class Connection implements ClientTransport, GatedConnection {
         const waiting = this.backlog.waiting(c);
         let args: string[] | undefined;
         try {
-          args = this.parser.next(this.node.parserLimits(c.authenticated));
+          args = this.parser.next(this.node.parserLimits(!authRequired(c)));
         } catch (e) {
           if (!(e instanceof ProtocolError)) throw e;
           if (waiting) this.backlog.protocolError(e.message);

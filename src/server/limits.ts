@@ -15,6 +15,7 @@
  *   (clientsCronHandleTimeout).
  * - client-query-buffer-limit and the cross-protocol guard live in Connection, where bytes arrive.
  */
+import { defaultUserOf } from '../acl/store.js';
 import { clientType } from '../commands/client.js';
 import type { Client } from '../engine/client.js';
 import type { Timer } from '../engine/clock.js';
@@ -39,9 +40,9 @@ export function isLoopback(address: string | undefined): boolean {
   return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1';
 }
 
-/** Whether protected mode refuses a connection from `address`. */
+/** Whether protected mode refuses a connection from `address` (only while the default user is nopass). */
 export function protectedModeRefuses(node: RedisNode, address: string | undefined): boolean {
-  return node.config.get('protected-mode') === 'yes' && node.config.get('requirepass') === '' && !isLoopback(address);
+  return node.config.get('protected-mode') === 'yes' && defaultUserOf(node).flags.nopass && !isLoopback(address);
 }
 
 interface ObufLimit {
