@@ -344,3 +344,4 @@ export class RedisSim implements NodeLifecycle {
     this.node.shutdown();
   }
 }
+export { RedisSentinel, type SentinelMasterOptions, type SentinelOptions } from './sentinel/sentinel.js';
