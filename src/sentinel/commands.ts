@@ -298,11 +298,8 @@ function info(c: Client, args: string[]): void {
   const asked = args.slice(1).map((a) => a.toLowerCase());
   const all = asked.length === 0 || asked.some((a) => a === 'all' || a === 'everything' || a === 'default');
   const wanted = all ? SECTIONS : SECTIONS.filter((s) => asked.includes(s));
-  let text = genInfo(
-    c.node,
-    wanted.filter((s) => s !== 'sentinel'),
-  );
-  if (wanted.length === 0) text = '';
+  const redisSections = wanted.filter((x) => x !== 'sentinel');
+  let text = redisSections.length > 0 ? genInfo(c.node, redisSections) : '';
   if (wanted.includes('sentinel')) {
     if (text.length > 0) text += '\r\n';
     text += '# Sentinel\r\n';
