@@ -225,8 +225,20 @@ const SENTINEL_MASTER_OPTIONS = [
   'parallelSyncs',
 ] as const;
 
+/** A RedisSim of this process, or an address { host, port } to watch over TCP. */
 function isNodeLike(v: unknown): boolean {
-  return typeof v === 'object' && v !== null && 'node' in v && 'port' in v && 'killed' in v;
+  if (typeof v !== 'object' || v === null) return false;
+  if ('node' in v && 'port' in v && 'killed' in v) return true;
+  const a = v as Record<string, unknown>;
+  return (
+    Object.keys(a).every((k) => k === 'host' || k === 'port') &&
+    typeof a.host === 'string' &&
+    a.host !== '' &&
+    typeof a.port === 'number' &&
+    Number.isInteger(a.port) &&
+    a.port > 0 &&
+    a.port < 65536
+  );
 }
 
 /** Checks RedisSentinel.start's options (throws RedisSimOptionError). */
@@ -258,9 +270,9 @@ export function checkSentinelOptions(opts: unknown): void {
     if (typeof g.name !== 'string' || g.name === '' || /\s/.test(g.name)) fail(`${at}.name`, 'a non-empty name without spaces', g.name);
     if (names.has(g.name)) fail(`${at}.name`, 'unique among the masters', g.name);
     names.add(g.name);
-    if (!isNodeLike(g.primary)) fail(`${at}.primary`, 'a started RedisSim', g.primary);
+    if (!isNodeLike(g.primary)) fail(`${at}.primary`, 'a started RedisSim or an address { host, port }', g.primary);
     if (g.replicas !== undefined && (!Array.isArray(g.replicas) || !g.replicas.every(isNodeLike))) {
-      fail(`${at}.replicas`, 'an array of started RedisSim nodes', g.replicas);
+      fail(`${at}.replicas`, 'an array of started RedisSim nodes or addresses { host, port }', g.replicas);
     }
     for (const k of ['quorum', 'downAfterMilliseconds', 'failoverTimeout', 'parallelSyncs'] as const) {
       const v = g[k];

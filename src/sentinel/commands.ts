@@ -19,7 +19,6 @@ import type { CommandSpec } from '../engine/command.js';
 import { RedisError } from '../engine/errors.js';
 import { genInfo } from '../engine/info.js';
 import type { RedisNode } from '../engine/node.js';
-import { Replication } from '../topology/replication.js';
 import type { Instance } from './instance.js';
 import type { MasterGroup } from './master-group.js';
 import type { SentinelMonitor } from './monitor.js';
@@ -60,7 +59,7 @@ function instanceFields(m: SentinelMonitor, g: MasterGroup, i: Instance): [strin
     ['name', isMaster ? g.name : i.addr],
     ['ip', i.ip],
     ['port', String(i.port)],
-    ['runid', i.node.runId],
+    ['runid', i.probe.runId],
     ['flags', flags.join(',')],
     ['link-pending-commands', '0'],
     ['link-refcount', '1'],
@@ -86,18 +85,15 @@ function instanceFields(m: SentinelMonitor, g: MasterGroup, i: Instance): [strin
       ['parallel-syncs', String(g.settings.parallelSyncs)],
     );
   } else {
-    const repl = Replication.of(i.node);
-    const link = repl.replica;
-    const nodeNow = i.node.clock.now();
-    const downMs = link && !link.up ? (Math.floor(nodeNow / 1000) - Math.floor(link.downSince / 1000)) * 1000 : 0;
+    const link = i.probe.link;
     f.push(
-      ['master-link-down-time', String(downMs)],
+      ['master-link-down-time', String(link ? link.downMs : 0)],
       ['master-link-status', link?.up ? 'ok' : 'err'],
       ['master-host', link ? link.host : '?'],
       ['master-port', String(link ? link.port : 0)],
-      ['slave-priority', i.node.config.get('replica-priority')],
-      ['slave-repl-offset', String(repl.primary.offset)],
-      ['replica-announced', i.node.config.get('replica-announced') === 'yes' ? '1' : '0'],
+      ['slave-priority', String(i.probe.priority)],
+      ['slave-repl-offset', String(i.probe.replOffset)],
+      ['replica-announced', i.probe.announced ? '1' : '0'],
     );
   }
   return f;

@@ -1,22 +1,10 @@
 /**
  * One Redis instance a Sentinel watches (a master or one of its replicas), as redis-sentinel's
  * sentinelRedisInstance: its address, the flags SENTINEL MASTER/REPLICAS show, and the times
- * of the last ping it answered and of the last INFO the Sentinel read from it.
- *
- * The instance is a node of this process (a RedisSim): "pinging" it asks whether it would answer
- * now (not killed, not paused, not stopped) and "INFO" reads its replication state directly.
+ * of the last ping it answered and of the last INFO the Sentinel read from it. What the
+ * instance itself says (run ID, role, offset...) comes from its Probe (probe.ts).
  */
-import type { RedisNode } from '../engine/node.js';
-import { Replication } from '../topology/replication.js';
-
-/** What the Sentinel needs of a node of this process (RedisSim has all of it). */
-export interface WatchedNode {
-  readonly node: RedisNode;
-  readonly host: string;
-  readonly port: number;
-  readonly killed: boolean;
-  readonly paused: boolean;
-}
+import type { Probe } from './probe.js';
 
 export class Instance {
   /** SRI_S_DOWN: subjectively down (no valid ping reply for more than down-after-milliseconds). */
@@ -34,15 +22,13 @@ export class Instance {
   infoRefresh = 0;
   roleReported: 'master' | 'slave';
   roleReportedTime: number;
-  /** The node was stopped for good (sim.stop()): it never answers again. */
-  gone = false;
-  /** Failover flags (replicas): promoted by this Sentinel. */
+  /** Promoted by this Sentinel's failover. */
   promoted = false;
   /** A check armed at the moment sdown becomes due. */
   sdownTimer: unknown;
 
   constructor(
-    readonly sim: WatchedNode,
+    readonly probe: Probe,
     public isMaster: boolean,
     now: number,
   ) {
@@ -53,11 +39,11 @@ export class Instance {
   }
 
   get ip(): string {
-    return this.sim.host;
+    return this.probe.host;
   }
 
   get port(): number {
-    return this.sim.port;
+    return this.probe.port;
   }
 
   /** "ip:port", the name a replica has in SENTINEL REPLICAS. */
@@ -65,26 +51,15 @@ export class Instance {
     return `${this.ip}:${this.port}`;
   }
 
-  /** Would it answer a PING now? A paused node holds the reply; a killed or stopped one refuses. */
   get answering(): boolean {
-    return !this.gone && !this.sim.killed && !this.sim.paused;
+    return this.probe.answering;
   }
 
-  /** The link is down (connection refused), as Sentinel's "disconnected" flag. */
   get disconnected(): boolean {
-    return this.gone || this.sim.killed;
+    return this.probe.disconnected;
   }
 
-  get node(): RedisNode {
-    return this.sim.node;
-  }
-
-  /** The node's role now (what its INFO replication would say). */
   get role(): 'master' | 'slave' {
-    return this.sim.node.role;
-  }
-
-  get replication(): Replication {
-    return Replication.of(this.sim.node);
+    return this.probe.role;
   }
 }

@@ -2,7 +2,6 @@
  * A master a Sentinel monitors under a name, with its replicas and the settings of
  * `sentinel monitor <name> <ip> <port> <quorum>` and `sentinel <option> <name> <value>`.
  */
-import { Replication } from '../topology/replication.js';
 import type { Instance } from './instance.js';
 
 export interface GroupSettings {
@@ -45,16 +44,15 @@ export class MasterGroup {
    * replication offset, then the lexicographically smallest run ID.
    */
   selectReplica(): Instance | undefined {
-    const candidates = [...this.replicas.values()].filter(
-      (r) => r.answering && !r.sdown && r.role === 'slave' && Number(r.node.config.get('replica-priority')) !== 0,
-    );
-    const offset = (r: Instance) => Replication.of(r.node).primary.offset;
+    const candidates = [...this.replicas.values()].filter((r) => r.answering && !r.sdown && r.role === 'slave' && r.probe.priority !== 0);
     candidates.sort((a, b) => {
-      const pa = Number(a.node.config.get('replica-priority'));
-      const pb = Number(b.node.config.get('replica-priority'));
+      const pa = a.probe.priority;
+      const pb = b.probe.priority;
       if (pa !== pb) return pa - pb;
-      if (offset(a) !== offset(b)) return offset(b) - offset(a);
-      return a.node.runId < b.node.runId ? -1 : a.node.runId > b.node.runId ? 1 : 0;
+      if (a.probe.replOffset !== b.probe.replOffset) return b.probe.replOffset - a.probe.replOffset;
+      const ra = a.probe.runId;
+      const rb = b.probe.runId;
+      return ra < rb ? -1 : ra > rb ? 1 : 0;
     });
     return candidates[0];
   }

@@ -15,16 +15,20 @@
 import type { Timer } from '../engine/clock.js';
 import { globMatch } from '../engine/glob.js';
 import type { RedisNode } from '../engine/node.js';
-import { allNodes } from '../faults/nodes.js';
+import { allNodes, nodeByPort } from '../faults/nodes.js';
 import { onTopologyEvent, type TopologyEvent } from '../topology/events.js';
 import { Replication } from '../topology/replication.js';
-import { Instance, type WatchedNode } from './instance.js';
+import { Instance } from './instance.js';
 import { type GroupSettings, MasterGroup } from './master-group.js';
+import { LocalProbe, type Probe, TcpProbe, type WatchedNode } from './probe.js';
+
+/** A monitored node: a RedisSim of this process, or an address reached over TCP. */
+export type MonitorTarget = WatchedNode | { host: string; port: number };
 
 export interface MonitorSpec extends GroupSettings {
   name: string;
-  primary: WatchedNode;
-  replicas: WatchedNode[];
+  primary: MonitorTarget;
+  replicas: MonitorTarget[];
 }
 
 export class SentinelMonitor {
@@ -36,6 +40,8 @@ export class SentinelMonitor {
   /** True while this Sentinel itself promotes or reconfigures nodes (its own topology events are not news). */
   private acting = false;
   private stopped = false;
+  /** One probe per address, shared by the groups. */
+  private readonly probes = new Map<string, Probe>();
 
   constructor(
     readonly node: RedisNode,
@@ -45,9 +51,9 @@ export class SentinelMonitor {
     const now = this.now();
     for (const s of specs) {
       const { name, primary, replicas, ...settings } = s;
-      const g = new MasterGroup(name, new Instance(primary, true, now), settings);
+      const g = new MasterGroup(name, new Instance(this.probeFor(primary), true, now), settings);
       this.groups.set(name, g);
-      for (const r of replicas) this.addReplica(g, r, false);
+      for (const r of replicas) this.addReplica(g, this.probeFor(r), false);
     }
     this.unlisten = onTopologyEvent((n, ev) => this.topologyEvent(n, ev));
     this.discover(false);
@@ -72,6 +78,24 @@ export class SentinelMonitor {
     this.node.clock.clearTimer(this.tickTimer);
     for (const t of this.checkTimers) this.node.clock.clearTimer(t);
     this.checkTimers.clear();
+    for (const p of this.probes.values()) p.close();
+  }
+
+  /** The probe of a node of this process or of an address (a node of this process on that port is read directly). */
+  probeFor(t: MonitorTarget): Probe {
+    const key = `${t.host}:${t.port}`;
+    let p = this.probes.get(key);
+    if (p) return p;
+    if ('node' in t) p = new LocalProbe(t);
+    else {
+      const local = nodeByPort(t.port) as unknown as Partial<WatchedNode> | undefined;
+      p =
+        local?.node && (local.host === t.host || t.host === 'localhost')
+          ? new LocalProbe(local as WatchedNode)
+          : new TcpProbe(t.host, t.port);
+    }
+    this.probes.set(key, p);
+    return p;
   }
 
   /** sentinelEvent: publishes `msg` on channel `type` (and logs it). */
@@ -86,17 +110,23 @@ export class SentinelMonitor {
 
   // ---- discovery ------------------------------------------------------------------------
 
-  private addReplica(g: MasterGroup, sim: WatchedNode, announce: boolean): Instance | undefined {
-    const key = `${sim.host}:${sim.port}`;
-    if (g.replicas.has(key) || (g.master.ip === sim.host && g.master.port === sim.port)) return undefined;
-    const inst = new Instance(sim, false, this.now());
+  private addReplica(g: MasterGroup, probe: Probe, announce: boolean): Instance | undefined {
+    const key = `${probe.host}:${probe.port}`;
+    if (g.replicas.has(key) || (g.master.ip === probe.host && g.master.port === probe.port)) return undefined;
+    const inst = new Instance(probe, false, this.now());
     g.replicas.set(key, inst);
     if (announce) this.instEvent(g, '+slave', inst);
     return inst;
   }
 
-  /** The nodes of this process that follow a group's master (what the master's INFO would list). */
+  /**
+   * The replicas of each group's master: those its INFO lists (over TCP), and the nodes of this
+   * process that follow it (what its INFO would list).
+   */
   private discover(announce = true): void {
+    for (const g of this.groups.values()) {
+      for (const r of g.master.probe.reportedReplicas) this.addReplica(g, this.probeFor(r), announce);
+    }
     for (const l of allNodes()) {
       const w = l as unknown as Partial<WatchedNode>;
       if (!w.node?.replication) continue;
@@ -104,7 +134,7 @@ export class SentinelMonitor {
       if (!link) continue;
       for (const g of this.groups.values()) {
         if (link.port === g.master.port && (link.host === g.master.ip || link.host === 'localhost')) {
-          this.addReplica(g, w as WatchedNode, announce);
+          this.addReplica(g, this.probeFor(w as WatchedNode), announce);
         }
       }
     }
@@ -123,6 +153,7 @@ export class SentinelMonitor {
 
   /** One round of PINGs and INFOs, then the down checks. */
   pingRound(): void {
+    for (const p of this.probes.values()) p.poll();
     this.discover();
     for (const g of this.groups.values()) for (const i of g.instances) this.ping(g, i);
     this.evaluate();
@@ -158,7 +189,7 @@ export class SentinelMonitor {
     if (i !== g.master && role === 'master' && !g.failoverInProgress && !g.leftAlone.has(i) && g.master.answering) {
       this.acting = true;
       try {
-        Replication.of(i.node).replicaOfNode(g.master.node);
+        i.probe.follow(g.master.probe);
       } finally {
         this.acting = false;
       }
@@ -224,10 +255,10 @@ export class SentinelMonitor {
   private topologyEvent(n: RedisNode, ev: TopologyEvent): void {
     if (this.stopped || this.acting) return;
     for (const g of [...this.groups.values()]) {
-      const i = g.instances.find((x) => x.node === n);
+      const i = g.instances.find((x) => x.probe.is(n));
       if (!i) continue;
       if (ev === 'killed' || ev === 'stopped') {
-        if (ev === 'stopped') i.gone = true;
+        if (ev === 'stopped' && i.probe instanceof LocalProbe) i.probe.gone = true;
         // It answered up to this instant.
         if (!i.sdown) {
           i.lastOk = this.now();
@@ -298,7 +329,7 @@ export class SentinelMonitor {
     this.instEvent(g, '+failover-state-wait-promotion', chosen);
     this.acting = true;
     try {
-      Replication.of(chosen.node).promote();
+      chosen.probe.promote();
       chosen.promoted = true;
       chosen.roleReported = 'master';
       chosen.roleReportedTime = now;
@@ -308,7 +339,7 @@ export class SentinelMonitor {
       for (const r of g.replicas.values()) {
         if (r === chosen || !r.answering) continue;
         this.instEvent(g, '+slave-reconf-sent', r);
-        Replication.of(r.node).replicaOfNode(chosen.node);
+        r.probe.follow(chosen.probe);
         this.instEvent(g, '+slave-reconf-inprog', r);
         this.instEvent(g, '+slave-reconf-done', r);
       }
@@ -333,14 +364,14 @@ export class SentinelMonitor {
     const others = [old, ...[...g.replicas.values()].filter((r) => r !== to)];
     this.event('+switch-master', `${g.name} ${old.ip} ${old.port} ${to.ip} ${to.port}`);
     const now = this.now();
-    const master = new Instance(to.sim, true, now);
+    const master = new Instance(to.probe, true, now);
     master.infoRefresh = now;
     g.master = master;
     g.configEpoch = epoch;
     g.replicas = new Map();
     g.leftAlone.clear();
     for (const o of others) {
-      const r = this.addReplica(g, o.sim, true);
+      const r = this.addReplica(g, o.probe, true);
       if (r && !o.answering) {
         r.pingPending = now;
         this.armSdownCheck(g, r);
@@ -356,7 +387,7 @@ export class SentinelMonitor {
     let n = 0;
     for (const g of this.groups.values()) {
       if (!globMatch(pattern, g.name)) continue;
-      const m = new Instance(g.master.sim, true, this.now());
+      const m = new Instance(g.master.probe, true, this.now());
       g.master = m;
       g.replicas = new Map();
       g.leftAlone.clear();

@@ -17,20 +17,23 @@ import { RedisNode } from '../engine/node.js';
 import { checkSentinelOptions } from '../options.js';
 import { Server } from '../server/server.js';
 import { attachMonitor, sentinelCommands } from './commands.js';
-import type { WatchedNode } from './instance.js';
-import { SentinelMonitor } from './monitor.js';
+import { type MonitorTarget, SentinelMonitor } from './monitor.js';
 
 /** A master to monitor: `sentinel monitor <name> <ip> <port> <quorum>` and its settings. */
 export interface SentinelMasterOptions {
   /** The name clients ask for (SENTINEL get-master-addr-by-name <name>). */
   name: string;
-  /** The current primary: a RedisSim of this process. */
-  primary: WatchedNode;
   /**
-   * Its replicas. Optional: nodes of this process replicating the primary are found by
-   * themselves (as Sentinel learns them from the master's INFO).
+   * The current primary: a RedisSim of this process (read directly, told of kills and
+   * promotions at once), or the address { host, port } of another process (another redis-sim,
+   * a real redis-server), watched over TCP as redis-sentinel does.
    */
-  replicas?: WatchedNode[];
+  primary: MonitorTarget;
+  /**
+   * Its replicas. Optional: the replicas the primary's INFO lists, and the nodes of this process
+   * replicating it, are found by themselves (as Sentinel learns them from the master's INFO).
+   */
+  replicas?: MonitorTarget[];
   /** Sentinels (this one is the only one) that must agree the master is down: default 1. */
   quorum?: number;
   /** down-after-milliseconds (default 30000, as redis-sentinel), on the Sentinel's clock. */
@@ -47,7 +50,10 @@ export interface SentinelOptions {
   port?: number;
   /** Address to bind (default 127.0.0.1). */
   host?: string;
-  /** The Sentinel's clock: default the first master's primary's (`primary.node.clock`). */
+  /**
+   * The Sentinel's clock: default the first master's primary's (`primary.clock`) when it is a
+   * node of this process, else a clock of its own on real time.
+   */
   clock?: Clock;
   /** SENTINEL MYID (40 hex characters); default random. */
   myid?: string;
@@ -66,7 +72,7 @@ export class RedisSentinel {
     checkSentinelOptions(opts);
     const first = opts.masters[0] as SentinelMasterOptions;
     this.node = new RedisNode({
-      clock: opts.clock ?? first.primary.node.clock,
+      clock: opts.clock ?? ('node' in first.primary ? first.primary.node.clock : undefined),
       commands: sentinelCommands(),
       mode: 'sentinel',
       controlCommand: false,
