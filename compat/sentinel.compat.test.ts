@@ -320,3 +320,46 @@ describe.runIf(haveSentinel)('compat: a killed primary, against a real redis-sen
     }
   }, 40000);
 });
+
+describe.runIf(haveSentinel)('compat: RedisSentinel watching real redis-servers over TCP', () => {
+  afterAll(() => {
+    for (const ch of children) if (ch.exitCode === null) ch.kill('SIGKILL');
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('sees the same master and replica as a real redis-sentinel watching the same servers', async () => {
+    const real = await startReal();
+    const s = await RedisSentinel.start({
+      port: 0,
+      masters: [
+        {
+          name: 'mymaster',
+          primary: { host: '127.0.0.1', port: real.ports.primary },
+          downAfterMilliseconds: DOWN_AFTER,
+          failoverTimeout: FAILOVER_TIMEOUT,
+        },
+      ],
+    });
+    try {
+      const simPorts = { ...real.ports, sentinel: s.port };
+      // Its first rounds (real time: PING and INFO every second) find the replica in the primary's INFO.
+      await eventually(async () => (await call(s.port, 'SENTINEL', 'REPLICAS', 'mymaster')).includes('master-link-status\r\n$2\r\nok'));
+      for (const args of [
+        ['SENTINEL', 'MASTER', 'mymaster'],
+        ['SENTINEL', 'REPLICAS', 'mymaster'],
+        ['SENTINEL', 'get-master-addr-by-name', 'mymaster'],
+        ['INFO', 'sentinel'],
+      ]) {
+        const r = shape(await call(real.ports.sentinel, ...args), real.ports);
+        expect(shape(await call(s.port, ...args), simPorts), args.join(' ')).toBe(r);
+      }
+      // The run IDs are the servers' own, as the real sentinel reports them.
+      const runid = (raw: string) => /\$5\r\nrunid\r\n\$40\r\n([0-9a-f]{40})/.exec(raw)?.[1];
+      expect(runid(await call(s.port, 'SENTINEL', 'MASTER', 'mymaster'))).toBe(
+        runid(await call(real.ports.sentinel, 'SENTINEL', 'MASTER', 'mymaster')),
+      );
+    } finally {
+      await s.stop();
+    }
+  }, 40000);
+});
