@@ -40,6 +40,8 @@ redis-sim's own:
   --clock <mode>             system (default), manual (frozen until moved), offset:<ms> (real time plus ms)
   --control-command <name>   name of the control command (default SIM); "off" disables it
   --port-file <path>         write the port here once listening (useful with --port 0)
+  --sentinel                 run as a Sentinel (as redis-server --sentinel): reads a sentinel.conf
+                             ("sentinel monitor <name> <ip> <port> <quorum>"; docs/sentinel.md)
 
 Once listening it prints "Running mode=standalone, port=<port>." then "Ready to accept connections".
 
@@ -47,6 +49,7 @@ Examples:
   redis-sim --port 0 --clock manual --port-file /tmp/redis-sim.port
   redis-sim /etc/redis/redis.conf --port 7000 --daemonize no
   redis-cli -p 7000 SIM CLOCK ADVANCE 5000
+  redis-sim /etc/redis/sentinel.conf --sentinel --port 26379
 `;
 
 function pad(n: number, w = 2): string {
@@ -208,6 +211,12 @@ async function main(argv: string[]): Promise<void> {
   }
   if (first === '--version' || first === '-v') {
     process.stdout.write(`redis-sim ${version()} (Redis ${DEFAULT_VERSION} compatible)\n`);
+    return;
+  }
+  if (argv.includes('--sentinel')) {
+    // Sentinel mode, as `redis-server --sentinel` (src/sentinel/cli.ts).
+    const { runSentinel } = await import('./sentinel/cli.js');
+    await runSentinel(argv, (level, msg) => logLine(level, msg, 'X'));
     return;
   }
   const s = settings(argv);

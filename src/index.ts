@@ -347,3 +347,4 @@ export class RedisSim implements NodeLifecycle {
     this.node.shutdown();
   }
 }
+export { RedisSentinel, type SentinelMasterOptions, type SentinelOptions } from './sentinel/sentinel.js';

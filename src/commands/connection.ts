@@ -124,7 +124,9 @@ function hello(c: Client, args: string[]): void {
   if (setName !== undefined) c.name = setName;
   if (ver !== undefined) c.resp = ver as 2 | 3;
   const r = c.reply;
-  r.mapLen(7);
+  // A Sentinel's HELLO has no role field (redis-sentinel: mode sentinel, then modules).
+  const sentinel = c.node.mode === 'sentinel';
+  r.mapLen(sentinel ? 6 : 7);
   r.bulk('server');
   r.bulk('redis');
   r.bulk('version');
@@ -134,9 +136,11 @@ function hello(c: Client, args: string[]): void {
   r.bulk('id');
   r.int(c.id);
   r.bulk('mode');
-  r.bulk('standalone');
-  r.bulk('role');
-  r.bulk(c.node.role);
+  r.bulk(c.node.mode);
+  if (!sentinel) {
+    r.bulk('role');
+    r.bulk(c.node.role);
+  }
   r.bulk('modules');
   r.arrayLen(0);
 }

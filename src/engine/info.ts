@@ -81,7 +81,7 @@ function server(node: RedisNode): string {
     ['redis_git_sha1', '00000000'],
     ['redis_git_dirty', 0],
     ['redis_build_id', '0000000000000000'],
-    ['redis_mode', 'standalone'],
+    ['redis_mode', node.mode],
     ['os', `${type()} ${release()} ${arch() === 'x64' ? 'x86_64' : arch()}`],
     ['arch_bits', 64],
     ['monotonic_clock', 'POSIX clock_gettime'],

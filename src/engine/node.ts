@@ -34,6 +34,13 @@ export interface NodeOptions {
   controlCommand?: string | false;
   /** Where the node logs (default: nowhere). */
   log?: (level: 'debug' | 'verbose' | 'notice' | 'warning', message: string) => void;
+  /**
+   * @internal The command table, when not Redis's (a Sentinel endpoint answers only its own
+   * commands, as redis-sentinel does); default: every command of commands/index.ts.
+   */
+  commands?: readonly CommandSpec[];
+  /** @internal redis_mode in INFO and HELLO's mode: 'standalone' (default) or 'sentinel'. */
+  mode?: 'standalone' | 'sentinel';
 }
 
 interface ExpiryEntry {
@@ -64,6 +71,10 @@ export class RedisNode implements DatabaseHost {
   /** Clients in MONITOR mode. */
   readonly monitors = new Set<Client>();
   readonly controlCommand: string | false;
+  /** 'sentinel' for a Sentinel endpoint (src/sentinel/): INFO's redis_mode, HELLO's mode. */
+  readonly mode: 'standalone' | 'sentinel';
+  private readonly table: Map<string, CommandSpec>;
+  private readonly tableList: readonly CommandSpec[];
   readonly startedAt: number;
   readonly runId: string;
   readonly log: NonNullable<NodeOptions['log']>;
@@ -96,6 +107,9 @@ export class RedisNode implements DatabaseHost {
     this.config = new ConfigStore(opts.config ?? {});
     this.version = opts.version ?? DEFAULT_VERSION;
     this.controlCommand = opts.controlCommand === undefined ? 'sim' : opts.controlCommand;
+    this.mode = opts.mode ?? 'standalone';
+    this.tableList = opts.commands ?? COMMANDS;
+    this.table = opts.commands ? new Map(opts.commands.map((c) => [c.name, c])) : TABLE;
     this.log = opts.log ?? (() => {});
     const n = this.config.getInt('databases');
     this.dbs = Array.from({ length: n }, (_, i) => new Database(i, this));
@@ -141,14 +155,14 @@ export class RedisNode implements DatabaseHost {
   /** The spec for a command name (any case), honouring the control command's name. */
   lookupCommand(name: string): CommandSpec | undefined {
     const lower = name.toLowerCase();
-    if (lower === 'sim') return this.controlCommand === 'sim' ? TABLE.get('sim') : undefined;
-    if (this.controlCommand !== false && lower === this.controlCommand) return TABLE.get('sim');
-    return TABLE.get(lower);
+    if (lower === 'sim') return this.controlCommand === 'sim' ? this.table.get('sim') : undefined;
+    if (this.controlCommand !== false && lower === this.controlCommand) return this.table.get('sim');
+    return this.table.get(lower);
   }
 
   /** Every command spec (the control command included when enabled). */
   commandTable(): CommandSpec[] {
-    return COMMANDS.filter((c) => c.name !== 'sim' || this.controlCommand !== false);
+    return this.tableList.filter((c) => c.name !== 'sim' || this.controlCommand !== false);
   }
 
   // ---- clients -------------------------------------------------------------------------

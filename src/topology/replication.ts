@@ -16,6 +16,7 @@ import type { ResolvedCommand } from '../engine/command.js';
 import type { RedisNode } from '../engine/node.js';
 import type { ReplicationHooks } from '../engine/propagate.js';
 import { commandIsWrite } from '../scripting/flags.js';
+import { emitTopologyEvent } from './events.js';
 import { Primary, type ReplicaHandle } from './primary.js';
 import { type PrimaryTarget, ReplicaLink } from './replica.js';
 
@@ -69,6 +70,7 @@ export class Replication implements ReplicationHooks {
     this.node.config.setRaw('replicaof', `${target.host} ${target.port}`);
     this.replica = new ReplicaLink(this.node, this.primary, target);
     this.replica.start();
+    emitTopologyEvent(this.node, 'replicaof');
   }
 
   /**
@@ -84,6 +86,7 @@ export class Replication implements ReplicationHooks {
     this.node.config.setRaw('replicaof', '');
     this.primary.shiftReplid();
     this.primary.startFeeding();
+    emitTopologyEvent(this.node, 'promoted');
   }
 
   /** Stream commands the primary produced that this replica had not applied (lost by a promotion now). */
@@ -205,19 +208,23 @@ export class Replication implements ReplicationHooks {
       this.replica.broken = true;
       this.replica.linkLost();
     }
+    emitTopologyEvent(this.node, 'killed');
   }
 
   /** Restarted after a kill: a replica reconnects to its primary (PSYNC from where it was). */
   restarted(): void {
-    if (!this.replica) return;
-    this.replica.broken = false;
-    this.replica.start();
+    if (this.replica) {
+      this.replica.broken = false;
+      this.replica.start();
+    }
+    emitTopologyEvent(this.node, 'restarted');
   }
 
   stop(): void {
     this.primary.stop();
     this.primary.detachAll();
     this.replica?.stop();
+    emitTopologyEvent(this.node, 'stopped');
   }
 }
 
