@@ -213,7 +213,7 @@ function pause(c: Client, args: string[]): void {
 }
 
 function unpause(c: Client): void {
-  unpauseClients(c.node);
+  unpauseClients(c.node, 'client');
   c.reply.ok();
 }
 

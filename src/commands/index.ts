@@ -12,6 +12,7 @@ import { connectionCommands } from './connection.js';
 import { debugCommands } from './debug.js';
 import { dumpCommands } from './dump.js';
 import { expireCommands } from './expire.js';
+import { failoverCommands } from './failover.js';
 import { functionCommands } from './functions.js';
 import { geoCommands } from './geo.js';
 import { hashCommands } from './hashes.js';
@@ -47,6 +48,7 @@ import { sortedSetCommands } from './zsets.js';
 export const COMMANDS: CommandSpec[] = [
   ...connectionCommands,
   ...replicationCommands,
+  ...failoverCommands,
   ...serverCommands,
   ...clientCommands,
   ...configCommands,

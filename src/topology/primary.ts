@@ -44,6 +44,8 @@ export interface ReplicaEndpoint {
   readonly ip: string;
   /** A client of the primary's node for a replica connected over TCP (CLIENT LIST flags=S). */
   readonly client?: Client;
+  /** The replica's node, for a replica in this process (FAILOVER reaches it without TCP). */
+  readonly node?: RedisNode;
 }
 
 /** One attached replica, as the primary tracks it (Redis's slave client). */
@@ -89,6 +91,10 @@ export class Primary {
   private seldb = -1;
   private cron: Timer | undefined;
   private readonly waiting = new Set<WaitingClient>();
+  /** Called after each REPLCONF ACK (the failover checks whether its target caught up). */
+  onAck: ((h: ReplicaHandle) => void) | undefined;
+  /** True while the cron must not PING into the stream (a FAILOVER with a timeout is pausing writes). */
+  pingSuppressed: () => boolean = () => false;
 
   constructor(readonly node: RedisNode) {
     node.config.onChange('repl-backlog-size', (v) => this.backlog?.resize(Number(v)));
@@ -230,6 +236,7 @@ export class Primary {
     if (offset > handle.ackOffset) handle.ackOffset = offset;
     handle.ackTime = this.node.clock.now();
     this.checkWaiting();
+    this.onAck?.(handle);
   }
 
   /** Replicas that acknowledged at least `offset` (replicationCountAcksByOffset). */
@@ -297,7 +304,7 @@ export class Primary {
     if (this.replicas.length === 0) return;
     const loops = Math.floor((this.node.clock.now() - this.node.startedAt) / 1000);
     const period = this.node.config.getInt('repl-ping-replica-period');
-    if (loops % period === 0) this.feedNoSelect(['ping']); // shared.ping is lowercase
+    if (loops % period === 0 && !this.pingSuppressed()) this.feedNoSelect(['ping']); // shared.ping is lowercase
     this.node.flushAll();
     this.armCron();
   }

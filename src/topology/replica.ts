@@ -25,6 +25,8 @@ import { RequestParser } from '../protocol/parser.js';
 import { dumpPayload, loadPayload } from '../rdb/payload.js';
 import { encodeCommand, type Primary, type ReplicaHandle, type SyncResult } from './primary.js';
 import { loadRdb } from './rdb-bridge.js';
+// A cycle (replication.ts builds ReplicaLinks); used only at run time, in a failover.
+import { Replication } from './replication.js';
 
 /** Redis's repl_state, as INFO and ROLE show it. */
 export type LinkState = 'connect' | 'connecting' | 'sync' | 'connected';
@@ -53,6 +55,11 @@ export class ReplicaLink {
   private socket: net.Socket | undefined;
   /** A test broke the link (SIM REPL BREAK): no reconnection until it is restored. */
   broken = false;
+  /**
+   * Set while this node fails over to its new primary (FAILOVER): PSYNC carries FAILOVER, and
+   * this is called with whether the target accepted it.
+   */
+  failoverDone: ((ok: boolean) => void) | undefined;
 
   constructor(
     readonly node: RedisNode,
@@ -113,10 +120,27 @@ export class ReplicaLink {
 
   // ---- in-process ----------------------------------------------------------------------------
 
+  /** The target's answer to PSYNC ... FAILOVER: the failover ends (ok) or is aborted. */
+  private failoverAnswered(ok: boolean): void {
+    const done = this.failoverDone;
+    this.failoverDone = undefined;
+    done?.(ok);
+  }
+
   private connectLocal(primary: Primary): void {
+    if (this.failoverDone) {
+      const args = this.psyncArgs();
+      const err = Replication.of(primary.node).acceptFailoverRequest(args?.replid ?? '?', `addr=127.0.0.1:${this.node.config.get('port')}`);
+      if (err !== undefined) {
+        this.node.log('warning', `Unable to PSYNC FAILOVER: ${err}`);
+        this.failoverAnswered(false);
+        return;
+      }
+    }
     const result: SyncResult = primary.attach(
       {
         ip: '127.0.0.1',
+        node: this.node,
         write: (d) => this.receive(d),
         close: () => this.linkLost(),
       },
@@ -140,6 +164,7 @@ export class ReplicaLink {
     this.established();
     if (result.kind === 'continue') this.receive(result.data);
     this.sendAck();
+    this.failoverAnswered(true);
   }
 
   /** A full sync in one process: the primary's values copied one by one (deep copies, with TTLs). */
@@ -242,7 +267,9 @@ export class ReplicaLink {
           phase = 'capa';
         } else if (phase === 'capa') {
           const p = this.psyncArgs();
-          send(['PSYNC', p ? p.replid : '?', p ? String(p.offset) : '-1']);
+          const psync = ['PSYNC', p ? p.replid : '?', p ? String(p.offset) : '-1'];
+          if (this.failoverDone) psync.push('FAILOVER');
+          send(psync);
           phase = 'psync';
           this.state = 'sync';
         } else if (phase === 'psync') {
@@ -250,6 +277,7 @@ export class ReplicaLink {
             const [, replid, off] = l.split(' ');
             full = { replid: replid as string, offset: Number(off) };
             phase = 'rdb';
+            this.failoverAnswered(true);
           } else if (l.startsWith('+CONTINUE')) {
             const newId = l.split(' ')[1];
             if (newId && newId !== this.own.replid) {
@@ -260,12 +288,22 @@ export class ReplicaLink {
             this.newMasterClient();
             phase = 'stream';
             this.established();
+            this.failoverAnswered(true);
             const rest = buf;
             buf = '';
             if (rest.length > 0) this.receive(rest);
             this.node.flushAll();
             return;
-          } else return fail(`unexpected reply to PSYNC: ${l}`);
+          } else {
+            if (this.failoverDone) {
+              // The target refused PSYNC FAILOVER: the failover is aborted (we become a primary again).
+              this.node.log('warning', `Unable to PSYNC FAILOVER: ${l}`);
+              sock.destroy();
+              this.failoverAnswered(false);
+              return;
+            }
+            return fail(`unexpected reply to PSYNC: ${l}`);
+          }
         }
       }
     });

@@ -16,6 +16,7 @@ import type { ResolvedCommand } from '../engine/command.js';
 import type { RedisNode } from '../engine/node.js';
 import type { ReplicationHooks } from '../engine/propagate.js';
 import { commandIsWrite } from '../scripting/flags.js';
+import { Failover } from './failover.js';
 import { Primary, type ReplicaHandle } from './primary.js';
 import { type PrimaryTarget, ReplicaLink } from './replica.js';
 
@@ -28,9 +29,21 @@ const byNode = new WeakMap<RedisNode, Replication>();
 export class Replication implements ReplicationHooks {
   readonly primary: Primary;
   replica: ReplicaLink | undefined;
+  /** A coordinated failover (FAILOVER) this node runs as the primary. */
+  readonly failover: Failover;
 
   private constructor(readonly node: RedisNode) {
     this.primary = new Primary(node);
+    this.failover = new Failover(this);
+    this.primary.onAck = (h) => {
+      if (!this.failover.active) return;
+      // Over TCP the ack is a command of the replica's client, which failing over disconnects:
+      // checked after it, as Redis does in beforeSleep.
+      if (h.endpoint.client) queueMicrotask(() => this.failover.check());
+      else this.failover.check();
+    };
+    // No PING into the stream while a failover with a timeout pauses writes (it would move the offset).
+    this.primary.pingSuppressed = () => this.failover.active && this.failover.endTime > 0;
   }
 
   /** The node's replication state, created (and installed on the node) on first use. */
@@ -56,7 +69,36 @@ export class Replication implements ReplicationHooks {
     this.follow({ kind: 'local', primary: Replication.of(other).primary, host, port });
   }
 
-  private follow(target: PrimaryTarget): void {
+  /** findReplica: the attached replica with this address and listening port. */
+  findReplica(host: string, port: number): ReplicaHandle | undefined {
+    return this.handles.find((h) => h.endpoint.ip.toLowerCase() === host.toLowerCase() && h.listeningPort === port);
+  }
+
+  /**
+   * The failing-over primary makes itself a replica of the target (replicationSetMaster) and
+   * asks it with PSYNC ... FAILOVER to become the primary: in-process when the target is a node
+   * of this process attached to us, else over TCP.
+   */
+  failoverTo(host: string, port: number): void {
+    const node = this.findReplica(host, port)?.endpoint.node;
+    const target: PrimaryTarget = node ? { kind: 'local', primary: Replication.of(node).primary, host, port } : { kind: 'tcp', host, port };
+    this.follow(target, (ok) => this.failover.psyncDone(ok));
+  }
+
+  /**
+   * PSYNC <replid> <offset> FAILOVER received (syncCommand): a replica whose replication ID is
+   * the sender's becomes a primary; returns the error to reply otherwise.
+   */
+  acceptFailoverRequest(replid: string, from: string): string | undefined {
+    this.node.log('warning', `Failover request received for replid ${replid}.`);
+    if (!this.replica) return "ERR PSYNC FAILOVER can't be sent to a master.";
+    if (replid !== this.primary.replid) return 'ERR PSYNC FAILOVER replid must match my replid.';
+    this.promote();
+    this.node.log('notice', `MASTER MODE enabled (failover request from '${from}')`);
+    return undefined;
+  }
+
+  private follow(target: PrimaryTarget, failoverDone?: (ok: boolean) => void): void {
     const wasPrimary = this.replica === undefined;
     this.replica?.stop();
     // replicationSetMaster: our own replicas must resync with us (they may continue partially).
@@ -68,6 +110,7 @@ export class Replication implements ReplicationHooks {
     this.node.role = 'slave';
     this.node.config.setRaw('replicaof', `${target.host} ${target.port}`);
     this.replica = new ReplicaLink(this.node, this.primary, target);
+    this.replica.failoverDone = failoverDone;
     this.replica.start();
   }
 
@@ -145,7 +188,7 @@ export class Replication implements ReplicationHooks {
       ]);
     });
     fields.push(
-      ['master_failover_state', 'no-failover'],
+      ['master_failover_state', this.failover.state],
       ['master_replid', p.replid],
       ['master_replid2', p.replid2],
       ['master_repl_offset', p.offset],
