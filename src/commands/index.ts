@@ -36,6 +36,7 @@ import './sim-blocking.js'; // registers SIM BLOCKED
 import './sim-faults.js'; // registers SIM NODE and SIM FAULT
 import './sim-journal.js'; // registers SIM JOURNAL
 import './sim-repl.js'; // registers SIM REPL
+import './sim-endpoint.js'; // registers SIM ENDPOINT
 import './sim-reset.js'; // registers SIM RESET
 import { streamGroupCommands } from './stream-groups.js';
 import { streamReadCommands } from './stream-read.js';

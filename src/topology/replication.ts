@@ -16,6 +16,7 @@ import type { ResolvedCommand } from '../engine/command.js';
 import type { RedisNode } from '../engine/node.js';
 import type { ReplicationHooks } from '../engine/propagate.js';
 import { commandIsWrite } from '../scripting/flags.js';
+import { stopOwnedEndpoints } from './endpoint.js';
 import { Failover } from './failover.js';
 import { Primary, type ReplicaHandle } from './primary.js';
 import { type PrimaryTarget, ReplicaLink } from './replica.js';
@@ -26,11 +27,28 @@ export const MASTERDOWN = "MASTERDOWN Link with MASTER is down and replica-serve
 
 const byNode = new WeakMap<RedisNode, Replication>();
 
+/** Listeners told when a node of this process changes role (promoted, or made a replica). */
+const roleListeners = new Set<(node: RedisNode) => void>();
+/** Promotions in this process so far: a node's promotedEpoch orders primaries (the newest wins). */
+let promotions = 0;
+
+/** Calls `fn` after each role change of a node of this process; returns the unsubscribe function. */
+export function onRoleChange(fn: (node: RedisNode) => void): () => void {
+  roleListeners.add(fn);
+  return () => roleListeners.delete(fn);
+}
+
+function roleChanged(node: RedisNode): void {
+  for (const fn of [...roleListeners]) fn(node);
+}
+
 export class Replication implements ReplicationHooks {
   readonly primary: Primary;
   replica: ReplicaLink | undefined;
   /** A coordinated failover (FAILOVER) this node runs as the primary. */
   readonly failover: Failover;
+  /** When this node was last promoted, in this process's order of promotions (0: never). */
+  promotedEpoch = 0;
 
   private constructor(readonly node: RedisNode) {
     this.primary = new Primary(node);
@@ -112,6 +130,7 @@ export class Replication implements ReplicationHooks {
     this.replica = new ReplicaLink(this.node, this.primary, target);
     this.replica.failoverDone = failoverDone;
     this.replica.start();
+    roleChanged(this.node);
   }
 
   /**
@@ -127,6 +146,8 @@ export class Replication implements ReplicationHooks {
     this.node.config.setRaw('replicaof', '');
     this.primary.shiftReplid();
     this.primary.startFeeding();
+    this.promotedEpoch = ++promotions;
+    roleChanged(this.node);
   }
 
   /** Stream commands the primary produced that this replica had not applied (lost by a promotion now). */
@@ -258,6 +279,7 @@ export class Replication implements ReplicationHooks {
   }
 
   stop(): void {
+    stopOwnedEndpoints(this.node);
     this.primary.stop();
     this.primary.detachAll();
     this.replica?.stop();
