@@ -64,6 +64,7 @@ function sync(c: Client, args: string[]): void {
   );
   const h = result.handle;
   c.ext.set(HANDLE, h);
+  c.replLink = 'replica';
   const capa = c.ext.get('replconf-capa') as Set<string> | undefined;
   if (capa) for (const x of capa) h.capa.add(x);
   h.listeningPort = (c.ext.get('replconf-port') as number | undefined) ?? 0;

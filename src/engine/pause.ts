@@ -112,6 +112,8 @@ export function unpauseClients(node: RedisNode, purpose?: PausePurpose): void {
     return;
   }
   states.delete(node);
+  // Expired keys were kept while paused (the dataset stays constant): they may go now.
+  node.resumeExpiry();
   rerun(node, s.postponed);
 }
 

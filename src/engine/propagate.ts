@@ -166,5 +166,7 @@ export interface ReplicationHooks {
   role(c: Client): void;
   /** The error that refuses this command, or undefined to run it. */
   guard(c: Client, r: ResolvedCommand, args: string[]): string | undefined;
+  /** master_repl_offset (a client's woff after each command). */
+  offset(): number;
   stop(): void;
 }

@@ -57,6 +57,8 @@ export class ReplicaHandle {
   ackOffset = 0;
   ackTime: number;
   listeningPort = 0;
+  /** The last ACK held back while the link is held (delivered when the hold is lifted). */
+  heldAck: number | undefined;
   readonly capa = new Set<string>();
   readonly link: StreamLink;
 
@@ -231,8 +233,16 @@ export class Primary {
 
   // ---- acks, WAIT and min-replicas ---------------------------------------------------------
 
-  /** REPLCONF ACK <offset> from a replica. */
+  /**
+   * REPLCONF ACK <offset> from a replica. While a test holds the link, acks are held too (a
+   * stalled link stalls both directions): the last one arrives when the hold is lifted, so the
+   * replica's offset and lag (INFO slaveN, WAIT, min-replicas-max-lag) stay as of the hold.
+   */
   ack(handle: ReplicaHandle, offset: number): void {
+    if (handle.link.isHeld) {
+      handle.heldAck = Math.max(handle.heldAck ?? 0, offset);
+      return;
+    }
     if (offset > handle.ackOffset) handle.ackOffset = offset;
     handle.ackTime = this.node.clock.now();
     this.checkWaiting();

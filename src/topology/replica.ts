@@ -107,9 +107,18 @@ export class ReplicaLink {
   }
 
   private newMasterClient(): Client {
+    if (this.masterClient) this.node.removeClient(this.masterClient);
     const c = new Client(this.node, undefined, { fake: true });
     c.fromMaster = true;
     c.name = '';
+    // Listed by CLIENT LIST as Redis lists its master client (flags=M, type master), but not
+    // counted as an accepted connection. Its socket is not one of the node's server's (fd=-1).
+    c.replLink = 'primary';
+    const s = this.socket;
+    c.peer = s
+      ? { addr: `${s.remoteAddress}:${s.remotePort}`, laddr: `${s.localAddress}:${s.localPort}`, fd: -1 }
+      : { addr: `${this.target.host}:${this.target.port}`, laddr: `127.0.0.1:${this.node.config.get('port')}`, fd: -1 };
+    this.node.clients.set(c.id, c);
     this.masterClient = c;
     this.parser = new RequestParser();
     this.unapplied = '';
@@ -351,7 +360,13 @@ export class ReplicaLink {
         // The ACK carries the offset before this GETACK (Redis updates it after the command).
         this.sendAck();
       } else if (name !== 'ping') {
-        this.node.execute(c, args);
+        // Keys the stream touches are never expired here: expiry is the primary's (its DELs).
+        this.node.applyingStream = true;
+        try {
+          this.node.execute(c, args);
+        } finally {
+          this.node.applyingStream = false;
+        }
         c.reply.take();
       }
       this.unapplied += bytes;
@@ -388,6 +403,7 @@ export class ReplicaLink {
     // A partially received transaction is discarded (the master client is freed).
     if (this.masterClient?.multi) this.masterClient.multi = undefined;
     this.unapplied = '';
+    if (this.masterClient) this.node.removeClient(this.masterClient);
     this.masterClient = undefined;
   }
 

@@ -11,14 +11,16 @@
  *   MASTERDOWN  on a replica whose link is not up with replica-serve-stale-data no: every
  *               command without the stale flag (INFO, REPLICAOF, PING... keep working)
  */
+import net from 'node:net';
 import type { Client } from '../engine/client.js';
 import type { ResolvedCommand } from '../engine/command.js';
 import type { RedisNode } from '../engine/node.js';
 import type { ReplicationHooks } from '../engine/propagate.js';
+import { nodeByPort } from '../faults/nodes.js';
 import { commandIsWrite } from '../scripting/flags.js';
 import { stopOwnedEndpoints } from './endpoint.js';
 import { Failover } from './failover.js';
-import { Primary, type ReplicaHandle } from './primary.js';
+import { encodeCommand, Primary, type ReplicaHandle } from './primary.js';
 import { type PrimaryTarget, ReplicaLink } from './replica.js';
 
 export const NOREPLICAS = 'NOREPLICAS Not enough good replicas to write.';
@@ -147,19 +149,71 @@ export class Replication implements ReplicationHooks {
     this.primary.shiftReplid();
     this.primary.startFeeding();
     this.promotedEpoch = ++promotions;
+    // Keys that expired while a replica were kept for our old primary's DEL: now ours to expire.
+    this.node.resumeExpiry();
     roleChanged(this.node);
   }
 
-  /** Stream commands the primary produced that this replica had not applied (lost by a promotion now). */
+  /**
+   * Stream commands the primary produced that this replica had not applied (lost by a promotion
+   * now). The primary's backlog is read directly when it is a node of this process (in-process
+   * link, or TCP to a node listening here); otherwise unreceivedRemote() asks it over TCP.
+   */
   unreceived(): string[] {
     const r = this.replica;
-    if (r?.target.kind !== 'local') return [];
-    const p = r.target.primary;
-    if (p.replid !== this.primary.replid || !p.backlog) return [];
-    const data = p.backlog.from(this.primary.offset + 1);
-    // The writes, without the stream's bookkeeping (SELECT, PING, REPLCONF GETACK).
-    const bookkeeping = /^(select|ping|replconf) /i;
-    return data === undefined ? [] : splitCommands(data).filter((cmd) => !bookkeeping.test(`${cmd} `));
+    if (!r) return [];
+    let p: Primary | undefined;
+    if (r.target.kind === 'local') p = r.target.primary;
+    else {
+      const local = (nodeByPort(r.port) as { node?: RedisNode } | undefined)?.node;
+      if (local) p = Replication.of(local).primary;
+    }
+    if (!p || p.replid !== this.primary.replid || !p.backlog) return [];
+    return writesOf(p.backlog.from(this.primary.offset + 1));
+  }
+
+  /** Whether unreceived() needs to ask a primary in another process (unreceivedRemote). */
+  get primaryIsRemote(): boolean {
+    const r = this.replica;
+    return r?.target.kind === 'tcp' && nodeByPort(r.port) === undefined;
+  }
+
+  /**
+   * unreceived() for a primary in another process: asks it for its backlog from our offset with
+   * its control command (SIM REPL BACKLOG <replid> <offset>).
+   */
+  unreceivedRemote(): Promise<string[]> {
+    const r = this.replica;
+    if (!r) return Promise.resolve([]);
+    const name = this.node.controlCommand === false ? 'sim' : this.node.controlCommand;
+    const req = encodeCommand([name, 'REPL', 'BACKLOG', this.primary.replid, String(this.primary.offset + 1)]);
+    return new Promise((resolve) => {
+      const s = net.connect(r.port, r.host);
+      let buf = '';
+      const done = (v: string[]) => {
+        s.destroy();
+        resolve(v);
+      };
+      s.setTimeout(2000, () => done([]));
+      s.on('error', () => done([]));
+      s.on('connect', () => s.write(req, 'latin1'));
+      s.on('data', (d) => {
+        buf += d.toString('latin1');
+        if (buf[0] !== '$') return done([]);
+        const nl = buf.indexOf('\r\n');
+        if (nl < 0) return;
+        const len = Number(buf.slice(1, nl));
+        if (len < 0) return done([]);
+        if (buf.length >= nl + 2 + len + 2) done(writesOf(buf.slice(nl + 2, nl + 2 + len)));
+      });
+    });
+  }
+
+  /** SIM REPL BACKLOG <replid> <offset> on a primary: its stream from `offset`, if it still has it. */
+  backlogFrom(replid: string, offset: number): string | undefined {
+    const p = this.primary;
+    if (p.replid !== replid || !p.backlog) return undefined;
+    return p.backlog.from(offset);
   }
 
   // ---- ReplicationHooks -------------------------------------------------------------------
@@ -262,6 +316,10 @@ export class Replication implements ReplicationHooks {
     return undefined;
   }
 
+  offset(): number {
+    return this.primary.offset;
+  }
+
   /** The node's process was killed (sim.kill()): every link goes down. */
   killed(): void {
     this.primary.detachAll();
@@ -284,6 +342,12 @@ export class Replication implements ReplicationHooks {
     this.primary.detachAll();
     this.replica?.stop();
   }
+}
+
+/** The writes of a piece of the stream, without its bookkeeping (SELECT, PING, REPLCONF GETACK). */
+function writesOf(data: string | undefined): string[] {
+  const bookkeeping = /^(select|ping|replconf) /i;
+  return data === undefined ? [] : splitCommands(data).filter((cmd) => !bookkeeping.test(`${cmd} `));
 }
 
 /** Splits raw stream bytes into its commands (each as "CMD arg arg", for listing lost writes). */
