@@ -122,6 +122,20 @@ describe('WAIT and ACKs', () => {
   });
 });
 
+describe('writes inside scripts without flags', () => {
+  it('on a read-only replica a script that writes fails with READONLY (scriptVerifyWriteCommandAllow)', async () => {
+    const a = await startSim();
+    const b = await startSim();
+    b.replicaOf(a);
+    const rb = ioredis(b);
+    await expect(rb.eval("return redis.call('set','k','v')", 0)).rejects.toThrow(
+      /^READONLY You can't write against a read only replica\. script: [0-9a-f]{40}, on @user_script:1\.$/,
+    );
+    expect(await rb.eval("return redis.call('get','k')", 0)).toBe(null);
+    expect(b.call('DBSIZE')).toBe(0);
+  });
+});
+
 describe('CLIENT LIST on both sides of a link', () => {
   it('flags=S for a replica on the primary, flags=M for the primary link on the replica (over TCP)', async () => {
     const a = await startSim();

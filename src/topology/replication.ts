@@ -320,6 +320,15 @@ export class Replication implements ReplicationHooks {
     return this.primary.offset;
   }
 
+  scriptWriteRefusal(caller: Client): string | undefined {
+    const node = this.node;
+    if (this.replica && node.config.get('replica-read-only') === 'yes' && !caller.fromMaster) return READONLY;
+    if (this.replica) return undefined;
+    const min = node.config.getInt('min-replicas-to-write');
+    if (min > 0 && node.config.getInt('min-replicas-max-lag') > 0 && this.primary.goodReplicas() < min) return NOREPLICAS;
+    return undefined;
+  }
+
   /** The node's process was killed (sim.kill()): every link goes down. */
   killed(): void {
     this.primary.detachAll();
