@@ -24,8 +24,8 @@ function byName(raw: string, docs: boolean): Map<string, string> {
   return out;
 }
 
-/** Redis 7.0 commands redis-sim does not have (replication and MIGRATE; see docs/commands.md). */
-const ABSENT = ['failover', 'migrate'];
+/** Redis 7.0 commands redis-sim does not have (MIGRATE; see docs/commands.md). */
+const ABSENT = ['migrate'];
 
 describe.runIf(haveRealRedis)('compat: the whole command table', () => {
   const targets = useTargets();

@@ -42,6 +42,7 @@ export * from './protocol/reply-parser.js';
 export { RdbError } from './rdb/errors.js';
 export { RedisReplyError, type ReplyValue } from './reply-values.js';
 export { ReplicationControl } from './topology/control.js';
+export { type EndpointMember, PrimaryEndpoint, type PrimaryEndpointOptions } from './topology/endpoint.js';
 
 /** What the old primary does when a replica is promoted (see RedisSim.promote). */
 export type OldPrimaryFate = 'demote' | 'kill' | 'split-brain';

@@ -30,6 +30,8 @@ function typeByName(name: string): ClientType | undefined {
 
 /** Redis's getClientType: monitors count as normal clients. */
 export function clientType(c: Client): ClientType {
+  if (c.replLink === 'replica') return 'slave';
+  if (c.replLink === 'primary') return 'master';
   return c.subscriptionCount > 0 ? 'pubsub' : 'normal';
 }
 
@@ -39,6 +41,8 @@ const NO_EVICT = 'client.no-evict';
 export function clientInfoLine(c: Client): string {
   const now = c.node.clock.now();
   let flags = '';
+  if (c.replLink === 'replica') flags += 'S';
+  if (c.replLink === 'primary') flags += 'M';
   if (c.monitor) flags += 'O';
   if (c.subscriptionCount > 0) flags += 'P';
   if (c.multi) flags += 'x';
@@ -49,7 +53,7 @@ export function clientInfoLine(c: Client): string {
   if (flags === '') flags = 'N';
   const t = c.transport;
   return (
-    `id=${c.id} addr=${t?.remoteAddress ?? ''} laddr=${t?.localAddress ?? ''} fd=${t?.fd ?? -1} name=${c.name}` +
+    `id=${c.id} addr=${t?.remoteAddress ?? c.peer?.addr ?? ''} laddr=${t?.localAddress ?? c.peer?.laddr ?? ''} fd=${t?.fd ?? c.peer?.fd ?? -1} name=${c.name}` +
     ` age=${Math.floor((now - c.createdAt) / 1000)} idle=${Math.floor((now - c.lastInteraction) / 1000)} flags=${flags}` +
     ` db=${c.db.index} sub=${c.channels.size} psub=${c.patterns.size} ssub=${c.shardChannels.size}` +
     ` multi=${c.multi ? c.multi.queue.length : -1} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0` +
@@ -213,7 +217,7 @@ function pause(c: Client, args: string[]): void {
 }
 
 function unpause(c: Client): void {
-  unpauseClients(c.node);
+  unpauseClients(c.node, 'client');
   c.reply.ok();
 }
 

@@ -12,6 +12,7 @@ import { connectionCommands } from './connection.js';
 import { debugCommands } from './debug.js';
 import { dumpCommands } from './dump.js';
 import { expireCommands } from './expire.js';
+import { failoverCommands } from './failover.js';
 import { functionCommands } from './functions.js';
 import { geoCommands } from './geo.js';
 import { hashCommands } from './hashes.js';
@@ -35,6 +36,7 @@ import './sim-blocking.js'; // registers SIM BLOCKED
 import './sim-faults.js'; // registers SIM NODE and SIM FAULT
 import './sim-journal.js'; // registers SIM JOURNAL
 import './sim-repl.js'; // registers SIM REPL
+import './sim-endpoint.js'; // registers SIM ENDPOINT
 import './sim-reset.js'; // registers SIM RESET
 import { streamGroupCommands } from './stream-groups.js';
 import { streamReadCommands } from './stream-read.js';
@@ -47,6 +49,7 @@ import { sortedSetCommands } from './zsets.js';
 export const COMMANDS: CommandSpec[] = [
   ...connectionCommands,
   ...replicationCommands,
+  ...failoverCommands,
   ...serverCommands,
   ...clientCommands,
   ...configCommands,

@@ -34,6 +34,13 @@ function sync(c: Client, args: string[]): void {
   if (handleOf(c)) return;
   if (!c.transport) throw new RedisError('ERR SYNC and PSYNC need a connection');
   const repl = Replication.of(c.node);
+  // PSYNC <replid> <offset> FAILOVER: our primary hands over to us (its FAILOVER command).
+  if (args.length > 3 && (args[0] as string).toLowerCase() === 'psync' && (args[3] as string).toLowerCase() === 'failover') {
+    const err = repl.acceptFailoverRequest(args[1] as string, `id=${c.id} addr=${c.transport.remoteAddress}`);
+    if (err) throw new RedisError(err);
+  }
+  // No replica may sync with a primary that is failing over.
+  if (repl.failover.active) throw new RedisError("NOMASTERLINK Can't SYNC while failing over");
   if (repl.replica && !repl.replica.up) throw new RedisError("NOMASTERLINK Can't SYNC while not connected with my master");
   if (c.reply.out.length > 0) throw new RedisError('ERR SYNC and PSYNC are invalid with pending output');
   const isPsync = args[0]?.toLowerCase() === 'psync';
@@ -57,6 +64,7 @@ function sync(c: Client, args: string[]): void {
   );
   const h = result.handle;
   c.ext.set(HANDLE, h);
+  c.replLink = 'replica';
   const capa = c.ext.get('replconf-capa') as Set<string> | undefined;
   if (capa) for (const x of capa) h.capa.add(x);
   h.listeningPort = (c.ext.get('replconf-port') as number | undefined) ?? 0;
@@ -111,6 +119,7 @@ function replicaof(c: Client, args: string[]): void {
   const host = args[1] as string;
   const portArg = args[2] as string;
   const repl = Replication.of(c.node);
+  if (repl.failover.active) throw new RedisError('ERR REPLICAOF not allowed while failing over.');
   if (host.toLowerCase() === 'no' && portArg.toLowerCase() === 'one') {
     if (repl.replica) {
       repl.promote();

@@ -8,7 +8,9 @@
  *   SIM REPL PENDING [<port>]           commands produced and not delivered
  *   SIM REPL BREAK                      (replica) the link goes down and stays down
  *   SIM REPL RESTORE                    (replica) reconnect; PSYNC continues from the backlog when it can
- *   SIM REPL UNRECEIVED                 (replica) the writes of the primary it never applied
+ *   SIM REPL UNRECEIVED                 (replica) the writes of the primary it never applied (a
+ *                                       primary in another process is asked with SIM REPL BACKLOG)
+ *   SIM REPL BACKLOG <replid> <offset>  (primary) its stream from <offset> (nil when not held)
  *   SIM REPL PROMOTE                    (replica) REPLICAOF NO ONE; replies the writes lost by it
  */
 import { intArg } from '../engine/args.js';
@@ -16,7 +18,19 @@ import type { Client } from '../engine/client.js';
 import type { CommandSpec } from '../engine/command.js';
 import { RedisError } from '../engine/errors.js';
 import { ReplicationControl } from '../topology/control.js';
+import { Replication } from '../topology/replication.js';
 import { addSimSubcommand } from './sim.js';
+
+/** Replies after `work` settles (the client waits, as a blocked one). */
+function later<T>(c: Client, work: Promise<T>, reply: (cl: Client, v: T) => void): void {
+  let value: T;
+  c.block({ keys: [], timeoutAt: 0, onTimeout: (cl) => reply(cl, value) });
+  if (c.blockRequest === undefined) return; // inside MULTI: cannot wait
+  void work.then((v) => {
+    value = v;
+    if (!c.closed && c.blocked) c.node.blocking.unblock(c);
+  });
+}
 
 function repl(c: Client, args: string[]): void {
   const ctl = new ReplicationControl(c.node);
@@ -61,13 +75,30 @@ function repl(c: Client, args: string[]): void {
       return;
     case 'UNRECEIVED':
       arity(args.length === 3);
+      if (Replication.of(c.node).primaryIsRemote)
+        return later(c, Replication.of(c.node).unreceivedRemote(), (cl, v) => cl.reply.bulkArray(v));
       c.reply.bulkArray(ctl.unreceived());
       return;
-    case 'PROMOTE':
+    case 'PROMOTE': {
       arity(args.length === 3);
       if (c.node.role !== 'slave') throw notReplica();
-      c.reply.bulkArray(ctl.promote());
+      const repl = Replication.of(c.node);
+      if (!repl.primaryIsRemote) {
+        c.reply.bulkArray(ctl.promote());
+        return;
+      }
+      // The lost writes are read from the primary in another process first, then the promotion.
+      return later(c, repl.unreceivedRemote(), (cl, lost) => {
+        if (repl.replica) repl.promote();
+        cl.reply.bulkArray(lost);
+      });
+    }
+    case 'BACKLOG': {
+      // Internal: what a replica in another process asks its primary for UNRECEIVED / PROMOTE.
+      arity(args.length === 5);
+      c.reply.bulkOrNil(Replication.of(c.node).backlogFrom(args[3] as string, intArg(args[4] as string)) ?? null);
       return;
+    }
     default:
       throw new RedisError(`ERR unknown subcommand '${args[2] ?? ''}'. Try ${(args[0] as string).toUpperCase()} HELP.`);
   }

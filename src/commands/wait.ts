@@ -4,10 +4,11 @@
  * - numreplicas is a long ("value is not an integer or out of range"), then timeout is an integer
  *   in milliseconds ("timeout is not an integer or out of range", "timeout is negative").
  * - On a replica: "ERR WAIT cannot be used with replica instances. ...".
- * - The count is the replicas whose last REPLCONF ACK covers the replication offset (redis-sim
- *   takes the current master_repl_offset; Redis takes the offset after the client's own last
- *   write, which is never more). When it is >= numreplicas, or the client may not block (inside
- *   MULTI; WAIT is noscript), it is the reply at once.
+ * - The count is the replicas whose last REPLCONF ACK covers the client's woff: the
+ *   master_repl_offset after its previous command that ran (any command, not only writes; a
+ *   queued or refused one leaves it), so other clients' later writes are not waited for. When it
+ *   is >= numreplicas, or the client may not block (inside MULTI; WAIT is noscript), it is the
+ *   reply at once.
  * - Otherwise the client blocks, the replicas are asked for an ACK (REPLCONF GETACK * in the
  *   stream), and it is released with the count when enough acknowledge, or at the timeout on the
  *   node's virtual clock (0 = forever); CLIENT UNBLOCK answers the count (TIMEOUT) or UNBLOCKED.
@@ -32,7 +33,7 @@ function wait(c: Client, args: string[]): void {
       'ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.',
     );
   }
-  const offset = repl ? repl.primary.offset : 0;
+  const offset = c.woff;
   const count = () => (repl ? repl.primary.countAcks(offset) : 0);
   const acked = count();
   if (acked >= numreplicas || c.noBlock) {

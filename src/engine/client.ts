@@ -96,11 +96,21 @@ export class Client {
   monitor = false;
   readonly createdAt: number;
   lastInteraction: number;
+  /** woff: master_repl_offset after this client's last command that ran (WAIT waits for it). */
+  woff = 0;
   lastCommand = 'NULL';
   /** Extra per-feature state (e.g. watched keys), keyed by feature. */
   readonly ext = new Map<string, unknown>();
   /** A replica's link to its master: what it runs is not propagated again (engine/propagate.ts). */
   fromMaster = false;
+  /**
+   * Replication links (set by topology/): 'replica' on a primary for a replica's connection
+   * (CLIENT LIST flags=S, type slave), 'primary' on a replica for its link to its primary
+   * (flags=M, type master).
+   */
+  replLink: 'replica' | 'primary' | undefined;
+  /** Addresses shown by CLIENT LIST for a client with no transport of its own (the link to a primary). */
+  peer: { addr: string; laddr: string; fd: number } | undefined;
   /** True while the transport is processing this client's input: output is flushed at its end. */
   inCycle = false;
 

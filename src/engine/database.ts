@@ -28,6 +28,13 @@ export interface DatabaseHost {
   keyAdded?(db: Database, key: string): void;
   /** Told of every touching lookup (INFO keyspace_hits / keyspace_misses). */
   keyspaceLookup?(hit: boolean, db: Database, key: string, notify?: boolean): void;
+  /**
+   * What an expired key is now (Redis's expireIfNeeded): 'delete' it (a primary); 'hide' it,
+   * reading as missing but left for the primary's DEL (a read-only replica, or any node while
+   * clients are paused: the dataset stays constant); 'keep' it, not expired at all (a replica
+   * applying its primary's stream). Default 'delete'.
+   */
+  expiryMode?(): 'delete' | 'hide' | 'keep';
 }
 
 /**
@@ -68,11 +75,18 @@ export class Database {
     return at !== undefined && deadlinePassed(at, this.host.now());
   }
 
-  /** Removes `key` if its deadline passed; true when it did. */
+  /**
+   * Whether `key` is expired for the running command: its deadline passed and it is removed
+   * (expiryMode 'delete'), or left in place and reported expired ('hide'); never on a replica
+   * applying its primary's stream ('keep').
+   */
   expireIfNeeded(key: string): boolean {
     if (this.expires.size === 0) return false;
     const at = this.expires.get(key);
     if (at === undefined || !deadlinePassed(at, this.host.now())) return false;
+    const mode = this.host.expiryMode?.() ?? 'delete';
+    if (mode === 'keep') return false;
+    if (mode === 'hide') return true;
     this.removeKey(key);
     this.host.keyExpired(this, key);
     return true;
@@ -80,7 +94,7 @@ export class Database {
 
   /** The value at `key` (expired keys are removed first); no access-time update. */
   lookup(key: string): RedisObject | undefined {
-    this.expireIfNeeded(key);
+    if (this.expireIfNeeded(key)) return undefined;
     return this.dict.get(key);
   }
 
@@ -90,16 +104,14 @@ export class Database {
    * LOOKUP_NONOTIFY of OBJECT.
    */
   lookupNoTouch(key: string, notify = true): RedisObject | undefined {
-    this.expireIfNeeded(key);
-    const o = this.dict.get(key);
+    const o = this.expireIfNeeded(key) ? undefined : this.dict.get(key);
     this.host.keyspaceLookup?.(o !== undefined, this, key, notify);
     return o;
   }
 
   /** Like lookup, and records the access for OBJECT IDLETIME / FREQ. */
   lookupTouch(key: string): RedisObject | undefined {
-    this.expireIfNeeded(key);
-    const o = this.dict.get(key);
+    const o = this.expireIfNeeded(key) ? undefined : this.dict.get(key);
     if (o) {
       o.lru = this.host.now();
       o.freq++;
@@ -126,12 +138,13 @@ export class Database {
   }
 
   has(key: string): boolean {
-    this.expireIfNeeded(key);
+    if (this.expireIfNeeded(key)) return false;
     return this.dict.has(key);
   }
 
-  /** Adds a new key (it must not exist). */
+  /** Adds a new key (it must not exist, or exist only as a hidden expired key, which it replaces). */
   add(key: string, obj: RedisObject): void {
+    if (this.dict.has(key)) this.removeKey(key);
     obj.seq = this.nextSeq++;
     this.dict.set(key, obj);
     this.mem += obj.mem;
@@ -144,7 +157,7 @@ export class Database {
    * (SET ... KEEPTTL, and in-place changes that Redis does not treat as a new value).
    */
   set(key: string, obj: RedisObject, keepTtl = false): void {
-    const old = this.lookup(key);
+    const old = this.lookup(key) ?? this.hiddenExpired(key);
     if (old) {
       obj.seq = old.seq;
       this.dict.set(key, obj);
@@ -160,6 +173,13 @@ export class Database {
     const obj = new RedisObject('string', value, this.host.now());
     this.set(key, obj, keepTtl);
     return obj;
+  }
+
+  /** A hidden expired key being overwritten: replaced in place, its deadline dropped. */
+  private hiddenExpired(key: string): RedisObject | undefined {
+    const o = this.dict.get(key);
+    if (o) this.expires.delete(key);
+    return o;
   }
 
   /** Deletes `key`; true if it existed (and was not expired). */

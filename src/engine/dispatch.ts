@@ -108,9 +108,15 @@ export function execute(node: RedisNode, c: Client, args: string[]): void {
   }
   if (node.depth === 0) {
     node.propagation.flush();
+    // processCommand: c->woff = master_repl_offset after a command that ran (not queued or refused).
+    if (ranTopLevel && node.replication) c.woff = node.replication.offset();
+    ranTopLevel = false;
     node.afterCommand();
   }
 }
+
+/** Whether the command execute() is dispatching at depth 1 was called (for woff). */
+let ranTopLevel = false;
 
 function dispatch(node: RedisNode, c: Client, args: string[]): void {
   const r = resolveCommand(node, args);
@@ -164,6 +170,7 @@ function dispatch(node: RedisNode, c: Client, args: string[]): void {
     return;
   }
   const callMark = c.reply.length;
+  if (node.depth === 1) ranTopLevel = true;
   call(node, c, r, args);
   if (c.blockRequest && !c.noBlock) node.blocking.block(c, args);
   c.blockRequest = undefined;

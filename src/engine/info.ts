@@ -106,7 +106,8 @@ function server(node: RedisNode): string {
 
 function clients(node: RedisNode): string {
   return lines('Clients', [
-    ['connected_clients', node.clients.size],
+    // Replicas' connections are not clients here (listLength(server.clients) - listLength(server.slaves)).
+    ['connected_clients', [...node.clients.values()].filter((c) => c.replLink !== 'replica').length],
     ['cluster_connections', 0],
     ['maxclients', node.config.get('maxclients')],
     ['client_recent_max_input_buffer', 0],

@@ -14,6 +14,7 @@ import { Eviction } from './eviction.js';
 import { MinHeap } from './heap.js';
 import { monitorLine } from './monitor.js';
 import { Notifier, type NotifyClass } from './notify.js';
+import { pauseType } from './pause.js';
 import { Propagation, type ReplicationHooks } from './propagate.js';
 import { PubSub } from './pubsub.js';
 import { Stats } from './stats.js';
@@ -308,7 +309,8 @@ export class RedisNode implements DatabaseHost {
    */
   private activeExpire(): void {
     this.expiryTimer = undefined;
-    if (this.activeExpireEnabled) {
+    // A replica (or a paused node) deletes nothing: keys stay until the primary's DEL (or resumeExpiry()).
+    if (this.activeExpireEnabled && this.expiryMode() === 'delete') {
       const now = this.clock.now();
       for (;;) {
         const e = this.expiryQueue.peek();
@@ -325,6 +327,29 @@ export class RedisNode implements DatabaseHost {
       this.armExpiry();
     }
     // Disabled: no re-arm (a due deadline would fire again at once, forever); setActiveExpire(true) re-arms.
+  }
+
+  /** Set by topology/ while this replica applies its primary's stream (expired keys are kept). */
+  applyingStream = false;
+
+  /** DatabaseHost.expiryMode: see engine/database.ts (Redis's expireIfNeeded on replicas and during pauses). */
+  expiryMode(): 'delete' | 'hide' | 'keep' {
+    if (this.role === 'slave') {
+      if (this.applyingStream) return 'keep';
+      if (this.config.get('replica-read-only') === 'yes') return 'hide';
+    }
+    if (pauseType(this) !== undefined) return 'hide';
+    return 'delete';
+  }
+
+  /**
+   * Expiry may delete again (this replica was promoted, or a pause ended): the deadlines active
+   * expiry skipped meanwhile are scheduled again, and those due go now.
+   */
+  resumeExpiry(): void {
+    this.expiryQueue.clear();
+    for (const db of this.dbs) for (const [key, at] of db.expires) this.expiryQueue.push({ at, db: db.index, key });
+    if (this.activeExpireEnabled) this.activeExpire();
   }
 
   /** Re-enables active expiry (DEBUG SET-ACTIVE-EXPIRE 1): due keys go at once. */

@@ -10,6 +10,8 @@
  *   command runs again from the start of dispatch, in the order they were postponed, and may be
  *   postponed again by a new pause. Commands inside EXEC or scripts are never postponed.
  * - As in Redis, under ALL even the pausing client's CLIENT UNPAUSE waits for the timeout.
+ * - Pauses have a purpose: CLIENT PAUSE's, and FAILOVER's write pause (no end; lifted when the
+ *   failover ends). CLIENT UNPAUSE lifts only its own; clients stay paused while any is left.
  */
 import type { Client } from './client.js';
 import type { Timer } from './clock.js';
@@ -18,10 +20,20 @@ import type { RedisNode } from './node.js';
 
 type PauseType = 'write' | 'all';
 
-interface PauseState {
+/**
+ * Who paused (Redis's pause_purpose): CLIENT PAUSE, or a coordinated FAILOVER (its write pause
+ * lasts until the failover ends or is aborted; CLIENT UNPAUSE does not lift it).
+ */
+export type PausePurpose = 'client' | 'failover';
+
+interface Pause {
   type: PauseType;
   end: number;
   timer: Timer | undefined;
+}
+
+interface PauseState {
+  pauses: Map<PausePurpose, Pause>;
   postponed: { c: Client; args: string[] }[];
 }
 
@@ -31,42 +43,85 @@ function rank(t: PauseType | undefined): number {
   return t === 'all' ? 2 : t === 'write' ? 1 : 0;
 }
 
-/** The current pause type, or undefined when clients are not paused. */
+/** The current pause type (the most restrictive of all purposes), or undefined when clients are not paused. */
 export function pauseType(node: RedisNode): PauseType | undefined {
-  return states.get(node)?.type;
+  const s = states.get(node);
+  if (!s) return undefined;
+  let t: PauseType | undefined;
+  for (const p of s.pauses.values()) if (rank(p.type) > rank(t)) t = p.type;
+  return t;
 }
 
-/** CLIENT PAUSE: pauses until `end` (node clock, ms) with the more restrictive of the types. */
-export function pauseClients(node: RedisNode, end: number, type: PauseType): void {
+/**
+ * CLIENT PAUSE (purpose 'client'): pauses until `end` (node clock, ms; Infinity: until
+ * unpaused) with the more restrictive of the types of that purpose.
+ */
+export function pauseClients(node: RedisNode, end: number, type: PauseType, purpose: PausePurpose = 'client'): void {
   // A pause that ends now or earlier (CLIENT PAUSE 0) pauses nothing: with a manual clock it would
   // otherwise last until the next advance.
-  if (end <= node.clock.now() && !states.has(node)) return;
+  const current = states.get(node)?.pauses.get(purpose);
+  if (end <= node.clock.now() && !current) return;
   let s = states.get(node);
   if (!s) {
-    s = { type, end, timer: undefined, postponed: [] };
+    s = { pauses: new Map(), postponed: [] };
     states.set(node, s);
-  } else {
-    if (rank(type) > rank(s.type)) s.type = type;
-    if (end > s.end) s.end = end;
-    node.clock.clearTimer(s.timer);
   }
-  const state = s;
-  state.timer = node.clock.setTimer(state.end, () => {
-    state.timer = undefined;
-    unpauseClients(node);
-  });
+  let p = current;
+  if (!p) {
+    p = { type, end, timer: undefined };
+    s.pauses.set(purpose, p);
+  } else {
+    if (rank(type) > rank(p.type)) p.type = type;
+    if (end > p.end) p.end = end;
+    node.clock.clearTimer(p.timer);
+    p.timer = undefined;
+  }
+  const pause = p;
+  if (Number.isFinite(pause.end)) {
+    pause.timer = node.clock.setTimer(pause.end, () => {
+      pause.timer = undefined;
+      unpauseClients(node, purpose);
+    });
+  }
 }
 
-/** CLIENT UNPAUSE (or the end of the pause): postponed commands run again. */
-export function unpauseClients(node: RedisNode): void {
+/**
+ * CLIENT UNPAUSE (purpose 'client'), the end of a pause, or the end of a failover; undefined
+ * lifts every pause (reset, kill). Once no pause is left, postponed commands run again.
+ */
+export function unpauseClients(node: RedisNode, purpose?: PausePurpose): void {
   const s = states.get(node);
   if (!s) return;
+  for (const [k, p] of [...s.pauses]) {
+    if (purpose !== undefined && k !== purpose) continue;
+    node.clock.clearTimer(p.timer);
+    s.pauses.delete(k);
+  }
+  if (s.pauses.size > 0) {
+    // A write pause left after an ALL pause ended: postponed reads may run now.
+    if (pauseType(node) === 'write') {
+      const still: typeof s.postponed = [];
+      const run: typeof s.postponed = [];
+      for (const x of s.postponed) {
+        const spec = node.lookupCommand(x.args[0] as string);
+        (spec && mayReplicate(node, x.c, spec) ? still : run).push(x);
+      }
+      s.postponed = still;
+      rerun(node, run);
+    }
+    return;
+  }
   states.delete(node);
-  node.clock.clearTimer(s.timer);
-  if (s.postponed.length === 0) return;
+  // Expired keys were kept while paused (the dataset stays constant): they may go now.
+  node.resumeExpiry();
+  rerun(node, s.postponed);
+}
+
+function rerun(node: RedisNode, postponed: { c: Client; args: string[] }[]): void {
+  if (postponed.length === 0) return;
   // Like Redis (unblocked in beforeSleep), they run after the command or timer that ended the pause.
   queueMicrotask(() => {
-    for (const { c, args } of s.postponed) {
+    for (const { c, args } of postponed) {
       if (c.closed || !c.blocked) continue;
       node.blocking.release(c);
       node.execute(c, args);
@@ -97,7 +152,7 @@ export function postponeIfPaused(node: RedisNode, c: Client, spec: CommandSpec, 
   if (!s || c.noBlock || !c.transport) return false;
   // The control command is the test's hand: a CLIENT PAUSE never holds it.
   if (spec.group === 'sim') return false;
-  if (s.type === 'write' && !mayReplicate(node, c, spec)) return false;
+  if (pauseType(node) === 'write' && !mayReplicate(node, c, spec)) return false;
   s.postponed.push({ c, args });
   c.blockRequest = { keys: [], timeoutAt: 0, onTimeout: () => {}, args };
   node.blocking.block(c, args);

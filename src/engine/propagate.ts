@@ -166,5 +166,9 @@ export interface ReplicationHooks {
   role(c: Client): void;
   /** The error that refuses this command, or undefined to run it. */
   guard(c: Client, r: ResolvedCommand, args: string[]): string | undefined;
+  /** Why a write inside a script is refused now (READONLY, NOREPLICAS), or undefined. */
+  scriptWriteRefusal(caller: Client): string | undefined;
+  /** master_repl_offset (a client's woff after each command). */
+  offset(): number;
   stop(): void;
 }

@@ -103,6 +103,13 @@ export function createRedisTable(node: RedisNode, running: () => RunContext | un
     if (ctx.readOnly && (flags.includes('write') || flags.includes('may_replicate'))) {
       return fail('Write commands are not allowed from read-only scripts.', name);
     }
+    // scriptVerifyWriteCommandAllow: until the script has written, a write is refused on a
+    // read-only replica (READONLY) or without enough good replicas (NOREPLICAS: scripts that
+    // declared no flags reach this; shebang scripts are refused before they run).
+    if (flags.includes('write') && !ctx.writeDirty && node.replication) {
+      const refused = node.replication.scriptWriteRefusal(ctx.caller);
+      if (refused !== undefined) return fail(`-${refused}`, name);
+    }
     // scriptVerifyOOM: when the script's command started out of memory (pre_command_oom_state),
     // a denyoom command is refused until the script has let a write command through (then it
     // cannot stop in the middle); allow-oom scripts run anything. Non-denyoom commands (GET,

@@ -4,7 +4,8 @@
  * sim-repl.ts).
  *
  * On a primary, the stream to its replicas (all, or one picked by its listening port):
- *   hold()          nothing more reaches the replica; WAIT counts no new ack
+ *   hold()          nothing more reaches the replica, and its ACKs no longer reach the primary
+ *                   (WAIT counts no new ack; INFO's lag grows), until release()
  *   release(n?)     deliver the oldest n held commands, or all and lift the hold
  *   delay(ms)       deliver each command ms of virtual time after it was produced (0: off)
  *   pending()       commands produced and not delivered yet
@@ -41,7 +42,14 @@ export class ReplicationControl {
 
   release(count?: number, port?: number): number {
     let n = 0;
-    for (const h of this.links(port)) n += h.link.release(count);
+    for (const h of this.links(port)) {
+      n += h.link.release(count);
+      if (!h.link.isHeld && h.heldAck !== undefined) {
+        const off = h.heldAck;
+        h.heldAck = undefined;
+        h.primary.ack(h, off);
+      }
+    }
     this.node.flushAll();
     return n;
   }

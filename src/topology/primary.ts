@@ -44,6 +44,8 @@ export interface ReplicaEndpoint {
   readonly ip: string;
   /** A client of the primary's node for a replica connected over TCP (CLIENT LIST flags=S). */
   readonly client?: Client;
+  /** The replica's node, for a replica in this process (FAILOVER reaches it without TCP). */
+  readonly node?: RedisNode;
 }
 
 /** One attached replica, as the primary tracks it (Redis's slave client). */
@@ -55,6 +57,8 @@ export class ReplicaHandle {
   ackOffset = 0;
   ackTime: number;
   listeningPort = 0;
+  /** The last ACK held back while the link is held (delivered when the hold is lifted). */
+  heldAck: number | undefined;
   readonly capa = new Set<string>();
   readonly link: StreamLink;
 
@@ -89,6 +93,10 @@ export class Primary {
   private seldb = -1;
   private cron: Timer | undefined;
   private readonly waiting = new Set<WaitingClient>();
+  /** Called after each REPLCONF ACK (the failover checks whether its target caught up). */
+  onAck: ((h: ReplicaHandle) => void) | undefined;
+  /** True while the cron must not PING into the stream (a FAILOVER with a timeout is pausing writes). */
+  pingSuppressed: () => boolean = () => false;
 
   constructor(readonly node: RedisNode) {
     node.config.onChange('repl-backlog-size', (v) => this.backlog?.resize(Number(v)));
@@ -225,11 +233,20 @@ export class Primary {
 
   // ---- acks, WAIT and min-replicas ---------------------------------------------------------
 
-  /** REPLCONF ACK <offset> from a replica. */
+  /**
+   * REPLCONF ACK <offset> from a replica. While a test holds the link, acks are held too (a
+   * stalled link stalls both directions): the last one arrives when the hold is lifted, so the
+   * replica's offset and lag (INFO slaveN, WAIT, min-replicas-max-lag) stay as of the hold.
+   */
   ack(handle: ReplicaHandle, offset: number): void {
+    if (handle.link.isHeld) {
+      handle.heldAck = Math.max(handle.heldAck ?? 0, offset);
+      return;
+    }
     if (offset > handle.ackOffset) handle.ackOffset = offset;
     handle.ackTime = this.node.clock.now();
     this.checkWaiting();
+    this.onAck?.(handle);
   }
 
   /** Replicas that acknowledged at least `offset` (replicationCountAcksByOffset). */
@@ -297,7 +314,7 @@ export class Primary {
     if (this.replicas.length === 0) return;
     const loops = Math.floor((this.node.clock.now() - this.node.startedAt) / 1000);
     const period = this.node.config.getInt('repl-ping-replica-period');
-    if (loops % period === 0) this.feedNoSelect(['ping']); // shared.ping is lowercase
+    if (loops % period === 0 && !this.pingSuppressed()) this.feedNoSelect(['ping']); // shared.ping is lowercase
     this.node.flushAll();
     this.armCron();
   }

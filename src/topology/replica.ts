@@ -25,6 +25,8 @@ import { RequestParser } from '../protocol/parser.js';
 import { dumpPayload, loadPayload } from '../rdb/payload.js';
 import { encodeCommand, type Primary, type ReplicaHandle, type SyncResult } from './primary.js';
 import { loadRdb } from './rdb-bridge.js';
+// A cycle (replication.ts builds ReplicaLinks); used only at run time, in a failover.
+import { Replication } from './replication.js';
 
 /** Redis's repl_state, as INFO and ROLE show it. */
 export type LinkState = 'connect' | 'connecting' | 'sync' | 'connected';
@@ -53,6 +55,11 @@ export class ReplicaLink {
   private socket: net.Socket | undefined;
   /** A test broke the link (SIM REPL BREAK): no reconnection until it is restored. */
   broken = false;
+  /**
+   * Set while this node fails over to its new primary (FAILOVER): PSYNC carries FAILOVER, and
+   * this is called with whether the target accepted it.
+   */
+  failoverDone: ((ok: boolean) => void) | undefined;
 
   constructor(
     readonly node: RedisNode,
@@ -100,9 +107,18 @@ export class ReplicaLink {
   }
 
   private newMasterClient(): Client {
+    if (this.masterClient) this.node.removeClient(this.masterClient);
     const c = new Client(this.node, undefined, { fake: true });
     c.fromMaster = true;
     c.name = '';
+    // Listed by CLIENT LIST as Redis lists its master client (flags=M, type master), but not
+    // counted as an accepted connection. Its socket is not one of the node's server's (fd=-1).
+    c.replLink = 'primary';
+    const s = this.socket;
+    c.peer = s
+      ? { addr: `${s.remoteAddress}:${s.remotePort}`, laddr: `${s.localAddress}:${s.localPort}`, fd: -1 }
+      : { addr: `${this.target.host}:${this.target.port}`, laddr: `127.0.0.1:${this.node.config.get('port')}`, fd: -1 };
+    this.node.clients.set(c.id, c);
     this.masterClient = c;
     this.parser = new RequestParser();
     this.unapplied = '';
@@ -113,10 +129,27 @@ export class ReplicaLink {
 
   // ---- in-process ----------------------------------------------------------------------------
 
+  /** The target's answer to PSYNC ... FAILOVER: the failover ends (ok) or is aborted. */
+  private failoverAnswered(ok: boolean): void {
+    const done = this.failoverDone;
+    this.failoverDone = undefined;
+    done?.(ok);
+  }
+
   private connectLocal(primary: Primary): void {
+    if (this.failoverDone) {
+      const args = this.psyncArgs();
+      const err = Replication.of(primary.node).acceptFailoverRequest(args?.replid ?? '?', `addr=127.0.0.1:${this.node.config.get('port')}`);
+      if (err !== undefined) {
+        this.node.log('warning', `Unable to PSYNC FAILOVER: ${err}`);
+        this.failoverAnswered(false);
+        return;
+      }
+    }
     const result: SyncResult = primary.attach(
       {
         ip: '127.0.0.1',
+        node: this.node,
         write: (d) => this.receive(d),
         close: () => this.linkLost(),
       },
@@ -140,6 +173,7 @@ export class ReplicaLink {
     this.established();
     if (result.kind === 'continue') this.receive(result.data);
     this.sendAck();
+    this.failoverAnswered(true);
   }
 
   /** A full sync in one process: the primary's values copied one by one (deep copies, with TTLs). */
@@ -242,7 +276,9 @@ export class ReplicaLink {
           phase = 'capa';
         } else if (phase === 'capa') {
           const p = this.psyncArgs();
-          send(['PSYNC', p ? p.replid : '?', p ? String(p.offset) : '-1']);
+          const psync = ['PSYNC', p ? p.replid : '?', p ? String(p.offset) : '-1'];
+          if (this.failoverDone) psync.push('FAILOVER');
+          send(psync);
           phase = 'psync';
           this.state = 'sync';
         } else if (phase === 'psync') {
@@ -250,6 +286,7 @@ export class ReplicaLink {
             const [, replid, off] = l.split(' ');
             full = { replid: replid as string, offset: Number(off) };
             phase = 'rdb';
+            this.failoverAnswered(true);
           } else if (l.startsWith('+CONTINUE')) {
             const newId = l.split(' ')[1];
             if (newId && newId !== this.own.replid) {
@@ -260,12 +297,22 @@ export class ReplicaLink {
             this.newMasterClient();
             phase = 'stream';
             this.established();
+            this.failoverAnswered(true);
             const rest = buf;
             buf = '';
             if (rest.length > 0) this.receive(rest);
             this.node.flushAll();
             return;
-          } else return fail(`unexpected reply to PSYNC: ${l}`);
+          } else {
+            if (this.failoverDone) {
+              // The target refused PSYNC FAILOVER: the failover is aborted (we become a primary again).
+              this.node.log('warning', `Unable to PSYNC FAILOVER: ${l}`);
+              sock.destroy();
+              this.failoverAnswered(false);
+              return;
+            }
+            return fail(`unexpected reply to PSYNC: ${l}`);
+          }
         }
       }
     });
@@ -313,7 +360,13 @@ export class ReplicaLink {
         // The ACK carries the offset before this GETACK (Redis updates it after the command).
         this.sendAck();
       } else if (name !== 'ping') {
-        this.node.execute(c, args);
+        // Keys the stream touches are never expired here: expiry is the primary's (its DELs).
+        this.node.applyingStream = true;
+        try {
+          this.node.execute(c, args);
+        } finally {
+          this.node.applyingStream = false;
+        }
         c.reply.take();
       }
       this.unapplied += bytes;
@@ -350,6 +403,7 @@ export class ReplicaLink {
     // A partially received transaction is discarded (the master client is freed).
     if (this.masterClient?.multi) this.masterClient.multi = undefined;
     this.unapplied = '';
+    if (this.masterClient) this.node.removeClient(this.masterClient);
     this.masterClient = undefined;
   }
 

@@ -11,13 +11,17 @@
  *   MASTERDOWN  on a replica whose link is not up with replica-serve-stale-data no: every
  *               command without the stale flag (INFO, REPLICAOF, PING... keep working)
  */
+import net from 'node:net';
 import type { Client } from '../engine/client.js';
 import type { ResolvedCommand } from '../engine/command.js';
 import type { RedisNode } from '../engine/node.js';
 import type { ReplicationHooks } from '../engine/propagate.js';
+import { nodeByPort } from '../faults/nodes.js';
 import { commandIsWrite } from '../scripting/flags.js';
+import { stopOwnedEndpoints } from './endpoint.js';
 import { emitTopologyEvent } from './events.js';
-import { Primary, type ReplicaHandle } from './primary.js';
+import { Failover } from './failover.js';
+import { encodeCommand, Primary, type ReplicaHandle } from './primary.js';
 import { type PrimaryTarget, ReplicaLink } from './replica.js';
 
 export const NOREPLICAS = 'NOREPLICAS Not enough good replicas to write.';
@@ -26,12 +30,41 @@ export const MASTERDOWN = "MASTERDOWN Link with MASTER is down and replica-serve
 
 const byNode = new WeakMap<RedisNode, Replication>();
 
+/** Listeners told when a node of this process changes role (promoted, or made a replica). */
+const roleListeners = new Set<(node: RedisNode) => void>();
+/** Promotions in this process so far: a node's promotedEpoch orders primaries (the newest wins). */
+let promotions = 0;
+
+/** Calls `fn` after each role change of a node of this process; returns the unsubscribe function. */
+export function onRoleChange(fn: (node: RedisNode) => void): () => void {
+  roleListeners.add(fn);
+  return () => roleListeners.delete(fn);
+}
+
+function roleChanged(node: RedisNode): void {
+  for (const fn of [...roleListeners]) fn(node);
+}
+
 export class Replication implements ReplicationHooks {
   readonly primary: Primary;
   replica: ReplicaLink | undefined;
+  /** A coordinated failover (FAILOVER) this node runs as the primary. */
+  readonly failover: Failover;
+  /** When this node was last promoted, in this process's order of promotions (0: never). */
+  promotedEpoch = 0;
 
   private constructor(readonly node: RedisNode) {
     this.primary = new Primary(node);
+    this.failover = new Failover(this);
+    this.primary.onAck = (h) => {
+      if (!this.failover.active) return;
+      // Over TCP the ack is a command of the replica's client, which failing over disconnects:
+      // checked after it, as Redis does in beforeSleep.
+      if (h.endpoint.client) queueMicrotask(() => this.failover.check());
+      else this.failover.check();
+    };
+    // No PING into the stream while a failover with a timeout pauses writes (it would move the offset).
+    this.primary.pingSuppressed = () => this.failover.active && this.failover.endTime > 0;
   }
 
   /** The node's replication state, created (and installed on the node) on first use. */
@@ -57,7 +90,36 @@ export class Replication implements ReplicationHooks {
     this.follow({ kind: 'local', primary: Replication.of(other).primary, host, port });
   }
 
-  private follow(target: PrimaryTarget): void {
+  /** findReplica: the attached replica with this address and listening port. */
+  findReplica(host: string, port: number): ReplicaHandle | undefined {
+    return this.handles.find((h) => h.endpoint.ip.toLowerCase() === host.toLowerCase() && h.listeningPort === port);
+  }
+
+  /**
+   * The failing-over primary makes itself a replica of the target (replicationSetMaster) and
+   * asks it with PSYNC ... FAILOVER to become the primary: in-process when the target is a node
+   * of this process attached to us, else over TCP.
+   */
+  failoverTo(host: string, port: number): void {
+    const node = this.findReplica(host, port)?.endpoint.node;
+    const target: PrimaryTarget = node ? { kind: 'local', primary: Replication.of(node).primary, host, port } : { kind: 'tcp', host, port };
+    this.follow(target, (ok) => this.failover.psyncDone(ok));
+  }
+
+  /**
+   * PSYNC <replid> <offset> FAILOVER received (syncCommand): a replica whose replication ID is
+   * the sender's becomes a primary; returns the error to reply otherwise.
+   */
+  acceptFailoverRequest(replid: string, from: string): string | undefined {
+    this.node.log('warning', `Failover request received for replid ${replid}.`);
+    if (!this.replica) return "ERR PSYNC FAILOVER can't be sent to a master.";
+    if (replid !== this.primary.replid) return 'ERR PSYNC FAILOVER replid must match my replid.';
+    this.promote();
+    this.node.log('notice', `MASTER MODE enabled (failover request from '${from}')`);
+    return undefined;
+  }
+
+  private follow(target: PrimaryTarget, failoverDone?: (ok: boolean) => void): void {
     const wasPrimary = this.replica === undefined;
     this.replica?.stop();
     // replicationSetMaster: our own replicas must resync with us (they may continue partially).
@@ -69,8 +131,10 @@ export class Replication implements ReplicationHooks {
     this.node.role = 'slave';
     this.node.config.setRaw('replicaof', `${target.host} ${target.port}`);
     this.replica = new ReplicaLink(this.node, this.primary, target);
+    this.replica.failoverDone = failoverDone;
     this.replica.start();
     emitTopologyEvent(this.node, 'replicaof');
+    roleChanged(this.node);
   }
 
   /**
@@ -87,18 +151,72 @@ export class Replication implements ReplicationHooks {
     this.primary.shiftReplid();
     this.primary.startFeeding();
     emitTopologyEvent(this.node, 'promoted');
+    this.promotedEpoch = ++promotions;
+    // Keys that expired while a replica were kept for our old primary's DEL: now ours to expire.
+    this.node.resumeExpiry();
+    roleChanged(this.node);
   }
 
-  /** Stream commands the primary produced that this replica had not applied (lost by a promotion now). */
+  /**
+   * Stream commands the primary produced that this replica had not applied (lost by a promotion
+   * now). The primary's backlog is read directly when it is a node of this process (in-process
+   * link, or TCP to a node listening here); otherwise unreceivedRemote() asks it over TCP.
+   */
   unreceived(): string[] {
     const r = this.replica;
-    if (r?.target.kind !== 'local') return [];
-    const p = r.target.primary;
-    if (p.replid !== this.primary.replid || !p.backlog) return [];
-    const data = p.backlog.from(this.primary.offset + 1);
-    // The writes, without the stream's bookkeeping (SELECT, PING, REPLCONF GETACK).
-    const bookkeeping = /^(select|ping|replconf) /i;
-    return data === undefined ? [] : splitCommands(data).filter((cmd) => !bookkeeping.test(`${cmd} `));
+    if (!r) return [];
+    let p: Primary | undefined;
+    if (r.target.kind === 'local') p = r.target.primary;
+    else {
+      const local = (nodeByPort(r.port) as { node?: RedisNode } | undefined)?.node;
+      if (local) p = Replication.of(local).primary;
+    }
+    if (!p || p.replid !== this.primary.replid || !p.backlog) return [];
+    return writesOf(p.backlog.from(this.primary.offset + 1));
+  }
+
+  /** Whether unreceived() needs to ask a primary in another process (unreceivedRemote). */
+  get primaryIsRemote(): boolean {
+    const r = this.replica;
+    return r?.target.kind === 'tcp' && nodeByPort(r.port) === undefined;
+  }
+
+  /**
+   * unreceived() for a primary in another process: asks it for its backlog from our offset with
+   * its control command (SIM REPL BACKLOG <replid> <offset>).
+   */
+  unreceivedRemote(): Promise<string[]> {
+    const r = this.replica;
+    if (!r) return Promise.resolve([]);
+    const name = this.node.controlCommand === false ? 'sim' : this.node.controlCommand;
+    const req = encodeCommand([name, 'REPL', 'BACKLOG', this.primary.replid, String(this.primary.offset + 1)]);
+    return new Promise((resolve) => {
+      const s = net.connect(r.port, r.host);
+      let buf = '';
+      const done = (v: string[]) => {
+        s.destroy();
+        resolve(v);
+      };
+      s.setTimeout(2000, () => done([]));
+      s.on('error', () => done([]));
+      s.on('connect', () => s.write(req, 'latin1'));
+      s.on('data', (d) => {
+        buf += d.toString('latin1');
+        if (buf[0] !== '$') return done([]);
+        const nl = buf.indexOf('\r\n');
+        if (nl < 0) return;
+        const len = Number(buf.slice(1, nl));
+        if (len < 0) return done([]);
+        if (buf.length >= nl + 2 + len + 2) done(writesOf(buf.slice(nl + 2, nl + 2 + len)));
+      });
+    });
+  }
+
+  /** SIM REPL BACKLOG <replid> <offset> on a primary: its stream from `offset`, if it still has it. */
+  backlogFrom(replid: string, offset: number): string | undefined {
+    const p = this.primary;
+    if (p.replid !== replid || !p.backlog) return undefined;
+    return p.backlog.from(offset);
   }
 
   // ---- ReplicationHooks -------------------------------------------------------------------
@@ -148,7 +266,7 @@ export class Replication implements ReplicationHooks {
       ]);
     });
     fields.push(
-      ['master_failover_state', 'no-failover'],
+      ['master_failover_state', this.failover.state],
       ['master_replid', p.replid],
       ['master_replid2', p.replid2],
       ['master_repl_offset', p.offset],
@@ -201,6 +319,19 @@ export class Replication implements ReplicationHooks {
     return undefined;
   }
 
+  offset(): number {
+    return this.primary.offset;
+  }
+
+  scriptWriteRefusal(caller: Client): string | undefined {
+    const node = this.node;
+    if (this.replica && node.config.get('replica-read-only') === 'yes' && !caller.fromMaster) return READONLY;
+    if (this.replica) return undefined;
+    const min = node.config.getInt('min-replicas-to-write');
+    if (min > 0 && node.config.getInt('min-replicas-max-lag') > 0 && this.primary.goodReplicas() < min) return NOREPLICAS;
+    return undefined;
+  }
+
   /** The node's process was killed (sim.kill()): every link goes down. */
   killed(): void {
     this.primary.detachAll();
@@ -221,11 +352,18 @@ export class Replication implements ReplicationHooks {
   }
 
   stop(): void {
+    stopOwnedEndpoints(this.node);
     this.primary.stop();
     this.primary.detachAll();
     this.replica?.stop();
     emitTopologyEvent(this.node, 'stopped');
   }
+}
+
+/** The writes of a piece of the stream, without its bookkeeping (SELECT, PING, REPLCONF GETACK). */
+function writesOf(data: string | undefined): string[] {
+  const bookkeeping = /^(select|ping|replconf) /i;
+  return data === undefined ? [] : splitCommands(data).filter((cmd) => !bookkeeping.test(`${cmd} `));
 }
 
 /** Splits raw stream bytes into its commands (each as "CMD arg arg", for listing lost writes). */
