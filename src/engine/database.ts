@@ -24,8 +24,8 @@ export interface DatabaseHost {
   expireScheduled(db: Database, key: string, at: number): void;
   /** Whether lazy expiry may delete (false on a replica, which waits for its master's DEL). */
   readonly activeExpireEnabled: boolean;
-  /** Called when a key is created (Redis's dbAdd: the "new" keyspace event). */
-  keyAdded?(db: Database, key: string): void;
+  /** Called when a key is created (Redis's dbAdd: the "new" keyspace event); `type` is its value's. */
+  keyAdded?(db: Database, key: string, type: ValueType): void;
   /** Told of every touching lookup (INFO keyspace_hits / keyspace_misses). */
   keyspaceLookup?(hit: boolean, db: Database, key: string, notify?: boolean): void;
 }
@@ -136,7 +136,7 @@ export class Database {
     this.dict.set(key, obj);
     this.mem += obj.mem;
     this.order.push({ key, seq: obj.seq });
-    this.host.keyAdded?.(this, key);
+    this.host.keyAdded?.(this, key, obj.type);
   }
 
   /**
