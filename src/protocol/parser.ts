@@ -56,7 +56,7 @@ function parseLengthBytes(buf: Buffer, start: number, end: number): number | nul
  */
 function findCR(buf: Buffer, from: number): number {
   const end = buf.length;
-  const stop = from + 24 < end ? from + 24 : end;
+  const stop = Math.min(from + 24, end);
   for (let i = from; i < stop; i++) if (buf[i] === 13) return i;
   return stop === end ? -1 : buf.indexOf(13, stop);
 }
