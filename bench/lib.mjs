@@ -45,6 +45,9 @@ export function pinned(role, cmd, args) {
   return ['taskset', ['-c', role === 'server' ? '0' : '1', cmd, ...args]];
 }
 
+// The benchmark process itself (the load generator of the ioredis-driven suites) runs on core 1.
+if (canPin) spawnSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+
 /** A one-paragraph description of the machine and the pinning, for results files. */
 export function machineDescription() {
   const cpus = os.cpus();

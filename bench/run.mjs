@@ -51,8 +51,14 @@ async function section(key, title, mod) {
 const resultsUrl = new URL('./RESULTS.md', import.meta.url);
 const previous = new Map();
 if (existsSync(resultsUrl)) {
-  for (const part of readFileSync(resultsUrl, 'utf8').split(/^## /m).slice(1))
-    previous.set(part.slice(0, part.indexOf('\n')), `## ${part}`);
+  const text = readFileSync(resultsUrl, 'utf8');
+  const before = /(?:Measured|Last run) (\d{4}-\d\d-\d\d)/.exec(text)?.[1] ?? 'earlier';
+  for (const part of text.split(/^## /m).slice(1)) {
+    const title = part.slice(0, part.indexOf('\n'));
+    // A section without its own date is from the run the old header dates.
+    const dated = /^Measured /m.test(part) ? part : part.replace('\n\n', `\n\nMeasured ${before} (an earlier run).\n\n`);
+    previous.set(title, `## ${dated}`);
+  }
 }
 
 const parts = [];
