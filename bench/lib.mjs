@@ -1,7 +1,9 @@
 // Shared benchmark helpers: start a real redis-server and a redis-sim process on free loopback ports,
 // and drive them with the same raw-socket load generator, so the two are measured the same way.
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 export function freePort() {
@@ -31,6 +33,48 @@ async function waitForPort(port, timeoutMs = 10000) {
   }
 }
 
+/** Whether `taskset` can pin processes (Linux with util-linux and at least 2 cores). */
+const canPin = os.cpus().length >= 2 && !spawnSync('taskset', ['-c', '0', 'true']).error && process.env.BENCH_NO_PIN !== '1';
+
+/**
+ * [command, args] for spawn: servers run on core 0 and load generators on core 1 when taskset is
+ * available, so both servers compete for the same core on equal terms and the client never steals it.
+ */
+export function pinned(role, cmd, args) {
+  if (!canPin) return [cmd, args];
+  return ['taskset', ['-c', role === 'server' ? '0' : '1', cmd, ...args]];
+}
+
+// The benchmark process itself (the load generator of the ioredis-driven suites) runs on core 1.
+if (canPin) spawnSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+
+/** A one-paragraph description of the machine and the pinning, for results files. */
+export function machineDescription() {
+  const cpus = os.cpus();
+  const model = cpus[0]?.model?.trim() ?? 'unknown CPU';
+  const load = os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+  const pin = canPin ? 'both servers pinned to core 0 and the load generator to core 1 (taskset)' : 'no pinning (taskset unavailable)';
+  return `${cpus.length} × ${model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}; ${pin}; load average at the start ${load}.`;
+}
+
+/** CPU time (user + system) a process has used so far, in µs, from /proc/<pid>/stat. */
+export function cpuMicros(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the ")" closing the command name: state is field 3, utime 14, stime 15.
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1e6) / CLK_TCK;
+}
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
+
+/** Resident set size of a process in bytes, from /proc/<pid>/statm. */
+export function rssBytes(pid) {
+  const pages = Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]);
+  return pages * 4096;
+}
+
 /** True when a real redis-server binary is available. */
 export function haveRealRedis() {
   const r = spawnSync(process.env.REDIS_SERVER_BIN ?? 'redis-server', ['--version']);
@@ -41,21 +85,37 @@ export function haveRealRedis() {
 export async function startRealRedis() {
   const port = await freePort();
   const child = spawn(
-    process.env.REDIS_SERVER_BIN ?? 'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'],
+    ...pinned('server', process.env.REDIS_SERVER_BIN ?? 'redis-server', [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--loglevel',
+      'warning',
+    ]),
     { stdio: 'ignore' },
   );
   await waitForPort(port);
-  return { port, stop: () => stopChild(child) };
+  return { port, pid: child.pid, stop: () => stopChild(child) };
 }
 
 /** Starts redis-sim (dist/cli.js) in its own process on a free port; returns { port, stop }. */
 export async function startSimProcess(extraArgs = []) {
   const port = await freePort();
   const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
-  const child = spawn(process.execPath, [cli, '--port', String(port), '--loglevel', 'warning', ...extraArgs], { stdio: 'ignore' });
+  const nodeArgs = process.env.BENCH_SIM_NODE_ARGS ? process.env.BENCH_SIM_NODE_ARGS.split(' ') : [];
+  const child = spawn(
+    ...pinned('server', process.execPath, [...nodeArgs, cli, '--port', String(port), '--loglevel', 'warning', ...extraArgs]),
+    {
+      stdio: 'ignore',
+    },
+  );
   await waitForPort(port);
-  return { port, stop: () => stopChild(child) };
+  return { port, pid: child.pid, stop: () => stopChild(child) };
 }
 
 function stopChild(child) {
@@ -180,6 +240,56 @@ export function printTable(title, rows, unit = 'ops/s') {
     const ratio = Number.isFinite(r.ratio) ? `${r.ratio.toFixed(2)}x` : 'n/a';
     console.log(`${r.name.padEnd(w)}  ${fmt(r.sim).padStart(18)}  ${fmt(r.real).padStart(16)}  ${ratio}`);
   }
+}
+
+/** Median of numbers. */
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/**
+ * Prints rows of repeated measurements ({ name, reps: [{ sim: {rps, cpuPerReq}, real: {...} }] }):
+ * per rep the requests/s ratio and both servers' CPU µs per request, then the medians.
+ */
+export function printRepTable(title, rows) {
+  console.log(`\n${title}`);
+  for (const line of repTableLines(rows)) console.log(line);
+}
+
+/** The lines of printRepTable (also used for RESULTS.md). */
+export function repTableLines(rows, markdown = false) {
+  const out = [];
+  if (markdown) {
+    out.push('| workload | rep | sim req/s | redis req/s | req/s ratio | sim CPU µs/req | redis CPU µs/req | CPU ratio (redis/sim) |');
+    out.push('|---|---|---:|---:|---:|---:|---:|---:|');
+  } else out.push(`${'workload'.padEnd(22)} rep     sim req/s   redis req/s  ratio  sim µs/req  redis µs/req  CPU ratio`);
+  const line = (name, rep, s, r) => {
+    const cells = [
+      name,
+      rep,
+      Math.round(s.rps).toLocaleString('en-US'),
+      Math.round(r.rps).toLocaleString('en-US'),
+      `${(s.rps / r.rps).toFixed(2)}x`,
+      s.cpuPerReq.toFixed(2),
+      r.cpuPerReq.toFixed(2),
+      `${(r.cpuPerReq / s.cpuPerReq).toFixed(2)}x`,
+    ];
+    if (markdown) return `| ${cells.join(' | ')} |`;
+    const w = [22, 6, 12, 12, 6, 11, 13, 10];
+    return cells.map((c, i) => (i < 2 ? String(c).padEnd(w[i]) : String(c).padStart(w[i]))).join(' ');
+  };
+  for (const row of rows) {
+    row.reps.forEach((p, i) => {
+      out.push(line(row.name, String(i + 1), p.sim, p.real));
+    });
+    const med = (side, k) => median(row.reps.map((p) => p[side][k]));
+    const ms = { rps: med('sim', 'rps'), cpuPerReq: med('sim', 'cpuPerReq') };
+    const mr = { rps: med('real', 'rps'), cpuPerReq: med('real', 'cpuPerReq') };
+    out.push(line(markdown ? `**${row.name}**` : row.name, 'median', ms, mr));
+  }
+  return out;
 }
 
 /** A small deterministic PRNG, so both servers see the same command stream. */

@@ -78,11 +78,14 @@ function state(node: RedisNode): LatencyState {
   return s;
 }
 
+/** Upper bound in ns of each bucket (see the file comment), up to durations far beyond any call. */
+const BUCKET_BOUNDS = Array.from({ length: 64 }, (_, k) => 2 ** (10 + k) + 2 ** (3 + k) - 1);
+
 /** The bucket a duration in µs falls in (see the file comment). */
 function bucketOf(usec: number): number {
-  const ns = Math.max(1, usec * 1000);
+  const ns = usec * 1000;
   let k = 0;
-  while (ns > 2 ** (10 + k) + 2 ** (3 + k) - 1) k++;
+  while (ns > (BUCKET_BOUNDS[k] as number)) k++;
   return k;
 }
 

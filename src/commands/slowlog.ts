@@ -79,12 +79,12 @@ function entryArgv(args: string[]): string[] {
 
 callObservers.push((node, c, r, args, usec) => {
   if (c.blockRequest && !c.noBlock) return; // logged when served
-  if (r.spec.flags.includes('skip_slowlog')) return;
   const s = state(node);
   const { slower, maxLen } = s;
   if (slower < 0 || maxLen === 0) return;
   const duration = Math.max(usec, 0);
   if (duration < slower) return;
+  if (r.spec.flags.includes('skip_slowlog')) return;
   s.entries.push({
     id: s.nextId++,
     time: Math.floor(node.clock.now() / 1000),

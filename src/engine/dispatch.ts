@@ -30,6 +30,46 @@ const PUBSUB_ALLOWED = new Set([
 /** Commands that run immediately inside MULTI instead of being queued. */
 const MULTI_IMMEDIATE = new Set(['exec', 'discard', 'multi', 'watch', 'quit', 'reset']);
 
+/**
+ * What call() checks of a command on every run, computed once per spec (flag lookups in the
+ * spec's flag array and name sets would otherwise run per command).
+ */
+interface CallTraits {
+  write: boolean;
+  /** Redis's lookupKeyRead semantics for its key lookups (read commands, READ_LOOKUP_WRITES). */
+  readLookup: boolean;
+  /** Not fed to MONITOR (admin, skip_monitor). */
+  noMonitor: boolean;
+}
+
+/** The resolved command of every spec and subcommand spec, made once: resolving allocates nothing. */
+const resolvedCache = new Map<CommandSpec, ResolvedCommand>();
+const traitsCache = new Map<CommandSpec, CallTraits>();
+
+function resolved(spec: CommandSpec, parent?: CommandSpec): ResolvedCommand {
+  let r = resolvedCache.get(spec);
+  if (r === undefined || r.parent !== parent) {
+    r = parent ? { spec, fullname: `${parent.name}|${spec.name}`, parent } : { spec, fullname: spec.name };
+    resolvedCache.set(spec, r);
+  }
+  return r;
+}
+
+function traitsOf(r: ResolvedCommand): CallTraits {
+  let t = traitsCache.get(r.spec);
+  if (t === undefined) {
+    const flags = r.spec.flags;
+    const write = flags.includes('write');
+    t = {
+      write,
+      readLookup: !write || READ_LOOKUP_WRITES.has(r.fullname),
+      noMonitor: flags.includes('admin') || flags.includes('skip_monitor'),
+    };
+    traitsCache.set(r.spec, t);
+  }
+  return t;
+}
+
 /** Resolves a command and its subcommand, or returns the error Redis gives. */
 export function resolveCommand(node: RedisNode, args: string[]): ResolvedCommand | string {
   const name = args[0] as string;
@@ -43,9 +83,9 @@ export function resolveCommand(node: RedisNode, args: string[]): ResolvedCommand
     const subName = (args[1] as string).toLowerCase();
     const sub = spec.subcommands.find((s) => s.name === subName);
     if (!sub) return `ERR unknown subcommand '${(args[1] as string).slice(0, 128)}'. Try ${name.toUpperCase()} HELP.`;
-    return { spec: sub, fullname: `${spec.name}|${sub.name}`, parent: spec };
+    return resolved(sub, spec);
   }
-  return { spec, fullname: spec.name };
+  return resolved(spec);
 }
 
 export function arityOk(spec: CommandSpec, argc: number): boolean {
@@ -236,13 +276,14 @@ export function replyCommandError(node: RedisNode, c: Client, fullname: string, 
 export function call(node: RedisNode, c: Client, r: ResolvedCommand, args: string[]): void {
   const { spec, fullname } = r;
   const handler = spec.handler;
+  const traits = traitsOf(r);
   const stat = node.stats.command(fullname);
   const errorsBefore = c.reply.errors;
   // usec is measured for commands from connections; commands a script runs (on its fake client,
   // which has no transport) are counted without a clock reading, as they are the hot path of EVAL.
   const t0 = c.transport === undefined ? -1 : performance.now();
   const outerRead = node.readCommand;
-  node.readCommand = !spec.flags.includes('write') || READ_LOOKUP_WRITES.has(fullname);
+  node.readCommand = traits.readLookup;
   const frame = node.propagation.enter();
   if (!handler) {
     c.reply.error(`ERR unknown subcommand or wrong number of arguments for '${fullname}'`);
@@ -256,7 +297,7 @@ export function call(node: RedisNode, c: Client, r: ResolvedCommand, args: strin
   node.readCommand = outerRead;
   node.propagation.leave(c, r, args, frame);
   // maxmemory: re-measure the keys a write command names (nothing to do without a limit).
-  if (node.eviction.limit > 0 && spec.flags.includes('write')) node.eviction.measureKeys(c.db, spec, args, keyPositions);
+  if (node.eviction.limit > 0 && traits.write) node.eviction.measureKeys(c.db, spec, args, keyPositions);
   stat.calls++;
   const usec = t0 >= 0 ? Math.round((performance.now() - t0) * 1000) : -1;
   if (usec >= 0) stat.usec += usec;
@@ -265,7 +306,7 @@ export function call(node: RedisNode, c: Client, r: ResolvedCommand, args: strin
   lastCallReply = c.reply;
   lastCallErrors = c.reply.errors;
   node.stats.totalCommands++;
-  if (node.monitors.size > 0 && !spec.flags.includes('admin') && !spec.flags.includes('skip_monitor')) node.feedMonitors(c, args);
+  if (node.monitors.size > 0 && !traits.noMonitor) node.feedMonitors(c, args);
   for (const observe of callObservers) observe(node, c, r, args, usec);
 }
 

@@ -18,6 +18,7 @@ import { pauseType } from './pause.js';
 import { Propagation, type ReplicationHooks } from './propagate.js';
 import { PubSub } from './pubsub.js';
 import { Stats } from './stats.js';
+import type { ValueType } from './values.js';
 import { WatchManager } from './watch.js';
 
 export { quoteRepr } from './monitor.js';
@@ -155,6 +156,22 @@ export class RedisNode implements DatabaseHost {
 
   /** The spec for a command name (any case), honouring the control command's name. */
   lookupCommand(name: string): CommandSpec | undefined {
+    // Names as clients send them ("SET", "get") map to their spec without a lowercase copy each
+    // time; the cache is bounded (names are client input) and valid for the node's life (the
+    // control command's name is fixed at start).
+    const cached = this.commandCache.get(name);
+    if (cached !== undefined) return cached;
+    const spec = this.lookupCommandUncached(name);
+    if (spec !== undefined) {
+      if (this.commandCache.size >= 1024) this.commandCache.clear();
+      this.commandCache.set(name, spec);
+    }
+    return spec;
+  }
+
+  private readonly commandCache = new Map<string, CommandSpec>();
+
+  private lookupCommandUncached(name: string): CommandSpec | undefined {
     const lower = name.toLowerCase();
     if (lower === 'sim') return this.controlCommand === 'sim' ? this.table.get('sim') : undefined;
     if (this.controlCommand !== false && lower === this.controlCommand) return this.table.get('sim');
@@ -273,9 +290,8 @@ export class RedisNode implements DatabaseHost {
   }
 
   /** A key was created: the "new" event (class n) when enabled. */
-  keyAdded(db: Database, key: string): void {
+  keyAdded(db: Database, key: string, t: ValueType): void {
     // Redis 7.0's dbAdd signals the key ready when its type is one a client can block on.
-    const t = db.lookup(key)?.type;
     if (t === 'list' || t === 'zset' || t === 'stream') this.blocking.signalReady(db, key, t);
     if (this.notifier.enabled('n')) this.notify(db, 'n', 'new', key);
   }

@@ -16,18 +16,19 @@ export interface TypeValues {
 
 export type ValueType = keyof TypeValues;
 
+/**
+ * Access times are stored relative to this instant so that, on the system clock, they stay small
+ * integers (kept inline by V8) instead of a boxed heap number per key. Any time still works.
+ */
+const LRU_EPOCH = Math.floor(Date.now());
+
 export class RedisObject<T extends ValueType = ValueType> {
-  /** Last access time (node clock, ms) for OBJECT IDLETIME. */
-  lru: number;
+  /** Last access time minus LRU_EPOCH (see `lru`). */
+  private lruRel: number;
   /** Insertion sequence in its database: SCAN's cursor order. Kept when the value is overwritten. */
   seq = 0;
-  /**
-   * For strings: true once modified in place (APPEND, SETRANGE), which makes OBJECT ENCODING
-   * report "raw" as Redis does.
-   */
-  raw = false;
-  /** LFU counter for OBJECT FREQ. */
-  freq = 0;
+  /** `raw` (lowest bit) and `freq` (the rest), packed: one field per key instead of two. */
+  private bits = 0;
   /** Estimated size in bytes of this key, as last measured for maxmemory (engine/eviction.ts). */
   mem = 0;
 
@@ -36,7 +37,37 @@ export class RedisObject<T extends ValueType = ValueType> {
     public value: TypeValues[T],
     now: number,
   ) {
-    this.lru = now;
+    this.lruRel = now - LRU_EPOCH;
+  }
+
+  /** Last access time (node clock, ms) for OBJECT IDLETIME. */
+  get lru(): number {
+    return this.lruRel + LRU_EPOCH;
+  }
+
+  set lru(now: number) {
+    this.lruRel = now - LRU_EPOCH;
+  }
+
+  /**
+   * For strings: true once modified in place (APPEND, SETRANGE), which makes OBJECT ENCODING
+   * report "raw" as Redis does.
+   */
+  get raw(): boolean {
+    return this.bits % 2 === 1;
+  }
+
+  set raw(v: boolean) {
+    this.bits = this.bits - (this.bits % 2) + (v ? 1 : 0);
+  }
+
+  /** LFU counter for OBJECT FREQ. */
+  get freq(): number {
+    return Math.floor(this.bits / 2);
+  }
+
+  set freq(v: number) {
+    this.bits = v * 2 + (this.bits % 2);
   }
 
   is<K extends ValueType>(type: K): this is RedisObject<K> {

@@ -32,6 +32,16 @@ import { outputBufferLimitReached } from './limits.js';
 const SECURITY_WARNING =
   'Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands to Redis. This is likely due to an attacker attempting to use Cross Protocol Scripting to compromise your Redis instance. Connection aborted.';
 
+/** Whether a command name is POST or Host: (any case), without allocating a lowercase copy. */
+function isHttpVerb(name: string): boolean {
+  const n = name.length;
+  if (n === 4) return (name.charCodeAt(0) | 32) === 112 /* p */ && name.toLowerCase() === 'post';
+  return n === 5 && name.charCodeAt(4) === 58 /* : */ && name.toLowerCase() === 'host:';
+}
+
+/** The smallest value CONFIG accepts for client-query-buffer-limit (1 MB). */
+const MIN_QUERY_BUFFER_LIMIT = 1024 * 1024;
+
 /** When each node last logged the security warning (Redis logs it at most once every 60 s). */
 const securityLoggedAt = new WeakMap<RedisNode, number>();
 
@@ -82,7 +92,9 @@ export class Connection implements ClientTransport, GatedConnection {
     if (this.closing) return;
     this.parser.feed(chunk);
     this.client.lastInteraction = this.node.clock.now();
-    if (this.parser.pendingBytes > Number(this.node.config.get('client-query-buffer-limit'))) {
+    // client-query-buffer-limit is at least 1 MB (its CONFIG minimum): below that, no lookup.
+    const pending = this.parser.pendingBytes;
+    if (pending > MIN_QUERY_BUFFER_LIMIT && pending > Number(this.node.config.get('client-query-buffer-limit'))) {
       const head = this.parser.peek(64);
       this.node.log(
         'warning',
@@ -114,8 +126,7 @@ export class Connection implements ClientTransport, GatedConnection {
           break;
         }
         if (args === undefined) break;
-        const name = (args[0] as string).length <= 5 ? (args[0] as string).toLowerCase() : '';
-        if (name === 'post' || name === 'host:') {
+        if (isHttpVerb(args[0] as string)) {
           this.securityAttack();
           return;
         }

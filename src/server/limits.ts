@@ -81,6 +81,11 @@ const softReachedAt = new WeakMap<Client, number>();
  * by the socket, must be closed.
  */
 export function outputBufferLimitReached(c: Client, pending: number): boolean {
+  // Nothing pending (the common case: the write went through at once) is under every limit.
+  if (pending === 0) {
+    softReachedAt.delete(c);
+    return false;
+  }
   const type = clientType(c);
   const lim = obufLimit(c.node, type === 'master' ? 'normal' : type);
   if (!lim) return false;
