@@ -101,14 +101,17 @@ export class Client {
   readonly ext = new Map<string, unknown>();
   /** A replica's link to its master: what it runs is not propagated again (engine/propagate.ts). */
   fromMaster = false;
+  /** The client scripts' redis.call runs on (Redis's CLIENT_SCRIPT flag). */
+  readonly script: boolean;
   /** True while the transport is processing this client's input: output is flushed at its end. */
   inCycle = false;
 
   constructor(
     readonly node: RedisNode,
     readonly transport: ClientTransport | undefined,
-    opts: { resp?: 2 | 3; fake?: boolean } = {},
+    opts: { resp?: 2 | 3; fake?: boolean; script?: boolean } = {},
   ) {
+    this.script = opts.script === true;
     this.id = node.nextClientId();
     this.db = node.db(0);
     this.reply = new Reply(opts.resp ?? 2);

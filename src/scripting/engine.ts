@@ -89,7 +89,7 @@ export class ScriptEngine {
 
   constructor(readonly node: RedisNode) {
     this.lua = new LuaState(rngOf(node));
-    this.fake = new Client(node, undefined, { fake: true });
+    this.fake = new Client(node, undefined, { fake: true, script: true });
     const G = this.lua.G;
     G.set(
       'redis',
