@@ -21,6 +21,8 @@ export interface ClientTransport {
   readonly remoteAddress: string;
   readonly localAddress: string;
   readonly fd: number;
+  /** Redis's query buffer accounting (CLIENT LIST's qbuf, qbuf-free), if the transport keeps one. */
+  readonly queryBuffer?: { numbers(idleMs: number): { qbuf: number; free: number } };
 }
 
 /** A request to block, set by a blocking command's handler through `client.block()`. */
