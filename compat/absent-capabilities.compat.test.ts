@@ -73,7 +73,27 @@ compatSuite('absent capabilities', [
       ['LOLWUT', 'VERSION', '4294967301', '7', '5', '-3'],
       ['LOLWUT', 'VERSION', '4', '9', '1', '1'],
       ['EVAL', "return redis.call('lolwut')", '0'],
+      // Skyscrapers: with one row (or one column) every tower has height 0: all white.
+      ['LOLWUT', 'VERSION', '6', '1', '1'],
+      ['LOLWUT', 'VERSION', '6', '-5', '-5'],
+      ['LOLWUT', 'VERSION', '6', '30', '1'],
+      ['LOLWUT', 'VERSION', '6', '5000', '0'],
+      ['LOLWUT', 'VERSION', '4294967302', '3', '1'],
+      ['LOLWUT', 'VERSION', '6', 'x'],
+      ['LOLWUT', 'VERSION', '6', '10', 'y'],
     ],
+  },
+  {
+    // Skyscrapers are random (C's rand()): compared as the grid of pixels, each pixel's color
+    // replaced by a placeholder, and the text around it.
+    name: 'LOLWUT VERSION 6 draws a grid of colored pixels',
+    cmds: [
+      ['LOLWUT', 'VERSION', '6'],
+      ['LOLWUT', 'VERSION', '6', '40', '10'],
+      ['LOLWUT', 'VERSION', '6', '3', '30'],
+      ['LOLWUT', 'VERSION', '6', '1000', '2'],
+    ],
+    normalize: (raw) => raw.replace(/\x1b\[0;(30;40|90;100|37;47|97;107)m \x1b\[0m/g, 'p').replace(/^[$=]\d+/, ''),
   },
   {
     name: 'RESTORE-ASKING is RESTORE',

@@ -156,6 +156,22 @@ compatSuite('config', [
     unordered: true,
   },
   {
+    // Redis tests for glob characters with strpbrk and matches with stringmatch: both stop at a
+    // NUL byte; a name without a glob character before its NUL is looked up by its full bytes.
+    name: 'CONFIG GET and SET arguments with NUL bytes',
+    cmds: [
+      ['CONFIG', 'GET', 'max*\0'],
+      ['CONFIG', 'GET', 'maxmemory\0xyz'],
+      ['CONFIG', 'GET', 'time\0out*'],
+      ['CONFIG', 'GET', '\0*'],
+      ['CONFIG', 'GET', 'hz*\0', 'maxclients', 'max*\0abc'],
+      ['CONFIG', 'GET', 'maxmemory-c*\0[', 'maxmemory-clients'],
+      ['CONFIG', 'SET', 'maxmemory\0x', '1'],
+      ['CONFIG', 'SET', 'daemonize\0', 'no'],
+    ],
+    unordered: true,
+  },
+  {
     name: 'CONFIG GET * names and values',
     cmds: [['CONFIG', 'GET', '*']],
     // Process-specific values differ (port, dir, pidfile, bind, daemonize as the harness started it).

@@ -4,7 +4,28 @@
  */
 import { compatSuite } from './harness.js';
 
+const inScript = (...args: string[]) => ['EVAL', `return redis.call(${args.map((a) => `'${a}'`).join(', ')})`, '1', args[1] as string];
+
 compatSuite('sort', [
+  {
+    name: 'BY a constant inside a script sorts a set (ALPHA), keeps lists and sorted sets in order',
+    cmds: [
+      ['SADD', 's', 'c', 'b', 'a', '10', '2', '1', 'zz', 'B'],
+      inScript('SORT', 's', 'BY', 'nosort'),
+      inScript('SORT', 's', 'BY', 'nosort', 'DESC'),
+      inScript('SORT_RO', 's', 'BY', 'nosort'),
+      inScript('SORT_RO', 's', 'BY', 'nosort', 'DESC', 'LIMIT', '1', '3'),
+      inScript('SORT', 's', 'BY', 'nosort', 'GET', '#', 'GET', 'h_*->f'),
+      ['SADD', 'n', '3', '1', '2'],
+      inScript('SORT', 'n', 'BY', 'nosort'),
+      ['RPUSH', 'l', 'c', 'a', 'b'],
+      inScript('SORT', 'l', 'BY', 'nosort'),
+      inScript('SORT_RO', 'l', 'BY', 'nosort', 'DESC'),
+      ['ZADD', 'z', '3', 'a', '1', 'c', '2', 'b'],
+      inScript('SORT', 'z', 'BY', 'nosort'),
+      inScript('SORT_RO', 'z', 'BY', 'nosort', 'DESC'),
+    ],
+  },
   {
     name: 'numeric sort of a list',
     cmds: [

@@ -4,9 +4,10 @@
  * "unknown subcommand", and so does redis-sim. TRACKING and CACHING are not implemented and answer
  * the same way rather than pretend.)
  *
- * CLIENT LIST / INFO print Redis's line with every field. Fields about Redis's own buffers
- * (qbuf, qbuf-free, argv-mem, multi-mem, rbs, rbp, obl, oll, omem, tot-mem) have no meaning in
- * redis-sim and are fixed numbers; age and idle are seconds on the node clock.
+ * CLIENT LIST / INFO print Redis's line with every field. qbuf and qbuf-free follow Redis's query
+ * buffer accounting (src/server/query-buffer.ts); the other fields about Redis's own buffers
+ * (argv-mem, multi-mem, rbs, rbp, obl, oll, omem, tot-mem) have no meaning in redis-sim and are
+ * fixed numbers; age and idle are seconds on the node clock.
  */
 import { aclState } from '../acl/store.js';
 import type { User } from '../acl/user.js';
@@ -52,11 +53,12 @@ export function clientInfoLine(c: Client): string {
   if (c.ext.get(NO_EVICT)) flags += 'e';
   if (flags === '') flags = 'N';
   const t = c.transport;
+  const qb = t?.queryBuffer?.numbers(now - c.lastInteraction) ?? { qbuf: 0, free: 0 };
   return (
     `id=${c.id} addr=${t?.remoteAddress ?? c.peer?.addr ?? ''} laddr=${t?.localAddress ?? c.peer?.laddr ?? ''} fd=${t?.fd ?? c.peer?.fd ?? -1} name=${c.name}` +
     ` age=${Math.floor((now - c.createdAt) / 1000)} idle=${Math.floor((now - c.lastInteraction) / 1000)} flags=${flags}` +
     ` db=${c.db.index} sub=${c.channels.size} psub=${c.patterns.size} ssub=${c.shardChannels.size}` +
-    ` multi=${c.multi ? c.multi.queue.length : -1} qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 rbs=1024 rbp=0` +
+    ` multi=${c.multi ? c.multi.queue.length : -1} qbuf=${qb.qbuf} qbuf-free=${qb.free} argv-mem=0 multi-mem=0 rbs=1024 rbp=0` +
     ` obl=0 oll=0 omem=0 tot-mem=1024 events=r cmd=${c.lastCommand} user=${c.user.name} redir=-1 resp=${c.resp}`
   );
 }

@@ -25,17 +25,29 @@ export function replyHelp(c: Client, command: string, lines: readonly string[]):
   c.reply.simple('    Prints this help.');
 }
 
+/** A byte string as C reads it through strpbrk/strlen/%s: up to its first NUL. */
+function cString(s: string): string {
+  const nul = s.indexOf('\0');
+  return nul < 0 ? s : s.slice(0, nul);
+}
+
+/**
+ * CONFIG GET: an argument with a glob character (before any NUL: Redis tests it with strpbrk) is
+ * matched as a pattern cut at its first NUL (stringmatch reads a C string); any other is looked up
+ * by its full bytes.
+ */
 function configGet(c: Client, args: string[]): void {
   const cfg = c.node.config;
   const matches = new Map<string, ConfigParam>();
   const seenParams = new Set<ConfigParam>();
   for (let i = 2; i < args.length; i++) {
-    const pat = args[i] as string;
+    const full = args[i] as string;
+    const pat = cString(full);
     if (!/[[*?]/.test(pat)) {
-      if (matches.has(pat)) continue;
-      const p = cfg.param(pat);
+      if (matches.has(full)) continue;
+      const p = cfg.param(full);
       if (p) {
-        matches.set(pat, p);
+        matches.set(full, p);
         seenParams.add(p);
       }
       continue;
@@ -60,7 +72,7 @@ function configGet(c: Client, args: string[]): void {
 
 /** What stops a CONFIG SET before any value is validated. */
 function setError(arg: string, reason: string): RedisError {
-  return new RedisError(`ERR CONFIG SET failed (possibly related to argument '${arg}') - ${reason}`);
+  return new RedisError(`ERR CONFIG SET failed (possibly related to argument '${cString(arg)}') - ${reason}`);
 }
 
 function configSet(c: Client, args: string[]): void {
@@ -72,7 +84,7 @@ function configSet(c: Client, args: string[]): void {
   for (let i = 2; i < args.length; i += 2) {
     const given = args[i] as string;
     const p = cfg.param(given);
-    if (!p) throw new RedisError(`ERR Unknown option or number of arguments for CONFIG SET - '${given}'`);
+    if (!p) throw new RedisError(`ERR Unknown option or number of arguments for CONFIG SET - '${cString(given)}'`);
     if (p.immutable) throw setError(given, "can't set immutable config");
     if (p.protected && cfg.get('enable-protected-configs') === 'no') throw setError(given, "can't set protected config");
     const entry = given.toLowerCase();

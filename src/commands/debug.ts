@@ -1,6 +1,7 @@
 /**
  * DEBUG, as Redis 7.0's debug.c, for the subcommands test suites use: SLEEP, SET-ACTIVE-EXPIRE,
- * OBJECT, RELOAD, PROTOCOL, DIGEST, DIGEST-VALUE, HELP. Others (and JMAP, which 7.0 does not have)
+ * OBJECT, RELOAD, LOADAOF, PROTOCOL, DIGEST, DIGEST-VALUE, SET-DISABLE-DENY-SCRIPTS,
+ * QUICKLIST-PACKED-THRESHOLD, HELP. Others (and JMAP, which 7.0 does not have)
  * answer Redis's "unknown subcommand" error.
  *
  * Like Redis 7.0, DEBUG is refused unless enable-debug-command is "yes" (or "local", for clients
@@ -13,26 +14,36 @@
  *   same data; an empty dataset is 40 zeros.
  * - OBJECT: Redis's status line; encoding and refcount follow OBJECT ENCODING/REFCOUNT, the
  *   serialized length is the size of the value's RDB body as src/rdb writes it (LZF included), lru is the node clock's 24-bit
- *   LRU clock; the quicklist fields come from filling listpacks as tail pushes do.
+ *   LRU clock; the quicklist fields come from filling listpacks as tail pushes do. The address is
+ *   stable per object; INCR's in-place update of an unshared int keeps it, and each shared
+ *   integer (0..9999) has its own fixed address, as in Redis.
+ * - SET-DISABLE-DENY-SCRIPTS <n>: atoi(n) != 0 lets scripts call commands flagged noscript.
+ * - QUICKLIST-PACKED-THRESHOLD <size>: elements of at least that many bytes get a plain quicklist
+ *   node of their own (DEBUG OBJECT's ql_* fields, serializedlength, DUMP); 0 restores 1 GiB; the
+ *   limit is 4 GiB - 1 MiB. Per node here (a process-wide setting in Redis).
  * - RELOAD [MERGE] [NOFLUSH] [NOSAVE]: saves the RDB file (unless NOSAVE), empties the dataset
  *   (unless NOFLUSH) and loads the file back, as Redis does; a file that cannot be written answers
  *   "-ERR", one that cannot be loaded "Error trying to load the RDB dump" (the data stays).
  * - LOADAOF: the AOF is not persisted (appendonly is accepted, nothing is written), so this
- *   reloads the dataset through an in-memory RDB round trip, resets dirty and answers OK.
+ *   reloads the dataset through an in-memory RDB round trip, resets dirty and answers OK. (Redis
+ *   with appendonly no and no AOF files on disk exits the process with status 1 here.)
  */
 import { createHash } from 'node:crypto';
 import type { Client } from '../engine/client.js';
 import type { CommandSpec } from '../engine/command.js';
+import { memtoull } from '../engine/config-table.js';
 import type { Database } from '../engine/database.js';
 import { objectEncoding, objectRefcount } from '../engine/encoding.js';
 import { RedisError } from '../engine/errors.js';
 import type { RedisNode } from '../engine/node.js';
 import type { RedisObject } from '../engine/values.js';
-import { formatDouble, parseInteger } from '../protocol/numbers.js';
+import { formatDouble } from '../protocol/numbers.js';
 import { objectBodyLength } from '../rdb/encode.js';
 import { RdbError } from '../rdb/errors.js';
+import { lpEntrySize } from '../rdb/listpack.js';
 import { loadRdb } from '../rdb/load.js';
 import { rdbPath, recordLoad, saveToDisk } from '../rdb/persistence.js';
+import { packedThreshold, quicklistLayout, setPackedThreshold } from '../rdb/quicklist.js';
 import { saveRdb } from '../rdb/save.js';
 import { replyHelp } from './config.js';
 
@@ -129,44 +140,26 @@ export function datasetDigest(c: Client): string {
 
 // ---- DEBUG OBJECT --------------------------------------------------------------------------
 
-/** Bytes of one listpack entry (encoding + data + backlen); integers as lpStringToInt64 finds them. */
-function lpEntrySize(s: string): number {
-  const n = s.length <= 20 ? parseInteger(s) : null;
-  let body: number;
-  if (n !== null) {
-    if (n >= 0 && n <= 127) body = 1;
-    else if (n >= -4096 && n <= 4095) body = 2;
-    else if (n >= -32768 && n <= 32767) body = 3;
-    else if (n >= -8388608 && n <= 8388607) body = 4;
-    else if (n >= -2147483648 && n <= 2147483647) body = 5;
-    else body = 9;
-  } else body = s.length < 64 ? 1 + s.length : s.length < 4096 ? 2 + s.length : 5 + s.length;
-  const back = body <= 127 ? 1 : body < 16383 ? 2 : body < 2097151 ? 3 : body < 268435455 ? 4 : 5;
-  return body + back;
-}
-
 /**
- * A list's quicklist nodes: listpacks filled up to list-max-listpack-size (negative: a byte limit
- * of 4 KB·2^(n−1); positive: an entry count), as pushes at the tail fill them.
+ * A list's quicklist nodes' sizes (listpack bytes; a plain node's element length), in the layout
+ * src/rdb derives from list-max-listpack-size and DEBUG QUICKLIST-PACKED-THRESHOLD.
  */
-function quicklistNodes(items: readonly string[], fill: number): number[] {
-  const maxBytes = fill < 0 ? 4096 * 2 ** (Math.min(5, -fill) - 1) : Number.POSITIVE_INFINITY;
-  const maxCount = fill > 0 ? fill : Number.POSITIVE_INFINITY;
-  const nodes: number[] = [];
-  let bytes = 7;
-  let count = 0;
-  for (const it of items) {
-    const sz = lpEntrySize(it);
-    if (count > 0 && (bytes + sz > maxBytes || count + 1 > maxCount)) {
-      nodes.push(bytes);
-      bytes = 7;
-      count = 0;
+function quicklistNodes(node: RedisNode, items: readonly string[], fill: number): number[] {
+  const threshold = packedThreshold(node);
+  const sizes: number[] = [];
+  let i = 0;
+  for (const count of quicklistLayout(items, fill, threshold)) {
+    const first = items[i] as string;
+    if (count === 1 && first.length >= threshold) {
+      sizes.push(first.length);
+      i++;
+      continue;
     }
-    bytes += sz;
-    count++;
+    let bytes = 7;
+    for (let k = 0; k < count; k++) bytes += lpEntrySize(items[i++] as string);
+    sizes.push(bytes);
   }
-  if (count > 0 || nodes.length === 0) nodes.push(bytes);
-  return nodes;
+  return sizes.length > 0 ? sizes : [7];
 }
 
 /** rdbSavedObjectLen: the bytes of the value's RDB body (src/rdb, LZF included as rdbcompression says). */
@@ -182,7 +175,12 @@ function lruClock(ms: number): number {
 /** A stable, pointer-looking address for an object. */
 const addresses = new WeakMap<object, string>();
 let nextAddress = 0x7f0000000000;
-function addressOf(o: object): string {
+/** Where shared.integers[0] would be: the shared integers are one array of 16-byte robjs. */
+const SHARED_INTEGERS_AT = 0x7effff000000;
+const SHARED_REFCOUNT = 2147483647;
+
+function addressOf(node: RedisNode, o: RedisObject): string {
+  if (objectRefcount(node, o) === SHARED_REFCOUNT) return `0x${(SHARED_INTEGERS_AT + 16 * Number(o.value)).toString(16)}`;
   let a = addresses.get(o);
   if (!a) {
     nextAddress += 0x40;
@@ -190,6 +188,15 @@ function addressOf(o: object): string {
     addresses.set(o, a);
   }
   return a;
+}
+
+/**
+ * `to` replaces `from` as Redis modifies an object in place (INCR on an unshared int-encoded
+ * value): DEBUG OBJECT shows the same address for both.
+ */
+export function modifiedInPlace(from: RedisObject, to: RedisObject): void {
+  const a = addresses.get(from);
+  if (a) addresses.set(to, a);
 }
 
 function debugObject(c: Client, key: string): void {
@@ -203,13 +210,13 @@ function debugObject(c: Client, key: string): void {
     // Quicklist shape estimated from list-max-listpack-size (-2: 8 KB nodes; n > 0: n entries).
     const items = [...(o.value as Iterable<string>)];
     const fill = Number(c.node.config.get('list-max-listpack-size'));
-    const nodes = quicklistNodes(items, fill);
+    const nodes = quicklistNodes(c.node, items, fill);
     const bytes = nodes.reduce((a, b) => a + b, 0);
     const compressed = c.node.config.get('list-compress-depth') !== '0' ? 1 : 0;
     extra = ` ql_nodes:${nodes.length} ql_avg_node:${(items.length / nodes.length).toFixed(2)} ql_listpack_max:${fill} ql_compressed:${compressed} ql_uncompressed_size:${bytes}`;
   }
   c.reply.simple(
-    `Value at:${addressOf(o)} refcount:${objectRefcount(c.node, o)} encoding:${enc} serializedlength:${serializedLength(c.node, o, enc)} lru:${lruClock(o.lru)} lru_seconds_idle:${Math.max(0, Math.floor((now - o.lru) / 1000))}${extra}`,
+    `Value at:${addressOf(c.node, o)} refcount:${objectRefcount(c.node, o)} encoding:${enc} serializedlength:${serializedLength(c.node, o, enc)} lru:${lruClock(o.lru)} lru_seconds_idle:${Math.max(0, Math.floor((now - o.lru) / 1000))}${extra}`,
   );
 }
 
@@ -340,6 +347,13 @@ export function protectedActionAllowed(c: Client, param: 'enable-debug-command' 
   );
 }
 
+/** DEBUG SET-DISABLE-DENY-SCRIPTS: scripts may call commands flagged noscript (server.script_disable_deny_script). */
+const denyScriptsDisabled = new WeakMap<RedisNode, boolean>();
+
+export function noscriptAllowed(node: RedisNode): boolean {
+  return denyScriptsDisabled.get(node) === true;
+}
+
 function debug(c: Client, args: string[]): void {
   if (!protectedActionAllowed(c, 'enable-debug-command')) {
     throw new RedisError(
@@ -358,6 +372,17 @@ function debug(c: Client, args: string[]): void {
     return c.reply.ok();
   }
   if (sub === 'object' && argc === 3) return debugObject(c, args[2] as string);
+  if (sub === 'quicklist-packed-threshold' && argc === 3) {
+    const sz = memtoull(args[2] as string);
+    if (sz === null || !setPackedThreshold(c.node, sz)) {
+      throw new RedisError('ERR argument must be a memory value bigger than 1 and smaller than 4gb');
+    }
+    return c.reply.ok();
+  }
+  if (sub === 'set-disable-deny-scripts' && argc === 3) {
+    denyScriptsDisabled.set(c.node, atoi(args[2] as string) !== 0);
+    return c.reply.ok();
+  }
   if (sub === 'reload') return reload(c, args);
   if (sub === 'loadaof' && argc === 2) return loadaof(c);
   if (sub === 'protocol' && argc === 3) return protocol(c, args[2] as string);

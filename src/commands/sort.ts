@@ -14,8 +14,8 @@
  *   as bytes; a missing BY value sorts first.
  * - BY with a pattern that has no '*' means "don't sort": lists keep their order and sorted sets
  *   their score order (both read from the end for DESC), sets their iteration order. A set that
- *   would come out unsorted is sorted ALPHA when STORE is given, so replicas agree, as Redis
- *   does (Redis also does it inside scripts; redis-sim cannot tell a script's client apart).
+ *   would come out unsorted is sorted ALPHA when STORE is given or inside a script (SORT and
+ *   SORT_RO), so replicas and script effects agree, as Redis does.
  * - Patterns: "#" is the element; otherwise the first '*' is replaced by the element, and a "->f"
  *   after it reads field f of a hash; a missing key, wrong type or missing field gives nil (GET)
  *   or "" (STORE).
@@ -114,8 +114,8 @@ function sortGeneric(c: Client, args: string[], readonly: boolean): void {
   const obj = c.db.lookupTouch(key);
   if (obj !== undefined && obj.type !== 'list' && obj.type !== 'set' && obj.type !== 'zset') throw new RedisError(WRONGTYPE);
 
-  // An unsorted set would come out in hash order: sort it when storing, as Redis does.
-  if (dontSort && obj?.type === 'set' && store !== undefined) {
+  // An unsorted set would come out in hash order: sort it when storing or in a script, as Redis does.
+  if (dontSort && obj?.type === 'set' && (store !== undefined || c.script)) {
     dontSort = false;
     alpha = true;
     sortBy = undefined;

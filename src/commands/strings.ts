@@ -11,11 +11,12 @@
 import { is } from '../engine/args.js';
 import type { Client } from '../engine/client.js';
 import type { CommandSpec } from '../engine/command.js';
-import { configNumber, markNotInt } from '../engine/encoding.js';
+import { configNumber, markNotInt, objectRefcount, stringEncoding } from '../engine/encoding.js';
 import { INVALID_EXPIRE, NOT_FLOAT, NOT_INTEGER, RedisError, SYNTAX, WRONG_ARITY, WRONGTYPE } from '../engine/errors.js';
 import type { RedisObject } from '../engine/values.js';
 import { addLongDouble, formatLongDouble, LD_ZERO, parseLongDouble } from '../protocol/longdouble.js';
 import { INT64_MAX, INT64_MIN, parseInt64, parseInteger } from '../protocol/numbers.js';
+import { modifiedInPlace } from './debug.js';
 import { alreadyExpired, mstime, setDeadline } from './expire.js';
 
 // ---- SET-family option parsing (parseExtendedStringArgumentsOrReply) --------------------
@@ -391,7 +392,13 @@ function incrDecr(c: Client, key: string, incr: bigint | number): void {
     }
     result = String(v + inc);
   }
-  putString(c, key, result, true, o);
+  const n = putString(c, key, result, true, o);
+  // Redis writes the new value into the old object when that one is an unshared int and the
+  // result is not a shared integer (0..9999): DEBUG OBJECT keeps its address.
+  const v = Number(result);
+  if (o !== undefined && (v < 0 || v >= 10000) && objectRefcount(c.node, o) === 1 && stringEncoding(o as RedisObject<'string'>) === 'int') {
+    modifiedInPlace(o, n);
+  }
   c.node.signalModifiedKey(db, key);
   c.node.notify(db, '$', 'incrby', key);
   c.reply.raw(`:${result}\r\n`);

@@ -21,6 +21,8 @@ export interface ClientTransport {
   readonly remoteAddress: string;
   readonly localAddress: string;
   readonly fd: number;
+  /** Redis's query buffer accounting (CLIENT LIST's qbuf, qbuf-free), if the transport keeps one. */
+  readonly queryBuffer?: { numbers(idleMs: number): { qbuf: number; free: number } };
 }
 
 /** A request to block, set by a blocking command's handler through `client.block()`. */
@@ -111,14 +113,17 @@ export class Client {
   replLink: 'replica' | 'primary' | undefined;
   /** Addresses shown by CLIENT LIST for a client with no transport of its own (the link to a primary). */
   peer: { addr: string; laddr: string; fd: number } | undefined;
+  /** The client scripts' redis.call runs on (Redis's CLIENT_SCRIPT flag). */
+  readonly script: boolean;
   /** True while the transport is processing this client's input: output is flushed at its end. */
   inCycle = false;
 
   constructor(
     readonly node: RedisNode,
     readonly transport: ClientTransport | undefined,
-    opts: { resp?: 2 | 3; fake?: boolean } = {},
+    opts: { resp?: 2 | 3; fake?: boolean; script?: boolean } = {},
   ) {
+    this.script = opts.script === true;
     this.id = node.nextClientId();
     this.db = node.db(0);
     this.reply = new Reply(opts.resp ?? 2);

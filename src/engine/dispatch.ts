@@ -70,19 +70,26 @@ function traitsOf(r: ResolvedCommand): CallTraits {
   return t;
 }
 
+/** A byte string as C's %s prints it: up to the first NUL. */
+function cString(s: string): string {
+  const nul = s.indexOf('\0');
+  return nul < 0 ? s : s.slice(0, nul);
+}
+
 /** Resolves a command and its subcommand, or returns the error Redis gives. */
 export function resolveCommand(node: RedisNode, args: string[]): ResolvedCommand | string {
   const name = args[0] as string;
   const spec = node.lookupCommand(name);
+  // Redis formats these with %s: a name or argument is quoted up to its first NUL byte.
   if (!spec) {
     let list = '';
-    for (let i = 1; i < args.length && list.length < 128; i++) list += `'${(args[i] as string).slice(0, 128 - list.length)}' `;
-    return `ERR unknown command '${name.slice(0, 128)}', with args beginning with: ${list}`;
+    for (let i = 1; i < args.length && list.length < 128; i++) list += `'${cString(args[i] as string).slice(0, 128 - list.length)}' `;
+    return `ERR unknown command '${cString(name).slice(0, 128)}', with args beginning with: ${list}`;
   }
   if (spec.subcommands && args.length >= 2) {
     const subName = (args[1] as string).toLowerCase();
     const sub = spec.subcommands.find((s) => s.name === subName);
-    if (!sub) return `ERR unknown subcommand '${(args[1] as string).slice(0, 128)}'. Try ${name.toUpperCase()} HELP.`;
+    if (!sub) return `ERR unknown subcommand '${cString(args[1] as string).slice(0, 128)}'. Try ${name.toUpperCase()} HELP.`;
     return resolved(sub, spec);
   }
   return resolved(spec);

@@ -16,6 +16,14 @@ import { deadlinePassed } from './database.js';
 import type { RedisNode } from './node.js';
 import { persistenceState } from './persistence-state.js';
 
+/** The script caches' sizes for INFO memory, supplied by the scripting layer (engine/ does not import it). */
+export const scriptCacheInfo: {
+  /** EVAL's script cache: number of scripts and evalScriptsMemory's bytes. */
+  eval?: (node: RedisNode) => { scripts: number; bytes: number };
+  /** The function libraries: counts and functionsMemoryOverhead's bytes. */
+  functions?: (node: RedisNode) => { functions: number; libraries: number; bytes: number };
+} = {};
+
 /** BGREWRITEAOF count per node (INFO aof_rewrites; aof_last_rewrite_time_sec 0 once one ran). */
 export const aofRewrites = new WeakMap<RedisNode, number>();
 
@@ -125,6 +133,8 @@ function memory(node: RedisNode): string {
   (node as unknown as { peakMemory?: number }).peakMemory = peak;
   const maxmemory = Number(node.config.get('maxmemory'));
   const total = totalmem();
+  const evalCache = scriptCacheInfo.eval?.(node) ?? { scripts: 0, bytes: 0 };
+  const fns = scriptCacheInfo.functions?.(node) ?? { functions: 0, libraries: 0, bytes: 0 };
   return lines('Memory', [
     ['used_memory', used],
     ['used_memory_human', bytesToHuman(used)],
@@ -145,16 +155,16 @@ function memory(node: RedisNode): string {
     ['used_memory_lua', 0],
     ['used_memory_vm_eval', 0],
     ['used_memory_lua_human', '0B'],
-    ['used_memory_scripts_eval', 0],
-    ['number_of_cached_scripts', 0],
-    ['number_of_functions', 0],
-    ['number_of_libraries', 0],
+    ['used_memory_scripts_eval', evalCache.bytes],
+    ['number_of_cached_scripts', evalCache.scripts],
+    ['number_of_functions', fns.functions],
+    ['number_of_libraries', fns.libraries],
     ['used_memory_vm_functions', 0],
     ['used_memory_vm_total', 0],
     ['used_memory_vm_total_human', '0B'],
-    ['used_memory_functions', 0],
-    ['used_memory_scripts', 0],
-    ['used_memory_scripts_human', '0B'],
+    ['used_memory_functions', fns.bytes],
+    ['used_memory_scripts', evalCache.bytes + fns.bytes],
+    ['used_memory_scripts_human', bytesToHuman(evalCache.bytes + fns.bytes)],
     ['maxmemory', maxmemory],
     ['maxmemory_human', bytesToHuman(maxmemory)],
     ['maxmemory_policy', node.config.get('maxmemory-policy')],

@@ -50,75 +50,113 @@ export class RespBigNumber {
   constructor(readonly text: string) {}
 }
 
-/** Parses one complete reply starting at `pos`; returns [value, next position] or undefined if incomplete. */
+/** An aggregate being filled: its type byte, how many elements it still needs, and those read. */
+interface Frame {
+  type: string;
+  need: number;
+  items: RespValue[];
+}
+
+/** Builds the value of a completed aggregate. */
+function finish(f: Frame): RespValue {
+  if (f.type === '~') return new RespSet(f.items);
+  if (f.type === '>') return new RespPush(f.items);
+  if (f.type === '%') {
+    const entries: [RespValue, RespValue][] = [];
+    for (let i = 0; i < f.items.length; i += 2) entries.push([f.items[i] as RespValue, f.items[i + 1] as RespValue]);
+    return new RespMap(entries);
+  }
+  return f.items;
+}
+
+/**
+ * Parses one complete reply starting at `pos`; returns [value, next position] or undefined if
+ * incomplete. Iterative (an explicit stack of open aggregates), so nesting of any depth (a script
+ * result nested to Redis's Lua stack limit is ~8000 levels) never overflows the JavaScript stack.
+ */
 export function parseReply(s: string, pos = 0): [RespValue, number] | undefined {
-  const nl = s.indexOf('\r\n', pos);
-  if (nl < 0) return undefined;
-  const type = s[pos];
-  const line = s.slice(pos + 1, nl);
-  let next = nl + 2;
-  const many = (n: number): [RespValue[], number] | undefined => {
-    const items: RespValue[] = [];
-    for (let i = 0; i < n; i++) {
-      const r = parseReply(s, next);
-      if (!r) return undefined;
-      items.push(r[0]);
-      next = r[1];
+  const open: Frame[] = [];
+  let next = pos;
+  for (;;) {
+    const nl = s.indexOf('\r\n', next);
+    if (nl < 0) return undefined;
+    const type = s[next];
+    const line = s.slice(next + 1, nl);
+    const at = next;
+    next = nl + 2;
+    let value: RespValue;
+    switch (type) {
+      case '+':
+        value = new RespStatus(line);
+        break;
+      case '-':
+        value = new RespError(line);
+        break;
+      case ':': {
+        const n = Number(line);
+        value = Number.isSafeInteger(n) ? n : BigInt(line);
+        break;
+      }
+      case '$': {
+        const len = Number(line);
+        if (len < 0) {
+          value = null;
+          break;
+        }
+        if (s.length < next + len + 2) return undefined;
+        value = s.slice(next, next + len);
+        next += len + 2;
+        break;
+      }
+      case '=': {
+        const len = Number(line);
+        if (s.length < next + len + 2) return undefined;
+        const body = s.slice(next, next + len);
+        value = new RespVerbatim(body.slice(0, 3), body.slice(4));
+        next += len + 2;
+        break;
+      }
+      case '_':
+        value = null;
+        break;
+      case '#':
+        value = line === 't';
+        break;
+      case ',':
+        value = new RespDouble(line === 'inf' ? Number.POSITIVE_INFINITY : line === '-inf' ? Number.NEGATIVE_INFINITY : Number(line), line);
+        break;
+      case '(':
+        value = new RespBigNumber(line);
+        break;
+      case '*':
+      case '~':
+      case '>':
+      case '%': {
+        const n = Number(line);
+        if (n < 0 && type !== '%') {
+          value = null;
+          break;
+        }
+        const f: Frame = { type, need: type === '%' ? n * 2 : n, items: [] };
+        if (f.need > 0) {
+          open.push(f);
+          continue;
+        }
+        value = finish(f);
+        break;
+      }
+      default:
+        throw new Error(`bad RESP type byte ${JSON.stringify(type)} at ${at}`);
     }
-    return [items, next];
-  };
-  switch (type) {
-    case '+':
-      return [new RespStatus(line), next];
-    case '-':
-      return [new RespError(line), next];
-    case ':': {
-      const n = Number(line);
-      return [Number.isSafeInteger(n) ? n : BigInt(line), next];
+    // Hand the value to the innermost open aggregate, closing every aggregate it completes.
+    for (;;) {
+      const top = open[open.length - 1];
+      if (!top) return [value, next];
+      top.items.push(value);
+      if (top.items.length < top.need) break;
+      open.pop();
+      value = finish(top);
     }
-    case '$': {
-      const len = Number(line);
-      if (len < 0) return [null, next];
-      if (s.length < next + len + 2) return undefined;
-      return [s.slice(next, next + len), next + len + 2];
-    }
-    case '=': {
-      const len = Number(line);
-      if (s.length < next + len + 2) return undefined;
-      const body = s.slice(next, next + len);
-      return [new RespVerbatim(body.slice(0, 3), body.slice(4)), next + len + 2];
-    }
-    case '_':
-      return [null, next];
-    case '#':
-      return [line === 't', next];
-    case ',': {
-      const v = line === 'inf' ? Number.POSITIVE_INFINITY : line === '-inf' ? Number.NEGATIVE_INFINITY : Number(line);
-      return [new RespDouble(v, line), next];
-    }
-    case '(':
-      return [new RespBigNumber(line), next];
-    case '*':
-    case '~':
-    case '>': {
-      const n = Number(line);
-      if (n < 0) return [null, next];
-      const r = many(n);
-      if (!r) return undefined;
-      if (type === '~') return [new RespSet(r[0]), r[1]];
-      if (type === '>') return [new RespPush(r[0]), r[1]];
-      return r;
-    }
-    case '%': {
-      const n = Number(line);
-      const r = many(n * 2);
-      if (!r) return undefined;
-      const entries: [RespValue, RespValue][] = [];
-      for (let i = 0; i < r[0].length; i += 2) entries.push([r[0][i] as RespValue, r[0][i + 1] as RespValue]);
-      return [new RespMap(entries), r[1]];
-    }
-    default:
-      throw new Error(`bad RESP type byte ${JSON.stringify(type)} at ${pos}`);
   }
 }
 

@@ -38,7 +38,7 @@ import { writeStream } from './encode-stream.js';
 import { intsetEncode } from './intset.js';
 import { ListpackBuilder } from './listpack.js';
 import { lzfCompressInto } from './lzf.js';
-import { quicklistLayout } from './quicklist.js';
+import { packedThreshold, quicklistLayout } from './quicklist.js';
 import { d2string } from './score.js';
 import { RdbWriter } from './writer.js';
 
@@ -77,7 +77,13 @@ export function writeObject(w: RdbWriter, node: RedisNode, o: RedisObject, enc: 
       w.string(o.value as string);
       return;
     case 'list':
-      writeList(w, o.value as Deque<string>, configNumber(node, 'list-max-listpack-size') || -2, configNumber(node, 'list-compress-depth'));
+      writeList(
+        w,
+        o.value as Deque<string>,
+        configNumber(node, 'list-max-listpack-size') || -2,
+        configNumber(node, 'list-compress-depth'),
+        packedThreshold(node),
+      );
       return;
     case 'set': {
       const s = o.value as Set<string>;
@@ -142,8 +148,9 @@ const MIN_COMPRESS_BYTES = 48;
 const MIN_COMPRESS_IMPROVE = 8;
 let nodeLzf = Buffer.allocUnsafe(4096);
 
-function writeList(w: RdbWriter, d: Deque<string>, fill: number, depth: number): void {
-  const layout = quicklistLayout(d, fill);
+/** A plain node (DEBUG QUICKLIST-PACKED-THRESHOLD) holds one element of `threshold` bytes or more. */
+function writeList(w: RdbWriter, d: Deque<string>, fill: number, depth: number, threshold: number): void {
+  const layout = quicklistLayout(d, fill, threshold);
   w.len(layout.length);
   const compressFrom = depth > 0 && layout.length >= depth * 2 + 1 ? depth : layout.length;
   const compressTo = layout.length - depth;
@@ -152,7 +159,7 @@ function writeList(w: RdbWriter, d: Deque<string>, fill: number, depth: number):
   for (const count of layout) {
     nodeIndex++;
     const first = d.get(i) as string;
-    if (count === 1 && first.length >= 1 << 30) {
+    if (count === 1 && first.length >= threshold) {
       w.len(QUICKLIST_PLAIN);
       w.string(first);
       i++;

@@ -134,48 +134,82 @@ export function doubleToInt64(d: number): string {
 }
 
 /**
+ * Redis converts a script's result on the Lua stack and checks, before each value, that 4 more slots
+ * fit under LUAI_MAXCSTACK (8000) counted from the stack base: the top-level result sits at slot 2
+ * (above the error handler), an array element one slot above its table, a set member 3 above, a map
+ * key 4 and a map value 3 above theirs. A value past the limit becomes `-ERR reached lua stack
+ * limit` in place of that element (the enclosing arrays keep their lengths), so a self-referencing
+ * table is sent as 7995 nested `*1` and that error.
+ */
+const LUA_MAXCSTACK = 8000;
+const TOP_SLOT = 2;
+
+/**
  * Writes a Lua value as the script's reply. `scriptResp` is the protocol the script selected with
  * redis.setresp (it decides how booleans are sent); the reply itself follows the caller's
- * protocol through `out`.
+ * protocol through `out`. Iterative (an explicit work stack) so nesting to Redis's limit never
+ * depends on the JavaScript stack.
  */
-export function luaToReply(out: Reply, v: LuaValue, scriptResp: 2 | 3, depth = 0): void {
-  switch (typeof v) {
-    case 'string':
-      out.bulk(v);
-      return;
-    case 'number':
-      out.raw(`:${doubleToInt64(v)}\r\n`);
-      return;
-    case 'boolean':
-      if (scriptResp === 2) {
-        if (v) out.raw(':1\r\n');
-        else out.nil();
-      } else out.bool(v);
-      return;
+export function luaToReply(out: Reply, value: LuaValue, scriptResp: 2 | 3): void {
+  const work: { v: LuaValue; slot: number }[] = [{ v: value, slot: TOP_SLOT }];
+  for (let item = work.pop(); item; item = work.pop()) {
+    const { v, slot } = item;
+    if (slot + 4 > LUA_MAXCSTACK) {
+      out.error('ERR reached lua stack limit');
+      continue;
+    }
+    switch (typeof v) {
+      case 'string':
+        out.bulk(v);
+        continue;
+      case 'number':
+        out.raw(`:${doubleToInt64(v)}\r\n`);
+        continue;
+      case 'boolean':
+        if (scriptResp === 2) {
+          if (v) out.raw(':1\r\n');
+          else out.nil();
+        } else out.bool(v);
+        continue;
+    }
+    if (!(v instanceof LuaTable)) {
+      out.nil();
+      continue;
+    }
+    const children = tableToReply(out, v);
+    if (!children) continue;
+    // Children are pushed in reverse so the work stack pops them in reply order.
+    for (let i = children.length - 1; i >= 0; i--) {
+      const [cv, off] = children[i] as [LuaValue, number];
+      work.push({ v: cv, slot: slot + off });
+    }
   }
-  if (!(v instanceof LuaTable) || depth > 1000) {
-    out.nil();
-    return;
-  }
+}
+
+/**
+ * Writes a table's own reply (error, status, double, big number, verbatim) or the header of its
+ * aggregate; returns the aggregate's elements with their Lua stack offsets from the table's slot.
+ */
+function tableToReply(out: Reply, v: LuaTable): [LuaValue, number][] | undefined {
   const err = v.getStr('err');
   if (typeof err === 'string') {
     errorNoStats(out, err, v.getStr('ignore_error_stats_update') === true);
-    return;
+    return undefined;
   }
   const ok = v.getStr('ok');
   if (typeof ok === 'string') {
     out.simple(ok.replace(/[\r\n]/g, ' '));
-    return;
+    return undefined;
   }
   const dbl = v.getStr('double');
   if (typeof dbl === 'number') {
     out.double(dbl);
-    return;
+    return undefined;
   }
   const big = v.getStr('big_number');
   if (typeof big === 'string') {
     out.bigNumber(big.replace(/[\r\n]/g, ' '));
-    return;
+    return undefined;
   }
   const verb = v.getStr('verbatim_string');
   if (verb instanceof LuaTable) {
@@ -183,38 +217,35 @@ export function luaToReply(out: Reply, v: LuaValue, scriptResp: 2 | 3, depth = 0
     const str = verb.getStr('string');
     if (typeof fmt === 'string' && typeof str === 'string') {
       out.verbatim(str, fmt.slice(0, 3));
-      return;
+      return undefined;
     }
   }
   const map = v.getStr('map');
   if (map instanceof LuaTable) {
-    const entries: [LuaValue, LuaValue][] = [];
+    // Stack while iterating: table, map, key, value, copy of the key.
+    const children: [LuaValue, number][] = [];
     let k: LuaValue;
     for (let e = map.next(undefined); e; e = map.next(k)) {
       k = e[0];
-      entries.push(e);
+      children.push([e[0], 4], [e[1], 3]);
     }
-    out.mapLen(entries.length);
-    for (const [ek, ev] of entries) {
-      luaToReply(out, ek, scriptResp, depth + 1);
-      luaToReply(out, ev, scriptResp, depth + 1);
-    }
-    return;
+    out.mapLen(children.length / 2);
+    return children;
   }
   const set = v.getStr('set');
   if (set instanceof LuaTable) {
-    const items: LuaValue[] = [];
+    // Stack while iterating: table, set, key, copy of the key.
+    const children: [LuaValue, number][] = [];
     let k: LuaValue;
     for (let e = set.next(undefined); e; e = set.next(k)) {
       k = e[0];
-      items.push(k);
+      children.push([k, 3]);
     }
-    out.setLen(items.length);
-    for (const it of items) luaToReply(out, it, scriptResp, depth + 1);
-    return;
+    out.setLen(children.length);
+    return children;
   }
-  let n = 0;
-  while (v.get(n + 1) !== undefined) n++;
-  out.arrayLen(n);
-  for (let i = 1; i <= n; i++) luaToReply(out, v.get(i), scriptResp, depth + 1);
+  const children: [LuaValue, number][] = [];
+  for (let x = v.get(1); x !== undefined; x = v.get(children.length + 1)) children.push([x, 1]);
+  out.arrayLen(children.length);
+  return children;
 }

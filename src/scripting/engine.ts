@@ -14,7 +14,9 @@
  */
 import { Client } from '../engine/client.js';
 import { RedisError } from '../engine/errors.js';
+import { scriptCacheInfo } from '../engine/info.js';
 import type { RedisNode } from '../engine/node.js';
+import { cachedScriptBytes, evalCacheBytes } from './cache-memory.js';
 import { errorNoStats, errorTable, luaToReply } from './conversions.js';
 import { evalShebang, registerScriptFlagsLookup } from './flags.js';
 import { installExtraLibs } from './libs.js';
@@ -80,12 +82,14 @@ function rngOf(node: RedisNode): Rand48 {
 export class ScriptEngine {
   readonly lua: LuaState;
   readonly scripts = new Map<string, Script>();
+  /** The cached scripts' own bytes as Redis counts them (lua_scripts_mem, for INFO memory). */
+  scriptBytes = 0;
   readonly fake: Client;
   running: RunContext | undefined;
 
   constructor(readonly node: RedisNode) {
     this.lua = new LuaState(rngOf(node));
-    this.fake = new Client(node, undefined, { fake: true });
+    this.fake = new Client(node, undefined, { fake: true, script: true });
     const G = this.lua.G;
     G.set(
       'redis',
@@ -140,6 +144,7 @@ export class ScriptEngine {
     }
     const s = { body, fn, readOnly: flags?.includes('no-writes') ?? false, flags };
     this.scripts.set(sha, s);
+    this.scriptBytes += cachedScriptBytes(body);
     return s;
   }
 
@@ -238,6 +243,12 @@ const engines = new WeakMap<RedisNode, ScriptEngine>();
 
 // The dispatcher's view of cached scripts' flags (EVALSHA's denyoom before it runs).
 registerScriptFlagsLookup((node, sha) => engines.get(node)?.scripts.get(sha)?.flags);
+
+// INFO memory's number_of_cached_scripts and used_memory_scripts_eval.
+scriptCacheInfo.eval = (node) => {
+  const e = engines.get(node);
+  return e ? { scripts: e.scripts.size, bytes: evalCacheBytes(e.scripts.size, e.scriptBytes) } : { scripts: 0, bytes: 0 };
+};
 
 export function engineOf(node: RedisNode): ScriptEngine {
   let e = engines.get(node);

@@ -8,7 +8,9 @@
  * Error texts follow Redis 7.0's function_lua.c and functions.c.
  */
 import { RedisError } from '../engine/errors.js';
+import { scriptCacheInfo } from '../engine/info.js';
 import type { RedisNode } from '../engine/node.js';
+import { functionsBytes } from './cache-memory.js';
 import { errorTable } from './conversions.js';
 import { type RunOptions, ScriptEngine } from './engine.js';
 import { registerFunctionFlagsLookup } from './flags.js';
@@ -239,6 +241,16 @@ const engines = new WeakMap<RedisNode, FunctionsEngine>();
 registerFunctionFlagsLookup((node, name) => engines.get(node)?.functions.get(name.toLowerCase())?.flags);
 
 /** The node's functions engine if it has one (no Lua state is created for asking). */
+// INFO memory's number_of_functions, number_of_libraries and used_memory_functions.
+scriptCacheInfo.functions = (node) => {
+  const e = engines.get(node);
+  return {
+    functions: e?.functions.size ?? 0,
+    libraries: e?.libraries.size ?? 0,
+    bytes: functionsBytes(e?.libraries.values() ?? []),
+  };
+};
+
 export function functionsIfLoaded(node: RedisNode): FunctionsEngine | undefined {
   return engines.get(node);
 }

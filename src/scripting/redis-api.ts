@@ -11,10 +11,12 @@
  * in the refused command's rejected_calls.
  * redis.call raises an error table {err=...}; redis.pcall returns it.
  */
+
 import { createHash } from 'node:crypto';
 import { aclDenyScriptCall } from '../acl/enforce.js';
 import { ACL_OK, checkCommand } from '../acl/permissions.js';
 import { aclTable } from '../acl/table.js';
+import { noscriptAllowed } from '../commands/debug.js';
 import type { Client } from '../engine/client.js';
 import { arityOk, call, resolveCommand } from '../engine/dispatch.js';
 import { OOM_ERROR } from '../engine/eviction.js';
@@ -94,7 +96,7 @@ export function createRedisTable(node: RedisNode, running: () => RunContext | un
     const name = r.fullname;
     if (!arityOk(r.spec, args.length)) return fail('Wrong number of args calling Redis command from script', name);
     const flags = r.spec.flags;
-    if (flags.includes('noscript')) return fail('This Redis command is not allowed from script', name);
+    if (flags.includes('noscript') && !noscriptAllowed(node)) return fail('This Redis command is not allowed from script', name);
     // scriptVerifyACL: the script runs with its caller's user.
     if (ctx.caller.user.restricted) {
       const denied = aclDenyScriptCall(ctx.caller, r, args);

@@ -28,6 +28,7 @@ import type { ReplyChunk } from '../protocol/reply.js';
 import { Backlog } from './backlog.js';
 import type { FaultGate, GatedConnection } from './fault-gate.js';
 import { outputBufferLimitReached } from './limits.js';
+import { QueryBufferAccount } from './query-buffer.js';
 
 const SECURITY_WARNING =
   'Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands to Redis. This is likely due to an attacker attempting to use Cross Protocol Scripting to compromise your Redis instance. Connection aborted.';
@@ -82,14 +83,21 @@ export class Connection implements ClientTransport, GatedConnection {
     });
   }
 
-  /** Bytes received and not yet parsed into a command (CLIENT LIST's qbuf). */
+  /** Bytes received and not yet parsed into a command. */
   get queryBufferLength(): number {
     return this.parser.pendingBytes;
   }
 
+  /** Redis's query buffer sizes (CLIENT LIST's qbuf and qbuf-free). */
+  readonly queryBuffer = new QueryBufferAccount();
+  /** The current read was large enough to hold a big argument (PROTO_MBULK_BIG_ARG). */
+  private bigRead = false;
+
   private onData(chunk: Buffer): void {
     this.node.stats.netInputBytes += chunk.length;
     if (this.closing) return;
+    this.queryBuffer.onRead(this.parser.pendingBytes, chunk.length);
+    this.bigRead = this.parser.pendingBytes + chunk.length >= 32 * 1024;
     this.parser.feed(chunk);
     this.client.lastInteraction = this.node.clock.now();
     // client-query-buffer-limit is at least 1 MB (its CONFIG minimum): below that, no lookup.
@@ -126,6 +134,11 @@ export class Connection implements ClientTransport, GatedConnection {
           break;
         }
         if (args === undefined) break;
+        if (this.bigRead) {
+          let big = 0;
+          for (const a of args) if (a.length > big) big = a.length;
+          this.queryBuffer.onCommand(big);
+        }
         if (isHttpVerb(args[0] as string)) {
           this.securityAttack();
           return;
@@ -137,6 +150,7 @@ export class Connection implements ClientTransport, GatedConnection {
       }
     } finally {
       c.inCycle = false;
+      this.queryBuffer.afterProcess(this.parser.pendingBytes);
     }
     c.flush();
   }
