@@ -185,6 +185,8 @@ export class RedisSim implements NodeLifecycle {
     this.command('SCRIPT', 'FLUSH');
     await this.server.listen({ port: this.addr.port, host: this.addr.host });
     this.killedFlag = false;
+    // A refusing partition of every client still set closes the new listeners again.
+    faultsOf(this.node).netChanged();
     Replication.of(this.node).restarted();
   }
 

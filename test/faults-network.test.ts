@@ -3,9 +3,22 @@
  * chosen clients' commands hang, or their connections are refused), latency before replies on
  * the virtual clock or in real time. None of them ever holds the control command.
  */
+import net from 'node:net';
 import { createClient } from 'redis';
 import { describe, expect, it } from 'vitest';
 import { ioredis, onCleanup, RawClient, raw, startSim } from './helpers.js';
+
+/** Resolves with the connection's error code (ECONNREFUSED), or 'connected'. */
+function connectError(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.on('connect', () => {
+      s.destroy();
+      resolve('connected');
+    });
+    s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? String(e)));
+  });
+}
 
 /** The connection's client id (CLIENT ID). */
 async function idOf(c: RawClient): Promise<string> {
@@ -123,6 +136,62 @@ describe('SIM FAULT PARTITION / HEAL', () => {
     expect(sim.faults.heal(id)).toBe(1);
     const c = await raw(sim);
     expect(await c.call('PING')).toBe('+PONG\r\n');
+  });
+});
+
+describe('refusing partition of every client', () => {
+  it('in-process: connections reset, new ones get ECONNREFUSED as from a killed node, accepted again once healed', async () => {
+    const sim = await startSim();
+    const a = await raw(sim);
+    const id = sim.faults.partition({ all: true }, 'refuse');
+    await a.readUntilClose();
+    expect(await connectError(sim.port)).toBe('ECONNREFUSED');
+    expect(await connectError(sim.port)).toBe('ECONNREFUSED');
+    expect(sim.faults.heal(id)).toBe(1);
+    await sim.faults.whenAccepting();
+    const b = await raw(sim);
+    expect(await b.call('PING')).toBe('+PONG\r\n');
+  });
+
+  it('over the wire: the caller keeps its connection; HEAL answers once the port accepts again', async () => {
+    const sim = await startSim();
+    const ctl = await raw(sim);
+    const a = await raw(sim);
+    expect(await ctl.call('SIM', 'FAULT', 'PARTITION', 'ALL', 'REFUSE')).toMatch(/^:\d+\r\n$/);
+    await a.readUntilClose();
+    expect(await connectError(sim.port)).toBe('ECONNREFUSED');
+    expect(await ctl.call('PING')).toBe('+PONG\r\n');
+    expect(await ctl.call('SIM', 'FAULT', 'HEAL')).toBe(':1\r\n');
+    expect(await connectError(sim.port)).toBe('connected');
+  });
+
+  it('ioredis: the refused client reconnects on its own after the heal', async () => {
+    const sim = await startSim();
+    const io = ioredis(sim, { retryStrategy: () => 20, maxRetriesPerRequest: null });
+    expect(await io.ping()).toBe('PONG');
+    const errors: string[] = [];
+    io.on('error', (e: NodeJS.ErrnoException) => errors.push(e.code ?? e.message));
+    const id = sim.faults.partition({ all: true }, 'refuse');
+    // Queued while refused; ioredis keeps retrying the connection.
+    const pending = io.set('k', '1');
+    await new Promise<void>((resolve) => {
+      const check = () => (errors.includes('ECONNREFUSED') ? resolve() : setTimeout(check, 10));
+      check();
+    });
+    sim.faults.heal(id);
+    expect(await pending).toBe('OK');
+    expect(sim.call('GET', 'k')).toBe('1');
+  });
+
+  it('after kill and restart a still-set refusing partition keeps the port closed', async () => {
+    const sim = await startSim();
+    sim.faults.partition({ all: true }, 'refuse');
+    await sim.kill();
+    await sim.restart();
+    expect(await connectError(sim.port)).toBe('ECONNREFUSED');
+    sim.faults.heal();
+    await sim.faults.whenAccepting();
+    expect(await connectError(sim.port)).toBe('connected');
   });
 });
 

@@ -9,6 +9,7 @@ import { intArg, is } from '../engine/args.js';
 import type { Client } from '../engine/client.js';
 import type { CommandSpec } from '../engine/command.js';
 import { RedisError, SYNTAX } from '../engine/errors.js';
+import { unfollowJournal } from '../faults/journal.js';
 
 const WRONGPASS = 'WRONGPASS invalid username-password pair or user is disabled.';
 
@@ -152,6 +153,7 @@ function reset(c: Client): void {
   c.node.pubsub.unsubscribeAll(c);
   c.node.monitors.delete(c);
   c.monitor = false;
+  unfollowJournal(c);
   c.db = c.node.db(0);
   c.name = '';
   c.replyMode = 'on';

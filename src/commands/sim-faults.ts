@@ -169,10 +169,23 @@ function fault(c: Client, args: string[]): void {
       c.reply.int(faults.partition(sel, mode === 'HANG' ? 'hang' : 'refuse', c));
       return;
     }
-    case 'HEAL':
+    case 'HEAL': {
       if (args.length > 4) throw wrongArity(args, 'fault');
-      c.reply.int(faults.heal(args[3] === undefined ? undefined : intArg(args[3])));
+      const n = faults.heal(args[3] === undefined ? undefined : intArg(args[3]));
+      const reopening = faults.socket?.accepting;
+      if (!reopening) {
+        c.reply.int(n);
+        return;
+      }
+      // A refusing partition of every client closed the port: the reply waits until it listens
+      // again, so the caller's next connection is accepted.
+      c.block({ keys: [], timeoutAt: 0, onTimeout: (cl) => cl.reply.int(n) });
+      if (c.blockRequest === undefined) return;
+      void reopening.then(() => {
+        if (!c.closed && c.blocked) c.node.blocking.unblock(c);
+      });
       return;
+    }
     case 'LATENCY': {
       if (args.length < 4) throw wrongArity(args, 'fault');
       const ms = msArg(args[3]);

@@ -8,6 +8,14 @@
  *   SIM JOURNAL GET [COMMAND <name>] [KEY <glob>] [CLIENT <id|name>] [FROM <ms>] [TO <ms>] [LIMIT <n>]
  *                              matching entries, oldest first, each a map: seq time id name addr
  *                              db command args reply [error] duration_us
+ *   SIM JOURNAL FOLLOW [COMMAND <name>] [KEY <glob>] [CLIENT <id|name>] [FROM <ms>] [TO <ms>]
+ *                              OK, then the connection receives every matching command from now on
+ *                              (other clients' only, as MONITOR), each as a push frame
+ *                              ["journal", <entry map>] (RESP3 `>`; an array in RESP2, like a pub/sub
+ *                              message), whether or not the journal records (ON). The connection can
+ *                              still send commands (their replies interleave, as on a MONITOR
+ *                              connection); SIM JOURNAL UNFOLLOW, RESET or a disconnect ends it.
+ *   SIM JOURNAL UNFOLLOW       stop following: 1 if this connection followed, else 0
  *
  * The control command's own calls are recorded like any other command.
  */
@@ -16,7 +24,7 @@ import type { Client } from '../engine/client.js';
 import type { CommandSpec } from '../engine/command.js';
 import { RedisError, SYNTAX } from '../engine/errors.js';
 import { faultsOf } from '../faults/faults.js';
-import type { JournalEntry, JournalQuery } from '../faults/journal.js';
+import { type JournalEntry, type JournalQuery, setJournalFollower, unfollowJournal } from '../faults/journal.js';
 import { addSimSubcommand } from './sim.js';
 
 function replyEntry(c: Client, e: JournalEntry): void {
@@ -55,6 +63,48 @@ function msArg(s: string): number {
   return n;
 }
 
+/** Parses GET / FOLLOW's filters from args[3]; LIMIT only where `limit` allows it. */
+function parseQuery(args: string[], limit: boolean): JournalQuery {
+  const q: JournalQuery = {};
+  for (let i = 3; i < args.length; i += 2) {
+    const kw = (args[i] as string).toUpperCase();
+    const v = args[i + 1];
+    if (v === undefined) throw new RedisError(SYNTAX);
+    if (kw === 'COMMAND') q.command = v;
+    else if (kw === 'KEY') q.key = v;
+    else if (kw === 'CLIENT') q.client = /^\d+$/.test(v) ? Number(v) : v;
+    else if (kw === 'FROM') q.from = msArg(v);
+    else if (kw === 'TO') q.to = msArg(v);
+    else if (kw === 'LIMIT' && limit) q.limit = intArg(v);
+    else throw new RedisError(SYNTAX);
+  }
+  return q;
+}
+
+/**
+ * FOLLOW: each matching entry of another client is pushed to `c` as it is recorded. Like MONITOR,
+ * a connection of its own (no DENY BLOCKING client: EXEC, scripts, the in-process API).
+ */
+function follow(c: Client, args: string[]): void {
+  if (c.noBlock || !c.transport) throw new RedisError("ERR SIM JOURNAL FOLLOW isn't allowed for DENY BLOCKING client");
+  const j = faultsOf(c.node).journal;
+  const q = parseQuery(args, false);
+  unfollowJournal(c);
+  const stop = j.subscribe((e) => {
+    if (c.closed) {
+      unfollowJournal(c);
+      return;
+    }
+    if (e.clientId === c.id || !j.matches(e, q)) return;
+    c.reply.pushLen(2);
+    c.reply.bulk('journal');
+    replyEntry(c, e);
+    c.flush();
+  });
+  setJournalFollower(c, stop);
+  c.reply.ok();
+}
+
 function journal(c: Client, args: string[]): void {
   const j = faultsOf(c.node).journal;
   const op = (args[2] ?? '').toUpperCase();
@@ -84,21 +134,15 @@ function journal(c: Client, args: string[]): void {
       arity(args.length === 3);
       c.reply.int(j.size);
       return;
+    case 'FOLLOW':
+      follow(c, args);
+      return;
+    case 'UNFOLLOW':
+      arity(args.length === 3);
+      c.reply.int(unfollowJournal(c) ? 1 : 0);
+      return;
     case 'GET': {
-      const q: JournalQuery = {};
-      for (let i = 3; i < args.length; i += 2) {
-        const kw = (args[i] as string).toUpperCase();
-        const v = args[i + 1];
-        if (v === undefined) throw new RedisError(SYNTAX);
-        if (kw === 'COMMAND') q.command = v;
-        else if (kw === 'KEY') q.key = v;
-        else if (kw === 'CLIENT') q.client = /^\d+$/.test(v) ? Number(v) : v;
-        else if (kw === 'FROM') q.from = msArg(v);
-        else if (kw === 'TO') q.to = msArg(v);
-        else if (kw === 'LIMIT') q.limit = intArg(v);
-        else throw new RedisError(SYNTAX);
-      }
-      const entries = j.query(q);
+      const entries = j.query(parseQuery(args, true));
       c.reply.arrayLen(entries.length);
       for (const e of entries) replyEntry(c, e);
       return;
@@ -115,7 +159,7 @@ const spec: CommandSpec = {
   acl: ['admin', 'dangerous'],
   name: 'journal',
   arity: -3,
-  summary: 'Command journal: ON [cap], OFF, CLEAR, SIZE, GET [filters]',
+  summary: 'Command journal: ON [cap], OFF, CLEAR, SIZE, GET [filters], FOLLOW [filters], UNFOLLOW',
   handler: journal,
 };
 
@@ -124,4 +168,6 @@ addSimSubcommand(spec, [
   '    Record every command (off by default; capped, oldest dropped first).',
   'JOURNAL GET [COMMAND <name>] [KEY <glob>] [CLIENT <id|name>] [FROM <ms>] [TO <ms>] [LIMIT <n>]',
   '    Recorded commands, oldest first.',
+  'JOURNAL FOLLOW [COMMAND <name>] [KEY <glob>] [CLIENT <id|name>] [FROM <ms>] [TO <ms>] | JOURNAL UNFOLLOW',
+  '    Stream other clients\' commands to this connection as push frames ["journal", <entry>], or stop.',
 ]);

@@ -53,6 +53,8 @@ export interface SocketLayer {
   /** Replies (writes) held or delayed, over every connection. */
   readonly waiting: number;
   waitForWaiting(n: number): Promise<void>;
+  /** Pending while the listeners reopen after a refusing partition of every client healed. */
+  readonly accepting: Promise<void> | undefined;
 }
 
 export class NodeFaults {
@@ -127,7 +129,11 @@ export class NodeFaults {
   /**
    * Makes the node unreachable from the selected clients: 'hang' holds their commands (no reply,
    * no error: the client times out on its own) and anything written to them; 'refuse' resets their
-   * connections and refuses (resets) new ones from a matching address. Returns the partition's id.
+   * connections and refuses new ones: for every client ({ all: true }) the listening sockets close,
+   * so a connection attempt gets ECONNREFUSED as from a killed node; for chosen clients a new
+   * connection from a matching address is reset as soon as it is accepted (ECONNRESET: the kernel
+   * completes the handshake before the server sees the address, and refusing one address at the
+   * SYN needs a firewall rule, i.e. root). Returns the partition's id.
    */
   partition(clients: ClientSelector = { all: true }, mode: PartitionMode = 'hang', except?: Client): number {
     const p: Partition = { id: this.nextId++, clients, mode, ...(except ? { except: except.id } : {}) };
@@ -223,7 +229,27 @@ export class NodeFaults {
     return false;
   }
 
-  /** A new connection from `addr` is refused (reset at once). */
+  /**
+   * A refusing partition of every client: the node's listening sockets are closed, so new
+   * connections get ECONNREFUSED as from a killed node (the control connection that set it stays).
+   */
+  refusesAll(): boolean {
+    for (const p of this.partitionList) if (p.mode === 'refuse' && 'all' in p.clients) return true;
+    return false;
+  }
+
+  /**
+   * Resolves once the node accepts connections again (after healing a refusing partition of
+   * every client the listening sockets reopen on the same port; at once otherwise).
+   */
+  whenAccepting(): Promise<void> {
+    return this.socket?.accepting ?? Promise.resolve();
+  }
+
+  /**
+   * A new connection from `addr` is reset at once (a partition of chosen clients: the kernel has
+   * already accepted it, so the client sees ECONNRESET, not ECONNREFUSED; see refusesAll).
+   */
   refusesAddr(addr: string): boolean {
     for (const p of this.partitionList) {
       if (p.mode !== 'refuse') continue;
@@ -261,7 +287,7 @@ export class NodeFaults {
 
   /** Installs dispatch's hooks only while per-command faults, a busy script or the journal need them. */
   updateHooks(): void {
-    const on = this.commands.active || this.journal.enabled || this.scripts.busy !== undefined;
+    const on = this.commands.active || this.journal.active || this.scripts.busy !== undefined;
     this.node.dispatchHooks = on ? this.hooks : undefined;
   }
 

@@ -86,6 +86,23 @@ const KINDS: Record<string, ReplyKind> = {
   _: 'null',
 };
 
+/** The connections following a journal over the wire (SIM JOURNAL FOLLOW), each with its way to stop. */
+const followers = new WeakMap<Client, () => void>();
+
+/** Records that `c` follows a journal (SIM JOURNAL FOLLOW); `stop` unsubscribes it. */
+export function setJournalFollower(c: Client, stop: () => void): void {
+  followers.set(c, stop);
+}
+
+/** Ends `c`'s following (SIM JOURNAL UNFOLLOW, RESET, a disconnect); false if it did not follow. */
+export function unfollowJournal(c: Client): boolean {
+  const stop = followers.get(c);
+  if (!stop) return false;
+  followers.delete(c);
+  stop();
+  return true;
+}
+
 export class Journal {
   private on = false;
   private entries: JournalEntry[] = [];
@@ -101,6 +118,11 @@ export class Journal {
 
   get enabled(): boolean {
     return this.on;
+  }
+
+  /** Dispatch must call record(): recording, or someone follows the stream. */
+  get active(): boolean {
+    return this.on || this.listeners.size > 0;
   }
 
   /** Starts recording (optionally with a new cap). */
@@ -139,23 +161,82 @@ export class Journal {
     return this.entries.length;
   }
 
-  /** Calls `fn` for each entry recorded from now on (streaming); returns the unsubscribe function. */
+  /**
+   * Calls `fn` for each command from now on (streaming), whether or not the journal records:
+   * following does not need start(), and what is followed is not kept unless it does. Returns
+   * the unsubscribe function.
+   */
   subscribe(fn: (e: JournalEntry) => void): () => void {
     this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
+    this.changed();
+    return () => {
+      if (this.listeners.delete(fn)) this.changed();
+    };
+  }
+
+  /**
+   * The commands from now on that match `q` (its `limit` is ignored), as an async iterator:
+   *
+   *   for await (const e of sim.journal.follow({ command: 'evalsha' })) { ...; break; }
+   *
+   * Leaving the loop (break, return, throw) stops following. Entries arriving faster than the
+   * loop takes them are buffered.
+   */
+  follow(q: JournalQuery = {}): AsyncIterableIterator<JournalEntry> {
+    const buffered: JournalEntry[] = [];
+    let wake: ((r: IteratorResult<JournalEntry>) => void) | undefined;
+    let done = false;
+    const unsubscribe = this.subscribe((e) => {
+      if (!this.matches(e, q)) return;
+      if (wake) {
+        const w = wake;
+        wake = undefined;
+        w({ value: e, done: false });
+      } else buffered.push(e);
+    });
+    const finish = (): Promise<IteratorResult<JournalEntry>> => {
+      done = true;
+      unsubscribe();
+      buffered.length = 0;
+      if (wake) {
+        const w = wake;
+        wake = undefined;
+        w({ value: undefined, done: true });
+      }
+      return Promise.resolve({ value: undefined, done: true });
+    };
+    const it: AsyncIterableIterator<JournalEntry> = {
+      next: () => {
+        const e = buffered.shift();
+        if (e) return Promise.resolve({ value: e, done: false });
+        if (done) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((resolve) => {
+          wake = resolve;
+        });
+      },
+      return: finish,
+      throw: (err?: unknown) => finish().then(() => Promise.reject(err)),
+      [Symbol.asyncIterator]: () => it,
+    };
+    return it;
+  }
+
+  /** Whether entry `e` matches query `q` (its limit aside). */
+  matches(e: JournalEntry, q: JournalQuery): boolean {
+    if (q.command !== undefined) {
+      const cmd = q.command.toLowerCase().trim().replace(/\s+/, '|');
+      if (e.command !== cmd && e.command.split('|')[0] !== cmd) return false;
+    }
+    if (q.client !== undefined && (typeof q.client === 'number' ? e.clientId !== q.client : e.clientName !== q.client)) return false;
+    if (q.from !== undefined && e.time < q.from) return false;
+    if (q.to !== undefined && e.time > q.to) return false;
+    if (q.key !== undefined && !this.keysOf(e).some((k) => globMatch(q.key as string, k))) return false;
+    return true;
   }
 
   /** Entries, oldest first, that match `q`. */
   query(q: JournalQuery = {}): JournalEntry[] {
-    const cmd = q.command?.toLowerCase().trim().replace(/\s+/, '|');
-    const out = this.all().filter((e) => {
-      if (cmd !== undefined && e.command !== cmd && e.command.split('|')[0] !== cmd) return false;
-      if (q.client !== undefined && (typeof q.client === 'number' ? e.clientId !== q.client : e.clientName !== q.client)) return false;
-      if (q.from !== undefined && e.time < q.from) return false;
-      if (q.to !== undefined && e.time > q.to) return false;
-      if (q.key !== undefined && !this.keysOf(e).some((k) => globMatch(q.key as string, k))) return false;
-      return true;
-    });
+    const out = this.all().filter((e) => this.matches(e, q));
     return q.limit !== undefined ? out.slice(Math.max(0, out.length - q.limit)) : out;
   }
 
@@ -175,7 +256,7 @@ export class Journal {
 
   /** Dispatch's hook after each command read from a client. */
   record(c: Client, args: string[], mark: number, t0: number): void {
-    if (!this.on) return;
+    if (!this.on && this.listeners.size === 0) return;
     let reply: ReplyKind;
     let error: string | undefined;
     if (c.reply.length > mark) {
@@ -201,10 +282,12 @@ export class Journal {
       ...(error !== undefined ? { error } : {}),
       durationUs: t0 >= 0 ? Math.round((performance.now() - t0) * 1000) : 0,
     };
-    if (this.entries.length < this.capV) this.entries.push(e);
-    else {
-      this.entries[this.head] = e;
-      this.head = (this.head + 1) % this.capV;
+    if (this.on) {
+      if (this.entries.length < this.capV) this.entries.push(e);
+      else {
+        this.entries[this.head] = e;
+        this.head = (this.head + 1) % this.capV;
+      }
     }
     for (const fn of this.listeners) fn(e);
   }

@@ -19,6 +19,16 @@ import { type ClientSelector, matchesClient } from '../faults/selector.js';
 import type { ReplyChunk } from '../protocol/reply.js';
 import { isControl } from './backlog.js';
 
+/** The listening sockets of the node's server. */
+export interface Listeners {
+  /** Closes the listening sockets (connections stay): new connections get ECONNREFUSED. */
+  suspend(): void;
+  /** Listens again on the same addresses and port. */
+  resume(): Promise<void>;
+  /** True between suspend() and resume() (listen() after a kill clears it). */
+  isSuspended(): boolean;
+}
+
 /** What the gate needs of a connection. */
 export interface GatedConnection {
   readonly client: Client;
@@ -44,8 +54,13 @@ export class FaultGate implements SocketLayer {
   /** Writes waiting (held or delayed), over every connection. */
   private waitingWrites = 0;
   private waiters: { n: number; resolve: () => void }[] = [];
+  /** Resolves once the listeners accept again (after such a partition is healed). */
+  private reopening: Promise<void> | undefined;
 
-  constructor(private readonly faults: NodeFaults) {
+  constructor(
+    private readonly faults: NodeFaults,
+    private readonly listeners?: Listeners,
+  ) {
     faults.socket = this;
   }
 
@@ -153,6 +168,30 @@ export class FaultGate implements SocketLayer {
     for (const w of ready) w.resolve();
   }
 
+  /**
+   * A refusing partition of every client closes the listening sockets, so a new connection is
+   * refused by the kernel (ECONNREFUSED), exactly as for a killed node; healing listens again on
+   * the same port. Done at once (not on the next microtask): the port refuses as soon as the
+   * partition is set.
+   */
+  private updateListeners(): void {
+    if (!this.listeners) return;
+    const refuse = this.faults.refusesAll();
+    if (refuse === this.listeners.isSuspended()) return;
+    if (refuse) this.listeners.suspend();
+    else {
+      const p = this.listeners.resume().finally(() => {
+        if (this.reopening === p) this.reopening = undefined;
+      });
+      this.reopening = p;
+    }
+  }
+
+  /** Resolves once new connections are accepted again (at once unless listeners are reopening). */
+  get accepting(): Promise<void> | undefined {
+    return this.reopening;
+  }
+
   drop(sel: ClientSelector, except?: Client): number {
     let n = 0;
     for (const conn of [...this.conns]) {
@@ -169,6 +208,7 @@ export class FaultGate implements SocketLayer {
    * that changed the state).
    */
   changed(): void {
+    this.updateListeners();
     if (this.drainQueued) return;
     this.drainQueued = true;
     queueMicrotask(() => {

@@ -31,12 +31,22 @@ export class Server {
   private readonly byClient = new Map<Client, Connection>();
   private readonly reaper: IdleReaper;
   private nextFd = 8;
+  /** Where listen() bound (host and port of each listener), to listen there again. */
+  private bound: { host: string; port: number }[] = [];
+  /** Listeners closed by a refusing partition of every client (new connections refused). */
+  private suspended = false;
+  /** Between listen() and close() (false while killed or stopped). */
+  private up = false;
 
   /** Socket-level faults (pause, partitions, latency, drops) of the node. */
   private readonly gate: FaultGate;
 
   constructor(private readonly node: RedisNode) {
-    this.gate = new FaultGate(faultsOf(node));
+    this.gate = new FaultGate(faultsOf(node), {
+      suspend: () => this.suspendListening(),
+      resume: () => this.resumeListening(),
+      isSuspended: () => this.suspended,
+    });
     this.reaper = new IdleReaper(node, (c) => this.byClient.get(c)?.destroy());
   }
 
@@ -75,12 +85,15 @@ export class Server {
     if (addrs.length === 0) addrs.push('127.0.0.1');
     let port = opts.port;
     let first: string | undefined;
+    this.bound = [];
+    this.suspended = false;
     for (const spec of addrs) {
       const optional = spec.startsWith('-');
       const a = optional ? spec.slice(1) : spec;
       const host = a === '*' ? '0.0.0.0' : a === '::*' ? '::' : a;
       try {
         port = await this.listenOne(host, port);
+        this.bound.push({ host, port });
         first ??= host;
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code ?? '';
@@ -90,6 +103,7 @@ export class Server {
       }
     }
     if (first === undefined) throw new Error('Failed listening on every bind address');
+    this.up = true;
     return { port, host: first };
   }
 
@@ -106,9 +120,37 @@ export class Server {
     });
   }
 
+  /**
+   * Closes the listening sockets, keeping the connections: a connection attempt now gets
+   * ECONNREFUSED (the kernel answers the SYN with a reset, as for a port nothing listens on).
+   * net.Server.close() closes the listening descriptor at once; its callback (which waits for
+   * every accepted connection to end) is not needed.
+   */
+  suspendListening(): void {
+    if (this.suspended) return;
+    this.suspended = true;
+    for (const s of this.servers.splice(0)) s.close();
+  }
+
+  /** Listens again where listen() bound (the same port: new connections are accepted again). */
+  async resumeListening(): Promise<void> {
+    if (!this.suspended) return;
+    this.suspended = false;
+    if (!this.up) return; // killed meanwhile: restart() listens
+    for (const b of this.bound) {
+      try {
+        await this.listenOne(b.host, b.port);
+      } catch (e) {
+        this.node.log('warning', `Could not listen again on ${b.host}:${b.port}: ${(e as Error).message}`);
+      }
+    }
+  }
+
   /** Stops listening and closes every connection (with a TCP reset when `reset`: a killed node). */
   close(reset = false): Promise<void> {
     this.reaper.cancel();
+    this.suspended = false;
+    this.up = false;
     for (const c of this.connections) {
       if (reset) c.reset();
       else c.destroy();
