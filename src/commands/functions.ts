@@ -196,7 +196,18 @@ function functionStats(c: Client): void {
   for (const lib of engine?.libraries.values() ?? []) fns += lib.functions.size;
   c.reply.mapLen(2);
   c.reply.bulk('running_script');
-  c.reply.nil();
+  // While a (simulated slow) function runs: its name, the calling command, its duration so far.
+  const running = faultsOf(c.node).scripts.runningFunction();
+  if (running) {
+    c.reply.mapLen(3);
+    c.reply.bulk('name');
+    c.reply.bulk(running.name);
+    c.reply.bulk('command');
+    c.reply.arrayLen(running.args.length);
+    for (const a of running.args) c.reply.bulk(a);
+    c.reply.bulk('duration_ms');
+    c.reply.int(running.durationMs);
+  } else c.reply.nil();
   c.reply.bulk('engines');
   c.reply.mapLen(1);
   c.reply.bulk('LUA');

@@ -11,8 +11,10 @@
  *   SHUTDOWN (only with NOSAVE; without it the same BUSY error) SCRIPT KILL FUNCTION KILL
  *   FUNCTION STATS (BUSY while an EVAL runs) REPLCONF, and the control command;
  * - SCRIPT KILL / FUNCTION KILL stop a script that has not written (the caller gets
- *   `-ERR Script killed by user with SCRIPT KILL... script: <name>, on @user_script:1.`; the
- *   line is 1 here, since nothing was interrupted mid-way) and answer `-UNKILLABLE` once it wrote;
+ *   `-ERR Script killed by user with SCRIPT KILL... script: <name>, on @user_script:<line>.`,
+ *   @user_function for a function; the line is where the script's run ended: a loop the time
+ *   guard stopped names its body's first line, as Redis's count hook does, otherwise the last
+ *   line that made a call) and answer `-UNKILLABLE` once it wrote;
  *   SCRIPT KILL of a function or FUNCTION KILL of an EVAL get the other BUSY text;
  * - when the clock reaches the script's end, its caller gets the script's reply and waiting
  *   commands run.
@@ -33,6 +35,14 @@ export const SLOW_FUNCTION_ERR = 'BUSY Redis is busy running a script. You can o
 const UNKILLABLE =
   'UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.';
 
+/** The source line the last script run was on when it ended (scripting/engine.ts notes it). */
+let lastScriptLine = 1;
+
+/** Called by the script engine after each run with the line it ended on. */
+export function noteScriptLine(line: number): void {
+  lastScriptLine = line > 0 ? line : 1;
+}
+
 export interface BusyScript {
   readonly client: Client;
   readonly isEval: boolean;
@@ -41,6 +51,10 @@ export interface BusyScript {
   readonly start: number;
   readonly end: number;
   readonly wrote: boolean;
+  /** The command that runs it (FUNCTION STATS's running_script.command). */
+  readonly args: readonly string[];
+  /** The line SCRIPT KILL's error names: where the script was when its run ended. */
+  readonly line: number;
   /** Past busy-reply-threshold: other clients get BUSY instead of waiting. */
   timedOut: boolean;
   thresholdTimer: Timer | undefined;
@@ -76,7 +90,7 @@ export class SlowScripts {
         const m = cl.reply.length;
         const d = node.stats.dirty;
         run(cl);
-        this.begin(cl, r, args, ms, cl.reply.since(m), node.stats.dirty > d);
+        this.begin(cl, r, args, ms, cl.reply.since(m), node.stats.dirty > d, lastScriptLine);
         cl.reply.truncate(m);
       };
       node.blocking.block(c, args);
@@ -85,12 +99,12 @@ export class SlowScripts {
     }
     const reply = c.reply.since(mark);
     c.reply.truncate(mark);
-    this.begin(c, r, args, ms, reply, node.stats.dirty > dirty);
+    this.begin(c, r, args, ms, reply, node.stats.dirty > dirty, lastScriptLine);
     return true;
   }
 
   /** The script ran (reply kept): the node is busy until the clock has moved `ms`. */
-  private begin(c: Client, r: ResolvedCommand, args: string[], ms: number, reply: string, wrote: boolean): void {
+  private begin(c: Client, r: ResolvedCommand, args: string[], ms: number, reply: string, wrote: boolean, line: number): void {
     const node = this.node;
     const isEval = r.spec.name.startsWith('eval');
     let name = args[1] as string;
@@ -103,6 +117,8 @@ export class SlowScripts {
       start: now,
       end: now + ms,
       wrote,
+      args: args.slice(),
+      line,
       timedOut: false,
       thresholdTimer: undefined,
     };
@@ -160,10 +176,21 @@ export class SlowScripts {
     else {
       this.finish(b);
       const where = b.isEval ? '@user_script' : '@user_function';
-      this.node.blocking.unblock(b.client, `ERR Script killed by user with SCRIPT KILL... script: ${b.name}, on ${where}:1.`);
+      this.node.blocking.unblock(b.client, `ERR Script killed by user with SCRIPT KILL... script: ${b.name}, on ${where}:${b.line}.`);
       c.reply.ok();
     }
     return true;
+  }
+
+  /**
+   * FUNCTION STATS's running_script while a simulated slow function runs: its name, the command
+   * that called it and how long it has run on the node's clock; undefined otherwise (an EVAL
+   * makes FUNCTION STATS answer BUSY instead, see reject()).
+   */
+  runningFunction(): { name: string; args: readonly string[]; durationMs: number } | undefined {
+    const b = this.busy;
+    if (!b || b.isEval) return undefined;
+    return { name: b.name, args: b.args, durationMs: Math.floor(this.node.clock.now() - b.start) };
   }
 
   /** The node stops (kill, SHUTDOWN): the script is gone with it. */

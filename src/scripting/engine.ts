@@ -16,6 +16,7 @@ import { Client } from '../engine/client.js';
 import { RedisError } from '../engine/errors.js';
 import { scriptCacheInfo } from '../engine/info.js';
 import type { RedisNode } from '../engine/node.js';
+import { noteScriptLine } from '../faults/slow-script.js';
 import { cachedScriptBytes, evalCacheBytes } from './cache-memory.js';
 import { errorNoStats, errorTable, luaToReply } from './conversions.js';
 import { evalShebang, registerScriptFlagsLookup } from './flags.js';
@@ -214,6 +215,8 @@ export class ScriptEngine {
       const v = le.value;
       errorNoStats(c.reply, this.errorText(le, ctx), v instanceof LuaTable && v.getStr('ignore_error_stats_update') === true);
     } finally {
+      // Where the script was when it ended (a simulated slow script "is" there while busy).
+      noteScriptLine(sourceLine(S.L, ctx.source)[1]);
       this.running = undefined;
       fake.reply.out = '';
     }

@@ -36,8 +36,8 @@ export type Stat =
   | { k: 'assign'; targets: Expr[]; exprs: Expr[]; line: number }
   | { k: 'call'; e: Expr }
   | { k: 'do'; body: Stat[] }
-  | { k: 'while'; cond: Expr; body: Stat[] }
-  | { k: 'repeat'; body: Stat[]; cond: Expr }
+  | { k: 'while'; cond: Expr; body: Stat[]; line: number }
+  | { k: 'repeat'; body: Stat[]; cond: Expr; line: number }
   | { k: 'if'; conds: Expr[]; blocks: Stat[][]; orelse: Stat[] | undefined }
   | { k: 'fornum'; v: LocalVar; start: Expr; limit: Expr; step: Expr | undefined; body: Stat[]; line: number }
   | { k: 'forin'; vars: LocalVar[]; exprs: Expr[]; body: Stat[]; line: number }

@@ -335,9 +335,9 @@ export class Compiler {
       case 'do':
         return `{${this.block(s.body)}}`;
       case 'while':
-        return `while(${this.cond(s.cond)}){if(--S.B<0)tick();${this.block(s.body)}}`;
+        return `while(${this.cond(s.cond)}){if(--S.B<0)tick(${loopLine(s.body, s.line)});${this.block(s.body)}}`;
       case 'repeat':
-        return `for(;;){if(--S.B<0)tick();${this.block(s.body)}if(${this.cond(s.cond)})break;}`;
+        return `for(;;){if(--S.B<0)tick(${loopLine(s.body, s.line)});${this.block(s.body)}if(${this.cond(s.cond)})break;}`;
       case 'if': {
         let out = '';
         s.conds.forEach((c, i) => {
@@ -361,7 +361,7 @@ export class Compiler {
           head += `${step}=forNum(${this.expr(s.step)},'step',${s.line});`;
           cond = `${step}>0?${i}<=${lim}:${i}>=${lim}`;
         }
-        return `${head}for(${i}=${st};${cond};${i}+=${step}){if(--S.B<0)tick();let ${s.v.js}=${i};${this.block(s.body)}}`;
+        return `${head}for(${i}=${st};${cond};${i}+=${step}){if(--S.B<0)tick(${loopLine(s.body, s.line)});let ${s.v.js}=${i};${this.block(s.body)}}`;
       }
       case 'forin': {
         const f = this.temp();
@@ -375,7 +375,7 @@ export class Compiler {
           `${f}===INEXT&&${st} instanceof LuaTable&&${st}.mt===undefined?((${r}=${st}.get(${ctl}+1))===undefined?EMPTY:[${ctl}+1,${r}]):` +
           `c2(${f},${s.line},undefined,${st},${ctl});`;
         const bind = vars.map((v, i) => `let ${v.js}=${r}[${i}];`).join('');
-        return `${init}for(;;){if(--S.B<0)tick();${step}if(${r}[0]===undefined)break;${ctl}=${r}[0];${bind}${this.block(s.body)}}`;
+        return `${init}for(;;){if(--S.B<0)tick(${loopLine(s.body, s.line)});${step}if(${r}[0]===undefined)break;${ctl}=${r}[0];${bind}${this.block(s.body)}}`;
       }
       case 'return':
         return `return ${this.explist(s.exprs)};`;
@@ -498,6 +498,19 @@ export function instantiate(main: FuncBody, G: R.LuaTable, hooks: CompileHooks):
     lt: unknown,
   ) => R.LuaFunction;
   return factory(R, G, hooks.next, hooks.inext, R.LuaTable);
+}
+
+/**
+ * The line a loop's budget check names (S.L when the budget runs out: the line SCRIPT KILL's
+ * error reports): its body's first statement's, as Lua's count hook mostly fires inside the body,
+ * or the loop's own line for a body with no line (empty, or starting with a block statement).
+ */
+function loopLine(body: Stat[], line: number): number {
+  const s = body[0];
+  if (s === undefined) return line;
+  if ('line' in s) return s.line;
+  if (s.k === 'call' && 'line' in s.e) return s.e.line;
+  return line;
 }
 
 /** Adds a loaded chunk's line base to every line of its tree (positions then name the chunk). */

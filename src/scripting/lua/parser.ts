@@ -184,7 +184,7 @@ class Parser {
         this.check('do');
         const body = this.block();
         this.checkMatch('end', 'while', line);
-        return { k: 'while', cond, body };
+        return { k: 'while', cond, body, line };
       }
       case 'do': {
         this.next();
@@ -234,7 +234,7 @@ class Parser {
         this.checkMatch('until', 'repeat', line);
         const cond = this.expr();
         this.scopes.pop();
-        return { k: 'repeat', body, cond };
+        return { k: 'repeat', body, cond, line };
       }
       case 'function': {
         this.next();

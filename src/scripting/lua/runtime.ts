@@ -712,7 +712,9 @@ export function forNum(v: LuaValue, what: string, line: number): number {
 }
 
 /** Called when S.B runs out: a look at the heap (memory.ts), then the budget hook (time limit). */
-export function tick(): void {
+export function tick(line?: number): void {
+  // A loop's check names its line: the position a time-limit stop (or SCRIPT KILL) reports.
+  if (line !== undefined) S.L = line;
   memCheck(0);
   S.onBudget();
 }
