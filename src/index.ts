@@ -92,6 +92,8 @@ export class RedisSim implements NodeLifecycle {
   private killSnapshot: Buffer | undefined;
   private fake: Client | undefined;
   private replCtl: ReplicationControl | undefined;
+  /** A restart scheduled by kill({ restartAfter }). */
+  private restartTimer: NodeJS.Timeout | undefined;
 
   private constructor(opts: RedisSimOptions) {
     // Unknown options and invalid values fail here, naming the option and what it accepts.
@@ -151,9 +153,17 @@ export class RedisSim implements NodeLifecycle {
    * Kills the node: every connection is reset and the port refuses new ones. The node saves an
    * RDB snapshot of its data as it goes down (as a clean shutdown with persistence does); restart()
    * then loads it back, or starts empty (a crash without persistence). The clock keeps running.
+   *
+   * With `restartAfter` (milliseconds of real time: a dead node's virtual clock cannot be reached
+   * to move it) the node restarts by itself, with `keepData` as restart() takes it: what a
+   * supervisor restarting a crashed process does, and the only way back for a node that is alone
+   * in its process (the CLI's) and was killed over the wire.
    */
-  async kill(): Promise<void> {
+  async kill(opts: { restartAfter?: number; keepData?: boolean } = {}): Promise<void> {
     if (this.stopped || this.killedFlag) return;
+    const after = opts.restartAfter;
+    if (after !== undefined && !(Number.isFinite(after) && after >= 0))
+      throw new RangeError('kill({ restartAfter }): a finite number of milliseconds >= 0');
     this.killedFlag = true;
     this.killSnapshot = saveRdb(this.node);
     const faults = faultsOf(this.node);
@@ -164,6 +174,15 @@ export class RedisSim implements NodeLifecycle {
     // it stops following its primary until restart().
     Replication.of(this.node).killed();
     await this.server.close(true);
+    if (after !== undefined) {
+      this.restartTimer = setTimeout(() => {
+        this.restartTimer = undefined;
+        if (this.stopped || !this.killedFlag) return;
+        this.restart({ keepData: opts.keepData ?? true }).catch((e: Error) =>
+          this.node.log('warning', `Scheduled restart failed: ${e.message}`),
+        );
+      }, after);
+    }
   }
 
   /**
@@ -176,6 +195,8 @@ export class RedisSim implements NodeLifecycle {
   async restart(opts: { keepData?: boolean } = {}): Promise<void> {
     if (this.stopped) throw new Error('restart: the node was stopped');
     if (!this.killedFlag) throw new Error('restart: the node is not killed');
+    clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
     const snapshot = this.killSnapshot;
     this.killSnapshot = undefined;
     if (opts.keepData === false || snapshot === undefined) {
@@ -343,6 +364,7 @@ export class RedisSim implements NodeLifecycle {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    clearTimeout(this.restartTimer);
     unregisterNode(this);
     faultsOf(this.node).scripts.abort();
     stopPersistence(this.node);

@@ -110,6 +110,23 @@ describe('kill and restart', () => {
     expect(await e.call('DBSIZE')).toBe(':0\r\n');
   });
 
+  it('kill({ restartAfter }) comes back by itself after that much real time (data kept or lost); stop() cancels it', async () => {
+    const sim = await startSim();
+    sim.call('SET', 'k', 'v');
+    await sim.kill({ restartAfter: 50, keepData: false });
+    expect(sim.killed).toBe(true);
+    expect(await connectError(sim.port)).toBe('ECONNREFUSED');
+    const io = ioredis(sim, { retryStrategy: () => 10, maxRetriesPerRequest: null });
+    io.on('error', () => {});
+    expect(await io.get('k')).toBeNull();
+    expect(sim.killed).toBe(false);
+    await expect(sim.kill({ restartAfter: -1 })).rejects.toThrow(RangeError);
+    const other = await startSim();
+    await other.kill({ restartAfter: 10 });
+    await other.stop();
+    expect(other.killed).toBe(true);
+  });
+
   it('over the wire: one node kills and restarts another of the process (KEEP / LOSE)', async () => {
     const a = await startSim();
     const b = await startSim();

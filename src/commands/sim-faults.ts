@@ -4,7 +4,10 @@
  *
  *   SIM NODE PAUSE [<ms>]             freeze the node (SIGSTOP-like) until RESUME or <ms> of its clock
  *   SIM NODE RESUME                   end the freeze: waiting commands run in order
- *   SIM NODE KILL [<port>]            kill a node of this process (default: this one; no reply then)
+ *   SIM NODE KILL [<port>] [RESTART <ms> [KEEP|LOSE]]
+ *                                     kill a node of this process (default: this one; no reply then);
+ *                                     with RESTART it comes back by itself after <ms> of real time
+ *                                     (the way back for the CLI's node, alone in its process)
  *   SIM NODE RESTART <port> [KEEP|LOSE]  restart a killed node with its data kept (default) or lost
  *   SIM NODE LIST                     this process's nodes: port and state (up, paused, killed)
  *   SIM FAULT DROP <clients>          reset connections; replies how many (never the caller's)
@@ -62,12 +65,22 @@ function node(c: Client, args: string[]): void {
       c.reply.ok();
       return;
     case 'KILL': {
-      if (args.length > 4) throw wrongArity(args, 'node');
-      const port = args[3] === undefined ? c.node.config.getInt('port') : portArg(args[3]);
+      // SIM NODE KILL [<port>] [RESTART <ms> [KEEP|LOSE]]
+      let i = 3;
+      let port = c.node.config.getInt('port');
+      if (args[i] !== undefined && args[i]?.toUpperCase() !== 'RESTART') port = portArg(args[i++] as string);
+      let restart: { restartAfter: number; keepData: boolean } | undefined;
+      if (args[i] !== undefined) {
+        if ((args[i] as string).toUpperCase() !== 'RESTART' || args[i + 1] === undefined) throw new RedisError(SYNTAX);
+        const ms = msArg(args[i + 1]);
+        const mode = (args[i + 2] ?? 'KEEP').toUpperCase();
+        if (args.length > i + 3 || (mode !== 'KEEP' && mode !== 'LOSE')) throw new RedisError(SYNTAX);
+        restart = { restartAfter: ms, keepData: mode === 'KEEP' };
+      }
       const target = nodeByPort(port);
       if (!target) throw new RedisError('ERR this node is not listening');
       if (target.killed) throw new RedisError(`ERR the node on port ${port} is already killed`);
-      void target.kill();
+      void target.kill(restart);
       c.reply.ok();
       return;
     }
@@ -231,8 +244,9 @@ const base = { group: 'sim', since: '0.1.0', flags: ['noscript', 'loading', 'sta
 addSimSubcommand({ ...base, name: 'node', arity: -3, summary: 'Nodes: PAUSE RESUME KILL RESTART LIST', handler: node }, [
   'NODE PAUSE [<ms>] | NODE RESUME',
   '    Freeze the node (nothing processed or written; the control command still runs), or end it.',
-  'NODE KILL [<port>] | NODE RESTART <port> [KEEP|LOSE] | NODE LIST',
-  '    Kill a node of this process (connections reset, port refused); restart it with data kept or lost.',
+  'NODE KILL [<port>] [RESTART <ms> [KEEP|LOSE]] | NODE RESTART <port> [KEEP|LOSE] | NODE LIST',
+  '    Kill a node of this process (connections reset, port refused); restart it with data kept or lost',
+  '    (RESTART <ms>: by itself after <ms> of real time).',
 ]);
 
 addSimSubcommand({ ...base, name: 'fault', arity: -3, summary: 'Faults: DROP PARTITION HEAL LATENCY COMMAND LIST CLEAR', handler: fault }, [

@@ -8,7 +8,8 @@ export interface NodeLifecycle {
   readonly port: number;
   readonly killed: boolean;
   readonly paused: boolean;
-  kill(): Promise<void>;
+  /** With `restartAfter` (ms of real time), the node comes back by itself (a process restarted). */
+  kill(opts?: { restartAfter?: number; keepData?: boolean }): Promise<void>;
   restart(opts?: { keepData?: boolean }): Promise<void>;
 }
 
