@@ -5,12 +5,12 @@
 // runs as dist/cli.js in its own process). BENCH_RDB_KEYS changes the key count. Ratios are
 // redis-server time / redis-sim time (target: redis-sim within 3x, i.e. ratio >= 0.33).
 
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { freePort, haveRealRedis, printTable, startSimProcess } from './lib.mjs';
+import { spawnRedisServer } from '../compat/redis-server-process.mjs';
+import { haveRealRedis, printTable, startSimProcess } from './lib.mjs';
 
 const KEYS = Number(process.env.BENCH_RDB_KEYS ?? 1_000_000);
 
@@ -92,42 +92,6 @@ async function measure(port, dir) {
   }
 }
 
-async function startReal(dir) {
-  const port = await freePort();
-  const child = spawn(
-    process.env.REDIS_SERVER_BIN ?? 'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--loglevel',
-      'warning',
-      '--dir',
-      dir,
-      '--enable-debug-command',
-      'yes',
-    ],
-    { stdio: 'ignore' },
-  );
-  for (let i = 0; i < 500; i++) {
-    try {
-      const r = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => null });
-      r.on('error', () => {});
-      await r.connect();
-      r.disconnect();
-      break;
-    } catch {
-      await new Promise((res) => setTimeout(res, 20));
-    }
-  }
-  return { port, stop: () => child.kill('SIGKILL') };
-}
-
 export async function run() {
   const simDir = mkdtempSync(join(tmpdir(), 'bench-rdb-sim-'));
   const realDir = mkdtempSync(join(tmpdir(), 'bench-rdb-real-'));
@@ -138,9 +102,9 @@ export async function run() {
     const none = Number.NaN;
     let r = { save: none, load: none, reload: none, saveCpu: none, loadCpu: none, reloadCpu: none, size: none, keys: none };
     if (haveRealRedis()) {
-      const real = await startReal(realDir);
+      const real = await spawnRedisServer({ dir: realDir, args: ['--enable-debug-command', 'yes'] });
       r = await measure(real.port, realDir);
-      real.stop();
+      await real.stop();
     }
     const row = (name, a, b) => ({ name, sim: a, real: b, ratio: b / a });
     return [

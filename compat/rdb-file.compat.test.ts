@@ -3,7 +3,6 @@
  * redis-server started on it (--dir/--dbfilename) with the same keys, values, TTLs, encodings and
  * DEBUG DIGEST, and the same function libraries; a real redis-server's SAVE, loaded by redis-sim, gives the same back.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,12 +10,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { RedisSim } from '../src/index.js';
 import { RawClient } from '../test/raw-client.js';
 import { haveRealRedis } from './harness.js';
-import { freePort, waitForPort } from './real-redis.js';
+import { type RedisServerProcess, spawnRedisServer } from './redis-server-process.mjs';
 
 const dirs: string[] = [];
-const children: ChildProcess[] = [];
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+const servers: RedisServerProcess[] = [];
+afterAll(async () => {
+  for (const r of servers) await r.stop();
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
@@ -27,33 +26,10 @@ function tempDir(): string {
 }
 
 /** A redis-server on `dir`/dump.rdb (loaded at start when present). */
-async function realServer(dir: string): Promise<{ port: number; stop: () => void }> {
-  const port = await freePort();
-  const child = spawn(
-    process.env.REDIS_SERVER_BIN ?? 'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--dir',
-      dir,
-      '--dbfilename',
-      'dump.rdb',
-      '--enable-debug-command',
-      'yes',
-      '--loglevel',
-      'warning',
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  children.push(child);
-  await waitForPort(port, 5000);
-  return { port, stop: () => child.kill('SIGKILL') };
+async function realServer(dir: string): Promise<RedisServerProcess> {
+  const real = await spawnRedisServer({ dir, args: ['--dbfilename', 'dump.rdb', '--enable-debug-command', 'yes'] });
+  servers.push(real);
+  return real;
 }
 
 const range = (n: number, f: (i: number) => string[]) => Array.from({ length: n }, (_, i) => f(i)).flat();
@@ -115,7 +91,7 @@ describe.runIf(haveRealRedis)('compat: RDB files', () => {
       c.close();
       const real = await realServer(dir);
       expect(await describeData(real.port)).toEqual(await describeData(sim.port));
-      real.stop();
+      await real.stop();
     } finally {
       await sim.stop();
     }
@@ -142,7 +118,7 @@ describe.runIf(haveRealRedis)('compat: RDB files', () => {
       expect(await describeData(onDir.port)).toEqual(want);
       expect(await describeData(fromPath.port)).toEqual(want);
     } finally {
-      real.stop();
+      await real.stop();
       await onDir.stop();
       await fromPath.stop();
     }

@@ -2,102 +2,71 @@
  * Finds the real redis-server the compat suite compares against: one given by REDIS_COMPAT_PORT,
  * or a fresh `redis-server` started on a free loopback port. In CI (CI=true) a missing server is
  * an error; on a developer machine the compat tests are skipped with one line saying so.
+ *
+ * The process itself (spawn, wait for the port, kill/restart on the same port, SIGSTOP/SIGCONT) is
+ * compat/redis-server-process.mjs, shared with the pattern tests and the benchmarks.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import {
+  freePort,
+  haveRedisServer,
+  type RedisServerProcess,
+  redisServerBin,
+  spawnRedisServer,
+  waitForPort,
+} from './redis-server-process.mjs';
+
+export type { RedisServerProcess };
+export { freePort, waitForPort };
 
 export interface RealRedis {
   port: number;
   stop(): Promise<void>;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
+/** A server this process started: the whole process handle (dir, kill, restart, pause, resume). */
+export type StartedRealRedis = RealRedis & RedisServerProcess;
+
+export interface RealRedisOptions {
+  /** Extra redis-server arguments (e.g. ['--enable-debug-command', 'yes']). */
+  args?: readonly string[];
+  /** Its working directory (dump.rdb loaded from there); default a temporary one removed by stop(). */
+  dir?: string;
+  /** A given port (default a free one). */
+  port?: number;
 }
 
 let warned = false;
 
-/**
- * Starts (or finds) a real Redis; undefined when there is none and we are not in CI. `extraArgs`
- * (e.g. ['--enable-debug-command', 'yes']) are passed to a server started here; with
- * REDIS_COMPAT_PORT they cannot be, so a caller that needs them gets undefined then.
- */
-export async function startRealRedis(extraArgs: readonly string[] = []): Promise<RealRedis | undefined> {
-  const given = process.env.REDIS_COMPAT_PORT;
-  if (given) return extraArgs.length > 0 ? undefined : { port: Number(given), stop: async () => {} };
-  const bin = process.env.REDIS_SERVER_BIN ?? 'redis-server';
-  const probe = spawnSync(bin, ['--version'], { encoding: 'utf8' });
-  if (probe.error || probe.status !== 0) {
-    if (process.env.CI) throw new Error(`compat: no real redis-server found (${bin}); CI must install it`);
-    if (!warned) {
-      warned = true;
-      process.stderr.write('compat: redis-server not found, skipping compat tests (apt-get install -y redis-server)\n');
-    }
-    return undefined;
+/** True when a redis-server can be started here (in CI a missing one throws). */
+function canStart(): boolean {
+  if (haveRedisServer()) return true;
+  if (process.env.CI) throw new Error(`compat: no real redis-server found (${redisServerBin()}); CI must install it`);
+  if (!warned) {
+    warned = true;
+    process.stderr.write('compat: redis-server not found, skipping compat tests (apt-get install -y redis-server)\n');
   }
-  const port = await freePort();
-  // Its files (SAVE, BGSAVE, DEBUG RELOAD) go to a directory of its own, removed when it stops.
-  const dir = mkdtempSync(join(tmpdir(), 'redis-compat-'));
-  const child: ChildProcess = spawn(
-    bin,
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--daemonize',
-      'no',
-      '--loglevel',
-      'warning',
-      '--dir',
-      dir,
-      ...extraArgs,
-    ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  await waitForPort(port, 5000);
-  return {
-    port,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        const done = () => {
-          rmSync(dir, { recursive: true, force: true });
-          resolve();
-        };
-        if (child.exitCode !== null) return done();
-        child.once('exit', done);
-        child.kill('SIGKILL');
-      }),
-  };
+  return false;
 }
 
-export async function waitForPort(port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`real redis-server did not start on port ${port}`);
-    // Waiting for a real process to come up is the one place a short sleep is needed.
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/**
+ * Starts (or finds) a real Redis; undefined when there is none and we are not in CI.
+ *
+ * - startRealRedis(): the server REDIS_COMPAT_PORT names when set (it is never stopped here),
+ *   else a fresh one.
+ * - startRealRedis(extraArgs) / startRealRedis({ args, dir, port }): a server started here with
+ *   those arguments, directory and port, also when REDIS_COMPAT_PORT is set (a given server
+ *   cannot take them; undefined if no redis-server binary is here); the handle can kill it, restart it on the same port and directory, and
+ *   freeze it (SIGSTOP / SIGCONT).
+ */
+export async function startRealRedis(): Promise<RealRedis | undefined>;
+export async function startRealRedis(opts: readonly string[] | RealRedisOptions): Promise<StartedRealRedis | undefined>;
+export async function startRealRedis(opts: readonly string[] | RealRedisOptions = []): Promise<RealRedis | undefined> {
+  const o: RealRedisOptions = Array.isArray(opts) ? { args: opts as readonly string[] } : (opts as RealRedisOptions);
+  const given = process.env.REDIS_COMPAT_PORT;
+  const plain = (o.args?.length ?? 0) === 0 && o.dir === undefined && o.port === undefined;
+  if (given && plain) return { port: Number(given), stop: async () => {} };
+  // A given server and no binary here (a server in a container): those options cannot be had.
+  if (given && !haveRedisServer()) return undefined;
+  if (!canStart()) return undefined;
+  return spawnRedisServer({ args: o.args ?? [], dir: o.dir, port: o.port });
 }

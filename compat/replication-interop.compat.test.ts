@@ -6,48 +6,22 @@
  *   the real RDB loaded, then the stream applied.
  * Waiting for the real server is real time (it replicates on its own schedule): polled briefly.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RedisSim } from '../src/index.js';
 import { haveRealRedis } from './harness.js';
+import { spawnRedisServer } from './redis-server-process.mjs';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
 /** A real redis-server with extra arguments, in a scratch directory (its RDB files go there). */
 async function realServer(extra: string[]): Promise<{ port: number; client: Redis }> {
-  const port = await freePort();
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'redis-sim-interop-'));
-  const bin = process.env.REDIS_SERVER_BIN ?? 'redis-server';
-  const child: ChildProcess = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir, ...extra], {
-    stdio: 'ignore',
-  });
-  cleanups.push(async () => {
-    if (child.exitCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGKILL');
-      await exited;
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const real = await spawnRedisServer({ args: extra });
+  cleanups.push(() => real.stop());
+  const port = real.port;
   const client = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => 20 });
   client.on('error', () => {});
   cleanups.push(() => client.disconnect());

@@ -4,22 +4,10 @@
  * after that much real time, in the same process, on the same port (what a supervisor restarting a
  * crashed redis-server does). The process keeps running throughout.
  */
-import net from 'node:net';
 import { Redis } from 'ioredis';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureDist, startCliProcess } from './cli-process.js';
-import { onCleanup, RawClient } from './helpers.js';
-
-function connectError(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.on('connect', () => {
-      s.destroy();
-      resolve('connected');
-    });
-    s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? String(e)));
-  });
-}
+import { connectError, onCleanup, RawClient } from './helpers.js';
 
 beforeAll(ensureDist, 240_000);
 

@@ -3,22 +3,9 @@
  * chosen clients' commands hang, or their connections are refused), latency before replies on
  * the virtual clock or in real time. None of them ever holds the control command.
  */
-import net from 'node:net';
 import { createClient } from 'redis';
 import { describe, expect, it } from 'vitest';
-import { ioredis, onCleanup, RawClient, raw, startSim } from './helpers.js';
-
-/** Resolves with the connection's error code (ECONNREFUSED), or 'connected'. */
-function connectError(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.on('connect', () => {
-      s.destroy();
-      resolve('connected');
-    });
-    s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? String(e)));
-  });
-}
+import { connectError, ioredis, onCleanup, RawClient, raw, startSim } from './helpers.js';
 
 /** The connection's client id (CLIENT ID). */
 async function idOf(c: RawClient): Promise<string> {

@@ -3,22 +3,9 @@
  * a killed node (connections reset, the port refuses) restarted with its data kept or lost. The
  * control command is never held: a test talking only over the wire can always end a pause.
  */
-import net from 'node:net';
 import { createClient } from 'redis';
 import { describe, expect, it } from 'vitest';
-import { ioredis, onCleanup, RawClient, raw, startSim } from './helpers.js';
-
-/** Resolves with the connection error code (ECONNREFUSED) when nothing listens on `port`. */
-function connectError(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.on('connect', () => {
-      s.destroy();
-      resolve('connected');
-    });
-    s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? String(e)));
-  });
-}
+import { connectError, ioredis, onCleanup, RawClient, raw, startSim } from './helpers.js';
 
 describe('SIM NODE PAUSE / RESUME', () => {
   it('holds commands and their replies; the control command runs, even behind a held command', async () => {

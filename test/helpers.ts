@@ -3,6 +3,7 @@
  * that are closed when the test ends.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -90,4 +91,16 @@ export function recordNotifications(sim: RedisSim, withDb = false): string[] {
     orig(db, cls, event, key);
   };
   return events;
+}
+
+/** Connects to 127.0.0.1:`port`: resolves 'connected', or the connection's error code (ECONNREFUSED, ECONNRESET). */
+export function connectError(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.on('connect', () => {
+      s.destroy();
+      resolve('connected');
+    });
+    s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? String(e)));
+  });
 }

@@ -129,14 +129,12 @@ describe('a simulated slow script', () => {
   it('SCRIPT KILL names the line of the loop the script was in, as Redis (a multi-line script)', async (ctx) => {
     const script = 'local x = 0\nwhile true do\n  x = x + 1\nend';
     const sim = await startSim();
-    const ctl = await raw(sim);
-    const a = await raw(sim);
-    const b = await raw(sim);
-    await ctl.call('CONFIG', 'SET', 'busy-reply-threshold', '100');
-    await ctl.call('SIM', 'FAULT', 'COMMAND', 'eval', 'TIMES', '1', 'SLOW', '5000');
+    const [ctl, a, b] = [await raw(sim), await raw(sim), await raw(sim)];
+    for (const cmd of ['CONFIG SET busy-reply-threshold 100', 'SIM FAULT COMMAND eval TIMES 1 SLOW 5000'])
+      await ctl.call(...cmd.split(' '));
     a.write(encodeCommand(['EVAL', script, '0']));
-    await ctl.call('SIM', 'BLOCKED', 'WAIT', '1', '*', '5000');
-    await ctl.call('SIM', 'CLOCK', 'ADVANCE', '100');
+    expect(await ctl.call('SIM', 'BLOCKED', 'WAIT', '1', '*', '5000')).toBe(':1\r\n');
+    expect(await ctl.call('SIM', 'CLOCK', 'ADVANCE', '100')).toMatch(/^:/);
     expect(await b.call('SCRIPT', 'KILL')).toBe('+OK\r\n');
     const sha = createHash('sha1').update(script).digest('hex');
     const aReply = await a.read();

@@ -14,11 +14,10 @@
  * after its tests. A scenario marked `pendingSim` needs a redis-sim control that does not exist
  * yet: its body is written and skipped (`it.skip`, the control named in the title).
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import net from 'node:net';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterAll, it } from 'vitest';
+import { haveRedisServer, redisServerBin, spawnRedisServer } from '../../compat/redis-server-process.mjs';
 import { Clock, loadScriptingEngine, RedisSim } from '../../src/index.js';
 import { clockRuntime, fromIoredis, fromNodeRedis, type PatternClient } from '../../src/patterns/index.js';
 import type { Runtime } from '../../src/patterns/runtime.js';
@@ -80,11 +79,9 @@ export interface ScenarioOptions {
 
 type Body = (t: Ctx) => Promise<void>;
 
-const REAL_BIN = process.env.REDIS_SERVER_BIN ?? 'redis-server';
 const realAvailable = (() => {
-  const probe = spawnSync(REAL_BIN, ['--version'], { encoding: 'utf8' });
-  const ok = !probe.error && probe.status === 0;
-  if (!ok && process.env.CI) throw new Error(`patterns: no real redis-server found (${REAL_BIN}); CI must install it`);
+  const ok = haveRedisServer();
+  if (!ok && process.env.CI) throw new Error(`patterns: no real redis-server found (${redisServerBin()}); CI must install it`);
   return ok;
 })();
 
@@ -311,30 +308,18 @@ class RealCtx extends BaseCtx {
   }
 
   async node(): Promise<NodeHandle> {
-    const port = await freePort();
-    let child: ChildProcess | undefined = await spawnRedis(port);
-    const kill = async () => {
-      const c = child;
-      child = undefined;
-      if (!c || c.exitCode !== null) return;
-      await new Promise<void>((resolve) => {
-        c.once('exit', () => resolve());
-        c.kill('SIGKILL');
-      });
-    };
-    this.cleanups.push(kill);
+    const server = await spawnRedisServer();
+    this.cleanups.push(() => server.stop());
     return {
-      port,
+      port: server.port,
       sim: undefined,
       clock: undefined,
       get pid() {
-        return child?.pid;
+        return server.child.exitCode === null && server.child.signalCode === null ? server.pid : undefined;
       },
-      kill,
-      restartEmpty: async () => {
-        await kill();
-        child = await spawnRedis(port);
-      },
+      kill: () => server.kill(),
+      // Same port, a fresh process with no persistence: empty.
+      restartEmpty: () => server.restart(),
     };
   }
 
@@ -357,37 +342,5 @@ class RealCtx extends BaseCtx {
       if (Date.now() > deadline) throw new Error(`only ${blocked} of ${n} clients blocked on ${key}`);
       await new Promise((res) => setTimeout(res, 2));
     }
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-async function spawnRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    REAL_BIN,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--loglevel', 'warning'],
-    { stdio: ['ignore', 'ignore', 'ignore'] },
-  );
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.on('error', () => resolve(false));
-    });
-    if (ok) return child;
-    if (Date.now() > deadline) throw new Error(`redis-server did not start on port ${port}`);
-    await new Promise((r) => setTimeout(r, 10));
   }
 }
