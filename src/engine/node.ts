@@ -257,10 +257,10 @@ export class RedisNode implements DatabaseHost {
    * stream readers waiting on it. Typed waiters (BLPOP, BZPOPMIN...) are not woken here: Redis 7.0
    * signals a key ready for them only when it is added (dbAdd, see keyAdded), on XADD and for whole
    * databases (FLUSH*, SWAPDB); a key overwritten in place (SET of a missing key, then ZUNIONSTORE
-   * over it) leaves them blocked.
+   * over it) leaves them blocked. It counts no change: each write command adds its own to
+   * server.dirty (stats.dirty) where Redis does, and an expiry or an eviction adds none.
    */
   signalModifiedKey(db: Database, key: string): void {
-    this.stats.dirty++;
     this.watches.touch(db, key);
     this.blocking.signalModified(db, key);
   }
