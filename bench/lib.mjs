@@ -328,3 +328,31 @@ export async function pipelinedRate(clients, { ms, pipeline }, fill) {
   );
   return ops / (Number(process.hrtime.bigint() - t0) / 1e9);
 }
+
+/**
+ * The per-size comparison the data-structure benchmarks share: for each size n, `workloads(port, n)`
+ * runs on a redis-sim process and on a real redis-server (when installed: otherwise its figures are
+ * NaN) and returns rates by workload key; `rowsFor(label)` names the rows of one size ("1k", "1M")
+ * as [row name, workload key] pairs. Returns the rows for printTable / bench/run.mjs.
+ */
+export async function compareBySize(sizes, workloads, rowsFor) {
+  const real = haveRealRedis() ? await startRealRedis() : undefined;
+  const sim = await startSimProcess();
+  const rows = [];
+  try {
+    for (const n of sizes) {
+      const label = n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1000}k`;
+      const s = await workloads(sim.port, n);
+      const r = real ? await workloads(real.port, n) : {};
+      for (const [name, key] of rowsFor(label)) {
+        const sv = s[key];
+        const rv = r[key] ?? Number.NaN;
+        rows.push({ name, sim: sv, real: rv, ratio: sv / rv });
+      }
+    }
+  } finally {
+    await sim.stop();
+    await real?.stop();
+  }
+  return rows;
+}

@@ -1,5 +1,5 @@
 // `npm run bench`: every benchmark, redis-sim beside a real redis-server, printed and written to
-// bench/RESULTS.md (which the docs quote) together with a description of the machine.
+// bench/RESULTS.md (and docs/benchmarks.md from it, scripts/benchmarks-doc.mjs) together with a description of the machine.
 // BENCH_SUITES=cpu,memory,... runs only those suites; RESULTS.md then keeps the other sections from
 // their earlier run (each section says when it was measured).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -80,3 +80,6 @@ md +=
 md += `\n${parts.join('\n')}`;
 writeFileSync(resultsUrl, md);
 console.log('\nwrote bench/RESULTS.md');
+const { benchmarksDoc } = await import('../scripts/benchmarks-doc.mjs');
+writeFileSync(new URL('../docs/benchmarks.md', import.meta.url), benchmarksDoc(md));
+console.log('wrote docs/benchmarks.md');

@@ -4,7 +4,7 @@
 // real redis-server on free ports, driven the same way: 4 ioredis connections, 32-command pipelines,
 // BENCH_MS per workload. Per-op cost should not grow with the stream: compare the 1k and 1M rows.
 import { Redis } from 'ioredis';
-import { haveRealRedis, pipelinedRate, printTable, startRealRedis, startSimProcess } from './lib.mjs';
+import { compareBySize, pipelinedRate, printTable } from './lib.mjs';
 
 const MS = Number(process.env.BENCH_MS ?? 1500);
 const SIZES = [1_000, 1_000_000];
@@ -47,24 +47,12 @@ async function workloads(port, n) {
   }
 }
 
-export async function run() {
-  const real = haveRealRedis() ? await startRealRedis() : undefined;
-  const sim = await startSimProcess();
-  const rows = [];
-  try {
-    for (const n of SIZES) {
-      const label = n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1000}k`;
-      const s = await workloads(sim.port, n);
-      const r = real ? await workloads(real.port, n) : { xadd: Number.NaN, xaddTrim: Number.NaN, range: Number.NaN };
-      rows.push({ name: `XADD *, ${label} entries`, sim: s.xadd, real: r.xadd, ratio: s.xadd / r.xadd });
-      rows.push({ name: `XADD MAXLEN ~ ${label} *, ${label} entries`, sim: s.xaddTrim, real: r.xaddTrim, ratio: s.xaddTrim / r.xaddTrim });
-      rows.push({ name: `XRANGE <random> + COUNT 10, ${label} entries`, sim: s.range, real: r.range, ratio: s.range / r.range });
-    }
-  } finally {
-    await sim.stop();
-    await real?.stop();
-  }
-  return rows;
+export function run() {
+  return compareBySize(SIZES, workloads, (label) => [
+    [`XADD *, ${label} entries`, 'xadd'],
+    [`XADD MAXLEN ~ ${label} *, ${label} entries`, 'xaddTrim'],
+    [`XRANGE <random> + COUNT 10, ${label} entries`, 'range'],
+  ]);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

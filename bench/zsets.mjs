@@ -4,7 +4,7 @@
 // driven the same way: 4 ioredis connections, 32-command pipelines, BENCH_MS per workload.
 // Per-op cost should grow at most logarithmically: compare the 1k and 1M rows of each server.
 import { Redis } from 'ioredis';
-import { haveRealRedis, pipelinedRate, printTable, startRealRedis, startSimProcess } from './lib.mjs';
+import { compareBySize, pipelinedRate, printTable } from './lib.mjs';
 
 const MS = Number(process.env.BENCH_MS ?? 1500);
 const SIZES = [1_000, 1_000_000];
@@ -70,24 +70,12 @@ async function workloads(port, n) {
   }
 }
 
-export async function run() {
-  const real = haveRealRedis() ? await startRealRedis() : undefined;
-  const sim = await startSimProcess();
-  const rows = [];
-  try {
-    for (const n of SIZES) {
-      const label = n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1000}k`;
-      const s = await workloads(sim.port, n);
-      const r = real ? await workloads(real.port, n) : { zadd: Number.NaN, range: Number.NaN, pop: Number.NaN };
-      rows.push({ name: `ZADD score update, ${label} members`, sim: s.zadd, real: r.zadd, ratio: s.zadd / r.zadd });
-      rows.push({ name: `ZRANGEBYSCORE LIMIT 0 10, ${label} members`, sim: s.range, real: r.range, ratio: s.range / r.range });
-      rows.push({ name: `ZPOPMIN (+ refill ZADD), ${label} members`, sim: s.pop, real: r.pop, ratio: s.pop / r.pop });
-    }
-  } finally {
-    await sim.stop();
-    await real?.stop();
-  }
-  return rows;
+export function run() {
+  return compareBySize(SIZES, workloads, (label) => [
+    [`ZADD score update, ${label} members`, 'zadd'],
+    [`ZRANGEBYSCORE LIMIT 0 10, ${label} members`, 'range'],
+    [`ZPOPMIN (+ refill ZADD), ${label} members`, 'pop'],
+  ]);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -653,7 +653,7 @@ const cases: CompatCase[] = [
     ],
   },
   {
-    // DUMP payloads are redis-sim's own format (see README), so the round trip is compared.
+    // DUMP payloads are redis-sim's own format (see docs/rdb.md), so the round trip is compared.
     name: 'DUMP and RESTORE of a bitmap',
     cmds: [
       ['SETBIT', 'k', '1000', '1'],

@@ -90,6 +90,25 @@ compatSuite('dirty counts', [
       E('redis.call("SET", "a", "1") local a = changes() redis.call("GETDEL", "a") return changes() - a'),
       E('redis.call("HSET", "h", "a", "1") local a = changes() redis.call("HINCRBY", "h", "a", "5") return changes() - a'),
       E('redis.call("SET", "a", "1") local a = changes() redis.call("SET", "a", "2", "GET") return changes() - a'),
+      E(' local a = changes() redis.call("XGROUP", "CREATE", "s", "g", "$", "MKSTREAM") return changes() - a'),
+      E('redis.call("XADD", "s", "1-1", "a", "1") local a = changes() redis.call("XGROUP", "CREATE", "s", "g", "0") return changes() - a'),
+      E(
+        'redis.call("GEOADD", "g", "13.36", "38.11", "a", "15.08", "37.50", "b", "2.35", "48.85", "c") local a = changes() redis.call("GEOSEARCHSTORE", "d", "g", "FROMLONLAT", "15", "37", "BYRADIUS", "200", "km") return changes() - a',
+      ),
+      E(
+        'redis.call("SET", "d", "x") local a = changes() redis.call("GEOSEARCHSTORE", "d", "nokey", "FROMLONLAT", "15", "37", "BYRADIUS", "1", "km") return changes() - a',
+      ),
+      E(' local a = changes() redis.call("PFADD", "h", "a", "b", "c") return changes() - a'),
+      E(
+        'redis.call("PFADD", "h1", "a") redis.call("PFADD", "h2", "b") local a = changes() redis.call("PFMERGE", "h3", "h1", "h2") return changes() - a',
+      ),
+      E(
+        ' local a = changes() redis.call("BITFIELD", "b", "SET", "u8", "0", "1", "SET", "u8", "8", "2", "GET", "u8", "0") return changes() - a',
+      ),
+      E('redis.call("SET", "a", "1") local a = changes() redis.call("RENAME", "a", "a") return changes() - a'),
+      E(
+        'redis.call("RPUSH", "l", "a", "b") local a = changes() redis.call("LSET", "l", "0", "x") redis.call("LINSERT", "l", "BEFORE", "x", "y") return changes() - a',
+      ),
     ],
   },
 ]);

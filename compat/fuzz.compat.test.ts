@@ -26,7 +26,7 @@ describe.runIf(haveRealRedis)('fuzz: random command sequences, redis-sim vs redi
   const targets = useTargets();
   const pairs: Pair[] = [];
   // redis-sim loads its Lua engine on first use and answers "loading" to a script command inside
-  // MULTI meanwhile (README, Scripting); the fuzzer compares a loaded engine.
+  // MULTI meanwhile (docs/scripting.md); the fuzzer compares a loaded engine.
   beforeAll(async () => {
     await loadScriptingEngine();
   });

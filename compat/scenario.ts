@@ -2,7 +2,8 @@
  * Multi-connection compat scenarios: the same script of steps runs on a real redis-server and on
  * redis-sim, each step on one of several connections, and the transcripts (raw reply bytes) are
  * compared in RESP2 and RESP3. For WATCH races, pub/sub frames arriving on other connections and
- * keyspace-notification streams, which a one-connection CompatCase cannot express.
+ * keyspace-notification streams and clients blocked on keys, which a one-connection CompatCase
+ * cannot express.
  */
 import { describe, expect, it } from 'vitest';
 import { parseReply } from '../src/protocol/reply-parser.js';
@@ -17,7 +18,9 @@ export type Step =
   /** Reads frames on connection `c` until one contains `until` (included). */
   | { c: number; until: string }
   /** Waits real time (both servers run on real time here); keep it short. */
-  | { sleep: number };
+  | { sleep: number }
+  /** Waits until `blocked` clients are blocked (INFO clients' blocked_clients), checking every 5 ms for up to 2 s. */
+  | { blocked: number };
 
 export interface Scenario {
   name: string;
@@ -61,6 +64,10 @@ export async function runScenario(port: number, sc: Scenario, resp: 2 | 3): Prom
         await new Promise((r) => setTimeout(r, st.sleep));
         continue;
       }
+      if ('blocked' in st) {
+        await untilBlocked(admin, st.blocked);
+        continue;
+      }
       const c = await get(st.c);
       let raw: string;
       if ('cmd' in st) {
@@ -88,6 +95,16 @@ export async function runScenario(port: number, sc: Scenario, resp: 2 | 3): Prom
     admin.close();
   }
   return out;
+}
+
+/** Waits until `n` clients are blocked on the server `admin` talks to. */
+async function untilBlocked(admin: RawClient, n: number): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    const m = /blocked_clients:(\d+)/.exec(await admin.call('INFO', 'clients'));
+    if (m && Number(m[1]) >= n) return;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`fewer than ${n} clients blocked`);
 }
 
 function encode(args: readonly string[]): string {

@@ -118,7 +118,7 @@ compatSuite('scripting libs: cjson configuration', [
         'local t = cjson.decode("[0x1.000000000000080000000000000000000000001p0, 0x100000000000008000000000000000000000000p-152, 0x0000000000000000000000000000000000000000001.8p0, 0x1p-1075, 0x3p-1076]") local o = {} for i = 1, 5 do o[i] = string.format("%.17g", t[i]) end return o',
       ),
       E("return tostring(cjson.decode('0x' .. string.rep('1', 100000)))"),
-      // NaN signs from scalars: a NaN stored in a table may lose its sign in V8 (README).
+      // NaN signs from scalars: a NaN stored in a table may lose its sign in V8 (docs/compatibility.md).
       S(
         'cjson.decode("NaN")',
         'cjson.decode("-nan")',

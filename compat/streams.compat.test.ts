@@ -4,8 +4,8 @@
  * and seen times).
  */
 import { describe, expect, it } from 'vitest';
-import { RawClient } from '../test/raw-client.js';
 import { type Command, compatSuite, deepSortReply, haveRealRedis, runOn, useTargets } from './harness.js';
+import { scenarioSuite } from './scenario.js';
 
 /** Replaces millisecond timestamps (delivery time, seen-time) and idle values. */
 function normTimes(raw: string): string {
@@ -694,119 +694,78 @@ describe.runIf(haveRealRedis)('compat: random walks exercise more than errors', 
   });
 });
 
-/** Blocking readers: each scenario runs on both servers with several connections. */
-describe.runIf(haveRealRedis)('compat: blocking stream readers', () => {
-  const targets = useTargets();
+/** Blocking readers: connection 2 (and 3) block, connection 1 writes; on both servers, RESP2 and RESP3. */
+const X = (...cmd: string[]) => ({ c: 1, cmd });
+const block = (c: number, ...cmd: string[]) => ({ c, cmd, replies: 0 });
+const served = (c: number) => ({ c, read: 1 });
 
-  type Steps = (a: RawClient, b: RawClient, third: () => Promise<RawClient>) => Promise<string[]>;
-
-  async function scenario(port: number, resp: 2 | 3, steps: Steps): Promise<string[]> {
-    const a = await RawClient.connect(port);
-    const b = await RawClient.connect(port);
-    try {
-      await a.call('FLUSHALL');
-      if (resp === 3) {
-        await a.call('HELLO', '3');
-        await b.call('HELLO', '3');
-      }
-      const extra: RawClient[] = [];
-      const third = async () => {
-        const c = await RawClient.connectResp(port, resp);
-        extra.push(c);
-        return c;
-      };
-      try {
-        return await steps(a, b, third);
-      } finally {
-        for (const c of extra) c.close();
-      }
-    } finally {
-      a.close();
-      b.close();
-    }
-  }
-
-  async function both(steps: Steps): Promise<void> {
-    const t = targets();
-    for (const resp of [2, 3] as const) {
-      const real = await scenario(t.real.port, resp, steps);
-      const sim = await scenario(t.sim.port, resp, steps);
-      expect(sim).toEqual(real);
-    }
-  }
-
-  /** Waits until `n` clients are blocked on the server `a` talks to. */
-  async function blocked(a: RawClient, n: number): Promise<void> {
-    for (let i = 0; i < 200; i++) {
-      const info = await a.call('INFO', 'clients');
-      const m = /blocked_clients:(\d+)/.exec(info);
-      if (m && Number(m[1]) >= n) return;
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    throw new Error('client never blocked');
-  }
-
-  it('XREAD BLOCK $ is served by XADD, not by XDEL or XSETID', async () => {
-    await both(async (a, b) => {
-      await a.call('XADD', 's', '1-0', 'f', 'v');
-      const pending = b.call('XREAD', 'BLOCK', '0', 'STREAMS', 's', '$');
-      await blocked(a, 1);
-      const out = [await a.call('XDEL', 's', '1-0'), await a.call('XSETID', 's', '5-0')];
-      out.push(await a.call('XADD', 's', '6-0', 'g', 'w'));
-      out.push(await pending);
-      return out;
-    });
-  });
-
-  it('XREADGROUP BLOCK: served by XADD, NOGROUP on DESTROY, UNBLOCKED on DEL', async () => {
-    await both(async (a, b) => {
-      await a.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
-      let pending = b.call('XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>');
-      await blocked(a, 1);
-      const out = [await a.call('XINFO', 'GROUPS', 's'), await a.call('XADD', 's', '1-0', 'f', 'v'), await pending];
-      pending = b.call('XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>');
-      await blocked(a, 1);
-      out.push(await a.call('XGROUP', 'DESTROY', 's', 'g'), await pending);
-      await a.call('XGROUP', 'CREATE', 's', 'g', '$');
-      pending = b.call('XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>');
-      await blocked(a, 1);
-      out.push(await a.call('DEL', 's'), await pending);
-      return out;
-    });
-  });
-
-  it('a reader blocked on two keys is served from the first key signalled in a transaction', async () => {
-    await both(async (a, b) => {
-      const p = b.call('XREAD', 'BLOCK', '0', 'STREAMS', 'k1', 'k2', '$', '$');
-      await blocked(a, 1);
-      const out = [await a.call('MULTI'), await a.call('XADD', 'k2', '1-0', 'f', 'v'), await a.call('XADD', 'k1', '1-0', 'f', 'v')];
-      out.push(await a.call('EXEC'), await p);
-      return out;
-    });
-  });
-
-  it('FLUSHALL unblocks XREADGROUP with UNBLOCKED and leaves XREAD waiting', async () => {
-    await both(async (a, b, third) => {
-      await a.call('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM');
-      const c = await third();
-      const group = b.call('XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>');
-      const plain = c.call('XREAD', 'BLOCK', '0', 'STREAMS', 's', '$');
-      await blocked(a, 2);
-      const out = [await a.call('FLUSHALL'), await group];
-      out.push(await a.call('XADD', 's', '1-0', 'f', 'v'), await plain);
-      return out;
-    });
-  });
-
-  it('XREAD BLOCK times out with a null array; a key set to another type keeps XREAD blocked', async () => {
-    await both(async (a, b) => {
-      const out = [await b.call('XREAD', 'BLOCK', '20', 'STREAMS', 's', '$')];
-      const p1 = b.call('XREAD', 'BLOCK', '0', 'STREAMS', 'x', 's', '$', '$');
-      await blocked(a, 1);
-      out.push(await a.call('SET', 'x', 'str'));
-      out.push(await a.call('XADD', 's', '1-0', 'f', 'v'));
-      out.push(await p1);
-      return out;
-    });
-  });
-});
+scenarioSuite('blocking stream readers', [
+  {
+    name: 'XREAD BLOCK $ is served by XADD, not by XDEL or XSETID',
+    steps: [
+      X('XADD', 's', '1-0', 'f', 'v'),
+      block(2, 'XREAD', 'BLOCK', '0', 'STREAMS', 's', '$'),
+      { blocked: 1 },
+      X('XDEL', 's', '1-0'),
+      X('XSETID', 's', '5-0'),
+      X('XADD', 's', '6-0', 'g', 'w'),
+      served(2),
+    ],
+  },
+  {
+    name: 'XREADGROUP BLOCK: served by XADD, NOGROUP on DESTROY, UNBLOCKED on DEL',
+    steps: [
+      X('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM'),
+      block(2, 'XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>'),
+      { blocked: 1 },
+      X('XINFO', 'GROUPS', 's'),
+      X('XADD', 's', '1-0', 'f', 'v'),
+      served(2),
+      block(2, 'XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>'),
+      { blocked: 1 },
+      X('XGROUP', 'DESTROY', 's', 'g'),
+      served(2),
+      X('XGROUP', 'CREATE', 's', 'g', '$'),
+      block(2, 'XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>'),
+      { blocked: 1 },
+      X('DEL', 's'),
+      served(2),
+    ],
+  },
+  {
+    name: 'a reader blocked on two keys is served from the first key signalled in a transaction',
+    steps: [
+      block(2, 'XREAD', 'BLOCK', '0', 'STREAMS', 'k1', 'k2', '$', '$'),
+      { blocked: 1 },
+      X('MULTI'),
+      X('XADD', 'k2', '1-0', 'f', 'v'),
+      X('XADD', 'k1', '1-0', 'f', 'v'),
+      X('EXEC'),
+      served(2),
+    ],
+  },
+  {
+    name: 'FLUSHALL unblocks XREADGROUP with UNBLOCKED and leaves XREAD waiting',
+    steps: [
+      X('XGROUP', 'CREATE', 's', 'g', '$', 'MKSTREAM'),
+      block(2, 'XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>'),
+      block(3, 'XREAD', 'BLOCK', '0', 'STREAMS', 's', '$'),
+      { blocked: 2 },
+      X('FLUSHALL'),
+      served(2),
+      X('XADD', 's', '1-0', 'f', 'v'),
+      served(3),
+    ],
+  },
+  {
+    name: 'XREAD BLOCK times out with a null array; a key set to another type keeps XREAD blocked',
+    steps: [
+      { c: 2, cmd: ['XREAD', 'BLOCK', '20', 'STREAMS', 's', '$'] },
+      block(2, 'XREAD', 'BLOCK', '0', 'STREAMS', 'x', 's', '$', '$'),
+      { blocked: 1 },
+      X('SET', 'x', 'str'),
+      X('XADD', 's', '1-0', 'f', 'v'),
+      served(2),
+    ],
+  },
+]);

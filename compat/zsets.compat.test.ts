@@ -1,6 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { encodeCommand, RawClient } from '../test/raw-client.js';
-import { type CompatCase, compatSuite, haveRealRedis, useTargets } from './harness.js';
+import { type CompatCase, compatSuite } from './harness.js';
+import { type Scenario, scenarioSuite } from './scenario.js';
 
 const seed: string[] = ['ZADD', 'z', '1', 'a', '2', 'b', '2', 'bb', '3', 'c', '-inf', 'min', '+inf', 'max', '1.5', 'x'];
 const lex: string[] = ['ZADD', 'l', '0', 'a', '0', 'b', '0', 'c', '0', 'd', '0', 'e', '0', 'f', '0', 'ab', '0', 'A', '0', '\xff'];
@@ -592,62 +591,49 @@ const cases: CompatCase[] = [
 
 compatSuite('sorted sets', cases);
 
-/** Multi-connection scenarios: a blocked client woken by another connection, on both servers. */
-describe.runIf(haveRealRedis)('compat: sorted sets, blocked clients', () => {
-  const targets = useTargets();
+/**
+ * Multi-connection scenarios: connection 1 blocks, connection 2 writes and then reads both zsets;
+ * on both servers, RESP2 and RESP3.
+ */
+function blockedScenario(name: string, blocker: string[], writes: string[][]): Scenario {
+  return {
+    name,
+    steps: [
+      { c: 1, cmd: blocker, replies: 0 },
+      { blocked: 1 },
+      ...writes.map((cmd) => ({ c: 2, cmd })),
+      { c: 1, read: 1 },
+      { c: 2, cmd: ['ZRANGE', 'a', '0', '-1', 'WITHSCORES'] },
+      { c: 2, cmd: ['ZRANGE', 'b', '0', '-1', 'WITHSCORES'] },
+    ],
+  };
+}
 
-  /** Runs `blocker` on one connection, then `writes` on another, and returns the blocked reply. */
-  async function scenario(port: number, blocker: string[], writes: string[][], resp: 2 | 3): Promise<string[]> {
-    const setup = await RawClient.connect(port);
-    const b = await RawClient.connect(port);
-    const w = await RawClient.connect(port);
-    try {
-      await setup.call('FLUSHALL');
-      if (resp === 3) await b.call('HELLO', '3');
-      b.write(encodeCommand(blocker));
-      await new Promise((r) => setTimeout(r, 50));
-      const out: string[] = [];
-      for (const cmd of writes) out.push(await w.call(...cmd));
-      out.push(await b.read());
-      out.push(await w.call('ZRANGE', 'a', '0', '-1', 'WITHSCORES'));
-      out.push(await w.call('ZRANGE', 'b', '0', '-1', 'WITHSCORES'));
-      return out;
-    } finally {
-      setup.close();
-      b.close();
-      w.close();
-    }
-  }
-
-  const scenarios: { name: string; blocker: string[]; writes: string[][] }[] = [
-    {
-      name: 'served from the key that became ready first',
-      blocker: ['BZPOPMIN', 'a', 'b', '0'],
-      writes: [['MULTI'], ['ZADD', 'b', '2', 'x'], ['ZADD', 'a', '1', 'y'], ['EXEC']],
-    },
-    {
-      name: 'BZMPOP with COUNT served after a push',
-      blocker: ['BZMPOP', '0', '2', 'a', 'b', 'MAX', 'COUNT', '2'],
-      writes: [['ZADD', 'b', '1', 'x', '2', 'y', '3', 'z']],
-    },
-    {
-      name: 'a key set to a string does not serve; a later ZADD does',
-      blocker: ['BZPOPMAX', 'a', '0'],
-      writes: [
-        ['SET', 'a', 'str'],
-        ['DEL', 'a'],
-        ['ZADD', 'a', '5', 'm'],
-      ],
-    },
-    { name: 'timeout', blocker: ['BZPOPMIN', 'a', '0.05'], writes: [] },
-  ];
-  for (const s of scenarios) {
-    for (const resp of [2, 3] as const) {
-      it(`${s.name} (RESP${resp})`, async () => {
-        const t = targets();
-        const [real, sim] = [await scenario(t.real.port, s.blocker, s.writes, resp), await scenario(t.sim.port, s.blocker, s.writes, resp)];
-        expect(sim).toEqual(real);
-      });
-    }
-  }
-});
+scenarioSuite('sorted sets, blocked clients', [
+  blockedScenario(
+    'served from the key that became ready first',
+    ['BZPOPMIN', 'a', 'b', '0'],
+    [['MULTI'], ['ZADD', 'b', '2', 'x'], ['ZADD', 'a', '1', 'y'], ['EXEC']],
+  ),
+  blockedScenario(
+    'BZMPOP with COUNT served after a push',
+    ['BZMPOP', '0', '2', 'a', 'b', 'MAX', 'COUNT', '2'],
+    [['ZADD', 'b', '1', 'x', '2', 'y', '3', 'z']],
+  ),
+  blockedScenario(
+    'a key set to a string does not serve; a later ZADD does',
+    ['BZPOPMAX', 'a', '0'],
+    [
+      ['SET', 'a', 'str'],
+      ['DEL', 'a'],
+      ['ZADD', 'a', '5', 'm'],
+    ],
+  ),
+  {
+    name: 'timeout',
+    steps: [
+      { c: 1, cmd: ['BZPOPMIN', 'a', '0.05'] },
+      { c: 2, cmd: ['ZRANGE', 'a', '0', '-1', 'WITHSCORES'] },
+    ],
+  },
+]);

@@ -10,6 +10,7 @@
 
 import { loadAclAtStartup } from './acl/file.js';
 import { loadFunctions } from './commands/functions.js';
+import { COMMANDS } from './commands/index.js';
 import { Client } from './engine/client.js';
 import type { Clock } from './engine/clock.js';
 import { type NodeOptions, RedisNode } from './engine/node.js';
@@ -50,7 +51,7 @@ export type OldPrimaryFate = 'demote' | 'kill' | 'split-brain';
 /** Internal (the CLI's): leave the Lua engine to load on the first script. */
 export const LAZY_SCRIPTING: unique symbol = Symbol('redis-sim.lazyScripting');
 
-export interface RedisSimOptions extends Omit<NodeOptions, 'config'> {
+export interface RedisSimOptions extends Omit<NodeOptions, 'config' | 'commands'> {
   /**
    * Configuration parameters by name, as in redis.conf (e.g. { maxmemory: '1mb', hz: 50,
    * appendonly: false }): names and values are checked as redis-server checks them.
@@ -99,7 +100,7 @@ export class RedisSim implements NodeLifecycle {
     // Unknown options and invalid values fail here, naming the option and what it accepts.
     const config = checkStartOptions(opts);
     const controlCommand = typeof opts.controlCommand === 'string' ? opts.controlCommand.toLowerCase() : opts.controlCommand;
-    this.node = new RedisNode({ ...opts, config, controlCommand });
+    this.node = new RedisNode({ ...opts, config, controlCommand, commands: COMMANDS });
     loadAclAtStartup(this.node);
     this.server = new Server(this.node);
     // Replication state from the start: min-replicas-to-write refuses writes with no replica at all.

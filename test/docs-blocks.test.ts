@@ -21,6 +21,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { benchmarksDoc } from '../scripts/benchmarks-doc.mjs';
 import { CLI, ensureDist, ROOT } from './dist.js';
 
 const run = promisify(execFile);
@@ -132,6 +133,61 @@ async function runBlock(b: Block, n: number): Promise<void> {
   }
 }
 
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
+function slug(heading: string): string {
+  return heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
+}
+
+/** The anchors of a markdown file's headings (outside code blocks). */
+function anchors(text: string): Set<string> {
+  const out = new Set<string>();
+  let fenced = false;
+  for (const line of text.split('\n')) {
+    if (/^```/.test(line)) fenced = !fenced;
+    const h = !fenced && /^#{1,6}\s+(.*)$/.exec(line);
+    if (h) out.add(slug(h[1] as string));
+  }
+  return out;
+}
+
+describe('docs links', () => {
+  it('every relative link of README.md and docs/*.md points to a file (and heading) that exists', () => {
+    const broken: string[] = [];
+    for (const f of DOCS) {
+      const text = readFileSync(join(ROOT, f), 'utf8').replace(/^```[\s\S]*?^```/gm, '');
+      for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        const target = m[1] as string;
+        if (/^[a-z]+:/.test(target)) continue; // http:, https:, mailto:
+        const [path, anchor] = target.split('#') as [string, string | undefined];
+        const file = path === '' ? join(ROOT, f) : join(ROOT, f, '..', path);
+        if (!existsSync(file)) broken.push(`${f}: ${target} (no such file)`);
+        else if (anchor && file.endsWith('.md') && !anchors(readFileSync(file, 'utf8')).has(anchor))
+          broken.push(`${f}: ${target} (no such heading)`);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+
+  it('the README links every doc and fits on two screens', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const unlinked = DOCS.filter((f) => f !== 'README.md' && !readme.includes(`](${f})`));
+    expect(unlinked).toEqual([]);
+    expect(readme.split('\n').length).toBeLessThanOrEqual(100);
+  });
+
+  it('the README starts with the two commands that work on a fresh machine', () => {
+    const lines = readFileSync(join(ROOT, 'README.md'), 'utf8').split('\n');
+    const block = lines.slice(lines.indexOf('```sh') + 1, lines.indexOf('```'));
+    expect(block[0]).toMatch(/^npm install && npm start\s/);
+    expect(block[1]).toMatch(/^npm install && npm test\s/);
+    expect(lines.indexOf('```sh')).toBeLessThan(5);
+  });
+});
+
 describe('docs blocks run as written', () => {
   it('every skipped block gives its reason', () => {
     for (const b of BLOCKS) if (b.skip !== undefined) expect(b.skip, `${b.file}:${b.line}`).not.toBe('');
@@ -142,6 +198,11 @@ describe('docs blocks run as written', () => {
     const fromReport = COUNTS.exec(readFileSync(join(ROOT, 'docs', 'commands.md'), 'utf8'))?.[0];
     expect(fromReport).toBeDefined();
     expect(COUNTS.exec(readFileSync(join(ROOT, 'README.md'), 'utf8'))?.[0]).toBe(fromReport);
+  });
+
+  it('docs/benchmarks.md is generated from bench/RESULTS.md (node scripts/benchmarks-doc.mjs)', () => {
+    const results = readFileSync(join(ROOT, 'bench', 'RESULTS.md'), 'utf8');
+    expect(readFileSync(join(ROOT, 'docs', 'benchmarks.md'), 'utf8')).toBe(benchmarksDoc(results));
   });
 
   BLOCKS.forEach((b, n) => {

@@ -113,7 +113,7 @@ describe('eviction', () => {
     expect((await r.keys('*')).sort()).toEqual(['k1', 'k4', 'k5']);
   });
 
-  it('the README example: the next command after going over the limit evicts the oldest key', async () => {
+  it("docs/eviction.md's example: the next command after going over the limit evicts the oldest key", async () => {
     const sim = await startSim({ clock: { mode: 'manual', start: T0 } });
     const r = ioredis(sim);
     await r.config('SET', 'maxmemory-policy', 'allkeys-lru');

@@ -35,6 +35,20 @@ describe('expiry on the manual clock', () => {
     expect(await r.keys('k*')).toEqual([]);
   });
 
+  it('an expired key is no change for rdb_changes_since_last_save (Redis counts none for expiry)', async () => {
+    const sim = await startSim({ clock: { mode: 'manual', start: T0 } });
+    const r = ioredis(sim);
+    const changes = async () => Number(/rdb_changes_since_last_save:(\d+)/.exec(await r.info('persistence'))?.[1]);
+    await r.set('a', '1', 'PX', 10);
+    await r.set('b', '1', 'PX', 10);
+    const before = await changes();
+    sim.clock.advance(11); // active expiry deletes both
+    expect(await r.exists('a', 'b')).toBe(0);
+    expect(await changes()).toBe(before);
+    await r.set('c', '1');
+    expect(await changes()).toBe(before + 1);
+  });
+
   it('advancing by less keeps the key; PTTL is exactly deadline minus now', async () => {
     const sim = await startSim({ clock: { mode: 'manual', start: T0 } });
     const r = ioredis(sim);

@@ -1,5 +1,5 @@
 /**
- * The README's worked example: a reliable queue on lists. A worker takes a job with BLMOVE
+ * docs/blocking.md's worked example: a reliable queue on lists. A worker takes a job with BLMOVE
  * (jobs → processing) and holds a lease key with a TTL while it works; when it finishes it LREMs
  * the job from `processing`. A worker that "crashes" mid-job never does: a recovery sweep puts
  * back every job in `processing` whose lease has expired. Deterministic: the test moves the
@@ -36,7 +36,7 @@ async function sweep(redis: Redis): Promise<string[]> {
   return requeued;
 }
 
-describe('reliable queue (README example)', () => {
+describe('reliable queue (docs/blocking.md example)', () => {
   it('recovers the job of a worker that crashed mid-job once the visibility timeout passes', async () => {
     const sim = await startSim();
     const producer = ioredis(sim);

@@ -115,6 +115,7 @@ function setbit(c: Client, args: string[]): void {
     store.buf[byte] = on ? (store.buf[byte] as number) | mask : (store.buf[byte] as number) & ~mask;
     store.changed();
     c.node.signalModifiedKey(c.db, key);
+    c.node.stats.dirty++;
     c.node.notify(c.db, '$', 'setbit', key);
   }
   c.reply.int(old);
@@ -298,6 +299,7 @@ function bitop(c: Client, args: string[]): void {
   if (maxlen === 0) {
     if (db.delete(dest)) {
       c.node.signalModifiedKey(db, dest);
+      c.node.stats.dirty++;
       c.node.notify(db, 'g', 'del', dest);
     }
     return c.reply.int(0);
@@ -329,6 +331,7 @@ function bitop(c: Client, args: string[]): void {
   if (old !== undefined) obj.freq = old.freq;
   db.set(dest, obj);
   c.node.signalModifiedKey(db, dest);
+  c.node.stats.dirty++;
   c.node.notify(db, '$', 'set', dest);
   c.reply.int(maxlen);
 }
@@ -478,8 +481,7 @@ function bitfieldGeneric(c: Client, args: string[], readonlyCommand: boolean): v
   if (changes > 0) {
     c.node.signalModifiedKey(c.db, key);
     c.node.notify(c.db, '$', 'setbit', key);
-    // server.dirty += changes (signalModifiedKey counted one).
-    c.node.stats.dirty += changes - 1;
+    c.node.stats.dirty += changes;
   }
 }
 

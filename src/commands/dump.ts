@@ -89,6 +89,7 @@ function restore(c: Client, args: string[]): void {
   if (ttl > 0 && ttl <= now && c.node.role === 'master') {
     if (deleted) {
       c.node.signalModifiedKey(c.db, key);
+      c.node.stats.dirty++;
       c.node.notify(c.db, 'g', 'del', key);
     }
     c.reply.ok();
@@ -102,6 +103,7 @@ function restore(c: Client, args: string[]): void {
     obj.lru = now - idle * 1000;
   }
   c.node.signalModifiedKey(c.db, key);
+  c.node.stats.dirty++;
   c.node.notify(c.db, 'g', 'restore', key);
   c.reply.ok();
 }

@@ -118,6 +118,7 @@ function expireGeneric(c: Client, args: string[], name: string, relative: boolea
     // Replicated as DEL, or UNLINK with lazyfree-lazy-expire.
     c.node.propagation.rewrite([c.node.config.get('lazyfree-lazy-expire') === 'yes' ? 'UNLINK' : 'DEL', key]);
     c.node.signalModifiedKey(db, key);
+    c.node.stats.dirty++;
     c.node.notify(db, 'g', 'del', key);
   } else {
     setDeadline(db, key, when);
@@ -129,6 +130,7 @@ function expireGeneric(c: Client, args: string[], name: string, relative: boolea
       c.node.propagation.rewrite(argv);
     }
     c.node.signalModifiedKey(db, key);
+    c.node.stats.dirty++;
     c.node.notify(db, 'g', 'expire', key);
   }
   c.reply.int(1);
@@ -155,6 +157,7 @@ function persist(c: Client, args: string[]): void {
   const db = c.db;
   if (db.lookupTouch(key) === undefined || !db.persist(key)) return c.reply.int(0);
   c.node.signalModifiedKey(db, key);
+  c.node.stats.dirty++;
   c.node.notify(db, 'g', 'persist', key);
   c.reply.int(1);
 }

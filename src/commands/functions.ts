@@ -3,12 +3,14 @@
  * FLUSH [ASYNC|SYNC] | DUMP | RESTORE payload [FLUSH|APPEND|REPLACE] | STATS | KILL | HELP,
  * and FCALL / FCALL_RO. The Lua engine loads on first use, as for EVAL (see scripting.ts).
  */
+
 import type { Client } from '../engine/client.js';
 import type { CommandSpec } from '../engine/command.js';
 import { RedisError } from '../engine/errors.js';
 import { globMatch } from '../engine/glob.js';
 import { faultsOf } from '../faults/faults.js';
 import { parseInteger } from '../protocol/numbers.js';
+import { withScriptFlags } from '../scripting/flags.js';
 import { loadScriptingEngine, numkeysPositions, replyHelpLines, whenLoaded } from './scripting.js';
 
 type FunctionsModule = typeof import('../scripting/functions.js');
@@ -287,20 +289,20 @@ const fcallBase = {
 } as const;
 
 export const functionCommands: CommandSpec[] = [
-  {
+  withScriptFlags({
     ...fcallBase,
     name: 'fcall',
     flags: ['noscript', 'stale', 'skip_monitor', 'no_mandatory_keys', 'movablekeys'],
     summary: 'Invoke a function',
     handler: (c, a) => fcall(c, a, false),
-  },
-  {
+  }),
+  withScriptFlags({
     ...fcallBase,
     name: 'fcall_ro',
     flags: ['readonly', 'noscript', 'stale', 'skip_monitor', 'no_mandatory_keys', 'movablekeys'],
     summary: 'Invoke a read-only function',
     handler: (c, a) => fcall(c, a, true),
-  },
+  }),
   {
     name: 'function',
     arity: -2,

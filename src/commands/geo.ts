@@ -534,9 +534,8 @@ function georadiusGeneric(c: Client, args: string[], srcIndex: number, flags: nu
     if (p.member.length > maxLen) maxLen = p.member.length;
   }
   if (returned) settleEncoding(c, result, maxLen);
-  storeResult(c, storeKey, result, flags & GEOSEARCH ? 'geosearchstore' : 'georadiusstore');
-  // server.dirty += returned_items (storeResult's signalModifiedKey counted one).
-  if (returned) c.node.stats.dirty += returned - 1;
+  // server.dirty += returned_items.
+  storeResult(c, storeKey, result, flags & GEOSEARCH ? 'geosearchstore' : 'georadiusstore', returned);
 }
 
 /** georadiusGetKeys: the source key and the last STORE/STOREDIST key from argument 5 on. */

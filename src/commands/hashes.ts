@@ -71,8 +71,8 @@ function hset(c: Client, args: string[]): void {
   let created = 0;
   for (let i = 2; i < args.length; i += 2) if (hashSet(c, h, args[i] as string, args[i + 1] as string)) created++;
   written(c, key, 'hset');
-  // server.dirty counts every field given, new or not (signalModifiedKey counted one).
-  c.node.stats.dirty += (args.length - 2) / 2 - 1;
+  // server.dirty counts every field given, new or not.
+  c.node.stats.dirty += (args.length - 2) / 2;
   if (is(args[0], 'HMSET')) c.reply.ok();
   else c.reply.int(created);
 }
@@ -87,6 +87,7 @@ function hsetnx(c: Client, args: string[]): void {
   }
   hashSet(c, h, args[2] as string, args[3] as string);
   written(c, key, 'hset');
+  c.node.stats.dirty++;
   c.reply.int(1);
 }
 
@@ -121,7 +122,7 @@ function hdel(c: Client, args: string[]): void {
   }
   if (deleted > 0) {
     written(c, key, 'hdel');
-    c.node.stats.dirty += deleted - 1;
+    c.node.stats.dirty += deleted;
     if (removed) c.node.notify(c.db, 'g', 'del', key);
   }
   c.reply.int(deleted);
@@ -181,6 +182,7 @@ function hincrby(c: Client, args: string[]): void {
   if (next > INT64_MAX || next < INT64_MIN) throw new RedisError('ERR increment or decrement would overflow');
   hashSet(c, h, field, String(next));
   written(c, key, 'hincrby');
+  c.node.stats.dirty++;
   c.reply.int(next);
 }
 
@@ -208,6 +210,7 @@ function hincrbyfloat(c: Client, args: string[]): void {
   // Replicated as HSET key field <result>: float formatting never differs on the replica.
   c.node.propagation.rewrite(['HSET', key, field, s]);
   written(c, key, 'hincrbyfloat');
+  c.node.stats.dirty++;
   c.reply.bulk(s);
 }
 

@@ -158,7 +158,7 @@ function pfadd(c: Client, args: string[]): void {
   if (updated > 0) {
     c.node.signalModifiedKey(c.db, key);
     c.node.notify(c.db, '$', 'pfadd', key);
-    c.node.stats.dirty += updated - 1; // server.dirty += updated (signalModifiedKey counted one)
+    c.node.stats.dirty += updated;
   }
   c.reply.int(updated > 0 ? 1 : 0);
 }
@@ -194,8 +194,8 @@ function pfcount(c: Client, args: string[]): void {
   setCachedCard(h, card);
   store(o, h);
   // A read-only command that modifies the value: WATCH sees it, no keyspace event; dirty + 1
-  // (redis-sim's signalModifiedKey counts Redis's server.dirty++).
   c.node.signalModifiedKey(c.db, key);
+  c.node.stats.dirty++;
   c.reply.int(card);
 }
 
@@ -223,7 +223,8 @@ function pfmerge(c: Client, args: string[]): void {
   }
   invalidateCache(h);
   store(o, h);
-  c.node.signalModifiedKey(c.db, dest); // and dirty + 1
+  c.node.signalModifiedKey(c.db, dest);
+  c.node.stats.dirty++;
   // Redis fires "pfadd" for PFMERGE: a merge is a mass add of elements.
   c.node.notify(c.db, '$', 'pfadd', dest);
   c.reply.ok();

@@ -30,6 +30,7 @@ function del(c: Client, args: string[]): void {
     const key = args[i] as string;
     if (db.delete(key)) {
       c.node.signalModifiedKey(db, key);
+      c.node.stats.dirty++;
       c.node.notify(db, 'g', 'del', key);
       n++;
     }
@@ -158,7 +159,7 @@ function rename(c: Client, args: string[], nx: boolean): void {
   if (at !== undefined) setDeadline(db, dst, at);
   c.node.signalModifiedKey(db, src);
   c.node.signalModifiedKey(db, dst);
-  c.node.stats.dirty--; // two keys signalled, one change for server.dirty
+  c.node.stats.dirty++; // one change, two keys
   c.node.notify(db, 'g', 'rename_from', src);
   c.node.notify(db, 'g', 'rename_to', dst);
   if (nx) c.reply.int(1);
@@ -241,6 +242,7 @@ function copy(c: Client, args: string[]): void {
   target.add(dst, duplicateValue(o, c.node.clock.now()));
   if (at !== undefined) setDeadline(target, dst, at);
   c.node.signalModifiedKey(target, dst);
+  c.node.stats.dirty++;
   c.node.notify(target, 'g', 'copy_to', dst);
   c.reply.int(1);
 }
@@ -260,7 +262,7 @@ function move(c: Client, args: string[]): void {
   db.removeKey(key);
   c.node.signalModifiedKey(db, key);
   c.node.signalModifiedKey(target, key);
-  c.node.stats.dirty--; // two keys signalled, one change for server.dirty
+  c.node.stats.dirty++; // one change, two keys
   c.node.notify(db, 'g', 'move_from', key);
   c.node.notify(target, 'g', 'move_to', key);
   c.reply.int(1);

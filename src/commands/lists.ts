@@ -49,7 +49,7 @@ export function elementsRemoved(c: Client, key: string, end: End, list: Deque<st
     c.node.notify(c.db, 'g', 'del', key);
   }
   c.node.signalModifiedKey(c.db, key);
-  c.node.stats.dirty += popped - 1;
+  c.node.stats.dirty += popped;
 }
 
 /** Pops up to `count` elements from one end, in pop order. */
@@ -113,7 +113,7 @@ export function lmove(c: Client, src: string, dst: string, from: End, to: End): 
     c.node.notify(c.db, 'g', 'del', src);
   }
   c.node.signalModifiedKey(c.db, src);
-  c.node.stats.dirty--; // both keys signalled, one change for server.dirty
+  c.node.stats.dirty++; // one change, two keys
 }
 
 /** LMPOP/BLMPOP arguments after the numkeys position: keys, end and COUNT (default 1). */
@@ -162,7 +162,7 @@ function pushGeneric(c: Client, args: string[], end: End, onlyIfExists: boolean)
   }
   c.reply.int(list.length);
   c.node.signalModifiedKey(c.db, key);
-  c.node.stats.dirty += args.length - 3; // one change per element pushed
+  c.node.stats.dirty += args.length - 2; // one change per element pushed
   c.node.notify(c.db, 'l', end === 'left' ? 'lpush' : 'rpush', key);
 }
 
@@ -338,6 +338,7 @@ function lset(c: Client, args: string[]): void {
   list.set(i, args[3] as string);
   c.reply.ok();
   c.node.signalModifiedKey(c.db, key);
+  c.node.stats.dirty++;
   c.node.notify(c.db, 'l', 'lset', key);
 }
 
@@ -368,6 +369,7 @@ function linsert(c: Client, args: string[]): void {
   }
   list.insertAt(after ? at + 1 : at, args[4] as string);
   c.node.signalModifiedKey(c.db, key);
+  c.node.stats.dirty++;
   c.node.notify(c.db, 'l', 'linsert', key);
   c.reply.int(list.length);
 }
@@ -385,7 +387,7 @@ function lrem(c: Client, args: string[]): void {
   const removed = list.removeMatching(args[3] as string, Math.abs(toRemove), toRemove < 0);
   if (removed > 0) {
     c.node.signalModifiedKey(c.db, key);
-    c.node.stats.dirty += removed - 1;
+    c.node.stats.dirty += removed;
     c.node.notify(c.db, 'l', 'lrem', key);
   }
   if (list.length === 0) {
@@ -418,7 +420,7 @@ function ltrim(c: Client, args: string[]): void {
     c.node.notify(c.db, 'g', 'del', key);
   }
   c.node.signalModifiedKey(c.db, key);
-  c.node.stats.dirty += left + right - 1; // server.dirty += ltrim + rtrim
+  c.node.stats.dirty += left + right; // server.dirty += ltrim + rtrim
   c.reply.ok();
 }
 

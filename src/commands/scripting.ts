@@ -7,12 +7,14 @@
  * in-process `sim.command()`), a script sent before the engine has loaded gets an error asking
  * to retry; `loadScriptingEngine()` preloads it.
  */
+
 import type { Client } from '../engine/client.js';
 import type { CommandSpec } from '../engine/command.js';
 import { replyCommandError } from '../engine/dispatch.js';
 import { NOT_INTEGER, RedisError } from '../engine/errors.js';
 import { faultsOf } from '../faults/faults.js';
 import { parseInteger } from '../protocol/numbers.js';
+import { withScriptFlags } from '../scripting/flags.js';
 
 type EngineModule = typeof import('../scripting/engine.js');
 
@@ -274,38 +276,38 @@ const sub = (
 });
 
 export const scriptingCommands: CommandSpec[] = [
-  {
+  withScriptFlags({
     ...evalBase,
     name: 'eval',
     since: '2.6.0',
     flags: ['noscript', 'stale', 'skip_monitor', 'no_mandatory_keys', 'movablekeys'],
     summary: 'Execute a Lua script server side',
     handler: (c, a) => evalGeneric(c, a, false, false),
-  },
-  {
+  }),
+  withScriptFlags({
     ...evalBase,
     name: 'evalsha',
     since: '2.6.0',
     flags: ['noscript', 'stale', 'skip_monitor', 'no_mandatory_keys', 'movablekeys'],
     summary: 'Execute a Lua script server side',
     handler: (c, a) => evalGeneric(c, a, true, false),
-  },
-  {
+  }),
+  withScriptFlags({
     ...evalBase,
     name: 'eval_ro',
     since: '7.0.0',
     flags: ['readonly', 'noscript', 'stale', 'skip_monitor', 'no_mandatory_keys', 'movablekeys'],
     summary: 'Execute a read-only Lua script server side',
     handler: (c, a) => evalGeneric(c, a, false, true),
-  },
-  {
+  }),
+  withScriptFlags({
     ...evalBase,
     name: 'evalsha_ro',
     since: '7.0.0',
     flags: ['readonly', 'noscript', 'stale', 'skip_monitor', 'no_mandatory_keys', 'movablekeys'],
     summary: 'Execute a read-only Lua script server side',
     handler: (c, a) => evalGeneric(c, a, true, true),
-  },
+  }),
   {
     name: 'script',
     arity: -2,

@@ -77,7 +77,7 @@ function sadd(c: Client, args: string[]): void {
   }
   if (added > 0) {
     c.node.signalModifiedKey(c.db, key);
-    c.node.stats.dirty += added - 1;
+    c.node.stats.dirty += added;
     notifySet(c, 'sadd', key);
   }
   c.reply.int(added);
@@ -104,7 +104,7 @@ function srem(c: Client, args: string[]): void {
   }
   if (deleted > 0) {
     c.node.signalModifiedKey(c.db, key);
-    c.node.stats.dirty += deleted - 1;
+    c.node.stats.dirty += deleted;
     notifySet(c, 'srem', key);
     if (removed) c.node.notify(c.db, 'g', 'del', key);
   }
@@ -138,9 +138,11 @@ function smove(c: Client, args: string[]): void {
   }
   const dstSet = getOrCreateSet(c, dst);
   c.node.signalModifiedKey(c.db, src);
+  c.node.stats.dirty++;
   // The destination changed (WATCH, dirty) only when the member was not in it yet.
   if (!dstSet.has(member)) {
     c.node.signalModifiedKey(c.db, dst);
+    c.node.stats.dirty++;
     dstSet.add(member);
     notifySet(c, 'sadd', dst);
   }
@@ -181,8 +183,8 @@ function spop(c: Client, args: string[]): void {
     notifySet(c, 'spop', key);
     if (count >= s.size) {
       replySet(c, s);
-      // server.dirty += the number popped (signalModifiedKey counts one).
-      c.node.stats.dirty += s.size - 1;
+      // server.dirty += the number popped.
+      c.node.stats.dirty += s.size;
       c.node.propagation.rewrite(['DEL', key]);
       c.db.delete(key);
       c.node.notify(c.db, 'g', 'del', key);
@@ -216,7 +218,7 @@ function spop(c: Client, args: string[]): void {
       }
     }
     c.node.signalModifiedKey(c.db, key);
-    c.node.stats.dirty += count - 1;
+    c.node.stats.dirty += count;
     return;
   }
   const s = getSet(c, key);
@@ -234,6 +236,7 @@ function spop(c: Client, args: string[]): void {
     c.node.notify(c.db, 'g', 'del', key);
   }
   c.node.signalModifiedKey(c.db, key);
+  c.node.stats.dirty++;
 }
 
 /**
@@ -316,11 +319,13 @@ function storeResult(c: Client, dst: string, result: RedisSet, event: string): v
     c.db.set(dst, new RedisObject('set', result, c.node.clock.now()));
     c.reply.int(result.size);
     c.node.signalModifiedKey(c.db, dst);
+    c.node.stats.dirty++;
     notifySet(c, event, dst);
   } else {
     c.reply.int(0);
     if (c.db.delete(dst)) {
       c.node.signalModifiedKey(c.db, dst);
+      c.node.stats.dirty++;
       c.node.notify(c.db, 'g', 'del', dst);
     }
   }

@@ -197,10 +197,11 @@ function sortGeneric(c: Client, args: string[], readonly: boolean): void {
   if (total > 0) {
     c.db.set(store, new RedisObject('list', out, c.node.clock.now()));
     c.node.signalModifiedKey(c.db, store);
-    c.node.stats.dirty += total - 1; // server.dirty += outputlen
+    c.node.stats.dirty += total; // server.dirty += outputlen
     c.node.notify(c.db, 'l', 'sortstore', store);
   } else if (c.db.delete(store)) {
     c.node.signalModifiedKey(c.db, store);
+    c.node.stats.dirty++;
     c.node.notify(c.db, 'g', 'del', store);
   }
   c.reply.int(total);

@@ -148,6 +148,7 @@ function xadd(c: Client, args: string[]): void {
   c.reply.bulk(entry.idText);
   s.readyVersion++;
   c.node.signalModifiedKey(c.db, key);
+  c.node.stats.dirty++;
   // New entries: Redis's xaddCommand signals the stream ready for XREAD/XREADGROUP waiters.
   c.node.blocking.signalReady(c.db, key);
   c.node.notify(c.db, 't', 'xadd', key);
@@ -187,7 +188,7 @@ function xtrim(c: Client, args: string[]): void {
   if (deleted) {
     c.node.notify(c.db, 't', 'xtrim', key);
     c.node.signalModifiedKey(c.db, key);
-    c.node.stats.dirty += deleted - 1;
+    c.node.stats.dirty += deleted;
   }
   c.reply.int(deleted);
 }
@@ -243,7 +244,7 @@ function xdel(c: Client, args: string[]): void {
     if (s.length === 0) s.firstId = 0n;
     else if (firstEntry) s.firstId = (s.firstEntry() as StreamEntry).id;
     c.node.signalModifiedKey(c.db, key);
-    c.node.stats.dirty += deleted - 1;
+    c.node.stats.dirty += deleted;
     c.node.notify(c.db, 't', 'xdel', key);
   }
   c.reply.int(deleted);

@@ -142,6 +142,7 @@ function setGeneric(
   }
   putString(c, key, value, (flags & KEEPTTL) !== 0, old);
   c.node.signalModifiedKey(db, key);
+  c.node.stats.dirty++;
   c.node.notify(db, '$', 'set', key);
   const prop = c.node.propagation;
   if (at !== undefined) {
@@ -217,15 +218,18 @@ function getex(c: Client, args: string[]): void {
     db.removeKey(key);
     prop.rewrite([c.node.config.get('lazyfree-lazy-expire') === 'yes' ? 'UNLINK' : 'DEL', key]);
     c.node.signalModifiedKey(db, key);
+    c.node.stats.dirty++;
     c.node.notify(db, 'g', 'del', key);
   } else if (at !== undefined) {
     setDeadline(db, key, at);
     prop.rewrite(['PEXPIREAT', key, String(at)]);
     c.node.signalModifiedKey(db, key);
+    c.node.stats.dirty++;
     c.node.notify(db, 'g', 'expire', key);
   } else if (flags & PERSIST && db.persist(key)) {
     prop.rewrite(['PERSIST', key]);
     c.node.signalModifiedKey(db, key);
+    c.node.stats.dirty++;
     c.node.notify(db, 'g', 'persist', key);
   }
 }
@@ -238,6 +242,7 @@ function getdel(c: Client, args: string[]): void {
     // Replicated as DEL, or UNLINK with lazyfree-lazy-user-del.
     c.node.propagation.rewrite([c.node.config.get('lazyfree-lazy-user-del') === 'yes' ? 'UNLINK' : 'DEL', key]);
     c.node.signalModifiedKey(c.db, key);
+    c.node.stats.dirty++;
     c.node.notify(c.db, 'g', 'del', key);
   }
 }
@@ -250,6 +255,7 @@ function getset(c: Client, args: string[]): void {
   putString(c, key, args[2] as string, false, old);
   c.node.propagation.rewrite(['SET', key, args[2] as string]);
   c.node.signalModifiedKey(c.db, key);
+  c.node.stats.dirty++;
   c.node.notify(c.db, '$', 'set', key);
 }
 
@@ -276,6 +282,7 @@ function msetGeneric(c: Client, args: string[], nx: boolean): void {
     const key = args[j] as string;
     putString(c, key, args[j + 1] as string, false, db.lookupTouch(key));
     c.node.signalModifiedKey(db, key);
+    c.node.stats.dirty++;
     c.node.notify(db, '$', 'set', key);
   }
   if (nx) c.reply.int(1);
@@ -311,6 +318,7 @@ function append(c: Client, args: string[]): void {
     len = s.value.length;
   }
   c.node.signalModifiedKey(db, key);
+  c.node.stats.dirty++;
   c.node.notify(db, '$', 'append', key);
   c.reply.int(len);
 }
@@ -367,6 +375,7 @@ function setrange(c: Client, args: string[]): void {
   }
   obj.raw = true;
   c.node.signalModifiedKey(db, key);
+  c.node.stats.dirty++;
   c.node.notify(db, '$', 'setrange', key);
   c.reply.int(obj.value.length);
 }
@@ -400,6 +409,7 @@ function incrDecr(c: Client, key: string, incr: bigint | number): void {
     modifiedInPlace(o, n);
   }
   c.node.signalModifiedKey(db, key);
+  c.node.stats.dirty++;
   c.node.notify(db, '$', 'incrby', key);
   c.reply.raw(`:${result}\r\n`);
 }
@@ -442,6 +452,7 @@ function incrbyfloat(c: Client, args: string[]): void {
   // Replicated as SET key <result> KEEPTTL: float formatting never differs on the replica.
   c.node.propagation.rewrite(['SET', key, text, 'KEEPTTL']);
   c.node.signalModifiedKey(db, key);
+  c.node.stats.dirty++;
   c.node.notify(db, '$', 'incrbyfloat', key);
   c.reply.bulk(text);
 }

@@ -65,18 +65,22 @@ export function settleEncoding(c: Client, zs: SortedSet, maxMemberLen: number): 
 
 /**
  * Stores a computed zset at `dst` (setKey: replaces any value and its TTL) and replies its size; an
- * empty result deletes `dst` instead and replies 0. `event` is the keyspace event for a store.
+ * empty result deletes `dst` instead and replies 0. `event` is the keyspace event for a store;
+ * a store adds `changes` to server.dirty (one for the *STORE commands, the items for GEO's STORE), a
+ * delete one.
  */
-export function storeResult(c: Client, dst: string, zs: SortedSet, event: string): void {
+export function storeResult(c: Client, dst: string, zs: SortedSet, event: string, changes = 1): void {
   if (zs.size > 0) {
     c.db.set(dst, new RedisObject('zset', zs, c.node.clock.now()));
     c.node.signalModifiedKey(c.db, dst);
+    c.node.stats.dirty += changes;
     c.reply.int(zs.size);
     c.node.notify(c.db, 'z', event, dst);
   } else {
     c.reply.int(0);
     if (c.db.delete(dst)) {
       c.node.signalModifiedKey(c.db, dst);
+      c.node.stats.dirty++;
       c.node.notify(c.db, 'g', 'del', dst);
     }
   }

@@ -46,7 +46,7 @@ function popFrom(c: Client, key: string, zs: SortedSet, max: boolean, count: num
     c.reply.bulk(m);
     c.reply.double(s);
   }
-  if (n > 0) c.node.stats.dirty += n - 1; // one change per member popped
+  c.node.stats.dirty += n; // one change per member popped
   if (zs.size === 0) {
     c.db.delete(key);
     c.node.notify(c.db, 'g', 'del', key);

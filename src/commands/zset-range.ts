@@ -169,7 +169,7 @@ function zremrangeGeneric(c: Client, args: string[], kind: RemoveKind): void {
   if (emptied) c.db.delete(key);
   if (deleted) {
     c.node.signalModifiedKey(c.db, key);
-    c.node.stats.dirty += deleted - 1;
+    c.node.stats.dirty += deleted;
     c.node.notify(c.db, 'z', `zremrangeby${kind}`, key);
     if (emptied) c.node.notify(c.db, 'g', 'del', key);
   }

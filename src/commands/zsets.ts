@@ -90,7 +90,7 @@ function zaddGeneric(c: Client, args: string[], incrCommand: boolean): void {
   }
   if (added || updated) {
     c.node.signalModifiedKey(c.db, key);
-    c.node.stats.dirty += added + updated - 1;
+    c.node.stats.dirty += added + updated;
     c.node.notify(c.db, 'z', incr ? 'zincr' : 'zadd', key);
   }
   if (nan) throw new RedisError(NAN_SCORE);
@@ -121,7 +121,7 @@ function zrem(c: Client, args: string[]): void {
     c.node.notify(c.db, 'z', 'zrem', key);
     if (removed) c.node.notify(c.db, 'g', 'del', key);
     c.node.signalModifiedKey(c.db, key);
-    c.node.stats.dirty += deleted - 1;
+    c.node.stats.dirty += deleted;
   }
   c.reply.int(deleted);
 }

@@ -3,6 +3,7 @@
  * GETKEYS, WATCH bookkeeping and key extraction all read these specs.
  */
 import type { Client } from './client.js';
+import type { RedisNode } from './node.js';
 
 export type CommandFlag =
   | 'write'
@@ -51,6 +52,12 @@ export interface CommandSpec {
   tips?: readonly string[];
   handler?: Handler;
   subcommands?: readonly CommandSpec[];
+  /**
+   * The flags this call runs with when they are not the spec's own (Redis's getCommandFlags): a
+   * script command takes denyoom and write from the script's declared flags
+   * (scripting/flags.ts). Undefined, or returning undefined: `flags` apply.
+   */
+  callFlags?: (node: RedisNode, args: string[]) => readonly CommandFlag[] | undefined;
 }
 
 /** A resolved command: the spec to run and its full name ("get", "client|kill"). */

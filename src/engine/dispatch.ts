@@ -6,9 +6,9 @@
 
 import { aclDenyCommand } from '../acl/enforce.js';
 import { authRequired } from '../acl/store.js';
-import { commandIsDenyoom, commandIsWrite } from '../scripting/flags.js';
 import type { Client } from './client.js';
 import { type CommandSpec, keyPositions, type ResolvedCommand } from './command.js';
+import { commandIsDenyoom, commandIsWrite } from './command-flags.js';
 import { RedisError, WRONG_ARITY } from './errors.js';
 import { OOM_ERROR } from './eviction.js';
 import type { RedisNode } from './node.js';

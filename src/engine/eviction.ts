@@ -35,9 +35,9 @@
  * scripting/redis-api.ts and scripting/engine.ts).
  */
 
-import { commandIsDenyoom } from '../scripting/flags.js';
 import type { Client } from './client.js';
 import type { CommandSpec, ResolvedCommand } from './command.js';
+import { commandIsDenyoom } from './command-flags.js';
 import type { Database } from './database.js';
 import type { RedisNode } from './node.js';
 import type { RedisObject } from './values.js';
@@ -171,7 +171,7 @@ export class Eviction {
    * Before a command (limit > 0): evicts as needed; false when the command must be refused with
    * OOM_ERROR (Redis's processCommand reject_cmd_on_oom). Denyoom is the command's flag as
    * Redis's getCommandFlags sees it: a script with flags (EVAL with a shebang, EVALSHA of one,
-   * FCALL) is denyoom unless it declares allow-oom or no-writes (scripting/flags.ts); EXEC is
+   * FCALL) is denyoom unless it declares allow-oom or no-writes (engine/command-flags.ts, scripting/flags.ts); EXEC is
    * when its transaction queued a denyoom command. An admitted command notes whether the node
    * was out of memory (pre_command_oom_state): scripts check their redis.call against it.
    */

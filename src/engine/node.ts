@@ -2,7 +2,6 @@
  * A node: one Redis server's state (databases, clock, configuration, clients, blocking,
  * pub/sub) with no transport. Everything is per node; many nodes live in one process.
  */
-import { COMMANDS } from '../commands/index.js';
 import { BlockingManager } from './blocking.js';
 import type { Client } from './client.js';
 import { Clock, type ClockMode, type ClockOptions } from './clock.js';
@@ -37,10 +36,11 @@ export interface NodeOptions {
   /** Where the node logs (default: nowhere). */
   log?: (level: 'debug' | 'verbose' | 'notice' | 'warning', message: string) => void;
   /**
-   * @internal The command table, when not Redis's (a Sentinel endpoint answers only its own
-   * commands, as redis-sentinel does); default: every command of commands/index.ts.
+   * The command table this node runs: src/commands/index.ts's COMMANDS for a Redis node (RedisSim
+   * hands it over), a Sentinel endpoint's own commands, or a test's table. engine/ knows no
+   * command: every spec comes from here.
    */
-  commands?: readonly CommandSpec[];
+  commands: readonly CommandSpec[];
   /** @internal redis_mode in INFO and HELLO's mode: 'standalone' (default) or 'sentinel'. */
   mode?: 'standalone' | 'sentinel';
 }
@@ -51,8 +51,17 @@ interface ExpiryEntry {
   key: string;
 }
 
-/** The command table, by lowercase name; built once and shared by every node. */
-const TABLE = new Map<string, CommandSpec>(COMMANDS.map((c) => [c.name, c]));
+/** Command tables by lowercase name, built once per table and shared by the nodes that run it. */
+const TABLES = new WeakMap<readonly CommandSpec[], Map<string, CommandSpec>>();
+
+function tableByName(commands: readonly CommandSpec[]): Map<string, CommandSpec> {
+  let t = TABLES.get(commands);
+  if (!t) {
+    t = new Map(commands.map((c) => [c.name, c]));
+    TABLES.set(commands, t);
+  }
+  return t;
+}
 
 export class RedisNode implements DatabaseHost {
   readonly clock: Clock;
@@ -102,7 +111,7 @@ export class RedisNode implements DatabaseHost {
   private readonly expiryQueue = new MinHeap<ExpiryEntry>((a, b) => a.at < b.at);
   private expiryTimer: ReturnType<Clock['setTimer']> | undefined;
 
-  constructor(opts: NodeOptions = {}) {
+  constructor(opts: NodeOptions) {
     const c = opts.clock;
     this.ownsClock = !(c instanceof Clock);
     this.clock = c instanceof Clock ? c : new Clock(typeof c === 'string' ? { mode: c } : (c ?? {}));
@@ -110,8 +119,8 @@ export class RedisNode implements DatabaseHost {
     this.version = opts.version ?? DEFAULT_VERSION;
     this.controlCommand = opts.controlCommand === undefined ? 'sim' : opts.controlCommand;
     this.mode = opts.mode ?? 'standalone';
-    this.tableList = opts.commands ?? COMMANDS;
-    this.table = opts.commands ? new Map(opts.commands.map((c) => [c.name, c])) : TABLE;
+    this.tableList = opts.commands;
+    this.table = tableByName(opts.commands);
     this.log = opts.log ?? (() => {});
     const n = this.config.getInt('databases');
     this.dbs = Array.from({ length: n }, (_, i) => new Database(i, this));
@@ -248,10 +257,10 @@ export class RedisNode implements DatabaseHost {
    * stream readers waiting on it. Typed waiters (BLPOP, BZPOPMIN...) are not woken here: Redis 7.0
    * signals a key ready for them only when it is added (dbAdd, see keyAdded), on XADD and for whole
    * databases (FLUSH*, SWAPDB); a key overwritten in place (SET of a missing key, then ZUNIONSTORE
-   * over it) leaves them blocked.
+   * over it) leaves them blocked. It counts no change: each write command adds its own to
+   * server.dirty (stats.dirty) where Redis does, and an expiry or an eviction adds none.
    */
   signalModifiedKey(db: Database, key: string): void {
-    this.stats.dirty++;
     this.watches.touch(db, key);
     this.blocking.signalModified(db, key);
   }

@@ -37,7 +37,6 @@ const ARBITRARY_KEYS = new Set(['randomkey', 'scan']);
 /** The per-call state a nested call saves and restores. */
 interface CallFrame {
   dirty: number;
-  expiryDirty: number;
   rewritten: string[] | undefined;
   prevented: boolean;
   forced: boolean;
@@ -54,8 +53,6 @@ export class Propagation {
   private rewritten: string[] | undefined;
   private prevented = false;
   private forced = false;
-  /** Dirty counted by expired-key deletions (the node counts them; Redis's server.dirty does not). */
-  private expiryDirty = 0;
   private noMulti = false;
 
   constructor(private readonly node: RedisNode) {}
@@ -86,7 +83,6 @@ export class Propagation {
 
   /** An expired key was deleted (lazily or actively): DEL, or UNLINK per lazyfree-lazy-expire. */
   expired(db: Database, key: string): void {
-    this.expiryDirty++;
     if (this.sink) this.also(db.index, [this.node.config.get('lazyfree-lazy-expire') === 'yes' ? 'UNLINK' : 'DEL', key]);
   }
 
@@ -99,7 +95,6 @@ export class Propagation {
   enter(): CallFrame {
     const frame: CallFrame = {
       dirty: this.node.stats.dirty,
-      expiryDirty: this.expiryDirty,
       rewritten: this.rewritten,
       prevented: this.prevented,
       forced: this.forced,
@@ -112,7 +107,7 @@ export class Propagation {
 
   /** Ends a call: adds the command's own op when it changed the dataset. */
   leave(c: Client, r: ResolvedCommand, args: string[], frame: CallFrame): void {
-    const dirty = this.node.stats.dirty - frame.dirty - (this.expiryDirty - frame.expiryDirty);
+    const dirty = this.node.stats.dirty - frame.dirty;
     if (
       this.sink &&
       !c.fromMaster &&

@@ -1,8 +1,8 @@
 /**
  * Script flags and what they make of a script command's own flags, as Redis 7.0's
  * evalGetCommandFlags / fcallGetCommandFlags / scriptFlagsToCmdFlags (eval.c, functions.c,
- * script.c). This module has no Lua in it, so the dispatcher can ask it before every command
- * while the Lua engine itself still loads on first use.
+ * script.c). This module has no Lua in it, so the script commands' `callFlags` hooks (which
+ * engine/command-flags.ts asks before a command runs) work while the Lua engine still loads on first use.
  *
  * A script runs in one of two modes:
  *   compat mode   an EVAL script with no "#!" line: EVAL*'s own flags apply (not denyoom, not
@@ -18,7 +18,7 @@
  * unknown function leaves FCALL's own flags). Inside MULTI the flags are taken when the command
  * is queued, so EXEC refuses under OOM a transaction that queued a denyoom script.
  */
-import type { ResolvedCommand } from '../engine/command.js';
+import type { CommandFlag, CommandSpec } from '../engine/command.js';
 import { RedisError } from '../engine/errors.js';
 import type { RedisNode } from '../engine/node.js';
 
@@ -84,20 +84,35 @@ function declaredFlags(node: RedisNode, name: string, args: string[]): readonly 
   }
 }
 
-/** True when Redis would treat this command as denyoom (getCommandFlags(c) & CMD_DENYOOM). O(1) but for a shebang line. */
-export function commandIsDenyoom(node: RedisNode, r: ResolvedCommand, args: string[]): boolean {
-  if (!r.parent && args.length >= 2) {
-    const flags = declaredFlags(node, r.spec.name, args);
-    if (flags) return !flags.includes('allow-oom') && !flags.includes('no-writes');
+/**
+ * scriptFlagsToCmdFlags: in flags mode the declared flags replace the command's denyoom and write
+ * (denyoom unless allow-oom or no-writes, write unless no-writes); the other flags stay.
+ */
+function toCommandFlags(own: readonly CommandFlag[], declared: readonly string[]): CommandFlag[] {
+  const out: CommandFlag[] = own.filter((f) => f !== 'denyoom' && f !== 'write');
+  if (!declared.includes('no-writes')) {
+    out.push('write');
+    if (!declared.includes('allow-oom')) out.push('denyoom');
   }
-  return r.spec.flags.includes('denyoom');
+  return out;
 }
 
-/** True when Redis would treat this command as a write (getCommandFlags(c) & CMD_WRITE): a script by its declared flags. */
-export function commandIsWrite(node: RedisNode, r: ResolvedCommand, args: string[]): boolean {
-  if (!r.parent && args.length >= 2) {
-    const flags = declaredFlags(node, r.spec.name, args);
-    if (flags) return !flags.includes('no-writes');
-  }
-  return r.spec.flags.includes('write');
+/**
+ * The `callFlags` hook of EVAL, EVALSHA, FCALL and their _RO forms (engine/command-flags.ts): the
+ * command flags a call runs with when its script declares flags, undefined in compat mode.
+ */
+export function scriptCallFlags(
+  node: RedisNode,
+  args: string[],
+  own: readonly CommandFlag[],
+  name: string,
+): readonly CommandFlag[] | undefined {
+  if (args.length < 2) return undefined;
+  const declared = declaredFlags(node, name, args);
+  return declared ? toCommandFlags(own, declared) : undefined;
+}
+
+/** A script command's spec with its `callFlags` hook: the flags its script declares replace its own. */
+export function withScriptFlags(spec: CommandSpec): CommandSpec {
+  return { ...spec, callFlags: (node, args) => scriptCallFlags(node, args, spec.flags, spec.name) };
 }

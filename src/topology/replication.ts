@@ -14,10 +14,10 @@
 import net from 'node:net';
 import type { Client } from '../engine/client.js';
 import type { ResolvedCommand } from '../engine/command.js';
+import { commandIsWrite } from '../engine/command-flags.js';
 import type { RedisNode } from '../engine/node.js';
 import type { ReplicationHooks } from '../engine/propagate.js';
 import { nodeByPort } from '../faults/nodes.js';
-import { commandIsWrite } from '../scripting/flags.js';
 import { stopOwnedEndpoints } from './endpoint.js';
 import { emitTopologyEvent } from './events.js';
 import { Failover } from './failover.js';

@@ -21,7 +21,6 @@
  * BEYOND_SIM_LIMIT instead of allocating a value GET could not return.
  */
 import { constants } from 'node:buffer';
-import type { RedisObject } from '../engine/values.js';
 
 /** The longest string a bit write may make, in bytes: GET can still reply it as one bulk string. */
 export const MAX_STRING_BYTES = constants.MAX_STRING_LENGTH - 32;
@@ -69,10 +68,18 @@ export class ByteStore {
   }
 }
 
-const stores = new WeakMap<RedisObject, ByteStore>();
+/**
+ * What a byte store sits behind: a string value's holder (engine/values.ts's RedisObject of type
+ * 'string'), named by shape so that types/ does not depend on engine/.
+ */
+export interface StringHolder {
+  value: string;
+}
+
+const stores = new WeakMap<StringHolder, ByteStore>();
 
 /** Puts `store` behind `o.value` (the object must be a string). */
-export function attachStore(o: RedisObject<'string'>, store: ByteStore): void {
+export function attachStore(o: StringHolder, store: ByteStore): void {
   stores.set(o, store);
   Object.defineProperty(o, 'value', {
     configurable: true,
@@ -90,7 +97,7 @@ export function attachStore(o: RedisObject<'string'>, store: ByteStore): void {
  * The byte store of a string object, converting it to bitmap mode if needed (one O(n) copy of a
  * plain string, with room to grow).
  */
-export function storeOf(o: RedisObject<'string'>): ByteStore {
+export function storeOf(o: StringHolder): ByteStore {
   const have = stores.get(o);
   if (have) return have;
   const s = o.value;
@@ -105,7 +112,7 @@ export function storeOf(o: RedisObject<'string'>): ByteStore {
 export type ByteSource = Buffer | string;
 
 /** The bytes of a string object for reading, and their count; nothing is copied. */
-export function readBytes(o: RedisObject<'string'> | undefined): { src: ByteSource; len: number } {
+export function readBytes(o: StringHolder | undefined): { src: ByteSource; len: number } {
   if (o === undefined) return { src: '', len: 0 };
   const store = stores.get(o);
   if (store) return { src: store.buf, len: store.len };

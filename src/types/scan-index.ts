@@ -47,6 +47,21 @@ export function scanSlots(
   return i < order.length ? (order[i] as Slot).seq : 0;
 }
 
+/**
+ * A uniformly random live slot's key from `order`, which must hold at least one live slot.
+ * O(1) expected while at most half the slots are holes (both owners compact them so once they
+ * are large); after 64 misses (a small, mostly dead order), a pick among the live ones. Shared
+ * by collections (ScanIndex.random: SRANDMEMBER, HRANDFIELD, SPOP) and databases (RANDOMKEY).
+ */
+export function randomSlot(order: readonly Slot[], live: (s: Slot) => boolean): string {
+  for (let tries = 0; tries < 64; tries++) {
+    const s = order[Math.floor(Math.random() * order.length)] as Slot;
+    if (live(s)) return s.key;
+  }
+  const alive = order.filter(live);
+  return (alive[Math.floor(Math.random() * alive.length)] as Slot).key;
+}
+
 export class ScanIndex {
   private seqOf = new Map<string, number>();
   private order: Slot[] = [];
@@ -89,15 +104,7 @@ export class ScanIndex {
 
   /** A uniformly random member (undefined when empty); O(1) expected. */
   random(): string | undefined {
-    if (this.seqOf.size === 0) return undefined;
-    const order = this.order;
-    // At most half the slots are holes once the index is past 32 slots; below that, fall back to a scan.
-    for (let tries = 0; tries < 64; tries++) {
-      const s = order[Math.floor(Math.random() * order.length)] as Slot;
-      if (this.live(s)) return s.key;
-    }
-    const live = order.filter((s) => this.live(s));
-    return (live[Math.floor(Math.random() * live.length)] as Slot).key;
+    return this.seqOf.size === 0 ? undefined : randomSlot(this.order, (s) => this.live(s));
   }
 
   /**

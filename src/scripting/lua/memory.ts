@@ -18,7 +18,7 @@
 import { constants } from 'node:buffer';
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { memError } from './runtime.js';
+import { memError } from './errors.js';
 
 /** V8's longest string (2^29 - 24 one-byte characters on 64-bit): a longer Lua string cannot exist. */
 export const MAX_STRING = constants.MAX_STRING_LENGTH;

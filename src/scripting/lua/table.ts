@@ -24,8 +24,10 @@
  * Lookups go through `idx`, a Map from key to node, instead of Lua's chains: the same answers,
  * without hashing the string again on every access.
  */
+
+import { addressOf, cError, rtError } from './errors.js';
 import { alloc, TABLE_BYTES } from './memory.js';
-import { addressOf, cError, type LuaValue, rtError } from './runtime.js';
+import type { LuaValue } from './runtime.js';
 
 /** Lua 5.1 (32-bit int) keeps array indices to 2^26. */
 const MAXBITS = 26;
