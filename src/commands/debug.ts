@@ -45,6 +45,7 @@ import { loadRdb } from '../rdb/load.js';
 import { rdbPath, recordLoad, saveToDisk } from '../rdb/persistence.js';
 import { packedThreshold, quicklistLayout, setPackedThreshold } from '../rdb/quicklist.js';
 import { saveRdb } from '../rdb/save.js';
+import { setNoscriptAllowed } from '../scripting/flags.js';
 import { replyHelp } from './config.js';
 
 // ---- digests -------------------------------------------------------------------------------
@@ -347,13 +348,6 @@ export function protectedActionAllowed(c: Client, param: 'enable-debug-command' 
   );
 }
 
-/** DEBUG SET-DISABLE-DENY-SCRIPTS: scripts may call commands flagged noscript (server.script_disable_deny_script). */
-const denyScriptsDisabled = new WeakMap<RedisNode, boolean>();
-
-export function noscriptAllowed(node: RedisNode): boolean {
-  return denyScriptsDisabled.get(node) === true;
-}
-
 function debug(c: Client, args: string[]): void {
   if (!protectedActionAllowed(c, 'enable-debug-command')) {
     throw new RedisError(
@@ -380,7 +374,7 @@ function debug(c: Client, args: string[]): void {
     return c.reply.ok();
   }
   if (sub === 'set-disable-deny-scripts' && argc === 3) {
-    denyScriptsDisabled.set(c.node, atoi(args[2] as string) !== 0);
+    setNoscriptAllowed(c.node, atoi(args[2] as string) !== 0);
     return c.reply.ok();
   }
   if (sub === 'reload') return reload(c, args);

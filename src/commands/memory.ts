@@ -39,20 +39,12 @@ import type { CommandSpec } from '../engine/command.js';
 import { configNumber, objectEncoding } from '../engine/encoding.js';
 import { NOT_INTEGER, RedisError, SYNTAX } from '../engine/errors.js';
 import { estimateSize, MEMORY_BASELINE } from '../engine/eviction.js';
+import { mallocSize } from '../engine/malloc-size.js';
 import type { RedisNode } from '../engine/node.js';
 import type { RedisObject } from '../engine/values.js';
 import { formatDouble, parseInteger } from '../protocol/numbers.js';
 import type { Stream } from '../types/stream.js';
 import { replyHelp } from './config.js';
-
-/** jemalloc's size class for an allocation of n bytes (x86-64, 16-byte quantum). */
-export function mallocSize(n: number): number {
-  if (n <= 8) return 8;
-  if (n <= 128) return Math.ceil(n / 16) * 16;
-  const lg = Math.floor(Math.log2(n - 1));
-  const step = 2 ** (lg - 2);
-  return Math.ceil(n / step) * step;
-}
 
 /** sdsZmallocSize of an sds holding `len` bytes (sdsnewlen picks the header type). */
 function sdsSize(len: number, isKey = false): number {

@@ -12,7 +12,7 @@
  * A body sent in one argument of 32 KB or more is the query buffer itself in Redis (its size
  * depends on the reads); here it counts as a plain sds.
  */
-import { mallocSize } from '../commands/memory.js';
+import { mallocSize } from '../engine/malloc-size.js';
 
 import type { Library } from './functions.js';
 

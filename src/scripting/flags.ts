@@ -116,3 +116,14 @@ export function scriptCallFlags(
 export function withScriptFlags(spec: CommandSpec): CommandSpec {
   return { ...spec, callFlags: (node, args) => scriptCallFlags(node, args, spec.flags, spec.name) };
 }
+
+/** DEBUG SET-DISABLE-DENY-SCRIPTS: scripts may call commands flagged noscript (server.script_disable_deny_script). */
+const denyScriptsDisabled = new WeakMap<RedisNode, boolean>();
+
+export function noscriptAllowed(node: RedisNode): boolean {
+  return denyScriptsDisabled.get(node) === true;
+}
+
+export function setNoscriptAllowed(node: RedisNode, allowed: boolean): void {
+  denyScriptsDisabled.set(node, allowed);
+}

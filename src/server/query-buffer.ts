@@ -15,7 +15,7 @@
  *   than 4 KB free gets it trimmed to its length (applied when the numbers are read, which is
  *   what a cron pass in the meantime would have done).
  */
-import { mallocSize } from '../commands/memory.js';
+import { mallocSize } from '../engine/malloc-size.js';
 
 const PROTO_IOBUF_LEN = 16 * 1024;
 const PROTO_MBULK_BIG_ARG = 32 * 1024;
