@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { freePort } from '../bench/lib.mjs';
+import { COMMANDS } from '../dist/commands/index.js';
 import { RedisNode } from '../dist/index.js';
 import { parseReply } from '../dist/protocol/reply-parser.js';
 
@@ -90,7 +91,7 @@ try {
 } catch {}
 
 const { version, commands } = await realDocs();
-const node = new RedisNode();
+const node = new RedisNode({ commands: COMMANDS });
 const ours = new Map(node.commandTable().map((c) => [c.name, c]));
 node.shutdown();
 const uses = compatUses();
