@@ -12,6 +12,8 @@
  * - Otherwise the client blocks, the replicas are asked for an ACK (REPLCONF GETACK * in the
  *   stream), and it is released with the count when enough acknowledge, or at the timeout on the
  *   node's virtual clock (0 = forever); CLIENT UNBLOCK answers the count (TIMEOUT) or UNBLOCKED.
+ * - When the primary becomes a replica while the client waits, it gets -UNBLOCKED and is
+ *   disconnected, as key waiters are (BlockingManager.forceUnblockAll).
  */
 import type { Client } from '../engine/client.js';
 import type { CommandSpec } from '../engine/command.js';
@@ -43,6 +45,7 @@ function wait(c: Client, args: string[]): void {
   c.block({
     keys: [],
     timeoutAt: timeout === 0 ? 0 : now + timeout,
+    replicaWait: true,
     onTimeout: (cl) => {
       repl?.primary.removeWaiting(cl);
       cl.reply.int(count());

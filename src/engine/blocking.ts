@@ -13,6 +13,8 @@
  *   first-served; keys made ready while serving (BLMOVE's destination) are served in the same
  *   cycle. A waiter with a `type` is re-run only while the key holds that type.
  * - Timeouts are timers on the node clock; a timed-out client gets its command's null reply.
+ * - When the node starts following a primary (forceUnblockAll) every key waiter and WAIT gets
+ *   -UNBLOCKED and is disconnected, as Redis 7.0's disconnectAllBlockedClients.
  */
 import type { Client } from './client.js';
 import type { Timer } from './clock.js';
@@ -224,6 +226,27 @@ export class BlockingManager {
     else b.request.onTimeout(c);
     this.deliver(c, mark);
     return true;
+  }
+
+  /**
+   * disconnectAllBlockedClients, called by replicationSetMaster each time the node is set to
+   * follow a primary (REPLICAOF host port, FAILOVER, or from one primary to another): blocking on
+   * a replica's keys is no longer safe, so every client blocked on keys (BLPOP, BLMOVE, BZPOPMIN,
+   * XREAD/XREADGROUP BLOCK...) or in WAIT gets
+   * "-UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)"
+   * and its connection is closed after that reply: commands it pipelined behind are never run.
+   * A command postponed by a pause (CLIENT PAUSE, FAILOVER's) is left alone: it runs from scratch
+   * when the pause ends (and may then be refused as a write on a replica). redis-sim's own waits
+   * (control commands, a slow script) are left alone too. Clients are taken in connection order.
+   */
+  forceUnblockAll(): void {
+    if (this.count === 0) return;
+    for (const c of [...this.node.clients.values()]) {
+      const b = c.blocked;
+      if (!b || b.cancel || (b.request.keys.length === 0 && !b.request.replicaWait)) continue;
+      c.closeAfterReply = true;
+      this.unblock(c, 'UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)');
+    }
   }
 
   /** Forgets a blocked client without replying (disconnect, CLIENT KILL). */

@@ -41,6 +41,11 @@ export interface BlockRequest {
    * 7.0. When unset, it is re-run whenever one of its keys is signalled.
    */
   type?: ValueType;
+  /**
+   * Redis's BLOCKED_WAIT (WAIT waiting for replica acknowledgements): not a key waiter, but like
+   * key waiters it is ended with -UNBLOCKED when the node becomes a replica.
+   */
+  replicaWait?: boolean;
 }
 
 export interface MultiState {

@@ -125,6 +125,8 @@ export class Replication implements ReplicationHooks {
     // replicationSetMaster: our own replicas must resync with us (they may continue partially).
     this.primary.detachAll();
     this.primary.stopFeeding();
+    // Clients blocked on a primary's keys (or in WAIT) are unblocked with an error and disconnected.
+    this.node.blocking.forceUnblockAll();
     if (wasPrimary && this.primary.backlog) {
       // A primary turned replica keeps its history so it may PSYNC: the stream is cut here.
     }
