@@ -1,8 +1,8 @@
 /**
  * CLIENT subcommands of Redis 7.0: ID SETNAME GETNAME INFO LIST KILL REPLY UNBLOCK PAUSE UNPAUSE
- * NO-EVICT TRACKINGINFO GETREDIR HELP. (SETINFO and NO-TOUCH are 7.2: Redis 7.0.15 answers
- * "unknown subcommand", and so does redis-sim. TRACKING and CACHING are not implemented and answer
- * the same way rather than pretend.)
+ * NO-EVICT HELP, and the client-side caching ones TRACKING CACHING TRACKINGINFO GETREDIR
+ * (client-tracking.ts). (SETINFO and NO-TOUCH are 7.2: Redis 7.0.15 answers "unknown subcommand",
+ * and so does redis-sim.)
  *
  * CLIENT LIST / INFO print Redis's line with every field. qbuf and qbuf-free follow Redis's query
  * buffer accounting (src/server/query-buffer.ts); the other fields about Redis's own buffers
@@ -16,6 +16,7 @@ import type { Client } from '../engine/client.js';
 import type { CommandSpec } from '../engine/command.js';
 import { RedisError, SYNTAX } from '../engine/errors.js';
 import { pauseClients, unpauseClients } from '../engine/pause.js';
+import { clientCaching, clientGetredir, clientTracking, clientTrackinginfo, trackingFlags } from './client-tracking.js';
 import { replyHelp } from './config.js';
 import { validClientName } from './connection.js';
 
@@ -48,6 +49,7 @@ export function clientInfoLine(c: Client): string {
   if (c.subscriptionCount > 0) flags += 'P';
   if (c.multi) flags += 'x';
   if (c.blocked) flags += 'b';
+  if (c.tracking) flags += trackingFlags(c);
   if (c.node.watches.isDirty(c)) flags += 'd';
   if (c.closeAfterReply) flags += 'c';
   if (c.ext.get(NO_EVICT)) flags += 'e';
@@ -59,7 +61,7 @@ export function clientInfoLine(c: Client): string {
     ` age=${Math.floor((now - c.createdAt) / 1000)} idle=${Math.floor((now - c.lastInteraction) / 1000)} flags=${flags}` +
     ` db=${c.db.index} sub=${c.channels.size} psub=${c.patterns.size} ssub=${c.shardChannels.size}` +
     ` multi=${c.multi ? c.multi.queue.length : -1} qbuf=${qb.qbuf} qbuf-free=${qb.free} argv-mem=0 multi-mem=0 rbs=1024 rbp=0` +
-    ` obl=0 oll=0 omem=0 tot-mem=1024 events=r cmd=${c.lastCommand} user=${c.user.name} redir=-1 resp=${c.resp}`
+    ` obl=0 oll=0 omem=0 tot-mem=1024 events=r cmd=${c.lastCommand} user=${c.user.name} redir=${c.tracking ? c.tracking.redirect : -1} resp=${c.resp}`
   );
 }
 
@@ -231,18 +233,6 @@ function noEvict(c: Client, args: string[]): void {
   c.reply.ok();
 }
 
-/** Tracking is never on in redis-sim: flags [off], no redirection, no prefixes. */
-function trackinginfo(c: Client): void {
-  c.reply.mapLen(3);
-  c.reply.bulk('flags');
-  c.reply.setLen(1);
-  c.reply.bulk('off');
-  c.reply.bulk('redirect');
-  c.reply.int(-1);
-  c.reply.bulk('prefixes');
-  c.reply.arrayLen(0);
-}
-
 const HELP = [
   'CACHING (YES|NO)',
   '    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.',
@@ -316,7 +306,25 @@ export const clientCommands: CommandSpec[] = [
         since: '6.0.0',
         summary: 'Get tracking notifications redirection client ID if any',
         complexity: 'O(1)',
-        handler: (c) => c.reply.int(-1),
+        handler: clientGetredir,
+      },
+      {
+        ...base,
+        name: 'tracking',
+        arity: -3,
+        since: '6.0.0',
+        summary: 'Enable or disable server assisted client side caching support',
+        complexity: 'O(1). Some options may introduce additional complexity.',
+        handler: clientTracking,
+      },
+      {
+        ...base,
+        name: 'caching',
+        arity: 3,
+        since: '6.0.0',
+        summary: 'Instruct the server about tracking or not keys in the next request',
+        complexity: 'O(1)',
+        handler: clientCaching,
       },
       {
         ...base,
@@ -408,7 +416,7 @@ export const clientCommands: CommandSpec[] = [
         since: '6.2.0',
         summary: 'Return information about server assisted client side caching for the current connection',
         complexity: 'O(1)',
-        handler: trackinginfo,
+        handler: clientTrackinginfo,
       },
       {
         ...admin,

@@ -154,6 +154,7 @@ function reset(c: Client): void {
   c.node.monitors.delete(c);
   c.monitor = false;
   unfollowJournal(c);
+  if (c.tracking) c.node.tracking.disable(c);
   c.db = c.node.db(0);
   c.name = '';
   c.replyMode = 'on';

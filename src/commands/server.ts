@@ -40,6 +40,8 @@ function flushdb(c: Client, args: string[]): void {
   c.node.watches.touchDatabase(db);
   db.clear();
   c.node.blocking.signalDatabase(db);
+  // Tracked keys are not per database: FLUSHDB invalidates every key for every tracking client.
+  c.node.tracking.invalidateAll();
   // Replicated even when the database was already empty (forceCommandPropagation).
   c.node.propagation.force();
   c.reply.ok();

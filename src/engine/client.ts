@@ -8,6 +8,7 @@ import type { User } from '../acl/user.js';
 import { Reply, type ReplyChunk } from '../protocol/reply.js';
 import type { Database } from './database.js';
 import type { RedisNode } from './node.js';
+import type { ClientTracking } from './tracking.js';
 import type { ValueType } from './values.js';
 
 /** What a connection does with bytes the node has for a client. */
@@ -122,6 +123,8 @@ export class Client {
   readonly script: boolean;
   /** True while the transport is processing this client's input: output is flushed at its end. */
   inCycle = false;
+  /** CLIENT TRACKING state (engine/tracking.ts); undefined when tracking is off. */
+  tracking: ClientTracking | undefined;
 
   constructor(
     readonly node: RedisNode,

@@ -153,6 +153,8 @@ export function execute(node: RedisNode, c: Client, args: string[]): void {
       c.replyMode = 'on';
     } else c.replyMode = 'skip';
   }
+  // CLIENT CACHING holds for the next command (or transaction) only.
+  if (c.tracking?.caching && !c.multi && !c.lastCommand.startsWith('client|')) c.tracking.caching = false;
   if (node.depth === 0) {
     node.propagation.flush();
     // processCommand: c->woff = master_repl_offset after a command that ran (not queued or refused).
@@ -259,6 +261,9 @@ const READ_LOOKUP_WRITES = new Set([
   'geosearchstore',
 ]);
 
+/** Read-only scripts: the commands they run are tracked, not the script's declared keys. */
+const NOT_TRACKED = new Set(['eval_ro', 'evalsha_ro', 'fcall_ro']);
+
 /**
  * The reply the last call() ended on and its error count then (Redis's prev_err_count in
  * incrCommandStatsOnError): a command counts as failed for errors after its nested calls, so EXEC
@@ -302,6 +307,10 @@ export function call(node: RedisNode, c: Client, r: ResolvedCommand, args: strin
     }
   }
   node.readCommand = outerRead;
+  // Client-side caching: a read-only command's keys are remembered for a tracking client.
+  if (node.tracking.clients > 0 && c.tracking && spec.flags.includes('readonly') && !NOT_TRACKED.has(fullname)) {
+    node.tracking.rememberKeys(c, spec, args);
+  }
   node.propagation.leave(c, r, args, frame);
   // maxmemory: re-measure the keys a write command names (nothing to do without a limit).
   if (node.eviction.limit > 0 && traits.write) node.eviction.measureKeys(c.db, spec, args, keyPositions);

@@ -121,7 +121,7 @@ function clients(node: RedisNode): string {
     ['client_recent_max_input_buffer', 0],
     ['client_recent_max_output_buffer', 0],
     ['blocked_clients', node.blocking.count],
-    ['tracking_clients', 0],
+    ['tracking_clients', node.tracking.clients],
     ['clients_in_timeout_table', node.blocking.count],
   ]);
 }
@@ -269,9 +269,9 @@ function stats(node: RedisNode): string {
     ['active_defrag_key_misses', 0],
     ['total_active_defrag_time', 0],
     ['current_active_defrag_time', 0],
-    ['tracking_total_keys', 0],
-    ['tracking_total_items', 0],
-    ['tracking_total_prefixes', 0],
+    ['tracking_total_keys', node.tracking.table.size],
+    ['tracking_total_items', node.tracking.totalItems],
+    ['tracking_total_prefixes', node.tracking.prefixes.size],
     ['unexpected_error_replies', 0],
     ['total_error_replies', s.totalErrorReplies],
     ['dump_payload_sanitizations', s.dumpPayloadSanitizations],

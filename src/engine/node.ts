@@ -17,6 +17,7 @@ import { pauseType } from './pause.js';
 import { Propagation, type ReplicationHooks } from './propagate.js';
 import { PubSub } from './pubsub.js';
 import { Stats } from './stats.js';
+import { Tracking } from './tracking.js';
 import type { ValueType } from './values.js';
 import { WatchManager } from './watch.js';
 
@@ -74,6 +75,8 @@ export class RedisNode implements DatabaseHost {
   readonly notifier: Notifier;
   /** maxmemory: the memory estimate and key eviction (engine/eviction.ts). */
   readonly eviction: Eviction;
+  /** Client-side caching: who may cache which key (engine/tracking.ts). */
+  readonly tracking: Tracking;
   readonly clients = new Map<number, Client>();
   /** The replication stream this node produces (engine/propagate.ts); topology/ installs its sink. */
   readonly propagation: Propagation;
@@ -133,6 +136,7 @@ export class RedisNode implements DatabaseHost {
     this.blocking = new BlockingManager(this);
     this.notifier = new Notifier(this);
     this.eviction = new Eviction(this);
+    this.tracking = new Tracking(this);
     this.propagation = new Propagation(this);
     this.startedAt = this.clock.now();
     this.stats.resetAt = this.startedAt;
@@ -205,6 +209,7 @@ export class RedisNode implements DatabaseHost {
     this.blocking.release(c);
     this.watches.unwatchAll(c);
     this.pubsub.unsubscribeAll(c);
+    if (c.tracking) this.tracking.disable(c);
     this.clients.delete(c.id);
     this.monitors.delete(c);
   }
@@ -247,6 +252,8 @@ export class RedisNode implements DatabaseHost {
 
   /** After a top-level command: serve clients whose keys became ready. */
   afterCommand(): void {
+    // Invalidations about keys a client's own command changed go after its reply (Redis's afterCommand).
+    if (this.tracking.clients > 0) this.tracking.flushPending();
     if (this.blocking.count > 0) this.blocking.serveReady();
   }
 
@@ -263,6 +270,7 @@ export class RedisNode implements DatabaseHost {
   signalModifiedKey(db: Database, key: string): void {
     this.watches.touch(db, key);
     this.blocking.signalModified(db, key);
+    if (this.tracking.clients > 0 || this.tracking.totalItems > 0) this.tracking.invalidateKey(key);
   }
 
   /** Publishes a keyspace notification for `key` (Redis's notifyKeyspaceEvent). */
@@ -405,6 +413,7 @@ export class RedisNode implements DatabaseHost {
       // As FLUSHDB: re-check blocked clients (a blocked XREADGROUP gets -UNBLOCKED, as in Redis).
       this.blocking.signalDatabase(db);
     }
+    this.tracking.invalidateAll();
     this.expiryQueue.clear();
     this.armExpiry();
   }
