@@ -263,6 +263,21 @@ const scenarios: Scenario[] = [
     ],
   },
   {
+    name: 'scripts: a read-only call makes the caller remember the declared keys',
+    resp: [3],
+    steps: [
+      { c: 0, cmd: ['CLIENT', 'TRACKING', 'on'] },
+      { c: 0, cmd: ['EVAL', "return redis.call('get', KEYS[1])", '1', 's1'] },
+      { c: 0, cmd: ['EVAL', "redis.call('get', 'other') return 1", '1', 'declared'] },
+      { c: 0, cmd: ['EVAL', "redis.call('set', KEYS[1], 'x') return 1", '1', 'written'] },
+      { c: 0, cmd: ['EVAL_RO', "return redis.call('exists', KEYS[1])", '1', 'ro'] },
+      { c: 1, cmd: ['MSET', 'other', '1', 'written', '1'] },
+      { c: 1, cmd: ['MSET', 's1', '1', 'declared', '1', 'ro', '1'] },
+      { c: 0, read: 3 },
+      { c: 0, cmd: ['PING'] },
+    ],
+  },
+  {
     name: 'a tracked key removed by expiry is invalidated',
     resp: [3],
     steps: [

@@ -136,8 +136,18 @@ export class Tracking {
     if ((st.optin && !st.caching) || (st.optout && st.caching)) return;
     // Shard channels are keys in the command table, not keys to track.
     if (spec.group === 'pubsub') return;
-    for (const i of keyPositions(spec, args)) {
-      const key = args[i] as string;
+    this.rememberKeyList(
+      c,
+      keyPositions(spec, args).map((i) => args[i] as string),
+    );
+  }
+
+  /** Remembers `keys` for tracking client `c` (also the declared keys of a script it runs). */
+  rememberKeyList(c: Client, keys: readonly string[]): void {
+    const st = c.tracking;
+    if (!st || st.bcast) return;
+    if ((st.optin && !st.caching) || (st.optout && st.caching)) return;
+    for (const key of keys) {
       let ids = this.table.get(key);
       if (!ids) {
         ids = new Set();

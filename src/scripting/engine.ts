@@ -189,6 +189,7 @@ export class ScriptEngine {
       // allow-oom counts only for a script with flags (a compat-mode script cannot declare it).
       allowOom: flags?.includes('allow-oom') ?? false,
       writeDirty: false,
+      keys,
     };
     const G = this.lua.G;
     this.running = ctx;

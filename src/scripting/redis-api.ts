@@ -40,6 +40,8 @@ export interface RunContext {
   allowOom: boolean;
   /** A write command has been let through (SCRIPT_WRITE_DIRTY): OOM no longer stops the script. */
   writeDirty: boolean;
+  /** The keys the script declared (client-side caching remembers them for a tracking caller). */
+  keys: string[];
 }
 
 export function sha1hex(s: string): string {
@@ -124,6 +126,9 @@ export function createRedisTable(node: RedisNode, running: () => RunContext | un
     const fake = ctx.fake;
     fake.reply.out = '';
     call(node, fake, r, args);
+    // Redis 7.0: a read-only command run by a script makes a tracking caller remember the keys
+    // the script declared (not the command's own keys).
+    if (node.tracking.clients > 0 && ctx.caller.tracking && flags.includes('readonly')) node.tracking.rememberKeyList(ctx.caller, ctx.keys);
     const out = fake.reply.take();
     const parsed = parseReply(out);
     if (!parsed) return fail('Unexpected reply from command');
