@@ -5,25 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { RedisSim } from '../src/index.js';
-import { ioredis, raw, startSim } from './helpers.js';
+import { infoFields, ioredis, raw, startSim, until } from './helpers.js';
 
-function info(sim: RedisSim): Record<string, string> {
-  const text = String(sim.call('INFO', 'replication'));
-  return Object.fromEntries(
-    text
-      .split('\r\n')
-      .filter((l) => l.includes(':'))
-      .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]),
-  );
-}
-
-async function until(cond: () => boolean | Promise<boolean>, tries = 5000): Promise<void> {
-  for (let i = 0; i < tries; i++) {
-    if (await cond()) return;
-    await new Promise((r) => setImmediate(r));
-  }
-  throw new Error('condition not reached');
-}
+const info = infoFields;
 
 async function pair(): Promise<{ a: RedisSim; b: RedisSim }> {
   const a = await startSim();

@@ -104,3 +104,26 @@ export function connectError(port: number): Promise<string> {
     s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? String(e)));
   });
 }
+
+/**
+ * Waits, turn by turn of the event loop (never by time), until `cond` holds: for work that another
+ * socket or an in-process link finishes without the clock moving (a replica's sync, a reconnect).
+ */
+export async function until(cond: () => boolean | Promise<boolean>, tries = 5000): Promise<void> {
+  for (let i = 0; i < tries; i++) {
+    if (await cond()) return;
+    await new Promise((r) => setImmediate(r));
+  }
+  throw new Error('condition not reached');
+}
+
+/** One INFO section of an in-process node as name → value. */
+export function infoFields(sim: RedisSim, section = 'replication'): Record<string, string> {
+  const text = String(sim.call('INFO', section));
+  return Object.fromEntries(
+    text
+      .split('\r\n')
+      .filter((l) => l.includes(':'))
+      .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]),
+  );
+}

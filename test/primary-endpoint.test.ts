@@ -6,15 +6,7 @@
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { PrimaryEndpoint, type RedisSim } from '../src/index.js';
-import { onCleanup, raw, startSim } from './helpers.js';
-
-async function until(cond: () => boolean | Promise<boolean>, tries = 5000): Promise<void> {
-  for (let i = 0; i < tries; i++) {
-    if (await cond()) return;
-    await new Promise((r) => setImmediate(r));
-  }
-  throw new Error('condition not reached');
-}
+import { onCleanup, raw, startSim, until } from './helpers.js';
 
 async function group(onFailover?: 'disconnect' | 'keep'): Promise<{ a: RedisSim; b: RedisSim; ep: PrimaryEndpoint }> {
   const a = await startSim();

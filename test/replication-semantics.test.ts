@@ -5,26 +5,9 @@
  * replication (A → B → C, in process and over TCP) and SIM REPL UNRECEIVED over TCP.
  */
 import { describe, expect, it } from 'vitest';
-import type { RedisSim } from '../src/index.js';
-import { ioredis, raw, startSim } from './helpers.js';
+import { infoFields, ioredis, raw, startSim, until } from './helpers.js';
 
-function info(sim: RedisSim, section = 'replication'): Record<string, string> {
-  const text = String(sim.call('INFO', section));
-  return Object.fromEntries(
-    text
-      .split('\r\n')
-      .filter((l) => l.includes(':'))
-      .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]),
-  );
-}
-
-async function until(cond: () => boolean | Promise<boolean>, tries = 5000): Promise<void> {
-  for (let i = 0; i < tries; i++) {
-    if (await cond()) return;
-    await new Promise((r) => setImmediate(r));
-  }
-  throw new Error('condition not reached');
-}
+const info = infoFields;
 
 describe('expiry on a replica (expireIfNeeded)', () => {
   it("an expired key reads as missing on the replica but stays until the primary's DEL", async () => {

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { RedisSim } from '../src/index.js';
-import { ioredis, raw, startSim } from './helpers.js';
+import { ioredis, raw, startSim, until } from './helpers.js';
 
 const UNBLOCKED = 'UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)';
 
@@ -25,14 +25,6 @@ const failure = (p: Promise<unknown>) =>
     (v) => ({ value: v }),
     (e: Error) => ({ error: e.message }),
   );
-
-async function until(cond: () => boolean, tries = 5000): Promise<void> {
-  for (let i = 0; i < tries; i++) {
-    if (cond()) return;
-    await new Promise((r) => setImmediate(r));
-  }
-  throw new Error('condition not reached');
-}
 
 describe('a primary made a replica unblocks its blocked clients', () => {
   it('REPLICAOF host port: every key waiter and WAIT gets -UNBLOCKED; the clients reconnect', async () => {

@@ -6,7 +6,7 @@
 import { createClient } from 'redis';
 import { describe, expect, it } from 'vitest';
 import type { RedisSim } from '../src/index.js';
-import { ioredis, onCleanup, raw, startSim } from './helpers.js';
+import { infoFields, ioredis, onCleanup, raw, startSim, until } from './helpers.js';
 
 async function pair(): Promise<{ a: RedisSim; b: RedisSim }> {
   const a = await startSim();
@@ -16,23 +16,8 @@ async function pair(): Promise<{ a: RedisSim; b: RedisSim }> {
 }
 
 /** Yields to the event loop until `cond` holds (TCP between nodes is real I/O, not time). */
-async function until(cond: () => boolean | Promise<boolean>, tries = 2000): Promise<void> {
-  for (let i = 0; i < tries; i++) {
-    if (await cond()) return;
-    await new Promise((r) => setImmediate(r));
-  }
-  throw new Error('condition not reached');
-}
 
-function info(sim: RedisSim): Record<string, string> {
-  const text = String(sim.call('INFO', 'replication'));
-  return Object.fromEntries(
-    text
-      .split('\r\n')
-      .filter((l) => l.includes(':'))
-      .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]),
-  );
-}
+const info = infoFields;
 
 describe('in-process replica', () => {
   it('copies the dataset with its TTLs, then applies the stream', async () => {

@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { createSentinel } from 'redis';
 import { describe, expect, it } from 'vitest';
 import { RedisSentinel, type RedisSim, RedisSimOptionError, type SentinelOptions } from '../src/index.js';
-import { onCleanup, startSim } from './helpers.js';
+import { onCleanup, startSim, until } from './helpers.js';
 import { RawClient } from './raw-client.js';
 
 async function topology(opts: Partial<SentinelOptions['masters'][number]> = {}): Promise<{ a: RedisSim; b: RedisSim; s: RedisSentinel }> {
@@ -39,13 +39,6 @@ async function events(s: RedisSentinel): Promise<{ raw: RawClient; lines: () => 
 }
 
 /** Yields to the event loop until `cond` holds (the clients' own I/O, not time). */
-async function until(cond: () => boolean | Promise<boolean>, tries = 5000): Promise<void> {
-  for (let i = 0; i < tries; i++) {
-    if (await cond()) return;
-    await new Promise((r) => setImmediate(r));
-  }
-  throw new Error('condition not reached');
-}
 
 describe('Sentinel replies', () => {
   it('get-master-addr-by-name, ROLE, MYID and errors, byte for byte', async () => {
