@@ -5,33 +5,9 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { freePort, waitForPort } from '../compat/redis-server-process.mjs';
 
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-async function waitForPort(port, timeoutMs = 10000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ok = await new Promise((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`nothing listening on ${port}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+export { freePort };
 
 /** Whether `taskset` can pin processes (Linux with util-linux and at least 2 cores). */
 const canPin = os.cpus().length >= 2 && !spawnSync('taskset', ['-c', '0', 'true']).error && process.env.BENCH_NO_PIN !== '1';
@@ -99,7 +75,7 @@ export async function startRealRedis() {
     ]),
     { stdio: 'ignore' },
   );
-  await waitForPort(port);
+  await waitForPort(port, 10000);
   return { port, pid: child.pid, stop: () => stopChild(child) };
 }
 
@@ -114,7 +90,7 @@ export async function startSimProcess(extraArgs = []) {
       stdio: 'ignore',
     },
   );
-  await waitForPort(port);
+  await waitForPort(port, 10000);
   return { port, pid: child.pid, stop: () => stopChild(child) };
 }
 
