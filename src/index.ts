@@ -9,6 +9,7 @@
  */
 
 import { loadAclAtStartup } from './acl/file.js';
+import { aclHooks } from './acl/hooks.js';
 import { loadFunctions } from './commands/functions.js';
 import { COMMANDS } from './commands/index.js';
 import { Client } from './engine/client.js';
@@ -100,7 +101,7 @@ export class RedisSim implements NodeLifecycle {
     // Unknown options and invalid values fail here, naming the option and what it accepts.
     const config = checkStartOptions(opts);
     const controlCommand = typeof opts.controlCommand === 'string' ? opts.controlCommand.toLowerCase() : opts.controlCommand;
-    this.node = new RedisNode({ ...opts, config, controlCommand, commands: COMMANDS });
+    this.node = new RedisNode({ ...opts, config, controlCommand, commands: COMMANDS, acl: aclHooks });
     loadAclAtStartup(this.node);
     this.server = new Server(this.node);
     // Replication state from the start: min-replicas-to-write refuses writes with no replica at all.

@@ -18,9 +18,11 @@ import type { ResolvedCommand } from '../engine/command.js';
 import { resolveCommand } from '../engine/dispatch.js';
 import { addLogEntry } from './log.js';
 import { ACL_OK, aclErrorMessage, checkCommand, DENIED_CMD, execDeniedReason, nopermMessage } from './permissions.js';
+import { userOf } from './store.js';
 import { aclTable } from './table.js';
+import type { User } from './user.js';
 
-function verdict(c: Client, user: Client['user'], r: ResolvedCommand, args: string[]) {
+function verdict(c: Client, user: User, r: ResolvedCommand, args: string[]) {
   const cmd = aclTable(c.node).bySpec.get(r.spec);
   if (!cmd) return undefined;
   const v = checkCommand(user, cmd, args);
@@ -31,7 +33,7 @@ function verdict(c: Client, user: Client['user'], r: ResolvedCommand, args: stri
 
 /** processCommand's check: the NOPERM error to reject with, or undefined. */
 export function aclDenyCommand(c: Client, r: ResolvedCommand, args: string[]): string | undefined {
-  const v = verdict(c, c.user, r, args);
+  const v = verdict(c, userOf(c), r, args);
   if (!v) return undefined;
   addLogEntry(c, v.result, c.multi ? 'multi' : 'toplevel', v.object);
   return nopermMessage(v.result, v.fullname);
@@ -41,7 +43,7 @@ export function aclDenyCommand(c: Client, r: ResolvedCommand, args: string[]): s
 export function aclRefuseQueued(c: Client, args: string[]): boolean {
   const r = resolveCommand(c.node, args);
   if (typeof r === 'string') return false;
-  const v = verdict(c, c.user, r, args);
+  const v = verdict(c, userOf(c), r, args);
   if (!v) return false;
   addLogEntry(c, v.result, 'multi', v.object);
   c.reply.error(
@@ -52,7 +54,7 @@ export function aclRefuseQueued(c: Client, args: string[]): boolean {
 
 /** scriptVerifyACL: the error (without "ERR ") for a command a script calls, or undefined. */
 export function aclDenyScriptCall(caller: Client, r: ResolvedCommand, args: string[]): string | undefined {
-  const v = verdict(caller, caller.user, r, args);
+  const v = verdict(caller, userOf(caller), r, args);
   if (!v) return undefined;
   addLogEntry(caller, v.result, 'lua', v.object);
   return `The user executing the script ${aclErrorMessage(v.result)}`;

@@ -49,6 +49,11 @@ export function aclState(node: RedisNode): AclState {
   return s;
 }
 
+/** A client's user: engine/ knows it as an AclSubject, and every user is one of acl/'s Users. */
+export function userOf(c: Client): User {
+  return c.user as User;
+}
+
 export function defaultUserOf(node: RedisNode): User {
   return aclState(node).defaultUser;
 }

@@ -3,9 +3,8 @@
  * authentication, transaction queue, blocking state, subscriptions. A TCP Connection owns one;
  * scripts run their redis.call through a fake Client of their own.
  */
-import { aclState } from '../acl/store.js';
-import type { User } from '../acl/user.js';
 import { Reply, type ReplyChunk } from '../protocol/reply.js';
+import type { AclSubject } from './acl.js';
 import type { Database } from './database.js';
 import type { RedisNode } from './node.js';
 import type { ClientTracking } from './tracking.js';
@@ -68,7 +67,7 @@ export class Client {
   readonly reply: Reply;
   authenticated: boolean;
   /** The ACL user the client is authenticated as (the default user until AUTH; fake clients: the superuser). */
-  user: User;
+  user: AclSubject;
   /** CLIENT REPLY mode. */
   replyMode: 'on' | 'off' | 'skip' | 'skipnext' = 'on';
   /** Close the connection once the current output is written (QUIT, protocol errors, CLIENT KILL). */
@@ -137,9 +136,9 @@ export class Client {
     this.reply = new Reply(opts.resp ?? 2);
     this.reply.onError = (msg) => node.stats.error(msg);
     // createClient: authenticated at once while the default user is "nopass" and on.
-    const acl = aclState(node);
-    this.user = opts.fake === true ? acl.superuser : acl.defaultUser;
-    this.authenticated = opts.fake === true || (acl.defaultUser.flags.nopass && !acl.defaultUser.flags.disabled);
+    const start = node.acl.initialUser(opts.fake === true);
+    this.user = start.user;
+    this.authenticated = start.authenticated;
     this.createdAt = node.clock.now();
     this.lastInteraction = this.createdAt;
   }

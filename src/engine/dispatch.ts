@@ -4,8 +4,6 @@
  * Rejections reply Redis's exact error texts and, inside MULTI, make EXEC abort.
  */
 
-import { aclDenyCommand } from '../acl/enforce.js';
-import { authRequired } from '../acl/store.js';
 import type { Client } from './client.js';
 import { type CommandSpec, keyPositions, type ResolvedCommand } from './command.js';
 import { commandIsDenyoom, commandIsWrite } from './command-flags.js';
@@ -175,13 +173,14 @@ function dispatch(node: RedisNode, c: Client, args: string[]): void {
   if (typeof r === 'string') return reject(node, c, r);
   const { spec, fullname } = r;
   if (!arityOk(spec, args.length)) return reject(node, c, WRONG_ARITY(fullname), fullname);
-  if (!c.authenticated && authRequired(c) && !spec.flags.includes('no_auth')) {
+  if (!c.authenticated && node.acl.authRequired(c) && !spec.flags.includes('no_auth')) {
     return reject(node, c, 'NOAUTH Authentication required.', fullname);
   }
   if (c.multi && spec.flags.includes('no_multi')) return reject(node, c, 'ERR Command not allowed inside a transaction', fullname);
-  // ACL (src/acl/enforce.ts): a user allowed every command, key and channel costs this one test.
+  // ACL (src/acl/enforce.ts, through node.acl): a user allowed every command, key and channel
+  // costs this one test.
   if (c.user.restricted) {
-    const denied = aclDenyCommand(c, r, args);
+    const denied = node.acl.deny(c, r, args);
     if (denied !== undefined) return reject(node, c, denied, fullname);
   }
   // maxmemory (Redis's performEvictions before any command): evict, or refuse with OOM.

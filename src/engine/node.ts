@@ -2,6 +2,7 @@
  * A node: one Redis server's state (databases, clock, configuration, clients, blocking,
  * pub/sub) with no transport. Everything is per node; many nodes live in one process.
  */
+import { type AclHooks, type AclHooksFactory, NO_ACL } from './acl.js';
 import { BlockingManager } from './blocking.js';
 import type { Client } from './client.js';
 import { Clock, type ClockMode, type ClockOptions } from './clock.js';
@@ -44,6 +45,8 @@ export interface NodeOptions {
   commands: readonly CommandSpec[];
   /** @internal redis_mode in INFO and HELLO's mode: 'standalone' (default) or 'sentinel'. */
   mode?: 'standalone' | 'sentinel';
+  /** ACL (src/acl/hooks.ts's aclHooks); without it every client is an unrestricted default user. */
+  acl?: AclHooksFactory;
 }
 
 interface ExpiryEntry {
@@ -102,6 +105,8 @@ export class RedisNode implements DatabaseHost {
   onShutdownRequest: (() => void) | undefined;
   /** Per-command faults, a busy script and the journal (src/faults/); undefined when none is on. */
   dispatchHooks: DispatchHooks | undefined = undefined;
+  /** Users, AUTH and the ACL check (engine/acl.ts; src/acl/ installs them through NodeOptions.acl). */
+  readonly acl: AclHooks;
   /** Nesting depth of command execution: blocked clients are served only at depth 0. */
   depth = 0;
   /** True while a command without the write flag runs (keyspace hit/miss counting). */
@@ -124,6 +129,7 @@ export class RedisNode implements DatabaseHost {
     this.mode = opts.mode ?? 'standalone';
     this.tableList = opts.commands;
     this.table = tableByName(opts.commands);
+    this.acl = opts.acl ? opts.acl(this) : NO_ACL;
     this.log = opts.log ?? (() => {});
     const n = this.config.getInt('databases');
     this.dbs = Array.from({ length: n }, (_, i) => new Database(i, this));

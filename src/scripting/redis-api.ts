@@ -15,6 +15,7 @@
 import { createHash } from 'node:crypto';
 import { aclDenyScriptCall } from '../acl/enforce.js';
 import { ACL_OK, checkCommand } from '../acl/permissions.js';
+import { userOf } from '../acl/store.js';
 import { aclTable } from '../acl/table.js';
 import type { Client } from '../engine/client.js';
 import { arityOk, call, resolveCommand } from '../engine/dispatch.js';
@@ -204,8 +205,8 @@ export function createRedisTable(node: RedisNode, running: () => RunContext | un
       const r = resolveCommand(node, args);
       if (typeof r === 'string') raise('Invalid command passed to redis.acl_check_cmd()');
       const ctx = running();
-      const user = ctx?.caller.user;
-      if (!user?.restricted) return [true];
+      if (!ctx?.caller.user.restricted) return [true];
+      const user = userOf(ctx.caller);
       const cmd = aclTable(node).bySpec.get((r as Exclude<typeof r, string>).spec);
       return [cmd === undefined || checkCommand(user, cmd, args).result === ACL_OK];
     },

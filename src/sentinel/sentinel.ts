@@ -12,6 +12,7 @@
  * It runs on a virtual clock (the first primary's unless `clock` is given): see monitor.ts.
  */
 import { randomBytes } from 'node:crypto';
+import { aclHooks } from '../acl/hooks.js';
 import type { Clock } from '../engine/clock.js';
 import { RedisNode } from '../engine/node.js';
 import { checkSentinelOptions } from '../options.js';
@@ -75,6 +76,7 @@ export class RedisSentinel {
       clock: opts.clock ?? ('node' in first.primary ? first.primary.node.clock : undefined),
       commands: sentinelCommands(),
       mode: 'sentinel',
+      acl: aclHooks,
       controlCommand: false,
       log: opts.log,
       // redis-sentinel turns protected mode off: it must be reachable.
