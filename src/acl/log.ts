@@ -10,8 +10,8 @@
  * and username and at most 60 s apart is merged into it: count+1, its time and client-info
  * updated, moved to the head.
  */
-import { clientInfoLine } from '../commands/client.js';
 import type { Client } from '../engine/client.js';
+import { clientInfoLine } from '../engine/client-info.js';
 import type { RedisNode } from '../engine/node.js';
 import { DENIED_AUTH, DENIED_CHANNEL, DENIED_CMD, DENIED_KEY } from './permissions.js';
 

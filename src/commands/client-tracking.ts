@@ -141,10 +141,3 @@ export function clientTrackinginfo(c: Client): void {
   c.reply.arrayLen(prefixes.length);
   for (const p of prefixes) c.reply.bulk(p);
 }
-
-/** CLIENT LIST / INFO: the tracking letters (t, R, B, in Redis's place) and redir=. */
-export function trackingFlags(c: Client): string {
-  const st = c.tracking;
-  if (!st) return '';
-  return `t${st.brokenRedirect ? 'R' : ''}${st.bcast ? 'B' : ''}`;
-}

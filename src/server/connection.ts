@@ -20,8 +20,8 @@
 
 import type { Socket } from 'node:net';
 import { authRequired } from '../acl/store.js';
-import { clientInfoLine } from '../commands/client.js';
 import { Client, type ClientTransport } from '../engine/client.js';
+import { clientInfoLine } from '../engine/client-info.js';
 import { quoteRepr, type RedisNode } from '../engine/node.js';
 import { ProtocolError, RequestParser } from '../protocol/parser.js';
 import type { ReplyChunk } from '../protocol/reply.js';
