@@ -124,10 +124,9 @@ const KNOWN_LOAD_CYCLES = [
     .join(' '),
 );
 const KNOWN_ENGINE_IMPORTS = new Set<string>([]);
-// sentinel/sentinel.ts reads options.ts while index.ts and cli.ts start Sentinels (sentinel branch).
 // acl/ reads ACL_ORDER and keyRefsWithFlags from commands/command-info.ts while commands/ (ACL,
 // AUTH, CLIENT, EXEC) calls acl/.
-const KNOWN_BACK_EDGES = new Set(['acl -> commands', 'sentinel -> .']);
+const KNOWN_BACK_EDGES = new Set(['acl -> commands']);
 const dirOf = (f: string) => dirname(f);
 
 describe('layers', () => {

@@ -15,10 +15,10 @@ import { randomBytes } from 'node:crypto';
 import { aclHooks } from '../acl/hooks.js';
 import type { Clock } from '../engine/clock.js';
 import { RedisNode } from '../engine/node.js';
-import { checkSentinelOptions } from '../options.js';
 import { Server } from '../server/server.js';
 import { attachMonitor, sentinelCommands } from './commands.js';
 import { type MonitorTarget, SentinelMonitor } from './monitor.js';
+import { checkSentinelOptions } from './options.js';
 
 /** A master to monitor: `sentinel monitor <name> <ip> <port> <quorum>` and its settings. */
 export interface SentinelMasterOptions {
