@@ -17,7 +17,9 @@
 import net from 'node:net';
 import type { RedisNode } from '../engine/node.js';
 import { nodeByPort } from '../faults/nodes.js';
-import { onRoleChange, Replication } from './replication.js';
+import { ownedBy } from './owned-endpoints.js';
+import type { Replication } from './replication.js';
+import { onRoleChange } from './role-change.js';
 
 export interface EndpointMember {
   host: string;
@@ -40,9 +42,6 @@ interface Proxied {
   backend: net.Socket;
   target: EndpointMember;
 }
-
-/** Endpoints started with SIM ENDPOINT, by the node that started them (stopped with it). */
-const ownedBy = new WeakMap<RedisNode, Map<number, PrimaryEndpoint>>();
 
 export class PrimaryEndpoint {
   private readonly server = net.createServer((s) => this.accept(s));
@@ -134,7 +133,8 @@ export class PrimaryEndpoint {
     for (const m of this.members) {
       const node = m.node;
       if (node?.role !== 'master') continue;
-      const epoch = node.replication ? Replication.of(node).promotedEpoch : 0;
+      // node.replication is only ever its Replication (installed by Replication.of).
+      const epoch = node.replication ? (node.replication as Replication).promotedEpoch : 0;
       if (epoch > bestEpoch) {
         best = m;
         bestEpoch = epoch;
@@ -233,12 +233,4 @@ export async function stopOwnedEndpoint(owner: RedisNode, port: number): Promise
   ownedBy.get(owner)?.delete(port);
   await ep.stop();
   return true;
-}
-
-/** The owner shuts down: its endpoints stop. */
-export function stopOwnedEndpoints(owner: RedisNode): void {
-  const m = ownedBy.get(owner);
-  if (!m) return;
-  ownedBy.delete(owner);
-  for (const ep of m.values()) void ep.stop();
 }

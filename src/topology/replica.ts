@@ -25,8 +25,6 @@ import { RequestParser } from '../protocol/parser.js';
 import { dumpPayload, loadPayload } from '../rdb/payload.js';
 import { encodeCommand, type Primary, type ReplicaHandle, type SyncResult } from './primary.js';
 import { loadRdb } from './rdb-bridge.js';
-// A cycle (replication.ts builds ReplicaLinks); used only at run time, in a failover.
-import { Replication } from './replication.js';
 
 /** Redis's repl_state, as INFO and ROLE show it. */
 export type LinkState = 'connect' | 'connecting' | 'sync' | 'connected';
@@ -66,6 +64,11 @@ export class ReplicaLink {
     /** This node's own replication state (its replid and offset follow the primary's). */
     readonly own: Primary,
     readonly target: PrimaryTarget,
+    /**
+     * The in-process primary's answer to PSYNC ... FAILOVER (Replication.acceptFailoverRequest),
+     * handed in by topology/replication.ts, which builds ReplicaLinks.
+     */
+    private readonly acceptFailover: (primary: RedisNode, replid: string, from: string) => string | undefined,
   ) {
     this.lastIo = node.clock.now();
     this.downSince = node.clock.now();
@@ -139,7 +142,7 @@ export class ReplicaLink {
   private connectLocal(primary: Primary): void {
     if (this.failoverDone) {
       const args = this.psyncArgs();
-      const err = Replication.of(primary.node).acceptFailoverRequest(args?.replid ?? '?', `addr=127.0.0.1:${this.node.config.get('port')}`);
+      const err = this.acceptFailover(primary.node, args?.replid ?? '?', `addr=127.0.0.1:${this.node.config.get('port')}`);
       if (err !== undefined) {
         this.node.log('warning', `Unable to PSYNC FAILOVER: ${err}`);
         this.failoverAnswered(false);

@@ -18,11 +18,12 @@ import { commandIsWrite } from '../engine/command-flags.js';
 import type { RedisNode } from '../engine/node.js';
 import type { ReplicationHooks } from '../engine/propagate.js';
 import { nodeByPort } from '../faults/nodes.js';
-import { stopOwnedEndpoints } from './endpoint.js';
 import { emitTopologyEvent } from './events.js';
 import { Failover } from './failover.js';
+import { stopOwnedEndpoints } from './owned-endpoints.js';
 import { encodeCommand, Primary, type ReplicaHandle } from './primary.js';
 import { type PrimaryTarget, ReplicaLink } from './replica.js';
+import { roleChanged } from './role-change.js';
 
 export const NOREPLICAS = 'NOREPLICAS Not enough good replicas to write.';
 export const READONLY = "READONLY You can't write against a read only replica.";
@@ -30,20 +31,8 @@ export const MASTERDOWN = "MASTERDOWN Link with MASTER is down and replica-serve
 
 const byNode = new WeakMap<RedisNode, Replication>();
 
-/** Listeners told when a node of this process changes role (promoted, or made a replica). */
-const roleListeners = new Set<(node: RedisNode) => void>();
 /** Promotions in this process so far: a node's promotedEpoch orders primaries (the newest wins). */
 let promotions = 0;
-
-/** Calls `fn` after each role change of a node of this process; returns the unsubscribe function. */
-export function onRoleChange(fn: (node: RedisNode) => void): () => void {
-  roleListeners.add(fn);
-  return () => roleListeners.delete(fn);
-}
-
-function roleChanged(node: RedisNode): void {
-  for (const fn of [...roleListeners]) fn(node);
-}
 
 export class Replication implements ReplicationHooks {
   readonly primary: Primary;
@@ -132,7 +121,9 @@ export class Replication implements ReplicationHooks {
     }
     this.node.role = 'slave';
     this.node.config.setRaw('replicaof', `${target.host} ${target.port}`);
-    this.replica = new ReplicaLink(this.node, this.primary, target);
+    this.replica = new ReplicaLink(this.node, this.primary, target, (primary, replid, from) =>
+      Replication.of(primary).acceptFailoverRequest(replid, from),
+    );
     this.replica.failoverDone = failoverDone;
     this.replica.start();
     emitTopologyEvent(this.node, 'replicaof');
