@@ -14,7 +14,6 @@
  *   imports them; such imports are erased when compiled and order nothing at load time.
  * - src/engine/ imports only src/engine/, src/protocol/ and src/types/: the node knows no command
  *   (it is built from the table handed to it) and nothing that plugs into it.
- * KNOWN_BACK_EDGES below lists the exception left, with its reason.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
@@ -111,12 +110,6 @@ function cycles(g: Map<string, Set<string>>): string[][] {
 
 const GRAPH = importGraph();
 
-/**
- * The one known exception, with its reason; any other directory cycle still fails:
- * acl/ reads ACL_ORDER and keyRefsWithFlags from commands/command-info.ts while commands/ (ACL,
- * AUTH, CLIENT, EXEC) calls acl/.
- */
-const KNOWN_BACK_EDGES = new Set(['acl -> commands']);
 const dirOf = (f: string) => dirname(f);
 
 describe('layers', () => {
@@ -140,7 +133,7 @@ describe('layers', () => {
     for (const [f, es] of GRAPH) {
       const from = dirOf(f);
       if (!g.has(from)) g.set(from, new Set());
-      for (const e of es) if (dirOf(e.to) !== from && !KNOWN_BACK_EDGES.has(`${from} -> ${dirOf(e.to)}`)) g.get(from)?.add(dirOf(e.to));
+      for (const e of es) if (dirOf(e.to) !== from) g.get(from)?.add(dirOf(e.to));
     }
     const found = cycles(g).map((c) => {
       // Name the files behind each directory cycle.

@@ -15,7 +15,7 @@
  * order than on a real Redis, with the same meaning.
  */
 
-import { ACL_ORDER } from '../commands/command-info.js';
+import { ACL_ORDER } from '../engine/acl.js';
 import { type KeyPattern, READ, Selector, type User, WRITE } from './user.js';
 
 /** sdsCatPatternString. */

@@ -14,8 +14,9 @@
  * When none allows it, the error reported is the "most relevant": a command denial if no selector
  * got past the command, otherwise the key/channel denial with the highest argument position.
  */
-import { keyRefsWithFlags } from '../commands/command-info.js';
+
 import { globMatch } from '../engine/glob.js';
+import { keyRefsWithFlags } from '../engine/key-specs.js';
 import type { AclCommand } from './table.js';
 import { READ, type Selector, type User, WRITE } from './user.js';
 

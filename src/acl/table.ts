@@ -5,7 +5,7 @@
  * (a renamed control command keeps "sim" here, as Redis's ACLLookupCommand ignores renames).
  */
 
-import { ACL_ORDER } from '../commands/command-info.js';
+import { ACL_ORDER } from '../engine/acl.js';
 import type { CommandSpec } from '../engine/command.js';
 import type { RedisNode } from '../engine/node.js';
 

@@ -26,12 +26,12 @@ import { ACL_OK, channelAllowed, checkCommand, dryrunMessage } from '../acl/perm
 import { aclState, closeClient, killClientsOf, newUser } from '../acl/store.js';
 import { aclTable } from '../acl/table.js';
 import { AclRuleError, hasSpaces, mergeSelectorArgs, type Selector, setUserError, type User } from '../acl/user.js';
+import { ACL_ORDER } from '../engine/acl.js';
 import type { Client } from '../engine/client.js';
 import type { CommandSpec } from '../engine/command.js';
 import { arityOk } from '../engine/dispatch.js';
 import { NOT_INTEGER, RedisError } from '../engine/errors.js';
 import { parseInteger } from '../protocol/numbers.js';
-import { ACL_ORDER } from './command-info.js';
 import { replyHelp } from './config.js';
 
 /** Redis's ACL categories, in ACL CAT's order. */

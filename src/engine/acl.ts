@@ -34,3 +34,28 @@ export const NO_ACL: AclHooks = {
   authRequired: () => false,
   deny: () => undefined,
 };
+
+/** Redis's ACL categories in the order of its ACLCommandCategories table (COMMAND INFO, ACL CAT). */
+export const ACL_ORDER = [
+  'keyspace',
+  'read',
+  'write',
+  'set',
+  'sortedset',
+  'list',
+  'hash',
+  'string',
+  'bitmap',
+  'hyperloglog',
+  'geo',
+  'stream',
+  'pubsub',
+  'admin',
+  'fast',
+  'slow',
+  'blocking',
+  'dangerous',
+  'connection',
+  'transaction',
+  'scripting',
+];
