@@ -12,7 +12,8 @@
  * "the shell examples assume `redis-sim --port 7000 --clock manual &`") runs against such a
  * server, started fresh for the block on a free port that replaces 7000.
  *
- * Blocks in other languages (redis-cli transcripts, output, trees) are not run.
+ * Blocks in other languages (redis-cli transcripts, output, trees) are not run. The blocks come
+ * from test/docs-extract.ts; test/docs-types.test.ts type-checks the same TypeScript blocks.
  */
 import { execFile, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -23,45 +24,9 @@ import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { benchmarksDoc } from '../scripts/benchmarks-doc.mjs';
 import { CLI, ensureDist, ROOT } from './dist.js';
+import { BLOCKS, type Block, DOCS } from './docs-extract.js';
 
 const run = promisify(execFile);
-const LANGS = new Set(['ts', 'typescript', 'js', 'javascript', 'sh', 'bash']);
-
-interface Block {
-  file: string;
-  line: number;
-  lang: string;
-  code: string;
-  skip?: string;
-}
-
-/** The fenced blocks of a markdown file, with the skip marker (and its reason) of each. */
-function extractBlocks(file: string, text: string): Block[] {
-  const lines = text.split('\n');
-  const out: Block[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const open = /^```(\w*)\s*$/.exec(lines[i] as string);
-    if (!open) continue;
-    const start = i;
-    let end = i + 1;
-    while (end < lines.length && !/^```\s*$/.test(lines[end] as string)) end++;
-    const lang = (open[1] as string).toLowerCase();
-    const marker = /^<!--\s*docs-test:\s*skip\s*(?:\((.*)\))?\s*-->\s*$/.exec(lines[start - 1] ?? '');
-    if (LANGS.has(lang)) {
-      out.push({ file, line: start + 1, lang, code: lines.slice(start + 1, end).join('\n'), skip: marker ? (marker[1] ?? '') : undefined });
-    }
-    i = end;
-  }
-  return out;
-}
-
-const DOCS = [
-  'README.md',
-  ...readdirSync(join(ROOT, 'docs'))
-    .filter((f) => f.endsWith('.md'))
-    .map((f) => `docs/${f}`),
-];
-const BLOCKS = DOCS.flatMap((f) => extractBlocks(f, readFileSync(join(ROOT, f), 'utf8')));
 
 let dir = '';
 beforeAll(async () => {
