@@ -12,6 +12,8 @@
  * number, so a cursor (the next sequence number) survives inserts and deletes and every key
  * present for the whole iteration is returned exactly once.
  */
+
+import { randomLiveIndex } from '../types/scan-index.js';
 import { RedisError, WRONGTYPE } from './errors.js';
 import { RECLAIM_MIN_KEYS, reclaimSoon } from './reclaim.js';
 import { RedisObject, type TypeValues, type ValueType } from './values.js';
@@ -286,13 +288,7 @@ export class Database {
    */
   randomKey(): string | undefined {
     if (this.dict.size === 0) return undefined;
-    for (let tries = 0; tries < 64; tries++) {
-      const i = Math.floor(Math.random() * this.orderKeys.length);
-      if (this.liveAt(i)) return this.orderKeys[i];
-    }
-    // Mostly dead entries in a small order list: take the first live key.
-    for (const key of this.dict.keys()) return key;
-    return undefined;
+    return this.orderKeys[randomLiveIndex(this.orderKeys.length, (i) => this.liveAt(i))];
   }
 
   /** Whether slot `i` of the SCAN order is live: its key exists with that sequence number (not deleted or re-created since). */

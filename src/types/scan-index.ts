@@ -48,18 +48,20 @@ export function scanSlots(
 }
 
 /**
- * A uniformly random live slot's key from `order`, which must hold at least one live slot.
+ * The position of a uniformly random live slot among `length` slots, at least one of them live.
  * O(1) expected while at most half the slots are holes (both owners compact them so once they
  * are large); after 64 misses (a small, mostly dead order), a pick among the live ones. Shared
- * by collections (ScanIndex.random: SRANDMEMBER, HRANDFIELD, SPOP) and databases (RANDOMKEY).
+ * by collections (ScanIndex.random: SRANDMEMBER, HRANDFIELD, SPOP) and databases (RANDOMKEY),
+ * which keep their SCAN order in different shapes.
  */
-export function randomSlot(order: readonly Slot[], live: (s: Slot) => boolean): string {
+export function randomLiveIndex(length: number, live: (i: number) => boolean): number {
   for (let tries = 0; tries < 64; tries++) {
-    const s = order[Math.floor(Math.random() * order.length)] as Slot;
-    if (live(s)) return s.key;
+    const i = Math.floor(Math.random() * length);
+    if (live(i)) return i;
   }
-  const alive = order.filter(live);
-  return (alive[Math.floor(Math.random() * alive.length)] as Slot).key;
+  const alive: number[] = [];
+  for (let i = 0; i < length; i++) if (live(i)) alive.push(i);
+  return alive[Math.floor(Math.random() * alive.length)] as number;
 }
 
 export class ScanIndex {
@@ -104,7 +106,9 @@ export class ScanIndex {
 
   /** A uniformly random member (undefined when empty); O(1) expected. */
   random(): string | undefined {
-    return this.seqOf.size === 0 ? undefined : randomSlot(this.order, (s) => this.live(s));
+    if (this.seqOf.size === 0) return undefined;
+    const order = this.order;
+    return (order[randomLiveIndex(order.length, (i) => this.live(order[i] as Slot))] as Slot).key;
   }
 
   /**
