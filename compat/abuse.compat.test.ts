@@ -15,7 +15,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadScriptingEngine } from '../src/commands/scripting.js';
 import { RedisSim } from '../src/index.js';
-import { encodeCommand, RawClient } from '../test/raw-client.js';
+import { RawClient } from '../test/raw-client.js';
 import { splitAggregate } from './harness.js';
 import { type RealRedis, startRealRedis } from './real-redis.js';
 
@@ -206,10 +206,7 @@ const SETUP: string[][] = [
 async function run(port: number, cmds: readonly (readonly string[])[]): Promise<string[]> {
   const c = await RawClient.connect(port);
   try {
-    c.write(cmds.map(encodeCommand).join(''));
-    const out: string[] = [];
-    for (let i = 0; i < cmds.length; i++) out.push(await c.read(1, 30_000));
-    return out;
+    return await c.pipeline(cmds, 30_000);
   } finally {
     c.close();
   }

@@ -6,7 +6,7 @@
  * KEYS, SCAN MATCH, HSCAN MATCH and PSUBSCRIBE: same answers as Redis, in milliseconds.
  */
 import { describe, expect, it } from 'vitest';
-import { encodeCommand, RawClient } from '../test/raw-client.js';
+import { RawClient } from '../test/raw-client.js';
 import { haveRealRedis, sortReply, useTargets } from './harness.js';
 
 function rng(seed: number): () => number {
@@ -36,10 +36,7 @@ function randomString(rand: () => number, alphabet: readonly string[], maxLen: n
 async function pipeline(port: number, cmds: readonly (readonly string[])[]): Promise<string[]> {
   const c = await RawClient.connect(port);
   try {
-    c.write(cmds.map(encodeCommand).join(''));
-    const out: string[] = [];
-    for (let i = 0; i < cmds.length; i++) out.push(await c.read(1, 30_000));
-    return out;
+    return await c.pipeline(cmds, 30_000);
   } finally {
     c.close();
   }

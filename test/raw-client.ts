@@ -98,10 +98,10 @@ export class RawClient {
   }
 
   /** Sends several commands in one write (a pipeline) and returns each raw reply. */
-  async pipeline(cmds: readonly (readonly (string | Buffer)[])[]): Promise<string[]> {
+  async pipeline(cmds: readonly (readonly (string | Buffer)[])[], timeoutMs = 5000): Promise<string[]> {
     this.write(cmds.map(encodeCommand).join(''));
     const out: string[] = [];
-    for (let i = 0; i < cmds.length; i++) out.push(await this.read(1));
+    for (let i = 0; i < cmds.length; i++) out.push(await this.read(1, timeoutMs));
     return out;
   }
 
