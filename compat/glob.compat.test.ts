@@ -7,18 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { RawClient } from '../test/raw-client.js';
+import { rng } from '../test/rng.js';
 import { haveRealRedis, sortReply, useTargets } from './harness.js';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Key bytes: letters of both cases, every glob metacharacter, bytes >= 128 (negative as C chars), NUL. */
 const KEY_BYTES = ['a', 'b', 'c', 'A', 'B', '*', '?', '[', ']', '^', '-', '\\', '\x80', '\xe9', '\xff', '\x00', 'z'];

@@ -4,18 +4,9 @@
  * redis-sim, every reply compared byte for byte in RESP2 and RESP3. Scores include infinities,
  * -0, ties and long decimals; some keys grow past the listpack limit to exercise both encodings.
  */
-import { type CompatCase, compatSuite } from './harness.js';
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../test/rng.js';
+import { type CompatCase, compatSuite } from './harness.js';
 
 const SCORES = ['0', '-0', '1', '1', '2', '2.5', '-3', '0.1', '1e-3', '1e20', '123.456', 'inf', '-inf', '+inf', '7'];
 const BOUNDS = ['-inf', '+inf', '0', '(0', '1', '(1', '2.5', '(2.5', '-1', '100', '(inf', '-0'];

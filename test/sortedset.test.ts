@@ -5,20 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { LEX_MAX, LEX_MIN, type LexRange, lexLteMax, type ScoreRange, SortedSet } from '../src/types/sortedset.js';
+import { rng } from './rng.js';
 
 type Entry = [string, number];
-
-/** A tiny deterministic PRNG so failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function cmp(a: Entry, b: Entry): number {
   if (a[1] !== b[1]) return a[1] < b[1] ? -1 : 1;

@@ -21,6 +21,7 @@ import { haveRedisServer, redisServerBin, spawnRedisServer } from '../../compat/
 import { Clock, loadScriptingEngine, RedisSim } from '../../src/index.js';
 import { clockRuntime, fromIoredis, fromNodeRedis, type PatternClient } from '../../src/patterns/index.js';
 import type { Runtime } from '../../src/patterns/runtime.js';
+import { rng as seeded } from '../rng.js';
 
 export type TargetName = 'redis-sim' | 'real-redis';
 
@@ -137,18 +138,6 @@ async function run(target: TargetName, body: Body): Promise<void> {
   } finally {
     await ctx.cleanup();
   }
-}
-
-/** A small seeded PRNG (mulberry32): jitter is random, but the same in every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 abstract class BaseCtx implements Ctx {
