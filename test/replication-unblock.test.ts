@@ -5,20 +5,9 @@
  * ioredis and raw sockets. REPLICAOF NO ONE unblocks nobody.
  */
 import { describe, expect, it } from 'vitest';
-import type { RedisSim } from '../src/index.js';
-import { ioredis, raw, startSim, until } from './helpers.js';
+import { infoFields, ioredis, raw, startSim, until } from './helpers.js';
 
 const UNBLOCKED = 'UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)';
-
-function info(sim: RedisSim, section: string): Record<string, string> {
-  const text = String(sim.call('INFO', section));
-  return Object.fromEntries(
-    text
-      .split('\r\n')
-      .filter((l) => l.includes(':'))
-      .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1)]),
-  );
-}
 
 const failure = (p: Promise<unknown>) =>
   p.then(
@@ -45,11 +34,11 @@ describe('a primary made a replica unblocks its blocked clients', () => {
     await a.waitForBlocked(7);
     expect(await admin.call('REPLICAOF', '127.0.0.1', String(b.port))).toBe('OK');
     expect(await Promise.all(results)).toEqual(results.map(() => ({ error: UNBLOCKED })));
-    expect(info(a, 'clients').blocked_clients).toBe('0');
-    expect(info(a, 'errorstats').errorstat_UNBLOCKED).toBe('count=7');
+    expect(infoFields(a, 'clients').blocked_clients).toBe('0');
+    expect(infoFields(a, 'errorstats').errorstat_UNBLOCKED).toBe('count=7');
     // BRPOP's 5 s timeout was cleared with it: nothing more happens when the clock passes it.
     a.clock.advance(10_000);
-    expect(info(a, 'errorstats').errorstat_UNBLOCKED).toBe('count=7');
+    expect(infoFields(a, 'errorstats').errorstat_UNBLOCKED).toBe('count=7');
     // Disconnected, ioredis reconnects: the node now answers as a replica.
     await Promise.all([c0, c1].map((c) => new Promise((r) => c.once('ready', r))));
     await b.call('SET', 'k', 'from-b');
@@ -83,7 +72,7 @@ describe('a primary made a replica unblocks its blocked clients', () => {
     const read = failure(rb.xread('BLOCK', 0, 'STREAMS', 's', '$'));
     await b.waitForBlocked(1);
     await a.promote({ oldPrimary: b });
-    expect(info(b, 'replication').role).toBe('slave');
+    expect(infoFields(b, 'replication').role).toBe('slave');
     expect(await read).toEqual({ error: UNBLOCKED });
   });
 
@@ -97,14 +86,14 @@ describe('a primary made a replica unblocks its blocked clients', () => {
     const first = failure(rb.xread('BLOCK', 0, 'STREAMS', 's', '$'));
     await b.waitForBlocked(1);
     expect(b.call('REPLICAOF', '127.0.0.1', String(a.port))).toBe('OK Already connected to specified master');
-    expect(info(b, 'clients').blocked_clients).toBe('1');
+    expect(infoFields(b, 'clients').blocked_clients).toBe('1');
     expect(b.call('REPLICAOF', '127.0.0.1', String(d.port))).toBe('OK');
     expect(await first).toEqual({ error: UNBLOCKED });
 
     const second = failure(ioredis(b).xread('BLOCK', 0, 'STREAMS', 's', '$'));
     await b.waitForBlocked(1);
     expect(b.call('REPLICAOF', 'NO', 'ONE')).toBe('OK');
-    expect(info(b, 'clients').blocked_clients).toBe('1');
+    expect(infoFields(b, 'clients').blocked_clients).toBe('1');
     // Still blocked, and served by the new primary's own write.
     b.call('XADD', 's', '1-1', 'f', 'v');
     expect(await second).toEqual({ value: [['s', [['1-1', ['f', 'v']]]]] });
@@ -120,14 +109,14 @@ describe('a primary made a replica unblocks its blocked clients', () => {
     // A write the replica has not acknowledged yet: FAILOVER waits for its ACK.
     await ra.set('k', 'v');
     expect(await ra.call('FAILOVER')).toBe('OK');
-    expect(info(a, 'replication').master_failover_state).toBe('waiting-for-sync');
+    expect(infoFields(a, 'replication').master_failover_state).toBe('waiting-for-sync');
     const write = failure(ioredis(a).set('during', '1'));
     await a.waitForBlocked(2);
     // The replica acknowledges the stream a second later on its clock: then a fails over to it.
     b.clock.advance(1000);
     expect(await popped).toEqual({ error: UNBLOCKED });
     expect(await write).toEqual({ error: "READONLY You can't write against a read only replica." });
-    expect(info(a, 'replication').role).toBe('slave');
-    expect(info(b, 'replication').role).toBe('master');
+    expect(infoFields(a, 'replication').role).toBe('slave');
+    expect(infoFields(b, 'replication').role).toBe('master');
   });
 });
