@@ -72,14 +72,7 @@ function fullyClosedAfter(port: number, input: string): Promise<boolean> {
   });
 }
 
-async function call(port: number, ...args: string[]): Promise<string> {
-  const c = await RawClient.connect(port);
-  try {
-    return await c.call(...args);
-  } finally {
-    c.close();
-  }
-}
+const call = RawClient.callOnce;
 
 describe.runIf(haveRealRedis)('compat: connection limits', () => {
   const targets = useTargets();

@@ -49,14 +49,7 @@ async function eventually(cond: () => Promise<boolean>, ms = 15000): Promise<voi
   }
 }
 
-async function call(port: number, ...args: string[]): Promise<string> {
-  const c = await RawClient.connect(port);
-  try {
-    return await c.call(...args);
-  } finally {
-    c.close();
-  }
-}
+const call = RawClient.callOnce;
 
 async function startReal(downAfter = DOWN_AFTER): Promise<Side & { kill(): void }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'redis-sim-sentinel-'));

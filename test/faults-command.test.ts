@@ -8,7 +8,7 @@ import { createClient, defineScript } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RealRedis, startRealRedis } from '../compat/real-redis.js';
 import { loadScriptingEngine } from '../src/index.js';
-import { ioredis, onCleanup, RawClient, raw, startSim } from './helpers.js';
+import { ioredis, nodeRedis, RawClient, raw, startSim } from './helpers.js';
 
 let real: RealRedis | undefined;
 beforeAll(async () => {
@@ -126,11 +126,7 @@ describe('closing connections', () => {
 
   it('node-redis does not resend: the command fails, yet the write happened', async () => {
     const sim = await startSim();
-    const nr = createClient({ socket: { port: sim.port, host: '127.0.0.1', reconnectStrategy: () => 5 } });
-    nr.on('error', () => {});
-    onCleanup(async () => {
-      if (nr.isOpen) nr.destroy();
-    });
+    const nr = nodeRedis(createClient({ socket: { port: sim.port, host: '127.0.0.1', reconnectStrategy: () => 5 } }));
     await nr.connect();
     sim.faults.commands.add({ close: 'after' }, { command: 'incr', times: 1 });
     await expect(nr.incr('n')).rejects.toThrow('Socket closed unexpectedly');
@@ -183,11 +179,7 @@ describe('scripts', () => {
       },
       transformReply: (r: unknown) => r as number,
     });
-    const nr = createClient({ socket: { port: sim.port, host: '127.0.0.1' }, scripts: { bump } });
-    nr.on('error', () => {});
-    onCleanup(async () => {
-      if (nr.isOpen) nr.destroy();
-    });
+    const nr = nodeRedis(createClient({ socket: { port: sim.port, host: '127.0.0.1' }, scripts: { bump } }));
     await nr.connect();
     await nr.scriptLoad("return redis.call('INCR', KEYS[1])");
     sim.journal.start();

@@ -5,7 +5,7 @@
  */
 import { createClient } from 'redis';
 import { describe, expect, it } from 'vitest';
-import { connectError, ioredis, onCleanup, RawClient, raw, startSim } from './helpers.js';
+import { connectError, ioredis, nodeRedis, onCleanup, RawClient, raw, startSim } from './helpers.js';
 
 describe('SIM NODE PAUSE / RESUME', () => {
   it('holds commands and their replies; the control command runs, even behind a held command', async () => {
@@ -58,11 +58,7 @@ describe('SIM NODE PAUSE / RESUME', () => {
     if (io.status !== 'ready') await new Promise((r) => io.once('ready', r));
     expect(await io.ping()).toBe('PONG');
     // node-redis 5 cannot time out a command it has written; its socketTimeout closes an idle socket.
-    const nr = createClient({ socket: { port: sim.port, host: '127.0.0.1', reconnectStrategy: false, socketTimeout: 300 } });
-    nr.on('error', () => {});
-    onCleanup(async () => {
-      if (nr.isOpen) nr.destroy();
-    });
+    const nr = nodeRedis(createClient({ socket: { port: sim.port, host: '127.0.0.1', reconnectStrategy: false, socketTimeout: 300 } }));
     await nr.connect();
     expect(await nr.ping()).toBe('PONG');
     sim.faults.pause();
@@ -159,11 +155,7 @@ describe('kill and restart', () => {
 
   it('node-redis reconnects to a restarted node', async () => {
     const sim = await startSim();
-    const nr = createClient({ socket: { port: sim.port, host: '127.0.0.1', reconnectStrategy: () => 5 } });
-    nr.on('error', () => {});
-    onCleanup(async () => {
-      if (nr.isOpen) nr.destroy();
-    });
+    const nr = nodeRedis(createClient({ socket: { port: sim.port, host: '127.0.0.1', reconnectStrategy: () => 5 } }));
     await nr.connect();
     await nr.set('k', 'v');
     const down = new Promise((r) => nr.once('error', r));

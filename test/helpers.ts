@@ -47,6 +47,18 @@ export function ioredis(sim: { port: number }, opts: Record<string, unknown> = {
   return r;
 }
 
+/**
+ * Takes a node-redis client (made with the options the test needs): its errors are swallowed (a
+ * test that kills or faults the node expects them) and it is destroyed after the test.
+ */
+export function nodeRedis<C extends { on(event: 'error', fn: () => void): unknown; isOpen: boolean; destroy(): void }>(client: C): C {
+  client.on('error', () => {});
+  cleanups.push(() => {
+    if (client.isOpen) client.destroy();
+  });
+  return client;
+}
+
 /** A raw socket client to `sim`, closed after the test. */
 export async function raw(sim: { port: number }): Promise<RawClient> {
   const c = await RawClient.connect(sim.port);

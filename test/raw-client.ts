@@ -45,6 +45,16 @@ export class RawClient {
     return c;
   }
 
+  /** One command on a fresh connection, closed after its reply (the raw reply text). */
+  static async callOnce(port: number, ...args: string[]): Promise<string> {
+    const c = await RawClient.connect(port);
+    try {
+      return await c.call(...args);
+    } finally {
+      c.close();
+    }
+  }
+
   get closed(): boolean {
     return this.closedFlag;
   }
