@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RedisObject } from '../src/engine/values.js';
-import { Deque } from '../src/types/deque.js';
+import { createList } from '../src/rdb/quicklist.js';
+import type { QuickList } from '../src/types/quicklist.js';
 import { ioredis, raw, recordNotifications, startSim } from './helpers.js';
 
 const T0 = 1_700_000_000_000;
@@ -135,18 +136,21 @@ describe('RENAME COPY MOVE', () => {
     const r = ioredis(sim);
     const db = sim.node.db(0);
     const now = sim.clock.now();
-    db.set('l', new RedisObject('list', Deque.from(['a', 'b']), now));
+    const list = createList(sim.node);
+    list.pushBack('a');
+    list.pushBack('b');
+    db.set('l', new RedisObject('list', list, now));
     db.set('h', new RedisObject('hash', new Map([['f', 'v']]), now));
     db.set('s', new RedisObject('set', new Set(['x']), now));
     await r.zadd('z', 1, 'm');
     await r.set('str', 'v', 'PX', 700);
     for (const k of ['l', 'h', 's', 'z', 'str']) expect(await r.copy(k, `${k}2`)).toBe(1);
     const val = (k: string) => db.dict.get(k)?.value as unknown;
-    (val('l') as Deque<string>).pushBack('c');
+    (val('l') as QuickList).pushBack('c');
     (val('h') as Map<string, string>).set('g', 'w');
     (val('s') as Set<string>).add('y');
     await r.zadd('z', 2, 'n');
-    expect((val('l2') as Deque<string>).toArray()).toEqual(['a', 'b']);
+    expect((val('l2') as QuickList).toArray()).toEqual(['a', 'b']);
     expect([...(val('h2') as Map<string, string>)]).toEqual([['f', 'v']]);
     expect([...(val('s2') as Set<string>)]).toEqual(['x']);
     expect(await r.zrange('z2', 0, -1)).toEqual(['m']);

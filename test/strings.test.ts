@@ -291,7 +291,9 @@ describe('OBJECT ENCODING', () => {
     const h2 = new Map([['f', 'x'.repeat(65)]]);
     db.set('h2', new RedisObject('hash', h2, now));
     expect(await r.object('ENCODING', 'h2')).toBe('hashtable');
-    db.set('l', new RedisObject('list', (await import('../src/types/deque.js')).Deque.from(['a']), now));
+    const list = (await import('../src/rdb/quicklist.js')).createList(sim.node);
+    list.pushBack('a');
+    db.set('l', new RedisObject('list', list, now));
     expect(await r.object('ENCODING', 'l')).toBe('quicklist');
   });
 });

@@ -40,12 +40,13 @@ import type { RedisObject } from '../engine/values.js';
 import { formatDouble } from '../protocol/numbers.js';
 import { objectBodyLength } from '../rdb/encode.js';
 import { RdbError } from '../rdb/errors.js';
-import { lpEntrySize } from '../rdb/listpack.js';
 import { loadRdb } from '../rdb/load.js';
 import { rdbPath, recordLoad, saveToDisk } from '../rdb/persistence.js';
-import { packedThreshold, quicklistLayout, setPackedThreshold } from '../rdb/quicklist.js';
+import { setPackedThreshold } from '../rdb/quicklist.js';
 import { saveRdb } from '../rdb/save.js';
 import { setNoscriptAllowed } from '../scripting/flags.js';
+import { cFixed } from '../scripting/lua/cformat.js';
+import type { QuickList } from '../types/quicklist.js';
 import { replyHelp } from './config.js';
 
 // ---- digests -------------------------------------------------------------------------------
@@ -141,28 +142,6 @@ export function datasetDigest(c: Client): string {
 
 // ---- DEBUG OBJECT --------------------------------------------------------------------------
 
-/**
- * A list's quicklist nodes' sizes (listpack bytes; a plain node's element length), in the layout
- * src/rdb derives from list-max-listpack-size and DEBUG QUICKLIST-PACKED-THRESHOLD.
- */
-function quicklistNodes(node: RedisNode, items: readonly string[], fill: number): number[] {
-  const threshold = packedThreshold(node);
-  const sizes: number[] = [];
-  let i = 0;
-  for (const count of quicklistLayout(items, fill, threshold)) {
-    const first = items[i] as string;
-    if (count === 1 && first.length >= threshold) {
-      sizes.push(first.length);
-      i++;
-      continue;
-    }
-    let bytes = 7;
-    for (let k = 0; k < count; k++) bytes += lpEntrySize(items[i++] as string);
-    sizes.push(bytes);
-  }
-  return sizes.length > 0 ? sizes : [7];
-}
-
 /** rdbSavedObjectLen: the bytes of the value's RDB body (src/rdb, LZF included as rdbcompression says). */
 function serializedLength(node: RedisNode, o: RedisObject, enc: string): number {
   return objectBodyLength(node, o, enc);
@@ -208,13 +187,11 @@ function debugObject(c: Client, key: string): void {
   const now = c.node.clock.now();
   let extra = '';
   if (enc === 'quicklist') {
-    // Quicklist shape estimated from list-max-listpack-size (-2: 8 KB nodes; n > 0: n entries).
-    const items = [...(o.value as Iterable<string>)];
-    const fill = Number(c.node.config.get('list-max-listpack-size'));
-    const nodes = quicklistNodes(c.node, items, fill);
-    const bytes = nodes.reduce((a, b) => a + b, 0);
-    const compressed = c.node.config.get('list-compress-depth') !== '0' ? 1 : 0;
-    extra = ` ql_nodes:${nodes.length} ql_avg_node:${(items.length / nodes.length).toFixed(2)} ql_listpack_max:${fill} ql_compressed:${compressed} ql_uncompressed_size:${bytes}`;
+    // The list's own nodes, fill and compress depth (quicklist fields of debugCommand).
+    const q = o.value as QuickList;
+    const bytes = q.nodes.toArray().reduce((a, n) => a + n.sz, 0);
+    const compressed = q.depth !== 0 ? 1 : 0;
+    extra = ` ql_nodes:${q.nodes.length} ql_avg_node:${cFixed(q.length / q.nodes.length, 2)} ql_listpack_max:${q.fill} ql_compressed:${compressed} ql_uncompressed_size:${bytes}`;
   }
   c.reply.simple(
     `Value at:${addressOf(c.node, o)} refcount:${objectRefcount(c.node, o)} encoding:${enc} serializedlength:${serializedLength(c.node, o, enc)} lru:${lruClock(o.lru)} lru_seconds_idle:${Math.max(0, Math.floor((now - o.lru) / 1000))}${extra}`,

@@ -14,7 +14,7 @@ import { copyCollectionEncoding, copyStringEncoding, lfuPolicy, objectEncoding, 
 import { NO_SUCH_KEY, NOT_INTEGER, RedisError, SYNTAX } from '../engine/errors.js';
 import { globMatch } from '../engine/glob.js';
 import { RedisObject, type ValueType } from '../engine/values.js';
-import { Deque } from '../types/deque.js';
+import type { QuickList } from '../types/quicklist.js';
 import type { SortedSet } from '../types/sortedset.js';
 import type { Stream } from '../types/stream.js';
 import { getDeadline, setDeadline } from './expire.js';
@@ -185,7 +185,7 @@ export function duplicateValue(o: RedisObject, now: number): RedisObject {
       return copy;
     }
     case 'list':
-      return new RedisObject('list', Deque.from(o.value as Deque<string>), now);
+      return new RedisObject('list', (o.value as QuickList).clone(), now);
     case 'hash': {
       const v = o.value as Map<string, string> & { clone?: () => Map<string, string> };
       if (typeof v.clone === 'function') return new RedisObject('hash', v.clone(), now);

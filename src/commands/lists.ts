@@ -3,7 +3,8 @@
  * LSET LINSERT LREM LTRIM LPOS LMOVE RPOPLPUSH LMPOP. The blocking forms live in list-blocking.ts
  * and share the pop/move helpers exported here.
  *
- * A list is a Deque (ring buffer): push and pop at both ends are O(1) at any length. A list is
+ * A list is a QuickList (types/quicklist.ts): its elements in a ring buffer, so push and pop at
+ * both ends are O(1) at any length, beside the quicklist node layout Redis 7.0 would have. A list is
  * never empty: the command that removes its last element deletes the key (and notifies "del").
  * Every write calls signalModifiedKey (WATCH, blocked clients) and notifies Redis's event names.
  */
@@ -13,7 +14,8 @@ import type { CommandSpec } from '../engine/command.js';
 import { NO_SUCH_KEY, NOT_INTEGER, OUT_OF_RANGE, POSITIVE, RedisError, SYNTAX, WRONG_ARITY } from '../engine/errors.js';
 import type { RedisObject } from '../engine/values.js';
 import { INT64_MIN, parseInt64 } from '../protocol/numbers.js';
-import { Deque } from '../types/deque.js';
+import { createList } from '../rdb/quicklist.js';
+import type { QuickList } from '../types/quicklist.js';
 
 /** Which end of a list: LEFT is the head (index 0), RIGHT the tail. */
 export type End = 'left' | 'right';
@@ -42,7 +44,7 @@ export function getList(c: Client, key: string): RedisObject<'list'> | undefined
  * the key when the list became empty (notifying "del"), signals the modification and counts one
  * change per element in server.dirty.
  */
-export function elementsRemoved(c: Client, key: string, end: End, list: Deque<string>, popped = 1): void {
+export function elementsRemoved(c: Client, key: string, end: End, list: QuickList, popped = 1): void {
   c.node.notify(c.db, 'l', end === 'left' ? 'lpop' : 'rpop', key);
   if (list.length === 0) {
     c.db.delete(key);
@@ -53,7 +55,7 @@ export function elementsRemoved(c: Client, key: string, end: End, list: Deque<st
 }
 
 /** Pops up to `count` elements from one end, in pop order. */
-function popRange(list: Deque<string>, end: End, count: number): string[] {
+function popRange(list: QuickList, end: End, count: number): string[] {
   const n = Math.min(count, list.length);
   const out: string[] = new Array(n);
   for (let i = 0; i < n; i++) out[i] = (end === 'left' ? list.popFront() : list.popBack()) as string;
@@ -64,7 +66,7 @@ function popRange(list: Deque<string>, end: End, count: number): string[] {
  * LMPOP/BLMPOP's reply (listPopRangeAndReplyWithKey): [key, [elements...]] with up to `count`
  * elements popped from `end`, then the removal bookkeeping.
  */
-export function popRangeWithKey(c: Client, key: string, list: Deque<string>, end: End, count: number): void {
+export function popRangeWithKey(c: Client, key: string, list: QuickList, end: End, count: number): void {
   // Replicated as [LR]POP key <elements popped> (LMPOP, and BLMPOP served at once or later).
   c.node.propagation.rewrite([end === 'left' ? 'LPOP' : 'RPOP', key, String(Math.min(count, list.length))]);
   const items = popRange(list, end, count);
@@ -77,7 +79,7 @@ export function popRangeWithKey(c: Client, key: string, list: Deque<string>, end
 /**
  * The pop-and-reply of BLPOP/BRPOP when the list has data: [key, element].
  */
-export function popOneWithKey(c: Client, key: string, list: Deque<string>, end: End): void {
+export function popOneWithKey(c: Client, key: string, list: QuickList, end: End): void {
   // Replicated as LPOP/RPOP key (BLPOP/BRPOP served at once or later).
   c.node.propagation.rewrite([end === 'left' ? 'LPOP' : 'RPOP', key]);
   const v = (end === 'left' ? list.popFront() : list.popBack()) as string;
@@ -101,7 +103,7 @@ export function lmove(c: Client, src: string, dst: string, from: End, to: End): 
   }
   const d = getList(c, dst);
   const v = (from === 'left' ? s.value.popFront() : s.value.popBack()) as string;
-  const target = d ?? c.db.getOrCreate(dst, 'list', () => new Deque<string>());
+  const target = d ?? c.db.getOrCreate(dst, 'list', () => createList(c.node));
   c.node.signalModifiedKey(c.db, dst);
   if (to === 'left') target.value.pushFront(v);
   else target.value.pushBack(v);
@@ -153,7 +155,7 @@ function pushGeneric(c: Client, args: string[], end: End, onlyIfExists: boolean)
       c.reply.int(0);
       return;
     }
-    o = c.db.getOrCreate(key, 'list', () => new Deque<string>());
+    o = c.db.getOrCreate(key, 'list', () => createList(c.node));
   }
   const list = o.value;
   for (let j = 2; j < args.length; j++) {
@@ -367,7 +369,7 @@ function linsert(c: Client, args: string[]): void {
     c.reply.int(-1);
     return;
   }
-  list.insertAt(after ? at + 1 : at, args[4] as string);
+  list.insert(at, args[4] as string, after);
   c.node.signalModifiedKey(c.db, key);
   c.node.stats.dirty++;
   c.node.notify(c.db, 'l', 'linsert', key);

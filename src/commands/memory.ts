@@ -187,40 +187,17 @@ function valueSize(node: RedisNode, o: RedisObject, samples: number): number {
       return 16 + 16 + 32 + 56 + 8 * grownBuckets(z.size) + 640 + (k ? (ele / k) * z.size : 0);
     }
     case 'list': {
-      // Nodes as RPUSH fills them (_quicklistNodeAllowInsert: a value joins the tail node while
-      // node bytes + value length + 8 stays within list-max-listpack-size's byte limit, 4 KB *
-      // 2^(-fill-1) for a negative fill; for a positive fill while the node holds fewer entries
-      // and within 8 KB). Redis averages the first `samples` nodes and multiplies by the node
-      // count; the count is extrapolated here from the sampled nodes (exact when they hold all).
-      const d = o.value as RedisObject<'list'>['value'];
-      const fill = configNumber(node, 'list-max-listpack-size');
-      const maxBytes = fill < 0 ? 4096 * 2 ** (Math.min(5, -fill) - 1) : 8192;
-      const maxCount = fill > 0 ? fill : Number.POSITIVE_INFINITY;
-      let nodes = 0;
-      let inNode = 0;
-      let sampledBytes = 0;
-      let sampledItems = 0;
-      let sz = 0;
-      let i = 0;
-      for (; i < d.length; i++) {
-        const v = d.get(i) as string;
-        if (sz > 0 && (sz + v.length + 8 > maxBytes || inNode >= maxCount)) {
-          sampledBytes += 40 + mallocSize(sz);
-          sampledItems = i;
-          if (++nodes >= samples) break;
-          sz = 0;
-          inNode = 0;
-        }
-        sz = (sz || 7) + lpEntrySize(v);
-        inNode++;
+      // objectComputeSize: the first `samples` quicklist nodes (40 bytes each plus the
+      // allocation of their listpack, or of the element for a plain node) averaged, times the
+      // node count.
+      const nodes = (o.value as RedisObject<'list'>['value']).nodes;
+      let sampled = 0;
+      let bytes = 0;
+      for (const n of nodes) {
+        bytes += 40 + mallocSize(n.sz);
+        if (++sampled >= samples) break;
       }
-      if (i === d.length) {
-        sampledBytes += 40 + mallocSize(sz);
-        sampledItems = d.length;
-        nodes++;
-      }
-      const totalNodes = sampledItems >= d.length ? nodes : Math.round((nodes * d.length) / sampledItems);
-      return 16 + 40 + (sampledBytes / nodes) * totalNodes;
+      return 16 + 40 + (bytes / sampled) * nodes.length;
     }
     default:
       return streamSize(o.value as Stream, samples);

@@ -29,7 +29,8 @@ import type { CommandSpec } from '../engine/command.js';
 import { RedisError, WRONGTYPE } from '../engine/errors.js';
 import { RedisObject } from '../engine/values.js';
 import { parseDouble } from '../protocol/numbers.js';
-import { Deque } from '../types/deque.js';
+import { createList } from '../rdb/quicklist.js';
+import type { QuickList } from '../types/quicklist.js';
 import { RedisSet } from '../types/set.js';
 import type { SortedSet } from '../types/sortedset.js';
 
@@ -125,7 +126,7 @@ function sortGeneric(c: Client, args: string[], readonly: boolean): void {
   let elems: string[];
   if (obj === undefined) elems = [];
   else if (obj.type === 'list') {
-    elems = [...(obj.value as Deque<string>)];
+    elems = [...(obj.value as QuickList)];
     // Unsorted lists and sorted sets keep their order, read from the tail for DESC.
     if (dontSort && desc) elems.reverse();
   } else if (obj.type === 'set') {
@@ -188,7 +189,8 @@ function sortGeneric(c: Client, args: string[], readonly: boolean): void {
     }
     return;
   }
-  const out = new Deque<string>();
+  // createQuicklistObject without quicklistSetOptions: fill -2, no compression.
+  const out = createList(c.node, true);
   for (const it of picked) {
     if (gets.length === 0) out.pushBack(it.elem);
     for (const g of gets) out.pushBack(lookupByPattern(c, g, it.elem) ?? '');

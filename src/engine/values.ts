@@ -1,13 +1,13 @@
 /**
  * The values a key can hold. A Redis string is a JS string with one byte per character (latin1).
  */
-import type { Deque } from '../types/deque.js';
+import type { QuickList } from '../types/quicklist.js';
 import type { SortedSet } from '../types/sortedset.js';
 import type { Stream } from '../types/stream.js';
 
 export interface TypeValues {
   string: string;
-  list: Deque<string>;
+  list: QuickList;
   hash: Map<string, string>;
   set: Set<string>;
   zset: SortedSet;

@@ -26,7 +26,6 @@
 import { configNumber } from '../engine/encoding.js';
 import type { RedisNode } from '../engine/node.js';
 import { RedisObject } from '../engine/values.js';
-import { Deque } from '../types/deque.js';
 import { RedisHash } from '../types/hash.js';
 import { RedisSet } from '../types/set.js';
 import { SortedSet } from '../types/sortedset.js';
@@ -35,6 +34,7 @@ import { readStream } from './decode-stream.js';
 import { corrupt, RdbError } from './errors.js';
 import { intsetDecode } from './intset.js';
 import { lpDecode } from './listpack.js';
+import { createList } from './quicklist.js';
 import type { RdbReader } from './reader.js';
 import { parseScore } from './score.js';
 import { ziplistDecode } from './ziplist.js';
@@ -87,7 +87,8 @@ export function readObject(r: RdbReader, type: number, node: RedisNode, now: num
     case T.TYPE_LIST: {
       const n = r.len();
       if (n === 0) throw new EmptyKeyError();
-      const d = new Deque<string>();
+      // Loaded element by element with quicklistPushTail.
+      const d = createList(node);
       for (let i = 0; i < n; i++) d.pushBack(r.string());
       return new RedisObject('list', d, now);
     }
@@ -95,7 +96,8 @@ export function readObject(r: RdbReader, type: number, node: RedisNode, now: num
     case T.TYPE_LIST_QUICKLIST_2: {
       const nodes = r.len();
       if (nodes === 0) throw new EmptyKeyError();
-      const d = new Deque<string>();
+      // The nodes are kept as loaded (quicklistAppendListpack / quicklistAppendPlainNode).
+      const d = createList(node);
       for (let i = 0; i < nodes; i++) {
         let container = T.QUICKLIST_PACKED;
         if (type === T.TYPE_LIST_QUICKLIST_2) {
@@ -104,21 +106,24 @@ export function readObject(r: RdbReader, type: number, node: RedisNode, now: num
         }
         const blob = r.bytesString();
         if (container === T.QUICKLIST_PLAIN) {
-          d.pushBack(blob.toString('latin1'));
+          d.appendNode([blob.toString('latin1')], true);
           continue;
         }
         if (r.deep && type === T.TYPE_LIST_QUICKLIST_2) r.sanitizations++;
         const items = type === T.TYPE_LIST_QUICKLIST_2 ? lpDecode(blob) : ziplistDecode(blob);
         // Empty nodes are skipped as Redis skips them.
-        for (const v of items) d.pushBack(v as string);
+        d.appendNode(items as string[], false);
       }
       if (d.length === 0) throw new EmptyKeyError();
       return new RedisObject('list', d, now);
     }
     case T.TYPE_LIST_ZIPLIST: {
+      // Converted entry by entry with quicklistPushTail (_listZiplistEntryConvertAndValidate).
       const items = ziplistDecode(r.bytesString());
       if (items.length === 0) throw new EmptyKeyError();
-      return new RedisObject('list', Deque.from(items), now);
+      const d = createList(node);
+      for (const v of items) d.pushBack(v);
+      return new RedisObject('list', d, now);
     }
     case T.TYPE_SET: {
       const n = r.len();

@@ -14,10 +14,10 @@
  * Hash tables have no defined order in Redis (its dict is seeded per process), so bytes of a
  * "hashtable" set or hash only match Redis's in content; every other encoding is byte-identical.
  */
-import { configNumber, objectEncoding } from '../engine/encoding.js';
+import { objectEncoding } from '../engine/encoding.js';
 import type { RedisNode } from '../engine/node.js';
 import type { RedisObject } from '../engine/values.js';
-import type { Deque } from '../types/deque.js';
+import type { QuickList } from '../types/quicklist.js';
 import { RedisSet } from '../types/set.js';
 import type { SortedSet } from '../types/sortedset.js';
 import type { Stream } from '../types/stream.js';
@@ -38,7 +38,6 @@ import { writeStream } from './encode-stream.js';
 import { intsetEncode } from './intset.js';
 import { ListpackBuilder } from './listpack.js';
 import { lzfCompressInto } from './lzf.js';
-import { packedThreshold, quicklistLayout } from './quicklist.js';
 import { d2string } from './score.js';
 import { RdbWriter } from './writer.js';
 
@@ -71,19 +70,13 @@ export function writeObjectType(w: RdbWriter, node: RedisNode, o: RedisObject): 
 }
 
 /** Writes the body of `o` in encoding `enc` (rdbSaveObject). */
-export function writeObject(w: RdbWriter, node: RedisNode, o: RedisObject, enc: string): void {
+export function writeObject(w: RdbWriter, _node: RedisNode, o: RedisObject, enc: string): void {
   switch (o.type) {
     case 'string':
       w.string(o.value as string);
       return;
     case 'list':
-      writeList(
-        w,
-        o.value as Deque<string>,
-        configNumber(node, 'list-max-listpack-size') || -2,
-        configNumber(node, 'list-compress-depth'),
-        packedThreshold(node),
-      );
+      writeList(w, o.value as QuickList);
       return;
     case 'set': {
       const s = o.value as Set<string>;
@@ -148,26 +141,25 @@ const MIN_COMPRESS_BYTES = 48;
 const MIN_COMPRESS_IMPROVE = 8;
 let nodeLzf = Buffer.allocUnsafe(4096);
 
-/** A plain node (DEBUG QUICKLIST-PACKED-THRESHOLD) holds one element of `threshold` bytes or more. */
-function writeList(w: RdbWriter, d: Deque<string>, fill: number, depth: number, threshold: number): void {
-  const layout = quicklistLayout(d, fill, threshold);
-  w.len(layout.length);
-  const compressFrom = depth > 0 && layout.length >= depth * 2 + 1 ? depth : layout.length;
-  const compressTo = layout.length - depth;
+/** Each quicklist node as the list holds it: a plain node is its element, a packed one a listpack. */
+function writeList(w: RdbWriter, q: QuickList): void {
+  const nodes = q.nodes;
+  const depth = q.depth;
+  w.len(nodes.length);
+  const compressFrom = depth > 0 && nodes.length >= depth * 2 + 1 ? depth : nodes.length;
+  const compressTo = nodes.length - depth;
   let i = 0;
   let nodeIndex = -1;
-  for (const count of layout) {
+  for (const node of nodes) {
     nodeIndex++;
-    const first = d.get(i) as string;
-    if (count === 1 && first.length >= threshold) {
+    if (node.plain) {
       w.len(QUICKLIST_PLAIN);
-      w.string(first);
-      i++;
+      w.string(q.get(i++) as string);
       continue;
     }
     w.len(QUICKLIST_PACKED);
     const lp = scratch.reset();
-    for (let k = 0; k < count; k++) lp.str(d.get(i++) as string);
+    for (let k = 0; k < node.count; k++) lp.str(q.get(i++) as string);
     const bytes = lp.view();
     if (nodeIndex >= compressFrom && nodeIndex < compressTo && bytes.length >= MIN_COMPRESS_BYTES) {
       if (nodeLzf.length < bytes.length + 1) nodeLzf = Buffer.allocUnsafe(bytes.length * 2);

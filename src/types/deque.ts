@@ -122,6 +122,24 @@ export class Deque<T> {
     this.len++;
   }
 
+  /** Removes the element at index `i`, moving the shorter side: O(min(i, length - i)). */
+  removeAt(i: number): T {
+    if (i < 0 || i >= this.len) throw new RangeError('index out of range');
+    const mask = this.buf.length - 1;
+    const v = this.buf[(this.head + i) & mask] as T;
+    if (i < this.len - 1 - i) {
+      for (let k = i; k > 0; k--) this.buf[(this.head + k) & mask] = this.buf[(this.head + k - 1) & mask];
+      this.buf[this.head] = undefined;
+      this.head = (this.head + 1) & mask;
+    } else {
+      for (let k = i; k < this.len - 1; k++) this.buf[(this.head + k) & mask] = this.buf[(this.head + k + 1) & mask];
+      this.buf[(this.head + this.len - 1) & mask] = undefined;
+    }
+    this.len--;
+    this.maybeShrink();
+    return v;
+  }
+
   /**
    * Removes elements equal to `v`: at most `limit` of them (0 = all), scanning from the tail when
    * `fromTail`. Returns how many were removed. O(n), one compaction pass (LREM).
