@@ -5,8 +5,12 @@
  * list-max-listpack-size and list-compress-depth values. Every reply is compared, then the DUMP
  * of every list byte for byte (the DUMP holds each node, so equal bytes mean equal boundaries).
  * Then each real payload is RESTOREd into redis-sim and dumped again unchanged, and more random
- * operations on the restored copies (whose nodes are the loaded ones) still dump the same.
+ * operations on the restored copies (whose nodes are the loaded ones) still dump the same, as do
+ * all lists after DEBUG RELOAD.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisSim } from '../src/index.js';
 import { RawClient } from '../test/raw-client.js';
@@ -140,13 +144,17 @@ async function expectSameDumps(real: RawClient, sim: RawClient, keys: string[], 
 describe.runIf(haveRealRedis)('compat: quicklist node layout equals Redis 7.0 (DUMP bytes)', () => {
   let realServer: StartedRealRedis | undefined;
   let sim: RedisSim | undefined;
+  let dir: string | undefined;
   beforeAll(async () => {
     realServer = await startRealRedis(['--enable-debug-command', 'yes']);
-    sim = await RedisSim.start({ port: 0, clock: 'manual', config: { 'enable-debug-command': 'yes' } });
+    // DEBUG RELOAD writes dump.rdb: into a directory of its own.
+    dir = mkdtempSync(join(tmpdir(), 'redis-sim-list-layout-'));
+    sim = await RedisSim.start({ port: 0, clock: 'manual', config: { 'enable-debug-command': 'yes', dir } });
   });
   afterAll(async () => {
     await sim?.stop();
     await realServer?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   SETTINGS.forEach((setting, si) => {
@@ -177,6 +185,11 @@ describe.runIf(haveRealRedis)('compat: quicklist node layout equals Redis 7.0 (D
             await expectSameDumps(rc, sc, restored, `restored, round ${round}`);
           }
         }
+        // An RDB file saved and loaded back (DEBUG RELOAD) keeps the nodes too.
+        const keys = [...KEYS, ...Array.from({ length: 4 }, (_, round) => KEYS.map((k) => `r:${k}:${round}`)).flat()];
+        await expectSameDumps(rc, sc, keys, 'before reload');
+        for (const c of [rc, sc]) expect(await c.call('DEBUG', 'RELOAD')).toBe('+OK\r\n');
+        await expectSameDumps(rc, sc, keys, 'after reload');
       } finally {
         for (const c of [rc, sc]) {
           await c.call('DEBUG', 'QUICKLIST-PACKED-THRESHOLD', '0');
