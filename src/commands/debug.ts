@@ -14,7 +14,7 @@
  *   same data; an empty dataset is 40 zeros.
  * - OBJECT: Redis's status line; encoding and refcount follow OBJECT ENCODING/REFCOUNT, the
  *   serialized length is the size of the value's RDB body as src/rdb writes it (LZF included), lru is the node clock's 24-bit
- *   LRU clock; the quicklist fields come from filling listpacks as tail pushes do. The address is
+ *   LRU clock; the quicklist fields are the list's own nodes (types/quicklist.ts). The address is
  *   stable per object; INCR's in-place update of an unshared int keeps it, and each shared
  *   integer (0..9999) has its own fixed address, as in Redis.
  * - SET-DISABLE-DENY-SCRIPTS <n>: atoi(n) != 0 lets scripts call commands flagged noscript.

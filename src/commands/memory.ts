@@ -17,15 +17,14 @@
  * - skiplist zset: 16 + zset 16 + zskiplist 32 + dict 56 (grown member by member, as zsetConvert
  *   fills it) + the header node (640) + per element (member sds + dictEntry + the expected size of
  *   a node: levels are random in Redis, so a zset's figure there varies run to run by a few %).
- * - quicklist: 16 + 40 + per node (40 + its listpack), nodes filled as RPUSH fills them
- *   (list-max-listpack-size as it is now: 8 KiB by default); lists shaped by other operations
- *   (LPUSH, LINSERT, LREM...) or under another setting may be split differently in Redis.
- *   Redis averages the first `samples` nodes.
+ * - quicklist: 16 + 40 + per node (40 + its listpack), the list's own nodes (types/quicklist.ts,
+ *   as Redis lays them out); Redis averages the first `samples` nodes. A node Redis holds
+ *   LZF-compressed (list-compress-depth) is counted at its raw size here.
  * - stream: robj + stream + its rax (Redis's streamRadixTreeMemoryUsage: 16 per ID, 244 per node)
  *   + listpacks (the emulated node bytes: 4096 preallocated for the node being filled, closed
  *   nodes shrunk to fit) + groups, NACKs, consumers and their PEL raxes. Exact where the emulated
  *   listpack bytes are (XINFO STREAM FULL); PELs as 16-byte-ID radix trees.
- * Exact against Redis 7.0.15 for strings, listpacks, intsets, hashtables, RPUSH-built lists, streams
+ * Exact against Redis 7.0.15 for strings, listpacks, intsets, hashtables, uncompressed lists, streams
  * (compat/introspection.compat.test.ts); zset skip lists within a few percent.
  *
  * MEMORY STATS reports Redis's fields, in Redis's order, with values from the estimate (no
