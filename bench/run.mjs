@@ -14,6 +14,7 @@ const suites = [
   ['zsets', 'sorted sets', './zsets.mjs'],
   ['streams', 'streams', './streams.mjs'],
   ['scripting', 'scripting', './scripting.mjs'],
+  ['startup', 'CLI start to first PONG', './startup.mjs'],
 ];
 const only = process.env.BENCH_SUITES ? new Set(process.env.BENCH_SUITES.split(',')) : undefined;
 
