@@ -8,6 +8,9 @@
  *
  *   <!-- docs-test: skip (the reason) -->
  *
+ * A block that runs inside a test runner is marked `<!-- docs-test: runner (who runs it) -->` and
+ * is run by test/loading.test.ts (test/docs-extract.ts).
+ *
  * A shell block that talks to `redis-cli -p 7000` without starting a server itself (docs that say
  * "the shell examples assume `redis-sim --port 7000 --clock manual &`") runs against such a
  * server, started fresh for the block on a free port that replaces 7000.
@@ -156,6 +159,7 @@ describe('docs links', () => {
 describe('docs blocks run as written', () => {
   it('every skipped block gives its reason', () => {
     for (const b of BLOCKS) if (b.skip !== undefined) expect(b.skip, `${b.file}:${b.line}`).not.toBe('');
+    for (const b of BLOCKS) if (b.runner !== undefined) expect(b.runner, `${b.file}:${b.line}`).not.toBe('');
   });
 
   it("README's command counts are docs/commands.md's (both written by scripts/command-coverage.mjs)", () => {
@@ -171,6 +175,6 @@ describe('docs blocks run as written', () => {
   });
 
   BLOCKS.forEach((b, n) => {
-    it.skipIf(b.skip !== undefined)(`${b.file}:${b.line} (${b.lang})`, () => runBlock(b, n), 60_000);
+    it.skipIf(b.skip !== undefined || b.runner !== undefined)(`${b.file}:${b.line} (${b.lang})`, () => runBlock(b, n), 60_000);
   });
 });

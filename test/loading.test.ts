@@ -5,18 +5,21 @@
  * vitest, jest in CommonJS and ESM mode, mocha). Each program starts a node in-process, runs
  * commands (a Lua script too) and stops it; a loader that fails to load or run it fails here.
  * docs/getting-started.md's vitest globalSetup (a server per worker, handed over with provide/
- * inject and VITEST_POOL_ID) and jest test-environment recipes run here too, as written there.
+ * inject and VITEST_POOL_ID) recipe runs here too, and its jest (test environment, globalSetup/
+ * globalTeardown) and mocha (root hooks) blocks, marked `docs-test: runner` there, are extracted
+ * from the doc (test/docs-extract.ts) and run as written.
  *
  * The tool versions are pinned; npm's own cache makes later runs quick (about 20 s to install).
  * Set REDIS_SIM_SKIP_LOADING=1 to skip it (it needs the npm registry or a warm npm cache).
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDist, ROOT } from './dist.js';
+import { blockFiles, extractBlocks } from './docs-extract.js';
 
 const run = promisify(execFile);
 
@@ -119,21 +122,6 @@ for (let i = 0; i < 3; i++) {
 `,
     ]),
   ),
-  'redis-sim-environment.cjs': `const { TestEnvironment } = require('jest-environment-node');
-const { RedisSim } = require('redis-sim');
-
-module.exports = class RedisSimEnvironment extends TestEnvironment {
-  async setup() {
-    await super.setup();
-    this.sim = await RedisSim.start({ clock: 'manual' });
-    this.global.redisPort = this.sim.port; // read it in tests as globalThis.redisPort
-  }
-  async teardown() {
-    await this.sim.stop();
-    await super.teardown();
-  }
-};
-`,
   'jest-env.test.js': `const { Redis } = require('ioredis');
 const { simControl } = require('redis-sim');
 let redis;
@@ -155,7 +143,66 @@ test('a node per test file, driven over the wire', async () => {
   expect(await redis.exists('k')).toBe(0);
 });
 `,
+  // Test files for docs/getting-started.md's jest globalSetup recipe: each reads its worker's port
+  // as the doc says, and owns that server.
+  ...Object.fromEntries(
+    ['a', 'b'].map((f) => [
+      `jest-gs-${f}.test.js`,
+      `const { Redis } = require('ioredis');
+const { simControl } = require('redis-sim');
+const port = Number(process.env.REDIS_SIM_PORTS.split(',')[Number(process.env.JEST_WORKER_ID) - 1]);
+let redis;
+let control;
+let sim;
+beforeAll(() => {
+  redis = new Redis(port);
+  control = new Redis(port);
+  sim = simControl(control);
+});
+beforeEach(() => sim.reset());
+afterAll(() => {
+  redis.disconnect();
+  control.disconnect();
+});
+test('the worker owns its server (${f})', async () => {
+  expect(await redis.dbsize()).toBe(0);
+  await redis.set('owner', '${f}', 'PX', 1000);
+  await sim.clock.advance(1000);
+  expect(await redis.get('owner')).toBe('${f}');
+  await sim.clock.advance(1);
+  expect(await redis.get('owner')).toBe(null);
+});
+`,
+    ]),
+  ),
+  // Specs for docs/getting-started.md's mocha root hooks (test/redis-hooks.mjs, from the doc).
+  'mocha-hooks.spec.mjs': `import assert from 'node:assert/strict';
+import { Redis } from 'ioredis';
+import { sim } from './test/redis-hooks.mjs';
+
+let redis;
+before(() => {
+  redis = new Redis(process.env.REDIS_URL);
+});
+after(() => redis.disconnect());
+it('a node for the mocha process, at REDIS_URL', async () => {
+  await redis.set('k', 'v', 'PX', 1000);
+  sim.clock.advance(1001);
+  assert.equal(await redis.exists('k'), 0);
+  await redis.set('left', 'over');
+});
+it('reset between tests', async () => {
+  assert.equal(await redis.dbsize(), 0);
+});
+`,
 };
+
+/** docs/getting-started.md's blocks run inside a test runner (`docs-test: runner`), by file name. */
+const RUNNER_FILES = new Map(
+  extractBlocks('docs/getting-started.md', readFileSync(join(ROOT, 'docs', 'getting-started.md'), 'utf8'))
+    .filter((b) => b.runner !== undefined)
+    .flatMap((b) => [...blockFiles(b)]),
+);
 
 const skip = process.env.REDIS_SIM_SKIP_LOADING === '1';
 let dir = '';
@@ -183,7 +230,10 @@ describe.skipIf(skip)('the packed package loads in every toolchain', { timeout: 
       .trim()
       .split('\n')
       .pop() as string;
-    for (const [name, text] of Object.entries(FILES)) writeFileSync(join(dir, name), text);
+    for (const [name, text] of [...Object.entries(FILES), ...RUNNER_FILES]) {
+      mkdirSync(dirname(join(dir, name)), { recursive: true });
+      writeFileSync(join(dir, name), text);
+    }
     await sh(
       'npm',
       [
@@ -211,8 +261,9 @@ describe.skipIf(skip)('the packed package loads in every toolchain', { timeout: 
       .map((f) => f.replace(/^package\//, ''));
     const odd = files.filter(
       (f) =>
-        !/^(LICENSE|README\.md|package\.json|docs\/[\w-]+\.md|dist\/cjs\/package\.json|dist\/.+\.(js|d\.ts))$/.test(f) ||
-        f === 'dist/cli.d.ts',
+        !/^(LICENSE|README\.md|package\.json|docs\/[\w-]+\.md|dist\/cjs\/package\.json|dist\/cli-bundle\.cjs|dist\/.+\.(js|d\.ts))$/.test(
+          f,
+        ) || f === 'dist/cli.d.ts',
     );
     expect(odd).toEqual([]);
     for (const f of [
@@ -221,6 +272,7 @@ describe.skipIf(skip)('the packed package loads in every toolchain', { timeout: 
       'dist/index.js',
       'dist/index.d.ts',
       'dist/cli.js',
+      'dist/cli-bundle.cjs',
       'dist/cjs/index.js',
       'dist/cjs/index.d.ts',
     ]) {
@@ -270,11 +322,34 @@ describe.skipIf(skip)('the packed package loads in every toolchain', { timeout: 
     expect(await sh(process.execPath, ['--experimental-vm-modules', jest, '--ci', '--config', esm])).toMatch(/1 passed/);
   });
 
-  it("docs/getting-started.md's recipes: vitest globalSetup (a server per worker), jest test environment", async () => {
+  it("docs/getting-started.md's vitest globalSetup recipe (a server per worker)", async () => {
     expect(await sh(bin('vitest'), ['run', '--config', 'vitest-gs.config.mjs'])).toMatch(/6 passed/);
+  });
+
+  it("docs/getting-started.md's runner blocks are the files run here", () => {
+    expect([...RUNNER_FILES.keys()].sort()).toEqual([
+      'jest.global-setup.cjs',
+      'jest.global-teardown.cjs',
+      'redis-sim-environment.cjs',
+      'test/redis-hooks.mjs',
+    ]);
+  });
+
+  it("docs/getting-started.md's jest recipes: the test environment, and globalSetup/globalTeardown with a server per worker", async () => {
     const jest = join(dir, 'node_modules', 'jest', 'bin', 'jest.js');
-    const env = JSON.stringify({ testMatch: ['**/jest-env.test.js'], testEnvironment: './redis-sim-environment.cjs', forceExit: false });
-    expect(await sh(process.execPath, [jest, '--ci', '--config', env])).toMatch(/1 passed/);
+    const env = JSON.stringify({ testMatch: ['**/jest-env.test.js'], testEnvironment: './redis-sim-environment.cjs' });
+    expect(await sh(process.execPath, [jest, '--ci', '--config', env])).toMatch(/Tests:\s+1 passed, 1 total/);
+    const gs = JSON.stringify({
+      testMatch: ['**/jest-gs-*.test.js'],
+      globalSetup: './jest.global-setup.cjs',
+      globalTeardown: './jest.global-teardown.cjs',
+      maxWorkers: 2,
+    });
+    expect(await sh(process.execPath, [jest, '--ci', '--config', gs])).toMatch(/Tests:\s+2 passed, 2 total/);
+  });
+
+  it("docs/getting-started.md's mocha root hooks", async () => {
+    expect(await sh(bin('mocha'), ['--require', 'test/redis-hooks.mjs', 'mocha-hooks.spec.mjs'])).toMatch(/2 passing/);
   });
 
   it('mocha: ESM and CommonJS specs', async () => {
