@@ -161,7 +161,7 @@ export class FunctionsEngine {
     const lib: Library = { name, code, functions: new Map() };
     let main: LuaFunction;
     try {
-      main = this.runner.lua.load(`--${code.slice(2)}`, 'user_function', this.env);
+      main = this.runner.lua.load(`--${code.slice(2)}`, 'user_function', this.env, true);
     } catch (e) {
       if (e instanceof LuaSyntaxError) throw new RedisError(`ERR Error compiling function: ${e.message}`);
       throw e;
@@ -217,7 +217,7 @@ export class FunctionsEngine {
   }
 
   /** FCALL / FCALL_RO. */
-  call(c: import('../engine/client.js').Client, name: string, keys: string[], args: string[], ro: boolean): void {
+  call(c: import('../engine/client.js').Client, name: string, keys: string[], args: string[], ro: boolean, argv?: readonly string[]): void {
     const f = this.functions.get(name.toLowerCase());
     if (!f) throw new RedisError('ERR Function not found');
     // run() applies the flags as scriptPrepareForRun: FCALL_RO of a function without no-writes
@@ -230,6 +230,7 @@ export class FunctionsEngine {
       asFunction: true,
       flags: f.flags,
       ro,
+      ...(argv ? { argv } : {}),
     };
     this.runner.run(c, f.fn, keys, args, opts);
   }
