@@ -16,7 +16,17 @@ import { type RunOptions, ScriptEngine } from './engine.js';
 import { registerFunctionFlagsLookup } from './flags.js';
 import { LuaSyntaxError } from './lua/lexer.js';
 import { toLuaError } from './lua/lib-base.js';
-import { type CoFunction, LuaError, type LuaFunction, LuaTable, type LuaValue, rawToString, S, where } from './lua/runtime.js';
+import {
+  type CoFunction,
+  callGenerator,
+  LuaError,
+  type LuaFunction,
+  LuaTable,
+  type LuaValue,
+  rawToString,
+  S,
+  where,
+} from './lua/runtime.js';
 
 export interface LuaFunctionDef {
   name: string;
@@ -180,7 +190,7 @@ export class FunctionsEngine {
       S.B = 100000;
     };
     try {
-      main();
+      callGenerator(main, []);
     } catch (e) {
       const le = toLuaError(e);
       const v = le.value;

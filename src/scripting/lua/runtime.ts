@@ -388,6 +388,16 @@ function drive(it: LuaGen): LuaValue[] {
 }
 
 /**
+ * Calls `f` natively, through its generator form when it has one: the closures it creates then
+ * get generator forms too (a plain form only makes plain closures). FUNCTION LOAD runs a
+ * library's body so, so that the functions it registers can run in slices.
+ */
+export function callGenerator(f: LuaFunction, args: LuaValue[]): LuaValue[] {
+  const g = (f as CoFunction).g;
+  return g !== undefined ? drive(g(...args)) : f(...args);
+}
+
+/**
  * Runs a generator form inside a native function that lets a slice end through it (pcall,
  * xpcall): the end of a slice passes up, a coroutine.yield is the C boundary's error.
  */
