@@ -19,8 +19,9 @@
  * - when the clock reaches the script's end, its caller gets the script's reply and waiting
  *   commands run.
  *
- * A script that really runs long (a CPU-bound loop) is stopped by the engine at the threshold
- * instead (scripting/engine.ts): a JS engine cannot serve other clients from inside it.
+ * A script that really runs long (a CPU-bound loop) gets the same state (startReal / endReal):
+ * the engine runs it in slices and gives the event loop back between them (scripting/engine.ts);
+ * SCRIPT KILL then makes it raise the kill error in its next slice.
  */
 import { createHash } from 'node:crypto';
 import type { Client } from '../engine/client.js';

@@ -2,15 +2,20 @@
  * The scripting engine of one node: its Lua state (globals protected as Redis's), the script
  * cache by SHA1, and running a script for a client (EVAL family; FCALL reuses `run`).
  *
- * A script runs synchronously to completion with a fake client that shares the caller's
- * database and never blocks (blocking commands answer their timeout reply at once). Clients
- * woken by the script's writes are served by the top-level dispatcher after the script.
+ * A script runs with a fake client that shares the caller's database and never blocks
+ * (blocking commands answer their timeout reply at once). Clients woken by the script's writes
+ * are served by the top-level dispatcher after the script.
  *
- * Runaway scripts: compiled code decrements an instruction budget on every loop iteration and
- * function call; when it runs out the engine checks the real time elapsed since the script
- * started, and past busy-reply-threshold (lua-time-limit) it stops the script with an error that
- * pcall cannot catch. A JS engine cannot serve SCRIPT KILL from another connection while a
- * script holds the event loop, so the threshold stops the script itself.
+ * Long scripts: scripts and functions are compiled in sliced mode (lua/compiler.ts), where every
+ * Lua function is a generator. Compiled code decrements an instruction budget on every loop
+ * iteration and function call; when it runs out the engine looks at the real time, and after
+ * SLICE_MS the code yields SLICE up to the driver here, which returns to the event loop and runs
+ * the next slice from setImmediate, keeping the interpreter's registers, the run context and the
+ * caller (blocked with no keys meanwhile). The node is then busy as Redis is while a script runs
+ * (faults/slow-script.ts: held, then BUSY, SCRIPT KILL / FUNCTION KILL, UNKILLABLE) and runs no
+ * time event, serves no blocked client and propagates nothing until the script's end
+ * (node.beginLongCommand / endLongCommand). A script that cannot wait for the event loop (in
+ * MULTI/EXEC, in-process) or is stuck in a C boundary is stopped past busy-reply-threshold.
  */
 import { Client } from '../engine/client.js';
 import { RedisError } from '../engine/errors.js';

@@ -15,6 +15,9 @@
  *   JS `yield` (runtime.ts, lib-coroutine.ts). The generic for still calls its iterator as a plain
  *   function: in Lua 5.1 that call is a C boundary (OP_TFORLOOP uses luaD_call), so a yield from
  *   inside the iterator is an error there too.
+ * - Sliced mode (scripts and function libraries): coroutine mode, plus a plain form of each
+ *   function for native callers; a budget check whose tick asks for it yields SLICE, which the
+ *   script's driver (scripting/engine.ts) answers by returning to the event loop.
  */
 import type { Expr, FuncBody, Stat } from './ast.js';
 import * as R from './runtime.js';
