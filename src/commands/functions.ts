@@ -46,7 +46,7 @@ function fcall(c: Client, args: string[], ro: boolean): void {
       if (n === null) throw new RedisError('ERR Bad number of keys provided');
       if (n > args.length - 3) throw new RedisError("ERR Number of keys can't be greater than number of args");
       if (n < 0) throw new RedisError("ERR Number of keys can't be negative");
-      engine.call(c, args[1] as string, args.slice(3, 3 + n), args.slice(3 + n), ro);
+      engine.call(c, args[1] as string, args.slice(3, 3 + n), args.slice(3 + n), ro, args);
     } catch (e) {
       if (e instanceof RedisError) c.reply.error(e.message);
       else throw e;
@@ -186,7 +186,7 @@ function functionRestore(c: Client, args: string[]): void {
   );
 }
 
-/** FUNCTION KILL: only a simulated slow function can be running (faults/slow-script.ts). */
+/** FUNCTION KILL: of the function running now, in slices or simulated (faults/slow-script.ts). */
 function functionKill(c: Client): void {
   if (faultsOf(c.node).scripts.kill(c, false)) return;
   c.reply.error('NOTBUSY No scripts in execution right now.');

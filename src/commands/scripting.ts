@@ -169,6 +169,7 @@ function evalGeneric(c: Client, args: string[], bySha: boolean, readOnly: boolea
       source: '@user_script',
       chunk: 'user_script',
       readOnly: readOnly || script.readOnly,
+      argv: args,
     });
   });
 }
@@ -231,8 +232,7 @@ function scriptFlush(c: Client, args: string[]): void {
 }
 
 function scriptKill(c: Client): void {
-  // Scripts run synchronously: the only script that can be running while another client's
-  // command runs is a simulated slow one (faults/slow-script.ts).
+  // The script running now, in slices (scripting/engine.ts) or simulated (faults/slow-script.ts).
   if (faultsOf(c.node).scripts.kill(c, true)) return;
   c.reply.error('NOTBUSY No scripts in execution right now.');
 }

@@ -68,7 +68,7 @@ export class BlockingManager {
     if (req.timeoutAt > 0) {
       this.timers.set(
         c,
-        this.node.clock.setTimer(req.timeoutAt, () => this.timeout(c)),
+        this.node.clock.setTimer(req.timeoutAt, () => this.node.whenIdle(() => this.timeout(c))),
       );
     }
     this.checkWaiters();

@@ -150,8 +150,72 @@ export class RedisNode implements DatabaseHost {
     this.runId = Array.from({ length: 40 }, () => '0123456789abcdef'[Math.floor(Math.random() * 16)]).join('');
   }
 
+  /**
+   * The time commands see. While a script runs in slices it is the time the script went on in
+   * slices (Redis's scriptTimeSnapshot: keys do not expire in the middle of a script, even when
+   * the clock moves between its slices).
+   */
   now(): number {
-    return this.clock.now();
+    return this.timeSnapshot ?? this.clock.now();
+  }
+
+  // ---- a script running in slices (Redis's isInsideYieldingLongCommand) -----------------
+
+  private timeSnapshot: number | undefined = undefined;
+  private deferredTimers: (() => void)[] = [];
+  private longCommand = false;
+
+  /** True while a script runs in slices (scripting/engine.ts): the event loop runs between them. */
+  get inLongCommand(): boolean {
+    return this.longCommand;
+  }
+
+  /**
+   * A script goes on in slices. Between two of them the event loop serves clients, but as Redis's
+   * processEventsWhileBlocked does while a script runs: no time event fires (active expiry,
+   * blocked clients' timeouts, the end of CLIENT PAUSE wait: whenIdle), no blocked client is
+   * served (afterCommand waits) and the script's effects are propagated only at its end.
+   */
+  beginLongCommand(): void {
+    this.longCommand = true;
+    this.timeSnapshot = this.clock.now();
+    this.propagation.hold(true);
+  }
+
+  /**
+   * The script ended (its reply written): what call() does after a script, once: its effects
+   * propagated (one MULTI/EXEC), the clients its writes made ready served; then the timers that
+   * fell due meanwhile fire, in the order they fell due.
+   */
+  endLongCommand(): void {
+    if (!this.longCommand) return;
+    this.longCommand = false;
+    this.timeSnapshot = undefined;
+    this.propagation.hold(false);
+    this.propagation.flush();
+    this.afterCommand();
+    this.runDeferredTimers();
+    this.flushAll();
+  }
+
+  /** The node stopped under a script running in slices: its unpropagated effects are dropped. */
+  abortLongCommand(): void {
+    if (!this.longCommand) return;
+    this.longCommand = false;
+    this.timeSnapshot = undefined;
+    this.propagation.hold(false);
+    this.propagation.discard();
+    this.runDeferredTimers();
+  }
+
+  private runDeferredTimers(): void {
+    while (this.deferredTimers.length > 0 && !this.longCommand) (this.deferredTimers.shift() as () => void)();
+  }
+
+  /** A timer's callback runs now, or when the script running in slices ends. */
+  whenIdle(fn: () => void): void {
+    if (this.longCommand) this.deferredTimers.push(fn);
+    else fn();
   }
 
   /** Request-parser limits for a client (proto-max-bulk-len is cached: it is read per request). */
@@ -258,6 +322,8 @@ export class RedisNode implements DatabaseHost {
 
   /** After a top-level command: serve clients whose keys became ready. */
   afterCommand(): void {
+    // A script running in slices: blocked clients are served after it (endLongCommand).
+    if (this.longCommand) return;
     // Invalidations about keys a client's own command changed go after its reply (Redis's afterCommand).
     if (this.tracking.clients > 0) this.tracking.flushPending();
     if (this.blocking.count > 0) this.blocking.serveReady();
@@ -339,7 +405,7 @@ export class RedisNode implements DatabaseHost {
     this.expiryTimer = undefined;
     const head = this.expiryQueue.peek();
     if (head === undefined) return;
-    this.expiryTimer = this.clock.setTimer(expiryTime(head.at), () => this.activeExpire());
+    this.expiryTimer = this.clock.setTimer(expiryTime(head.at), () => this.whenIdle(() => this.activeExpire()));
   }
 
   /**

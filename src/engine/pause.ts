@@ -78,10 +78,15 @@ export function pauseClients(node: RedisNode, end: number, type: PauseType, purp
   }
   const pause = p;
   if (Number.isFinite(pause.end)) {
-    pause.timer = node.clock.setTimer(pause.end, () => {
-      pause.timer = undefined;
-      unpauseClients(node, purpose);
-    });
+    const timer = node.clock.setTimer(pause.end, () =>
+      // The end of a pause is a time event: it waits for a script running in slices to end.
+      node.whenIdle(() => {
+        if (pause.timer !== timer) return;
+        pause.timer = undefined;
+        unpauseClients(node, purpose);
+      }),
+    );
+    pause.timer = timer;
   }
 }
 

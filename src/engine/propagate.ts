@@ -55,7 +55,21 @@ export class Propagation {
   private forced = false;
   private noMulti = false;
 
+  /** True while a script runs in slices: its ops wait for its end (one execution unit). */
+  private held = false;
+
   constructor(private readonly node: RedisNode) {}
+
+  /** Holds flush() (a script running in slices) or releases it. */
+  hold(on: boolean): void {
+    this.held = on;
+  }
+
+  /** Drops the pending ops (the node stopped in the middle of a script). */
+  discard(): void {
+    this.pending = [];
+    this.noMulti = false;
+  }
 
   get active(): boolean {
     return this.sink !== undefined;
@@ -138,6 +152,7 @@ export class Propagation {
    * than one and `wrap` (false for active expiry and eviction, propagate_no_multi).
    */
   flush(wrap = true): void {
+    if (this.held) return;
     const ops = this.pending;
     const noMulti = this.noMulti;
     this.noMulti = false;

@@ -19,8 +19,9 @@
  * - when the clock reaches the script's end, its caller gets the script's reply and waiting
  *   commands run.
  *
- * A script that really runs long (a CPU-bound loop) is stopped by the engine at the threshold
- * instead (scripting/engine.ts): a JS engine cannot serve other clients from inside it.
+ * A script that really runs long (a CPU-bound loop) gets the same state (startReal / endReal):
+ * the engine runs it in slices and gives the event loop back between them (scripting/engine.ts);
+ * SCRIPT KILL then makes it raise the kill error in its next slice.
  */
 import { createHash } from 'node:crypto';
 import type { Client } from '../engine/client.js';
@@ -43,6 +44,33 @@ export function noteScriptLine(line: number): void {
   lastScriptLine = line > 0 ? line : 1;
 }
 
+/** A simulated slow script is being run (its real run must not end slices of its own). */
+let simulating = false;
+
+/** Whether the script engine runs a script for a `slow` command fault (it then runs at once). */
+export function simulatingSlowScript(): boolean {
+  return simulating;
+}
+
+/**
+ * A script that really runs long, in slices (scripting/engine.ts), as the engine describes it
+ * here: the busy state is the same as a simulated one's, but it ends when the script does.
+ */
+export interface RealScript {
+  readonly client: Client;
+  readonly isEval: boolean;
+  readonly name: string;
+  readonly args: readonly string[];
+  /** It called a write command (SCRIPT_WRITE_DIRTY): SCRIPT KILL answers UNKILLABLE. */
+  wrote(): boolean;
+  /** The line it is on (where its last slice ended). */
+  line(): number;
+  /** SCRIPT KILL / FUNCTION KILL: the script raises the kill error in its next slice. */
+  kill(): void;
+  /** The node stops: the script is dropped, unanswered. */
+  abort(): void;
+}
+
 export interface BusyScript {
   readonly client: Client;
   readonly isEval: boolean;
@@ -58,6 +86,8 @@ export interface BusyScript {
   /** Past busy-reply-threshold: other clients get BUSY instead of waiting. */
   timedOut: boolean;
   thresholdTimer: Timer | undefined;
+  /** Set for a script that really runs (in slices). */
+  readonly real?: RealScript;
 }
 
 export class SlowScripts {
@@ -80,7 +110,12 @@ export class SlowScripts {
     if (c.noBlock || !c.transport || this.busy) return false;
     const mark = c.reply.length;
     const dirty = node.stats.dirty;
-    call(node, c, r, args);
+    simulating = true;
+    try {
+      call(node, c, r, args);
+    } finally {
+      simulating = false;
+    }
     const loading = c.blockRequest;
     if (loading) {
       // The Lua engine was still loading: the client waits for it as usual, then the script runs
@@ -146,6 +181,50 @@ export class SlowScripts {
     this.faults.netChanged();
   }
 
+  /**
+   * A real script ended its first slice and goes on in slices: the node is busy with it as with
+   * a simulated one (held, then BUSY past the threshold on the node's clock) until endReal().
+   */
+  startReal(script: RealScript): void {
+    const node = this.node;
+    const now = node.clock.now();
+    const busy: BusyScript = {
+      client: script.client,
+      isEval: script.isEval,
+      name: script.name,
+      start: now,
+      end: Number.POSITIVE_INFINITY,
+      get wrote() {
+        return script.wrote();
+      },
+      args: script.args,
+      get line() {
+        return script.line();
+      },
+      timedOut: false,
+      thresholdTimer: undefined,
+      real: script,
+    };
+    this.busy = busy;
+    const threshold = node.config.getInt('busy-reply-threshold');
+    if (threshold <= 0) busy.timedOut = true;
+    else {
+      busy.thresholdTimer = node.clock.setTimer(now + threshold, () => {
+        busy.thresholdTimer = undefined;
+        busy.timedOut = true;
+        this.faults.netChanged();
+      });
+    }
+    this.faults.updateHooks();
+    this.faults.netChanged();
+  }
+
+  /** The real script of `client` ended (its reply is written): the node serves everyone again. */
+  endReal(client: Client): void {
+    const b = this.busy;
+    if (b?.real && b.client === client) this.finish(b);
+  }
+
   private finish(busy: BusyScript): void {
     if (this.busy !== busy) return;
     this.busy = undefined;
@@ -173,7 +252,11 @@ export class SlowScripts {
     if (b.wrote) c.reply.error(UNKILLABLE);
     else if (isEval && !b.isEval) c.reply.error(SLOW_FUNCTION_ERR);
     else if (!isEval && b.isEval) c.reply.error(SLOW_EVAL_ERR);
-    else {
+    else if (b.real) {
+      // The script raises the kill error in its next slice; its end releases the node.
+      b.real.kill();
+      c.reply.ok();
+    } else {
       this.finish(b);
       const where = b.isEval ? '@user_script' : '@user_function';
       this.node.blocking.unblock(b.client, `ERR Script killed by user with SCRIPT KILL... script: ${b.name}, on ${where}:${b.line}.`);
@@ -198,6 +281,7 @@ export class SlowScripts {
     const b = this.busy;
     if (!b) return;
     this.busy = undefined;
+    b.real?.abort();
     this.node.clock.clearTimer(b.thresholdTimer);
     this.faults.updateHooks();
     this.faults.netChanged();

@@ -2,21 +2,27 @@
  * The scripting engine of one node: its Lua state (globals protected as Redis's), the script
  * cache by SHA1, and running a script for a client (EVAL family; FCALL reuses `run`).
  *
- * A script runs synchronously to completion with a fake client that shares the caller's
- * database and never blocks (blocking commands answer their timeout reply at once). Clients
- * woken by the script's writes are served by the top-level dispatcher after the script.
+ * A script runs with a fake client that shares the caller's database and never blocks
+ * (blocking commands answer their timeout reply at once). Clients woken by the script's writes
+ * are served by the top-level dispatcher after the script.
  *
- * Runaway scripts: compiled code decrements an instruction budget on every loop iteration and
- * function call; when it runs out the engine checks the real time elapsed since the script
- * started, and past busy-reply-threshold (lua-time-limit) it stops the script with an error that
- * pcall cannot catch. A JS engine cannot serve SCRIPT KILL from another connection while a
- * script holds the event loop, so the threshold stops the script itself.
+ * Long scripts: scripts and functions are compiled in sliced mode (lua/compiler.ts), where every
+ * Lua function is a generator. Compiled code decrements an instruction budget on every loop
+ * iteration and function call; when it runs out the engine looks at the real time, and after
+ * SLICE_MS the code yields SLICE up to the driver here, which returns to the event loop and runs
+ * the next slice from setImmediate, keeping the interpreter's registers, the run context and the
+ * caller (blocked with no keys meanwhile). The node is then busy as Redis is while a script runs
+ * (faults/slow-script.ts: held, then BUSY, SCRIPT KILL / FUNCTION KILL, UNKILLABLE) and runs no
+ * time event, serves no blocked client and propagates nothing until the script's end
+ * (node.beginLongCommand / endLongCommand). A script that cannot wait for the event loop (in
+ * MULTI/EXEC, in-process) or is stuck in a C boundary is stopped past busy-reply-threshold.
  */
 import { Client } from '../engine/client.js';
 import { RedisError } from '../engine/errors.js';
 import { scriptCacheInfo } from '../engine/info.js';
 import type { RedisNode } from '../engine/node.js';
-import { noteScriptLine } from '../faults/slow-script.js';
+import { faultsOf } from '../faults/faults.js';
+import { noteScriptLine, SLOW_EVAL_ERR, SLOW_FUNCTION_ERR, simulatingSlowScript } from '../faults/slow-script.js';
 import { cachedScriptBytes, evalCacheBytes } from './cache-memory.js';
 import { errorNoStats, errorTable, luaToReply } from './conversions.js';
 import { evalShebang, registerScriptFlagsLookup } from './flags.js';
@@ -26,12 +32,15 @@ import { toLuaError } from './lua/lib-base.js';
 import { Rand48 } from './lua/lib-math.js';
 import {
   type CoFunction,
+  EMPTY,
   LuaError,
   type LuaFunction,
+  type LuaGen,
   LuaTable,
   type LuaValue,
   rawToString,
   S,
+  SLICE,
   sourceLine,
   tarray,
   where,
@@ -40,6 +49,66 @@ import { LuaState, protectRecursively } from './lua/state.js';
 import { createRedisTable, type RunContext, sha1hex } from './redis-api.js';
 
 export { evalShebang, sha1hex };
+
+/** How long a slice runs before the script gives the event loop back (ms of real time). */
+const SLICE_MS = 5;
+/**
+ * How long a script that could slice may be stuck where it cannot (inside a C boundary) before
+ * the busy-reply-threshold guard stops it: long enough for any finite sort or gsub callback.
+ */
+const STUCK_MS = 1000;
+
+const YIELD_ACROSS = 'attempt to yield across metamethod/C-call boundary';
+
+/** SCRIPT KILL's error inside the script: uncatchable, as Redis re-raises it on every line. */
+function killError(): LuaError {
+  return new LuaError(errorTable('Script killed by user with SCRIPT KILL...'), S.L, true);
+}
+
+/** A script running in slices: its generator and what its slices share. */
+interface SlicedRun {
+  it: LuaGen;
+  ctx: RunContext;
+  caller: Client;
+  opts: RunOptions;
+  /** SCRIPT KILL / FUNCTION KILL asked for its end. */
+  killed: boolean;
+  /** The node stopped under it. */
+  aborted: boolean;
+  /** The runtime's registers between two slices. */
+  saved: Registers | undefined;
+  /** Real time at its first suspension (the rest of its duration counts in commandstats). */
+  suspendedAt: number;
+  /** The command that runs it, for commandstats ("eval", "fcall", ...). */
+  statName: string;
+}
+
+/** The runtime registers a slice leaves (other scripts, of other nodes, may run in between). */
+interface Registers {
+  L: number;
+  M: boolean;
+  N: string | undefined;
+  chunk: string;
+  co: boolean;
+  st: number[];
+  d: number;
+  B: number;
+}
+
+function saveRegisters(): Registers {
+  return { L: S.L, M: S.M, N: S.N, chunk: S.chunk, co: S.co, st: S.st.slice(0, S.d + 1), d: S.d, B: S.B };
+}
+
+function restoreRegisters(r: Registers): void {
+  S.L = r.L;
+  S.M = r.M;
+  S.N = r.N;
+  S.chunk = r.chunk;
+  S.co = r.co;
+  for (let i = 0; i < r.st.length; i++) S.st[i] = r.st[i] as number;
+  S.d = r.d;
+  S.B = r.B;
+}
 
 interface Script {
   body: string;
@@ -63,6 +132,8 @@ export interface RunOptions {
   flags?: readonly string[];
   /** Run by a *_RO command (for EVAL scripts left out: `readOnly` on a script without no-writes). */
   ro?: boolean;
+  /** The command that runs the script (FUNCTION STATS's running_script.command while it runs in slices). */
+  argv?: readonly string[];
 }
 
 /** scriptPrepareForRun's refusal of a script with flags but without allow-oom when out of memory. */
@@ -107,27 +178,45 @@ export class ScriptEngine {
   }
 
   /**
-   * The time limit, checked each time the step budget runs out. The clock starts at the first
-   * check, not at the script's start: the first 100,000 steps take a few milliseconds, and a
-   * script that never gets there costs no clock reading.
+   * The budget hook (runtime.ts's tick, every 100,000 loop iterations or calls). The slice's
+   * clock starts at the first check, not at the script's start: the first 100,000 steps take a
+   * few milliseconds, and a script that never gets there costs no clock reading.
+   *
+   * - A SCRIPT KILL / FUNCTION KILL of this script raises its error (uncatchable).
+   * - A script that may give the event loop back ends its slice after SLICE_MS (true).
+   * - Otherwise (inside MULTI/EXEC, called in-process, or inside a C boundary where a slice cannot
+   *   end: a metamethod, a sort comparator, a gsub callback, a for-in iterator, a coroutine), the
+   *   event loop cannot be reached: past busy-reply-threshold since the loop last had it (and at
+   *   least STUCK_MS for a script that could slice), the script is stopped with an error.
    */
-  private budgetStart = -1;
-  private readonly onBudget = (): void => {
-    const now = performance.now();
-    if (this.budgetStart < 0) this.budgetStart = now;
-    else {
-      const threshold = this.node.config.getInt('busy-reply-threshold');
-      if (threshold > 0 && now - this.budgetStart > threshold) {
-        throw new LuaError(
-          errorTable(
-            `-ERR Script stopped after running longer than busy-reply-threshold (${threshold} ms): redis-sim runs scripts synchronously, so SCRIPT KILL cannot reach a running script`,
-          ),
-          S.L,
-          true,
-        );
-      }
-    }
+  private sliceStart = -1;
+  private canSlice = false;
+  private readonly onBudget = (): boolean => {
     S.B = 100000;
+    const run = this.current;
+    if (run?.killed) throw killError();
+    const now = performance.now();
+    if (this.sliceStart < 0) {
+      this.sliceStart = now;
+      return false;
+    }
+    const spent = now - this.sliceStart;
+    const threshold = this.node.config.getInt('busy-reply-threshold');
+    if (threshold > 0 && spent > threshold && (!this.canSlice || spent > STUCK_MS)) {
+      throw new LuaError(
+        errorTable(
+          `-ERR Script stopped after running longer than busy-reply-threshold (${threshold} ms) where it cannot give the event loop back (inside MULTI/EXEC, an in-process call, a metamethod, a sort comparator, a gsub callback, an iterator or a coroutine), so SCRIPT KILL cannot reach it`,
+        ),
+        S.L,
+        true,
+      );
+    }
+    if (!this.canSlice || spent < SLICE_MS) return false;
+    // The slice should end. Where it cannot (a C boundary), the request is dropped and asked
+    // again after a prime number of steps, so that a loop whose checks alternate between a C
+    // boundary and the main thread (resuming a coroutine in a loop) is not always asked inside.
+    S.B = 99991;
+    return true;
   };
 
   /** Compiles an EVAL script body (cached by SHA1); throws Redis's compile error. */
@@ -138,7 +227,7 @@ export class ScriptEngine {
     const src = flags ? `--${body.slice(2)}` : body;
     let fn: LuaFunction;
     try {
-      fn = this.lua.load(src, 'user_script');
+      fn = this.lua.load(src, 'user_script', this.lua.G, true);
     } catch (e) {
       if (e instanceof LuaSyntaxError) throw new RedisError(`ERR Error compiling script (new function): ${e.message}`);
       throw e;
@@ -175,6 +264,12 @@ export class ScriptEngine {
         return;
       }
     }
+    if (this.current !== undefined) {
+      // Another script of this node is between two slices: only an in-process call gets here
+      // (clients are held or answered BUSY by dispatch).
+      c.reply.error(opts.asFunction ? SLOW_FUNCTION_ERR : SLOW_EVAL_ERR);
+      return;
+    }
     const fake = this.fake;
     fake.db = c.db;
     fake.resp = 2;
@@ -198,29 +293,168 @@ export class ScriptEngine {
     S.d = 0;
     S.co = (fn as CoFunction).g !== undefined;
     S.B = 100000;
-    this.budgetStart = -1;
+    this.sliceStart = -1;
+    // A script may end slices only when its caller can wait for it: a client on a connection,
+    // outside MULTI/EXEC (c.noBlock) and outside a simulated slow script's run.
+    this.canSlice = c.transport !== undefined && !c.noBlock && !c.closed && !simulatingSlowScript();
     S.onBudget = this.onBudget;
+    let run: SlicedRun | undefined;
     try {
-      let result: LuaValue[];
       const K = tarray(keys);
       const A = tarray(args);
-      if (opts.asFunction) result = fn(K, A);
-      else {
-        G.set('KEYS', K);
-        G.set('ARGV', A);
-        result = fn();
+      const g = (fn as CoFunction).g;
+      if (g === undefined) {
+        let result: LuaValue[];
+        if (opts.asFunction) result = fn(K, A);
+        else {
+          G.set('KEYS', K);
+          G.set('ARGV', A);
+          result = fn();
+        }
+        luaToReply(c.reply, result[0], fake.resp);
+      } else {
+        let it: LuaGen;
+        if (opts.asFunction) it = g(K, A);
+        else {
+          G.set('KEYS', K);
+          G.set('ARGV', A);
+          it = g();
+        }
+        run = { it, ctx, caller: c, opts, killed: false, aborted: false, saved: undefined, suspendedAt: 0, statName: c.lastCommand };
+        this.current = run;
+        const result = this.step(run);
+        if (result === undefined) {
+          this.suspend(run);
+          return;
+        }
+        luaToReply(c.reply, result[0], fake.resp);
       }
-      luaToReply(c.reply, result[0], fake.resp);
     } catch (e) {
-      const le = toLuaError(e);
-      const v = le.value;
-      errorNoStats(c.reply, this.errorText(le, ctx), v instanceof LuaTable && v.getStr('ignore_error_stats_update') === true);
-    } finally {
-      // Where the script was when it ended (a simulated slow script "is" there while busy).
-      noteScriptLine(sourceLine(S.L, ctx.source)[1]);
-      this.running = undefined;
-      fake.reply.out = '';
+      this.replyError(c, e, ctx);
     }
+    this.ended(ctx);
+  }
+
+  /** The run whose generator is being driven or waits between two slices. */
+  private current: SlicedRun | undefined;
+
+  /**
+   * Drives a run until its script returns (its results) or ends a slice it may end (undefined).
+   * A coroutine.yield that reaches the top is the main thread's error, as in Lua 5.1.
+   */
+  private step(run: SlicedRun): LuaValue[] | undefined {
+    const it = run.it;
+    let r = run.killed ? it.throw(killError()) : it.next(EMPTY);
+    for (;;) {
+      if (r.done === true) return r.value;
+      if (r.value === SLICE) {
+        if (this.canSlice) return undefined;
+        r = it.next(EMPTY);
+      } else r = it.throw(new LuaError(YIELD_ACROSS, S.L));
+    }
+  }
+
+  /** The caller's error reply for a script that raised `e`. */
+  private replyError(c: Client, e: unknown, ctx: RunContext): void {
+    const le = toLuaError(e);
+    const v = le.value;
+    errorNoStats(c.reply, this.errorText(le, ctx), v instanceof LuaTable && v.getStr('ignore_error_stats_update') === true);
+  }
+
+  /** A script's run is over (replied): the engine is free again. */
+  private ended(ctx: RunContext): void {
+    // Where the script was when it ended (a simulated slow script "is" there while busy).
+    noteScriptLine(sourceLine(S.L, ctx.source)[1]);
+    this.running = undefined;
+    this.current = undefined;
+    this.fake.reply.out = '';
+  }
+
+  /**
+   * The script ran past its first slice: it goes on in slices, each started from the event loop
+   * (setImmediate), so other clients are served in between as Redis serves them while a script
+   * runs: nothing before busy-reply-threshold (their commands wait), then BUSY for all but the
+   * allow-busy commands (faults/slow-script.ts). Meanwhile the node runs no timer and serves no
+   * blocked client (node.beginLongCommand), and the script's propagation waits for its end.
+   * The caller waits, blocked with no keys, and gets the script's reply when it ends.
+   */
+  private suspend(run: SlicedRun): void {
+    const c = run.caller;
+    const node = this.node;
+    run.saved = saveRegisters();
+    run.suspendedAt = performance.now();
+    node.beginLongCommand();
+    c.blockRequest = { keys: [], timeoutAt: 0, onTimeout: () => {}, args: run.opts.argv ? [...run.opts.argv] : [] };
+    node.blocking.block(c, []);
+    faultsOf(node).scripts.startReal({
+      client: c,
+      isEval: !run.opts.asFunction,
+      name: run.opts.funcname,
+      args: run.opts.argv ?? [],
+      wrote: () => run.ctx.writeDirty,
+      line: () => sourceLine(run.saved?.L ?? S.L, run.ctx.source)[1],
+      kill: () => {
+        run.killed = true;
+      },
+      abort: () => {
+        run.aborted = true;
+        node.abortLongCommand();
+        this.current = undefined;
+        this.running = undefined;
+      },
+    });
+    setImmediate(() => this.nextSlice(run));
+  }
+
+  /** Runs the next slice of a suspended run (from the event loop). */
+  private nextSlice(run: SlicedRun): void {
+    // The node stopped (SHUTDOWN NOSAVE, a kill): the script is gone with it, unanswered.
+    if (run.aborted) return;
+    restoreRegisters(run.saved as Registers);
+    S.onBudget = this.onBudget;
+    this.running = run.ctx;
+    this.current = run;
+    this.canSlice = true;
+    this.sliceStart = performance.now();
+    const c = run.caller;
+    const errorsBefore = c.reply.errors;
+    let done = true;
+    try {
+      const result = this.step(run);
+      if (result === undefined) {
+        done = false;
+        run.saved = saveRegisters();
+      } else luaToReply(c.reply, result[0], this.fake.resp);
+    } catch (e) {
+      this.replyError(c, e, run.ctx);
+    }
+    if (!done) {
+      setImmediate(() => this.nextSlice(run));
+      return;
+    }
+    // The command was counted in commandstats when its first slice ended: an error now makes
+    // it a failed call, as it would have been had it ended then.
+    if (c.reply.errors > errorsBefore) this.node.stats.command(run.statName).failedCalls++;
+    this.finishAsync(run);
+  }
+
+  /**
+   * The end of a script that ran in slices: its reply goes to the caller (unblocked), then the
+   * after-command work that call() does for a script, once: its effects are propagated (wrapped
+   * in MULTI/EXEC), blocked clients its writes made ready are served, the timers that fell due
+   * fire, and the commands that waited run (or get BUSY no more).
+   */
+  private finishAsync(run: SlicedRun): void {
+    const c = run.caller;
+    const node = this.node;
+    this.ended(run.ctx);
+    const stat = node.stats.command(run.statName);
+    stat.usec += Math.round((performance.now() - run.suspendedAt) * 1000);
+    faultsOf(node).scripts.endReal(c);
+    // The reply is already in the caller's output (nothing else wrote there while it waited).
+    if (c.blocked) node.blocking.unblock(c);
+    else c.flush();
+    node.endLongCommand();
   }
 
   /**

@@ -16,7 +16,17 @@ import { type RunOptions, ScriptEngine } from './engine.js';
 import { registerFunctionFlagsLookup } from './flags.js';
 import { LuaSyntaxError } from './lua/lexer.js';
 import { toLuaError } from './lua/lib-base.js';
-import { type CoFunction, LuaError, type LuaFunction, LuaTable, type LuaValue, rawToString, S, where } from './lua/runtime.js';
+import {
+  type CoFunction,
+  callGenerator,
+  LuaError,
+  type LuaFunction,
+  LuaTable,
+  type LuaValue,
+  rawToString,
+  S,
+  where,
+} from './lua/runtime.js';
 
 export interface LuaFunctionDef {
   name: string;
@@ -161,7 +171,7 @@ export class FunctionsEngine {
     const lib: Library = { name, code, functions: new Map() };
     let main: LuaFunction;
     try {
-      main = this.runner.lua.load(`--${code.slice(2)}`, 'user_function', this.env);
+      main = this.runner.lua.load(`--${code.slice(2)}`, 'user_function', this.env, true);
     } catch (e) {
       if (e instanceof LuaSyntaxError) throw new RedisError(`ERR Error compiling function: ${e.message}`);
       throw e;
@@ -180,7 +190,7 @@ export class FunctionsEngine {
       S.B = 100000;
     };
     try {
-      main();
+      callGenerator(main, []);
     } catch (e) {
       const le = toLuaError(e);
       const v = le.value;
@@ -217,7 +227,7 @@ export class FunctionsEngine {
   }
 
   /** FCALL / FCALL_RO. */
-  call(c: import('../engine/client.js').Client, name: string, keys: string[], args: string[], ro: boolean): void {
+  call(c: import('../engine/client.js').Client, name: string, keys: string[], args: string[], ro: boolean, argv?: readonly string[]): void {
     const f = this.functions.get(name.toLowerCase());
     if (!f) throw new RedisError('ERR Function not found');
     // run() applies the flags as scriptPrepareForRun: FCALL_RO of a function without no-writes
@@ -230,6 +240,7 @@ export class FunctionsEngine {
       asFunction: true,
       flags: f.flags,
       ro,
+      ...(argv ? { argv } : {}),
     };
     this.runner.run(c, f.fn, keys, args, opts);
   }

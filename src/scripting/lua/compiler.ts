@@ -15,6 +15,9 @@
  *   JS `yield` (runtime.ts, lib-coroutine.ts). The generic for still calls its iterator as a plain
  *   function: in Lua 5.1 that call is a C boundary (OP_TFORLOOP uses luaD_call), so a yield from
  *   inside the iterator is an error there too.
+ * - Sliced mode (scripts and function libraries): coroutine mode, plus a plain form of each
+ *   function for native callers; a budget check whose tick asks for it yields SLICE, which the
+ *   script's driver (scripting/engine.ts) answers by returning to the event loop.
  */
 import type { Expr, FuncBody, Stat } from './ast.js';
 import * as R from './runtime.js';
@@ -52,7 +55,7 @@ const HELPERS = [
 ] as const;
 
 /** The extra helpers of coroutine mode. */
-const CO_HELPERS = ['gc0', 'gc1', 'gc2', 'gc3', 'gcn', 'gmc', 'cofn'] as const;
+const CO_HELPERS = ['gc0', 'gc1', 'gc2', 'gc3', 'gcn', 'gmc', 'cofn', 'SLICE'] as const;
 
 const ARITH: Record<string, string> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '%': 'mod', '^': 'pow' };
 const INLINE_OP: Record<string, string> = { '+': '+', '-': '-', '*': '*', '/': '/' };
@@ -68,6 +71,8 @@ export interface CompileHooks {
   inext?: R.LuaFunction;
   /** Compile in coroutine mode (the loader sets it when the source mentions "coroutine"). */
   coroutines?: boolean;
+  /** Coroutine mode with a plain form for each function (see Compiler's `dual`). */
+  sliced?: boolean;
   /** A chunk from loadstring/load: its line base (runtime.ts registerChunk), added to every line. */
   lineBase?: number;
 }
@@ -80,7 +85,16 @@ export class Compiler {
    * delegations to gc0..gcn/gmc (see runtime.ts). Chunks that never mention "coroutine" are
    * compiled without it, so ordinary scripts run plain JS calls.
    */
-  constructor(private readonly co = false) {}
+  constructor(
+    private co = false,
+    /**
+     * Sliced mode (scripts and functions, see scripting/engine.ts): coroutine mode where each
+     * function also gets a plain form, which is what native callers (a gsub callback, a sort
+     * comparator, a metamethod, an iterator) run: at full speed, as no slice can end there anyway.
+     * Functions created by plain code are plain only.
+     */
+    private readonly dual = false,
+  ) {}
 
   compileChunk(main: FuncBody): string {
     return `return ${this.func(main)};`;
@@ -100,8 +114,22 @@ export class Compiler {
     this.fn = outer;
     let decl = '';
     if (temps > 0) decl = `let ${Array.from({ length: temps }, (_, i) => `$t${i}`).join(',')};`;
-    const code = `(${params.join(',')}){${decl}if(--S.B<0)tick();${body}return EMPTY;}`;
-    return this.co ? `cofn(function*${code})` : `function${code}`;
+    const code = `(${params.join(',')}){${decl}${this.budget('')}${body}return EMPTY;}`;
+    if (!this.co) return `function${code}`;
+    if (!this.dual) return `cofn(function*${code})`;
+    this.co = false;
+    const plain = this.func(f);
+    this.co = true;
+    return `cofn(function*${code},${plain})`;
+  }
+
+  /**
+   * The budget check at a function's entry and each loop iteration. In coroutine mode a check
+   * whose tick asks for it ends the slice: the generator yields SLICE up to the script's driver
+   * (a C boundary on the way resumes it at once, see runtime.ts).
+   */
+  private budget(line: string): string {
+    return this.co ? `if(--S.B<0&&tick(${line}))yield SLICE;` : `if(--S.B<0)tick(${line});`;
   }
 
   private block(stats: Stat[]): string {
@@ -335,9 +363,9 @@ export class Compiler {
       case 'do':
         return `{${this.block(s.body)}}`;
       case 'while':
-        return `while(${this.cond(s.cond)}){if(--S.B<0)tick(${loopLine(s.body, s.line)});${this.block(s.body)}}`;
+        return `while(${this.cond(s.cond)}){${this.budget(String(loopLine(s.body, s.line)))}${this.block(s.body)}}`;
       case 'repeat':
-        return `for(;;){if(--S.B<0)tick(${loopLine(s.body, s.line)});${this.block(s.body)}if(${this.cond(s.cond)})break;}`;
+        return `for(;;){${this.budget(String(loopLine(s.body, s.line)))}${this.block(s.body)}if(${this.cond(s.cond)})break;}`;
       case 'if': {
         let out = '';
         s.conds.forEach((c, i) => {
@@ -361,7 +389,7 @@ export class Compiler {
           head += `${step}=forNum(${this.expr(s.step)},'step',${s.line});`;
           cond = `${step}>0?${i}<=${lim}:${i}>=${lim}`;
         }
-        return `${head}for(${i}=${st};${cond};${i}+=${step}){if(--S.B<0)tick(${loopLine(s.body, s.line)});let ${s.v.js}=${i};${this.block(s.body)}}`;
+        return `${head}for(${i}=${st};${cond};${i}+=${step}){${this.budget(String(loopLine(s.body, s.line)))}let ${s.v.js}=${i};${this.block(s.body)}}`;
       }
       case 'forin': {
         const f = this.temp();
@@ -375,7 +403,7 @@ export class Compiler {
           `${f}===INEXT&&${st} instanceof LuaTable&&${st}.mt===undefined?((${r}=${st}.get(${ctl}+1))===undefined?EMPTY:[${ctl}+1,${r}]):` +
           `c2(${f},${s.line},undefined,${st},${ctl});`;
         const bind = vars.map((v, i) => `let ${v.js}=${r}[${i}];`).join('');
-        return `${init}for(;;){if(--S.B<0)tick(${loopLine(s.body, s.line)});${step}if(${r}[0]===undefined)break;${ctl}=${r}[0];${bind}${this.block(s.body)}}`;
+        return `${init}for(;;){${this.budget(String(loopLine(s.body, s.line)))}${step}if(${r}[0]===undefined)break;${ctl}=${r}[0];${bind}${this.block(s.body)}}`;
       }
       case 'return':
         return `return ${this.explist(s.exprs)};`;
@@ -488,7 +516,7 @@ export function isLuaFunction(f: R.LuaFunction): boolean {
 export function instantiate(main: FuncBody, G: R.LuaTable, hooks: CompileHooks): R.LuaFunction {
   if (hooks.lineBase) offsetLines(main, hooks.lineBase);
   const co = hooks.coroutines === true;
-  const src = new Compiler(co).compileChunk(main);
+  const src = new Compiler(co, co && hooks.sliced === true).compileChunk(main);
   const helpers = co ? [...HELPERS, ...CO_HELPERS] : HELPERS;
   const factory = new Function('R', 'G', 'NEXT', 'INEXT', 'LuaTable', `const {${helpers.join(',')}}=R;${src}`) as (
     r: Runtime,

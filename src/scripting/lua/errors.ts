@@ -50,10 +50,13 @@ export const S = {
   d: 0,
   /** Budget of loop iterations/calls before the time limit is checked. */
   B: 100000,
-  /** Called when the budget runs out: throws to stop a runaway script, or refills it. */
+  /**
+   * Called when the budget runs out: throws to stop a runaway script, or refills it; true asks
+   * sliced code to end its slice (scripting/engine.ts's driver then returns to the event loop).
+   */
   onBudget: (() => {
     S.B = 100000;
-  }) as () => void,
+  }) as () => unknown,
 };
 
 // ---- positions ------------------------------------------------------------------------------

@@ -14,9 +14,11 @@ import {
   ccall,
   cError,
   EMPTY,
+  gccall,
   getmetatable,
   LuaError,
   type LuaFunction,
+  type LuaGen,
   LuaTable,
   type LuaValue,
   levelLine,
@@ -24,6 +26,7 @@ import {
   rawToString,
   rtError,
   S,
+  type SliceFunction,
   tonum,
   tostring,
   type,
@@ -67,6 +70,59 @@ const GC_OPTIONS = ['stop', 'restart', 'collect', 'count', 'step', 'setpause', '
 /** collectgarbage("count") of a fresh Redis 7.0 Lua state after a full collection, in KB. */
 const GC_COUNT_KB = 29.4619140625;
 
+/** pcall's answer to an error its call raised: [false, value] (an uncatchable error goes on). */
+function pcallError(e: unknown, depth: number): LuaValue[] {
+  S.d = depth;
+  const le = toLuaError(e);
+  if (le.uncatchable) throw le;
+  let v = le.value;
+  if (v instanceof LuaTable) {
+    const err = v.get('err');
+    if (typeof err === 'string' || typeof err === 'number') v = err;
+  }
+  return [false, v];
+}
+
+/** xpcall's answer to an error: the handler's first result (a memory error skips the handler). */
+function xpcallError(e: unknown, depth: number, handler: LuaValue): LuaValue[] {
+  S.d = depth;
+  const le = toLuaError(e);
+  if (le.uncatchable) throw le;
+  // luaD_throw(LUA_ERRMEM) calls no error handler: the message comes back as it is.
+  if (le.memory) return [false, le.value];
+  return [false, ...ccall(handler, [le.value]).slice(0, 1)];
+}
+
+/**
+ * pcall's and xpcall's generator forms, which sliced code calls (runtime.ts's gcall): the
+ * protected call may end slices, so a loop under pcall still returns to the event loop (and
+ * SCRIPT KILL reaches it). A coroutine.yield inside is still the C boundary's error.
+ */
+function* pcallGen(...a: LuaValue[]): LuaGen {
+  checkAny(a, 0, 'pcall');
+  const saved = S.L;
+  const depth = S.d;
+  try {
+    return [true, ...(yield* gccall(a[0], a.slice(1)))];
+  } catch (e) {
+    return pcallError(e, depth);
+  } finally {
+    S.L = saved;
+  }
+}
+
+function* xpcallGen(...a: LuaValue[]): LuaGen {
+  const saved = S.L;
+  const depth = S.d;
+  try {
+    return [true, ...(yield* gccall(a[0], []))];
+  } catch (e) {
+    return xpcallError(e, depth, a[1]);
+  } finally {
+    S.L = saved;
+  }
+}
+
 export function baseLib(G: LuaTable, load: Loader): void {
   // The collector's parameters of this Lua state (lua_newstate's defaults).
   const gc = { pause: 200, stepmul: 200 };
@@ -92,40 +148,23 @@ export function baseLib(G: LuaTable, load: Loader): void {
     },
     pcall: (...a) => {
       checkAny(a, 0, 'pcall');
-      const f = a[0];
       const saved = S.L;
       const depth = S.d;
       try {
-        const r = ccall(f, a.slice(1));
-        return [true, ...r];
+        return [true, ...ccall(a[0], a.slice(1))];
       } catch (e) {
-        S.d = depth;
-        const le = toLuaError(e);
-        if (le.uncatchable) throw le;
-        let v = le.value;
-        if (v instanceof LuaTable) {
-          const err = v.get('err');
-          if (typeof err === 'string' || typeof err === 'number') v = err;
-        }
-        return [false, v];
+        return pcallError(e, depth);
       } finally {
         S.L = saved;
       }
     },
     xpcall: (...a) => {
-      const f = a[0];
-      const handler = a[1];
       const saved = S.L;
       const depth = S.d;
       try {
-        return [true, ...ccall(f, [])];
+        return [true, ...ccall(a[0], [])];
       } catch (e) {
-        S.d = depth;
-        const le = toLuaError(e);
-        if (le.uncatchable) throw le;
-        // luaD_throw(LUA_ERRMEM) calls no error handler: the message comes back as it is.
-        if (le.memory) return [false, le.value];
-        return [false, ...ccall(handler, [le.value]).slice(0, 1)];
+        return xpcallError(e, depth, a[1]);
       } finally {
         S.L = saved;
       }
@@ -264,6 +303,8 @@ export function baseLib(G: LuaTable, load: Loader): void {
     // gcinfo: the heap in whole KB (lua_getgccount).
     gcinfo: () => [Math.floor(GC_COUNT_KB)],
   };
+  (fns.pcall as SliceFunction).sg = pcallGen;
+  (fns.xpcall as SliceFunction).sg = xpcallGen;
   for (const [k, f] of Object.entries(fns)) G.set(k, f);
   G.set('_VERSION', 'Lua 5.1');
   G.set('_G', G);

@@ -29,6 +29,7 @@ import { argError, libTable } from './lib-util.js';
 import {
   type CoFunction,
   coYield,
+  EMPTY,
   LuaError,
   type LuaFunction,
   type LuaGen,
@@ -37,6 +38,7 @@ import {
   type LuaValue,
   numberToString,
   S,
+  SLICE,
   where,
 } from './runtime.js';
 
@@ -90,7 +92,9 @@ function resume(co: LuaThread, args: LuaValue[]): LuaValue[] {
       co.it = g !== undefined ? g(...args) : plainBody(co.fn, args);
     }
     // Later ones become the values its pending yield returns.
-    const r = co.it.next(args);
+    let r = co.it.next(args);
+    // resume is a C function: a slice cannot end inside a coroutine, it runs on.
+    while (r.done !== true && r.value === SLICE) r = co.it.next(EMPTY);
     co.status = r.done === true ? 'dead' : 'suspended';
     if (r.done === true) co.it = undefined;
     return [true, ...r.value];

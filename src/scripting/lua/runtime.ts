@@ -373,16 +373,71 @@ const YIELD_ACROSS = 'attempt to yield across metamethod/C-call boundary';
  */
 export const coYield: LuaFunction = () => cError(YIELD_ACROSS);
 
+/**
+ * What sliced code yields when its budget check asks the script's driver to return to the event
+ * loop (scripting/engine.ts): not a Lua value, never seen by Lua code. Where a slice cannot end (a
+ * C boundary: a native caller, a coroutine's resume) the code is simply resumed at once.
+ */
+export const SLICE: LuaValue[] = [];
+
 /** Runs a generator form where yielding is not allowed: a yield becomes an error at that point. */
 function drive(it: LuaGen): LuaValue[] {
   let r = it.next(EMPTY);
-  while (r.done !== true) r = it.throw(new LuaError(YIELD_ACROSS, S.L));
+  while (r.done !== true) r = r.value === SLICE ? it.next(EMPTY) : it.throw(new LuaError(YIELD_ACROSS, S.L));
   return r.value;
 }
 
-/** The closure of a function compiled in coroutine mode. */
-export function cofn(g: (...args: LuaValue[]) => LuaGen): LuaFunction {
-  const f: CoFunction = (...a) => drive(g(...a));
+/**
+ * Calls `f` natively, through its generator form when it has one: the closures it creates then
+ * get generator forms too (a plain form only makes plain closures). FUNCTION LOAD runs a
+ * library's body so, so that the functions it registers can run in slices.
+ */
+export function callGenerator(f: LuaFunction, args: LuaValue[]): LuaValue[] {
+  const g = (f as CoFunction).g;
+  return g !== undefined ? drive(g(...args)) : f(...args);
+}
+
+/**
+ * Runs a generator form inside a native function that lets a slice end through it (pcall,
+ * xpcall): the end of a slice passes up, a coroutine.yield is the C boundary's error.
+ */
+export function* sliceThrough(it: LuaGen): LuaGen {
+  let r = it.next(EMPTY);
+  while (r.done !== true) {
+    if (r.value === SLICE) {
+      yield SLICE;
+      r = it.next(EMPTY);
+    } else r = it.throw(new LuaError(YIELD_ACROSS, S.L));
+  }
+  return r.value;
+}
+
+/**
+ * A native function with a generator form for sliced code (`sg`): pcall and xpcall, whose
+ * protected call may span slices. Lua code never sees the difference.
+ */
+export type SliceFunction = LuaFunction & { sg?: (...args: LuaValue[]) => LuaGen };
+
+/** ccall's generator form: the callee may end slices (never yield to Lua). */
+export function* gccall(f: LuaValue, args: LuaValue[]): LuaGen {
+  const d = S.d;
+  const line = S.L;
+  S.st[d] = -1;
+  S.d = d + 1;
+  S.L = -1;
+  const r = yield* sliceThrough(gcall(f, args, -1, undefined, false));
+  S.d = d;
+  S.L = line;
+  return r;
+}
+
+/**
+ * The closure of a function compiled in coroutine mode: called natively it drives its generator
+ * form, or runs its plain form when it has one (sliced mode: the plain form behaves the same
+ * where no yield can pass, and runs at full speed).
+ */
+export function cofn(g: (...args: LuaValue[]) => LuaGen, plain?: LuaFunction): LuaFunction {
+  const f: CoFunction = plain ?? ((...a) => drive(g(...a)));
   f.g = g;
   return f;
 }
@@ -398,6 +453,8 @@ function* gcall(f: LuaValue, args: LuaValue[], line: number, desc: string | unde
   }
   const g = (f as CoFunction).g;
   if (g !== undefined) return yield* g(...args);
+  const sg = (f as SliceFunction).sg;
+  if (sg !== undefined) return yield* sg(...args);
   if (f === coYield) {
     const r = yield args;
     // Back from resume: this thread's call-site registers again.
@@ -604,10 +661,13 @@ export function forNum(v: LuaValue, what: string, line: number): number {
   return n;
 }
 
-/** Called when S.B runs out: a look at the heap (memory.ts), then the budget hook (time limit). */
-export function tick(line?: number): void {
+/**
+ * Called when S.B runs out: a look at the heap (memory.ts), then the budget hook (time limit,
+ * SCRIPT KILL). True asks sliced code to end its slice (yield SLICE to the script's driver).
+ */
+export function tick(line?: number): boolean {
   // A loop's check names its line: the position a time-limit stop (or SCRIPT KILL) reports.
   if (line !== undefined) S.L = line;
   memCheck(0);
-  S.onBudget();
+  return S.onBudget() === true;
 }

@@ -30,9 +30,16 @@ export class LuaState {
     G.set('coroutine', coroutineLib());
   }
 
-  /** Compiles `src`; throws LuaSyntaxError with Lua's message on a syntax error. */
-  load(src: string, chunk: string, env: LuaTable = this.G): LuaFunction {
-    return instantiate(parse(src, chunk), env, { next, inext, coroutines: src.includes('coroutine') });
+  /**
+   * Compiles `src`; throws LuaSyntaxError with Lua's message on a syntax error. `sliced`: in
+   * coroutine mode whatever the source says, so that a long run can end slices and give the
+   * event loop back (scripts and functions; see scripting/engine.ts).
+   */
+  load(src: string, chunk: string, env: LuaTable = this.G, sliced = false): LuaFunction {
+    // A chunk that uses coroutines keeps generator forms everywhere (a closure made inside a gsub
+    // callback may become a coroutine's body); others get plain forms too, for native callers.
+    const coroutines = src.includes('coroutine');
+    return instantiate(parse(src, chunk), env, { next, inext, coroutines: sliced || coroutines, sliced: sliced && !coroutines });
   }
 
   /**
@@ -41,8 +48,14 @@ export class LuaState {
    */
   loadNamed(src: string, name: string): LuaFunction {
     const lineBase = registerChunk(chunkId(name), name);
-    const coroutines = S.co || src.includes('coroutine');
-    return instantiate(parse(src, chunkId(name, 80)), this.G, { next, inext, coroutines, lineBase });
+    const coroutines = src.includes('coroutine');
+    return instantiate(parse(src, chunkId(name, 80)), this.G, {
+      next,
+      inext,
+      coroutines: S.co || coroutines,
+      sliced: S.co && !coroutines,
+      lineBase,
+    });
   }
 }
 
