@@ -128,7 +128,9 @@ function clients(node: RedisNode): string {
 
 function memory(node: RedisNode): string {
   const m = process.memoryUsage();
-  const used = m.heapUsed + m.external;
+  // With a limit, the estimate eviction compares with maxmemory (engine/eviction.ts), as Redis's
+  // used_memory is; without one, the process's heap.
+  const used = node.eviction.limit > 0 ? node.eviction.used() : m.heapUsed + m.external;
   const peak = Math.max(used, (node as unknown as { peakMemory?: number }).peakMemory ?? 0);
   (node as unknown as { peakMemory?: number }).peakMemory = peak;
   const maxmemory = Number(node.config.get('maxmemory'));
