@@ -38,6 +38,7 @@
  * scripting/redis-api.ts and scripting/engine.ts).
  */
 
+import { readBytes } from '../types/bitmap.js';
 import type { Client } from './client.js';
 import type { CommandSpec, ResolvedCommand } from './command.js';
 import { commandIsDenyoom } from './command-flags.js';
@@ -83,7 +84,8 @@ export function estimateSize(key: string, o: RedisObject, expires = false): numb
   let value: number;
   switch (o.type) {
     case 'string':
-      value = stringCost((o.value as string).length);
+      // readBytes: a value kept as a byte buffer (SETBIT, a large SETRANGE) is not stringified.
+      value = stringCost(readBytes(o as RedisObject<'string'>).len);
       break;
     case 'list': {
       const d = o.value as RedisObject<'list'>['value'];
