@@ -391,7 +391,7 @@ function setrange(c: Client, args: string[]): void {
   } else {
     if (o.type !== 'string') throw new RedisError(WRONGTYPE);
     obj = o as RedisObject<'string'>;
-    if (value.length === 0) return c.reply.int(obj.value.length);
+    if (value.length === 0) return c.reply.int(readBytes(obj).len);
     checkStringLength(c, offset, value.length);
     const existing = storeIfAny(obj);
     const curLen = existing ? existing.len : obj.value.length;
