@@ -67,7 +67,7 @@ describe('strings near 512 MB', () => {
     }
   });
 
-  it("past 512 MB: Redis's error; between V8's limit and 512 MB: redis-sim's own error, no crash", async () => {
+  it("past 512 MB: Redis's error; between V8's limit and 512 MB: redis-sim's own error, no crash", { timeout: 60_000 }, async () => {
     const sim = await startSim();
     const c = await RawClient.connect(sim.port);
     try {
