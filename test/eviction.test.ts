@@ -4,8 +4,11 @@ import { ioredis, keyEvents, raw, startSim } from './helpers.js';
 
 const T0 = 1_700_000_000_000;
 const OOM = "-OOM command not allowed when used memory > 'maxmemory'.\r\n";
-/** Estimated size of a key of 2 bytes holding a 1-byte string (56 bytes overhead + key + value). */
-const SMALL = 56 + 2 + 1;
+/**
+ * Estimated size of a key of 2 bytes holding a 1-byte string: 128 bytes of per-key overhead, and
+ * a V8 string each for the key and the value (16-byte header + characters rounded up to 8).
+ */
+const SMALL = 128 + 24 + 24;
 
 describe('memory estimate', () => {
   it('counts baseline + per-key sizes once maxmemory is set, and follows writes and deletes', async () => {
@@ -16,11 +19,14 @@ describe('memory estimate', () => {
     expect(sim.node.eviction.used()).toBe(MEMORY_BASELINE); // not measured without a limit
     await r.config('SET', 'maxmemory', '100mb');
     expect(sim.node.eviction.used()).toBe(MEMORY_BASELINE + 2 * SMALL);
-    await r.append('k1', 'xyz');
-    expect(sim.node.eviction.used()).toBe(MEMORY_BASELINE + 2 * SMALL + 3);
+    await r.append('k1', 'xyzxyzxy'); // 9 characters: one more 8-byte word
+    expect(sim.node.eviction.used()).toBe(MEMORY_BASELINE + 2 * SMALL + 8);
+    await r.expire('k2', 100); // a deadline: its expires entry
+    expect(sim.node.eviction.used()).toBe(MEMORY_BASELINE + 2 * SMALL + 8 + 124);
+    await r.persist('k2');
     await r.rpush('l1', 'aaaa', 'bbbb', 'cccc');
     const withList = sim.node.eviction.used();
-    expect(withList).toBeGreaterThan(MEMORY_BASELINE + 2 * SMALL + 3 + 3 * 4);
+    expect(withList).toBeGreaterThan(MEMORY_BASELINE + 2 * SMALL + 8 + 3 * 4);
     await r.del('l1', 'k1');
     expect(sim.node.eviction.used()).toBe(MEMORY_BASELINE + SMALL);
     await r.select(1);
@@ -120,7 +126,7 @@ describe('eviction', () => {
     await r.set('old', 'v');
     sim.clock.advance(1000);
     await r.set('new', 'v');
-    await r.config('SET', 'maxmemory', String(1024 + 2 * 60));
+    await r.config('SET', 'maxmemory', String(1024 + 2 * 176));
     await r.set('k3', 'v');
     expect(await r.exists('old')).toBe(0); // EXISTS ran after the eviction
     expect(await r.exists('new', 'k3')).toBe(2);
@@ -145,7 +151,8 @@ describe('eviction', () => {
     await r.call('SET', 'p1', 'v');
     await r.call('SET', 't1', 'v', 'PX', '5000');
     await r.call('SET', 't2', 'v', 'PX', '3000');
-    await r.call('CONFIG', 'SET', 'maxmemory', String(MEMORY_BASELINE + 2 * SMALL));
+    // Room for p1 and one key with a deadline (its expires entry: 124 bytes more).
+    await r.call('CONFIG', 'SET', 'maxmemory', String(MEMORY_BASELINE + 2 * SMALL + 124));
     expect(await r.call('EXISTS', 't2')).toBe(':0\r\n');
     expect(await r.call('EXISTS', 'p1', 't1')).toBe(':2\r\n');
     await r.call('CONFIG', 'SET', 'maxmemory', String(MEMORY_BASELINE + SMALL));

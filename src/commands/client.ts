@@ -5,9 +5,9 @@
  * and so does redis-sim.)
  *
  * CLIENT LIST / INFO print Redis's line with every field. qbuf and qbuf-free follow Redis's query
- * buffer accounting (src/server/query-buffer.ts); the other fields about Redis's own buffers
- * (argv-mem, multi-mem, rbs, rbp, obl, oll, omem, tot-mem) have no meaning in redis-sim and are
- * fixed numbers; age and idle are seconds on the node clock.
+ * buffer accounting (src/server/query-buffer.ts); argv-mem, multi-mem, omem and tot-mem count as
+ * Redis does (engine/client-memory.ts: tot-mem drives client eviction); rbs is the reply
+ * buffer's shrunk size (1024), rbp, obl and oll are 0; age and idle are seconds on the node clock.
  */
 import { aclState } from '../acl/store.js';
 import type { User } from '../acl/user.js';

@@ -16,6 +16,7 @@ import { INVALID_EXPIRE, NOT_FLOAT, NOT_INTEGER, RedisError, SYNTAX, WRONG_ARITY
 import type { RedisObject } from '../engine/values.js';
 import { addLongDouble, formatLongDouble, LD_ZERO, parseLongDouble } from '../protocol/longdouble.js';
 import { INT64_MAX, INT64_MIN, parseInt64, parseInteger } from '../protocol/numbers.js';
+import { MAX_STRING_BYTES, readBytes, STRING_BEYOND_SIM_LIMIT, storeIfAny, storeOf } from '../types/bitmap.js';
 import { modifiedInPlace } from './debug.js';
 import { alreadyExpired, mstime, setDeadline } from './expire.js';
 
@@ -289,12 +290,24 @@ function msetGeneric(c: Client, args: string[], nx: boolean): void {
   else c.reply.ok();
 }
 
-/** checkStringLength: the result may not exceed proto-max-bulk-len. */
+/**
+ * checkStringLength: the result may not exceed proto-max-bulk-len. Nor, in redis-sim, V8's
+ * longest string less a reply's framing (types/bitmap.ts's MAX_STRING_BYTES: 536870856 bytes,
+ * 56 short of the default 512 MB): past it, STRING_BEYOND_SIM_LIMIT.
+ */
 function checkStringLength(c: Client, size: number, append: number): void {
   if (size + append > configNumber(c.node, 'proto-max-bulk-len')) {
     throw new RedisError('ERR string exceeds maximum allowed size (proto-max-bulk-len)');
   }
+  if (size + append > MAX_STRING_BYTES) throw new RedisError(STRING_BEYOND_SIM_LIMIT);
 }
+
+/**
+ * Values from this size on are changed in place by SETRANGE, in a growable byte buffer
+ * (types/bitmap.ts's ByteStore), as Redis's sds: a SETRANGE costs the bytes it writes, not a copy
+ * of the whole value. Smaller values stay plain strings.
+ */
+const IN_PLACE_BYTES = 64 * 1024;
 
 /**
  * APPEND key value: creates the key as SET would (so "123" is int-encoded), or appends in place
@@ -312,10 +325,21 @@ function append(c: Client, args: string[]): void {
   } else {
     if (o.type !== 'string') throw new RedisError(WRONGTYPE);
     const s = o as RedisObject<'string'>;
-    checkStringLength(c, s.value.length, add.length);
-    s.value += add;
+    const store = storeIfAny(s);
+    checkStringLength(c, store ? store.len : s.value.length, add.length);
+    if (store) {
+      // Already a byte buffer: append in place (capacity doubles, as sdsMakeRoomFor).
+      const at = store.len;
+      store.grow(at + add.length);
+      store.buf.write(add, at, 'latin1');
+      store.changed();
+      len = store.len;
+    } else {
+      // A JS concatenation is a rope (O(1)); it is flattened once, on the next read.
+      s.value += add;
+      len = s.value.length;
+    }
     s.raw = true;
-    len = s.value.length;
   }
   c.node.signalModifiedKey(db, key);
   c.node.stats.dirty++;
@@ -324,7 +348,8 @@ function append(c: Client, args: string[]): void {
 }
 
 function strlen(c: Client, args: string[]): void {
-  c.reply.int(getString(c, args[1] as string)?.value.length ?? 0);
+  // readBytes: a value kept as a byte buffer is not turned into a string just to be measured.
+  c.reply.int(readBytes(getString(c, args[1] as string)).len);
 }
 
 /** GETRANGE/SUBSTR key start end: negative indexes count from the end; the range is clamped. */
@@ -335,8 +360,7 @@ function getrange(c: Client, args: string[]): void {
   if (end === null) throw new RedisError(NOT_INTEGER);
   const o = getString(c, args[1] as string);
   if (o === undefined) return c.reply.bulk('');
-  const s = o.value;
-  const n = s.length;
+  const { src: s, len: n } = readBytes(o);
   if (start < 0 && end < 0 && start > end) return c.reply.bulk('');
   if (start < 0) start = n + start;
   if (end < 0) end = n + end;
@@ -344,7 +368,7 @@ function getrange(c: Client, args: string[]): void {
   if (end < 0) end = 0;
   if (end >= n) end = n - 1;
   if (start > end || n === 0) return c.reply.bulk('');
-  c.reply.bulk(s.slice(start, end + 1));
+  c.reply.bulk(typeof s === 'string' ? s.slice(start, end + 1) : s.toString('latin1', start, end + 1));
 }
 
 /**
@@ -367,17 +391,26 @@ function setrange(c: Client, args: string[]): void {
   } else {
     if (o.type !== 'string') throw new RedisError(WRONGTYPE);
     obj = o as RedisObject<'string'>;
-    if (value.length === 0) return c.reply.int(obj.value.length);
+    if (value.length === 0) return c.reply.int(readBytes(obj).len);
     checkStringLength(c, offset, value.length);
-    const cur = obj.value;
-    const head = cur.length >= offset ? cur.slice(0, offset) : cur + '\0'.repeat(offset - cur.length);
-    obj.value = head + value + cur.slice(offset + value.length);
+    const existing = storeIfAny(obj);
+    const curLen = existing ? existing.len : obj.value.length;
+    if (existing || Math.max(curLen, offset + value.length) >= IN_PLACE_BYTES) {
+      const store = existing ?? storeOf(obj);
+      store.grow(offset + value.length);
+      store.buf.write(value, offset, 'latin1');
+      store.changed();
+    } else {
+      const cur = obj.value;
+      const head = cur.length >= offset ? cur.slice(0, offset) : cur + '\0'.repeat(offset - cur.length);
+      obj.value = head + value + cur.slice(offset + value.length);
+    }
   }
   obj.raw = true;
   c.node.signalModifiedKey(db, key);
   c.node.stats.dirty++;
   c.node.notify(db, '$', 'setrange', key);
-  c.reply.int(obj.value.length);
+  c.reply.int(storeIfAny(obj)?.len ?? obj.value.length);
 }
 
 /**

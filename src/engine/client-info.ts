@@ -3,6 +3,7 @@
  * LIST/INFO (commands/client.ts), the ACL log's client-info (acl/log.ts) and the server's log lines.
  */
 import type { Client } from './client.js';
+import { clientMemory, REPLY_BUFFER } from './client-memory.js';
 
 /** Where CLIENT NO-EVICT marks a client (its `e` flag). */
 export const NO_EVICT = 'client.no-evict';
@@ -23,13 +24,13 @@ export function clientInfoLine(c: Client): string {
   if (c.ext.get(NO_EVICT)) flags += 'e';
   if (flags === '') flags = 'N';
   const t = c.transport;
-  const qb = t?.queryBuffer?.numbers(now - c.lastInteraction) ?? { qbuf: 0, free: 0 };
+  const m = clientMemory(c, now - c.lastInteraction);
   return (
     `id=${c.id} addr=${t?.remoteAddress ?? c.peer?.addr ?? ''} laddr=${t?.localAddress ?? c.peer?.laddr ?? ''} fd=${t?.fd ?? c.peer?.fd ?? -1} name=${c.name}` +
     ` age=${Math.floor((now - c.createdAt) / 1000)} idle=${Math.floor((now - c.lastInteraction) / 1000)} flags=${flags}` +
     ` db=${c.db.index} sub=${c.channels.size} psub=${c.patterns.size} ssub=${c.shardChannels.size}` +
-    ` multi=${c.multi ? c.multi.queue.length : -1} qbuf=${qb.qbuf} qbuf-free=${qb.free} argv-mem=0 multi-mem=0 rbs=1024 rbp=0` +
-    ` obl=0 oll=0 omem=0 tot-mem=1024 events=r cmd=${c.lastCommand} user=${c.user.name} redir=${c.tracking ? c.tracking.redirect : -1} resp=${c.resp}`
+    ` multi=${c.multi ? c.multi.queue.length : -1} qbuf=${m.qbuf} qbuf-free=${m.free} argv-mem=${m.argvMem} multi-mem=${m.multiMem} rbs=${REPLY_BUFFER} rbp=0` +
+    ` obl=0 oll=0 omem=${m.omem} tot-mem=${m.total} events=r cmd=${c.lastCommand} user=${c.user.name} redir=${c.tracking ? c.tracking.redirect : -1} resp=${c.resp}`
   );
 }
 

@@ -23,6 +23,8 @@ export interface ClientTransport {
   readonly fd: number;
   /** Redis's query buffer accounting (CLIENT LIST's qbuf, qbuf-free), if the transport keeps one. */
   readonly queryBuffer?: { numbers(idleMs: number): { qbuf: number; free: number } };
+  /** Output accepted from the node and not yet taken by the socket (CLIENT LIST's omem). */
+  readonly outputBytes?: number;
 }
 
 /** A request to block, set by a blocking command's handler through `client.block()`. */
@@ -56,6 +58,8 @@ export interface MultiState {
   denyoom?: boolean;
   /** A write command was queued (mstate.cmd_flags & CMD_WRITE): EXEC is a write for NOREPLICAS and READONLY. */
   write?: boolean;
+  /** The queued commands' argument bytes + 8 per argument (mstate.argv_len_sums, CLIENT LIST's multi-mem). */
+  argvBytes?: number;
 }
 
 export class Client {
@@ -73,6 +77,11 @@ export class Client {
   /** Close the connection once the current output is written (QUIT, protocol errors, CLIENT KILL). */
   closeAfterReply = false;
   closed = false;
+  /**
+   * The arguments of the command being run from the connection, kept while it is blocked as
+   * Redis keeps a blocked client's argv (CLIENT LIST's argv-mem); undefined between commands.
+   */
+  currentArgv: readonly string[] | undefined = undefined;
   multi: MultiState | undefined;
   /** Inside EXEC or a script: blocking commands must behave like their non-blocking forms. */
   noBlock = false;

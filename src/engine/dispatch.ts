@@ -5,6 +5,7 @@
  */
 
 import type { Client } from './client.js';
+import { argvMem } from './client-memory.js';
 import { type CommandSpec, keyPositions, type ResolvedCommand } from './command.js';
 import { commandIsDenyoom, commandIsWrite } from './command-flags.js';
 import { RedisError, WRONG_ARITY } from './errors.js';
@@ -211,6 +212,7 @@ function dispatch(node: RedisNode, c: Client, args: string[]): void {
     // EXEC; a transaction already doomed queues nothing more (CLIENT LIST's multi= stays).
     if (!c.multi.dirty) {
       c.multi.queue.push(args);
+      c.multi.argvBytes = (c.multi.argvBytes ?? 0) + argvMem(args);
       if (!c.multi.denyoom && commandIsDenyoom(node, r, args)) c.multi.denyoom = true;
       if (!c.multi.write && commandIsWrite(node, r, args)) c.multi.write = true;
     }

@@ -1,17 +1,20 @@
 /**
  * maxmemory and eviction: a deterministic model of Redis 7.0's performEvictions.
  *
- * Memory is an estimate, not jemalloc's byte count: every RedisObject caches `mem`, its key's
- * estimated size (key bytes + value estimate + a fixed per-key overhead), and each database keeps
+ * Memory is an estimate of what redis-sim's own structures take in V8's heap (calibrated, see
+ * KEY_OVERHEAD), not jemalloc's byte count: every RedisObject caches `mem`, its key's estimated
+ * size (key, value, deadline, fixed per-key overhead), and each database keeps
  * the sum of its live objects' `mem` (Database.mem, maintained by add/set/removeKey/clear/
  * swapWith). After a write command the dispatcher re-measures the keys the command names
  * (keyPositions) — O(keys) with an O(1) size function per type:
- *   string          its byte length
- *   list/set/hash/zset/stream   element count × (per-element overhead + the byte length of one
- *                   sampled element: the first one), so big elements weigh more without a scan
+ *   string          its JS string's size
+ *   list/set/hash/zset/stream   the container + element count × (per-element overhead + the
+ *                   size of one sampled element: the first one), so big elements weigh more
+ *                   without a scan
  * The node's estimate is MEMORY_BASELINE + the databases' sums. Nothing is measured while maxmemory
  * is 0; setting maxmemory re-measures every key once (O(N)), then evicts as Redis's CONFIG SET does.
- * INFO memory keeps reporting the process's memory (used_memory is not this estimate).
+ * While maxmemory is set, INFO memory's used_memory is this estimate (what eviction compares with
+ * maxmemory, as in Redis); without a limit it reports the process's heap.
  *
  * Before every command (when maxmemory > 0; Redis's processCommand), keys are evicted while the
  * estimate exceeds maxmemory. Unlike Redis, which samples maxmemory-samples keys, the choice is exact
@@ -35,6 +38,7 @@
  * scripting/redis-api.ts and scripting/engine.ts).
  */
 
+import { readBytes } from '../types/bitmap.js';
 import type { Client } from './client.js';
 import type { CommandSpec, ResolvedCommand } from './command.js';
 import { commandIsDenyoom } from './command-flags.js';
@@ -46,59 +50,81 @@ export const OOM_ERROR = "OOM command not allowed when used memory > 'maxmemory'
 
 /** Bytes the estimate counts for an empty server. */
 export const MEMORY_BASELINE = 1024;
-/** Per-key overhead (dict entry, object header, key header, expires entry share). */
-const KEY_OVERHEAD = 56;
-/** Per-element overhead of collections, by type. */
-const ELEMENT_OVERHEAD = { list: 12, set: 24, hash: 32, zset: 48, stream: 48 } as const;
+
+/*
+ * The estimate is calibrated against what V8 (Node 20, x86-64) really keeps per key, measured with
+ * bench/memory.mjs-style fills (heapUsed + external after a GC, divided by the keys): a key costs
+ * its Map entry, its RedisObject and its SCAN-order slot (KEY_OVERHEAD) plus its name; a deadline
+ * its expires entry; a collection a fixed part (the JS container) plus, per element, the
+ * container's slot (PER_ELEMENT) and the element's strings. A JS string of n one-byte characters
+ * takes a 16-byte header and n rounded up to 8. Measured within ~10% for strings, lists, sets,
+ * hashes, sorted sets and streams of small and large sizes (test/maxmemory-heap.test.ts keeps the
+ * real heap within a stated factor of maxmemory).
+ */
+const KEY_OVERHEAD = 128;
+const EXPIRE_OVERHEAD = 124;
+const COLLECTION_FIXED = { list: 80, set: 456, hash: 464, zset: 948, stream: 800 } as const;
+const PER_ELEMENT = { list: 16, set: 112, hash: 123, zset: 226, stream: 180 } as const;
 /** Candidates kept per pass over the keyspace. */
 const POOL_SIZE = 16;
 
 /** Commands a client in MULTI may still run when over the limit. */
 const MULTI_OOM_ALLOWED = new Set(['exec', 'discard', 'quit', 'reset']);
 
-/** The estimated size of `key` holding `o` (O(1)). */
-export function estimateSize(key: string, o: RedisObject): number {
+/** What V8 takes for a one-byte string of `n` characters. */
+function stringCost(n: number): number {
+  return 16 + Math.ceil(n / 8) * 8;
+}
+
+/**
+ * The estimated size of `key` holding `o` (O(1): a collection's elements are weighed by one
+ * sampled element, the first), with its deadline if `expires`.
+ */
+export function estimateSize(key: string, o: RedisObject, expires = false): number {
   let value: number;
   switch (o.type) {
     case 'string':
-      value = (o.value as string).length;
+      // readBytes: a value kept as a byte buffer (SETBIT, a large SETRANGE) is not stringified.
+      value = stringCost(readBytes(o as RedisObject<'string'>).len);
       break;
     case 'list': {
       const d = o.value as RedisObject<'list'>['value'];
-      value = d.length * (ELEMENT_OVERHEAD.list + (d.get(0)?.length ?? 0));
+      value = COLLECTION_FIXED.list + d.length * (PER_ELEMENT.list + stringCost(d.get(0)?.length ?? 0));
       break;
     }
     case 'set': {
-      const s = o.value as Set<string>;
+      const st = o.value as Set<string>;
       let sample = 0;
-      for (const m of s) {
+      for (const m of st) {
         sample = m.length;
         break;
       }
-      value = s.size * (ELEMENT_OVERHEAD.set + sample);
+      value = COLLECTION_FIXED.set + st.size * (PER_ELEMENT.set + stringCost(sample));
       break;
     }
     case 'hash': {
       const h = o.value as Map<string, string>;
       let sample = 0;
       for (const [f, v] of h) {
-        sample = f.length + v.length;
+        sample = stringCost(f.length) + stringCost(v.length);
         break;
       }
-      value = h.size * (ELEMENT_OVERHEAD.hash + sample);
+      value = COLLECTION_FIXED.hash + h.size * (PER_ELEMENT.hash + sample);
       break;
     }
     case 'zset': {
       const z = o.value as RedisObject<'zset'>['value'];
-      value = z.size * (ELEMENT_OVERHEAD.zset + (z.first()?.member.length ?? 0));
+      value = COLLECTION_FIXED.zset + z.size * (PER_ELEMENT.zset + stringCost(z.first()?.member.length ?? 0));
       break;
     }
     default: {
       const st = o.value as RedisObject<'stream'>['value'];
-      value = st.length * ELEMENT_OVERHEAD.stream + st.groups.size * ELEMENT_OVERHEAD.stream;
+      let sample = 0;
+      for (const f of st.firstEntry()?.fields ?? []) sample += stringCost(f.length) + 8;
+      value = COLLECTION_FIXED.stream + st.length * (PER_ELEMENT.stream + sample) + st.groups.size * COLLECTION_FIXED.stream;
     }
   }
-  return KEY_OVERHEAD + key.length + value;
+  return KEY_OVERHEAD + stringCost(key.length) + value + (expires ? EXPIRE_OVERHEAD : 0);
 }
 
 type Policy = 'lru' | 'lfu' | 'ttl' | 'random' | 'none';
@@ -148,7 +174,7 @@ export class Eviction {
       const db = this.node.db(i);
       let sum = 0;
       for (const [key, o] of db.dict) {
-        o.mem = estimateSize(key, o);
+        o.mem = estimateSize(key, o, db.expires.has(key));
         sum += o.mem;
       }
       db.mem = sum;
@@ -161,7 +187,7 @@ export class Eviction {
       const key = args[p] as string;
       const o = db.dict.get(key);
       if (!o) continue;
-      const m = estimateSize(key, o);
+      const m = estimateSize(key, o, db.expires.has(key));
       db.mem += m - o.mem;
       o.mem = m;
     }

@@ -128,7 +128,9 @@ function clients(node: RedisNode): string {
 
 function memory(node: RedisNode): string {
   const m = process.memoryUsage();
-  const used = m.heapUsed + m.external;
+  // With a limit, the estimate eviction compares with maxmemory (engine/eviction.ts), as Redis's
+  // used_memory is; without one, the process's heap.
+  const used = node.eviction.limit > 0 ? node.eviction.used() : m.heapUsed + m.external;
   const peak = Math.max(used, (node as unknown as { peakMemory?: number }).peakMemory ?? 0);
   (node as unknown as { peakMemory?: number }).peakMemory = peak;
   const maxmemory = Number(node.config.get('maxmemory'));
@@ -251,7 +253,7 @@ function stats(node: RedisNode): string {
     ['expired_time_cap_reached_count', 0],
     ['expire_cycle_cpu_milliseconds', 0],
     ['evicted_keys', s.evictedKeys],
-    ['evicted_clients', 0],
+    ['evicted_clients', s.evictedClients],
     ['total_eviction_exceeded_time', 0],
     ['current_eviction_exceeded_time', 0],
     ['keyspace_hits', s.keyspaceHits],

@@ -14,6 +14,8 @@ export class Stats {
   netOutputBytes = 0;
   expiredKeys = 0;
   evictedKeys = 0;
+  /** Clients closed by client eviction (maxmemory-clients). */
+  evictedClients = 0;
   keyspaceHits = 0;
   keyspaceMisses = 0;
   /** Changes since the last save (Redis's server.dirty): not reset by CONFIG RESETSTAT. */
@@ -53,6 +55,7 @@ export class Stats {
     this.netOutputBytes = 0;
     this.expiredKeys = 0;
     this.evictedKeys = 0;
+    this.evictedClients = 0;
     this.keyspaceHits = 0;
     this.keyspaceMisses = 0;
     this.totalErrorReplies = 0;

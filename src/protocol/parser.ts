@@ -177,6 +177,14 @@ export class RequestParser {
   }
 
   /**
+   * While a big argument arrives: its payload bytes received so far, its length + 2 (the room
+   * Redis reserves for it in the query buffer at once) and the command's arguments before it.
+   */
+  get bigArg(): { received: number; room: number; argsSoFar: readonly string[] } | undefined {
+    return this.want > 0 ? { received: this.partsLen - this.bodyAt, room: this.want - this.bodyAt, argsSoFar: this.args } : undefined;
+  }
+
+  /**
    * The first `n` bytes of what Redis would hold in its query buffer (for the
    * query-buffer-limit log line): while a big argument arrives, its payload.
    */

@@ -16,6 +16,8 @@
  *   closed at once; nothing more is run and replies not yet written are dropped.
  * - Pending output beyond client-output-buffer-limit for the client's class: logged and closed
  *   at once (see limits.ts).
+ * - Client eviction (maxmemory-clients): the clients using the most memory are closed at once
+ *   when all clients together reach the limit (see client-eviction.ts).
  */
 
 import type { Socket } from 'node:net';
@@ -26,6 +28,7 @@ import { quoteRepr, type RedisNode } from '../engine/node.js';
 import { ProtocolError, RequestParser } from '../protocol/parser.js';
 import type { ReplyChunk } from '../protocol/reply.js';
 import { Backlog } from './backlog.js';
+import { type ClientEviction, clientEvictionOf } from './client-eviction.js';
 import type { FaultGate, GatedConnection } from './fault-gate.js';
 import { outputBufferLimitReached } from './limits.js';
 import { QueryBufferAccount } from './query-buffer.js';
@@ -53,6 +56,7 @@ export class Connection implements ClientTransport, GatedConnection {
   private readonly backlog = new Backlog();
   private closing = false;
   private released_ = false;
+  private readonly eviction: ClientEviction;
   readonly remoteAddress: string;
   readonly localAddress: string;
 
@@ -68,7 +72,11 @@ export class Connection implements ClientTransport, GatedConnection {
     this.localAddress = `${socket.localAddress ?? '127.0.0.1'}:${socket.localPort ?? 0}`;
     this.client = new Client(node, this);
     node.addClient(this.client);
+    this.eviction = clientEvictionOf(node);
+    this.eviction.attach(this.client, this);
     socket.setNoDelay(true);
+    // Output the socket took lowers the client's memory (Redis re-measures after writeToClient).
+    socket.on('drain', () => this.eviction.update(this.client));
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     // Redis frees a client as soon as a read reports the end of the stream or an error
     // (readQueryFromClient → freeClientAsync): a blocked client that hung up must never be served
@@ -90,6 +98,11 @@ export class Connection implements ClientTransport, GatedConnection {
 
   /** Redis's query buffer sizes (CLIENT LIST's qbuf and qbuf-free). */
   readonly queryBuffer = new QueryBufferAccount();
+
+  /** Output not yet taken by the socket (CLIENT LIST's omem). */
+  get outputBytes(): number {
+    return this.socket.writableLength;
+  }
   /** The current read was large enough to hold a big argument (PROTO_MBULK_BIG_ARG). */
   private bigRead = false;
 
@@ -112,6 +125,11 @@ export class Connection implements ClientTransport, GatedConnection {
       return;
     }
     this.process();
+    // After a read Redis re-measures the client, and evicts clients in beforeSleep.
+    if (this.eviction.active) {
+      this.eviction.update(this.client);
+      this.eviction.evict();
+    }
   }
 
   /** Runs every complete command in the buffer (stopping while the client is blocked). */
@@ -146,13 +164,34 @@ export class Connection implements ClientTransport, GatedConnection {
         // Behind a blocked or held command, commands wait (the control command runs at once).
         if (waiting) this.backlog.add(this.node, c, args);
         else if (this.gate?.active && this.gate.hold(this, args)) this.backlog.hold(args);
-        else this.node.execute(c, args);
+        else this.run(c, args);
       }
     } finally {
       c.inCycle = false;
-      this.queryBuffer.afterProcess(this.parser.pendingBytes);
+      const big = this.parser.bigArg;
+      if (big) {
+        this.queryBuffer.onBigArg(big.received, big.room - 2);
+        // Redis already holds the arguments before the big one (argv-mem).
+        c.currentArgv = big.argsSoFar;
+      } else this.queryBuffer.afterProcess(this.parser.pendingBytes);
     }
     c.flush();
+  }
+
+  /**
+   * processCommand: client eviction runs first (a client evicted there never runs its command),
+   * then the command; the client is re-measured after it (its output grew).
+   */
+  private run(c: Client, args: string[]): void {
+    const ev = this.eviction;
+    if (ev.active) {
+      ev.evict();
+      if (this.closing) return;
+    }
+    c.currentArgv = args;
+    this.node.execute(c, args);
+    if (!c.blocked) c.currentArgv = undefined;
+    if (ev.active) ev.update(c);
   }
 
   /** securityWarningCommand: log (rate limited) and free the client, dropping pending output. */
@@ -179,6 +218,7 @@ export class Connection implements ClientTransport, GatedConnection {
     this.node.stats.netOutputBytes += data.length;
     if (typeof data === 'string') this.socket.write(data, 'latin1');
     else this.socket.write(data);
+    if (this.eviction.active) this.eviction.update(this.client);
     if (outputBufferLimitReached(this.client, this.socket.writableLength)) {
       this.node.log('warning', `Client ${clientInfoLine(this.client)} scheduled to be closed ASAP for overcoming of output buffer limits.`);
       this.destroy();
@@ -236,6 +276,7 @@ export class Connection implements ClientTransport, GatedConnection {
     this.released_ = true;
     this.backlog.clear();
     this.gate?.detach(this);
+    this.eviction.detach(this.client);
     this.node.removeClient(this.client);
   }
 }

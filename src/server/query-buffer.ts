@@ -9,8 +9,9 @@
  *   grows greedily (double up to 1 MB, then +1 MB), as sdsMakeRoomFor does.
  * - qbuf is the buffer's length: while a client's own commands run (CLIENT INFO about itself) it
  *   still holds the whole read; after the read's commands ran, only the unparsed rest.
- * - A command with an argument of 32 KB or more (PROTO_MBULK_BIG_ARG) takes the buffer as that
- *   argument, and the client gets a new empty buffer with room for the argument again.
+ * - While an argument of 32 KB or more (PROTO_MBULK_BIG_ARG) arrives, the buffer holds only its
+ *   payload and has room for all of it (see onBigArg). A command with such an
+ *   argument takes the buffer as that argument, and the client gets a new empty buffer with room for the argument again.
  * - clientsCron: a client idle for more than 2 seconds of the node clock whose buffer has more
  *   than 4 KB free gets it trimmed to its length (applied when the numbers are read, which is
  *   what a cron pass in the meantime would have done).
@@ -40,6 +41,17 @@ export class QueryBufferAccount {
     const need = pending + bytes;
     if (need > this.alloc) this.alloc = sdsUsable(need < SDS_MAX_PREALLOC ? need * 2 : need + SDS_MAX_PREALLOC);
     this.len = need;
+  }
+
+  /**
+   * A big argument of `bulkLen` bytes is arriving: the buffer holds only its payload so far.
+   * processMultibulkBuffer makes room for all of it at once (its length + 2, rounded up to the
+   * allocator's class), and the next clientsCron pass (within 100 ms) trims a buffer more than
+   * twice its recent peak down to the bulk's length: that steady state is what is reported.
+   */
+  onBigArg(received: number, bulkLen: number): void {
+    this.len = received;
+    this.alloc = Math.max(bulkLen, received);
   }
 
   /** A command ran whose largest argument was `bigArg` bytes. */

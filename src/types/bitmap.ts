@@ -3,10 +3,11 @@
  *
  * A Redis string is a JS latin1 string everywhere in redis-sim, and JS strings are immutable: a
  * SETBIT that rebuilt the string would copy the whole value for every bit. Instead, the first
- * SETBIT/BITFIELD write on a string value moves its bytes into a growable Buffer (one O(n) copy)
+ * SETBIT/BITFIELD write on a string value (and a SETRANGE on a large one, or an APPEND to one
+ * already in that mode: commands/strings.ts) moves its bytes into a growable Buffer (one O(n) copy)
  * and installs an accessor for `value` on that RedisObject: every other reader (GET, GETRANGE,
  * DUMP, Lua, ...) still sees a plain string, built from the buffer on the first read after a write
- * and cached until the next one. A writer that assigns a whole new string (APPEND, SETRANGE)
+ * and cached until the next one. A writer that assigns a whole new string (SET, a small SETRANGE)
  * turns the object back into a plain one. So SETBIT is O(1) amortized (capacity doubles as the
  * bitmap grows, zero-filled as Redis's sdsgrowzero), and GET after a run of SETBITs costs one
  * O(n) conversion.
@@ -24,6 +25,9 @@ import { constants } from 'node:buffer';
 
 /** The longest string a bit write may make, in bytes: GET can still reply it as one bulk string. */
 export const MAX_STRING_BYTES = constants.MAX_STRING_LENGTH - 32;
+
+/** The error of APPEND/SETRANGE past MAX_STRING_BYTES (real Redis would grow the string up to 512 MB). */
+export const STRING_BEYOND_SIM_LIMIT = `ERR string exceeds the largest string redis-sim can hold (${MAX_STRING_BYTES} bytes)`;
 
 /** The error of a bit write past MAX_STRING_BYTES (real Redis would grow the string up to 512 MB). */
 export const BEYOND_SIM_LIMIT = `ERR bit offset is beyond the largest string redis-sim can hold (${MAX_STRING_BYTES} bytes)`;
@@ -106,6 +110,11 @@ export function storeOf(o: StringHolder): ByteStore {
   const store = new ByteStore(buf, s.length, s);
   attachStore(o, store);
   return store;
+}
+
+/** The byte store of an object already in bitmap mode, if it is. */
+export function storeIfAny(o: StringHolder): ByteStore | undefined {
+  return stores.get(o);
 }
 
 /** Bytes to read: the live buffer of a bitmap-mode object or the plain string. */
