@@ -29,6 +29,7 @@ import { Backlog } from './backlog.js';
 import type { FaultGate, GatedConnection } from './fault-gate.js';
 import { outputBufferLimitReached } from './limits.js';
 import { QueryBufferAccount } from './query-buffer.js';
+import { readIntoSharedBuffer } from './shared-reads.js';
 
 const SECURITY_WARNING =
   'Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands to Redis. This is likely due to an attacker attempting to use Cross Protocol Scripting to compromise your Redis instance. Connection aborted.';
@@ -69,7 +70,8 @@ export class Connection implements ClientTransport, GatedConnection {
     this.client = new Client(node, this);
     node.addClient(this.client);
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.sharedMemory = readIntoSharedBuffer(socket, (chunk) => this.onData(chunk));
+    if (this.sharedMemory === undefined) socket.on('data', (chunk: Buffer) => this.onData(chunk));
     // Redis frees a client as soon as a read reports the end of the stream or an error
     // (readQueryFromClient → freeClientAsync): a blocked client that hung up must never be served
     // the next element. 'close' comes later (after our side's FIN is flushed), so 'end' and
@@ -92,6 +94,8 @@ export class Connection implements ClientTransport, GatedConnection {
   readonly queryBuffer = new QueryBufferAccount();
   /** The current read was large enough to hold a big argument (PROTO_MBULK_BIG_ARG). */
   private bigRead = false;
+  /** The memory reads land in when shared by every connection (server/shared-reads.ts); else undefined. */
+  private readonly sharedMemory: ArrayBufferLike | undefined;
 
   private onData(chunk: Buffer): void {
     this.node.stats.netInputBytes += chunk.length;
@@ -111,7 +115,15 @@ export class Connection implements ClientTransport, GatedConnection {
       this.destroy();
       return;
     }
-    this.process();
+    if (this.sharedMemory === undefined) this.process();
+    else {
+      try {
+        this.process();
+      } finally {
+        // The shared read buffer is reused by the next read: keep a copy of what was not run yet.
+        this.parser.retain(this.sharedMemory);
+      }
+    }
   }
 
   /** Runs every complete command in the buffer (stopping while the client is blocked). */
