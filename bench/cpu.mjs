@@ -4,19 +4,25 @@
 // requests/s on a shared machine (other processes steal wall time, not CPU time). Both servers are
 // pinned to the same core and redis-benchmark to another one when `taskset` exists (bench/lib.mjs).
 //
+// A third server, bench/bare-node-server.mjs (a bare Node RESP server that batches one write per
+// read), is measured beside them: it is the floor of what Node's socket layer costs per request, so
+// the gap between it and redis-sim is redis-sim's own path.
+//
 // Run: `npm run build && node bench/cpu.mjs` (or via `npm run bench`). BENCH_REPS (default 3),
-// BENCH_N (requests per pipelined run, default 400000; a quarter of that unpipelined).
+// BENCH_N (requests per pipelined run, default 400000; a quarter of that unpipelined),
+// BENCH_CPU_TESTS (default set,get,incr,lpush,lpop), BENCH_CPU_PIPELINES (default 16,1),
+// BENCH_BARE=0 to leave the bare Node server out.
 import { spawnSync } from 'node:child_process';
-import { cpuMicros, haveRealRedis, pinned, printRepTable, startRealRedis, startSimProcess } from './lib.mjs';
+import { cpuMicros, haveRealRedis, pinned, printRepTable, startBareNode, startRealRedis, startSimProcess } from './lib.mjs';
 
 const REPS = Number(process.env.BENCH_REPS ?? 3);
 const N = Number(process.env.BENCH_N ?? 400_000);
+const TESTS = (process.env.BENCH_CPU_TESTS ?? 'set,get,incr,lpush,lpop').split(',');
+const PIPELINES = (process.env.BENCH_CPU_PIPELINES ?? '16,1').split(',').map(Number);
+const BARE = process.env.BENCH_BARE !== '0';
 
 /** redis-benchmark's tests, each with the pipeline depths measured. */
-const WORKLOADS = [
-  { tests: ['set', 'get', 'incr', 'lpush', 'lpop'], pipeline: 16, clients: 50 },
-  { tests: ['set', 'get', 'incr', 'lpush', 'lpop'], pipeline: 1, clients: 50 },
-];
+const WORKLOADS = PIPELINES.map((pipeline) => ({ tests: TESTS, pipeline, clients: 50 }));
 
 /** Runs one redis-benchmark test against `server`; returns { rps, cpuPerReq (µs) }. */
 function bench(server, test, pipeline, clients, n) {
@@ -57,10 +63,14 @@ export async function run() {
   }
   const real = await startRealRedis();
   const sim = await startSimProcess();
+  const bare = BARE ? await startBareNode() : undefined;
   const rows = [];
   try {
     // Warm-up: V8 compiles the hot paths before the first measured rep.
-    for (const t of ['set', 'get', 'incr', 'lpush', 'lpop']) bench(sim, t, 16, 50, 100_000);
+    for (const t of TESTS) {
+      bench(sim, t, 16, 50, 100_000);
+      if (bare) bench(bare, t, 16, 50, 100_000);
+    }
     for (const w of WORKLOADS) {
       const n = w.pipeline === 1 ? Math.round(N / 4) : N;
       for (const test of w.tests) {
@@ -68,7 +78,8 @@ export async function run() {
         for (let rep = 0; rep < REPS; rep++) {
           const s = bench(sim, test, w.pipeline, w.clients, n);
           const r = bench(real, test, w.pipeline, w.clients, n);
-          row.reps.push({ sim: s, real: r });
+          const b = bare ? bench(bare, test, w.pipeline, w.clients, n) : undefined;
+          row.reps.push({ sim: s, real: r, bare: b });
         }
         rows.push(row);
       }
@@ -76,6 +87,7 @@ export async function run() {
   } finally {
     await sim.stop();
     await real.stop();
+    await bare?.stop();
   }
   return rows;
 }

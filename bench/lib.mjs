@@ -94,6 +94,15 @@ export async function startSimProcess(extraArgs = []) {
   return { port, pid: child.pid, stop: () => stopChild(child) };
 }
 
+/** Starts bench/bare-node-server.mjs (the floor of Node's own cost) on a free port; returns { port, pid, stop }. */
+export async function startBareNode() {
+  const port = await freePort();
+  const file = fileURLToPath(new URL('./bare-node-server.mjs', import.meta.url));
+  const child = spawn(...pinned('server', process.execPath, [file, String(port)]), { stdio: 'ignore' });
+  await waitForPort(port, 10000);
+  return { port, pid: child.pid, stop: () => stopChild(child) };
+}
+
 function stopChild(child) {
   return new Promise((resolve) => {
     if (child.exitCode !== null) return resolve();
@@ -237,11 +246,17 @@ export function printRepTable(title, rows) {
 /** The lines of printRepTable (also used for RESULTS.md). */
 export function repTableLines(rows, markdown = false) {
   const out = [];
+  const withBare = rows.some((row) => row.reps.some((p) => p.bare !== undefined));
   if (markdown) {
-    out.push('| workload | rep | sim req/s | redis req/s | req/s ratio | sim CPU µs/req | redis CPU µs/req | CPU ratio (redis/sim) |');
-    out.push('|---|---|---:|---:|---:|---:|---:|---:|');
-  } else out.push(`${'workload'.padEnd(22)} rep     sim req/s   redis req/s  ratio  sim µs/req  redis µs/req  CPU ratio`);
-  const line = (name, rep, s, r) => {
+    out.push(
+      `| workload | rep | sim req/s | redis req/s | req/s ratio | sim CPU µs/req | redis CPU µs/req | CPU ratio (redis/sim) |${withBare ? ' bare Node µs/req | bare CPU ratio (redis/bare) |' : ''}`,
+    );
+    out.push(`|---|---|---:|---:|---:|---:|---:|---:|${withBare ? '---:|---:|' : ''}`);
+  } else
+    out.push(
+      `${'workload'.padEnd(22)} rep     sim req/s   redis req/s  ratio  sim µs/req  redis µs/req  CPU ratio${withBare ? '  bare µs/req  bare ratio' : ''}`,
+    );
+  const line = (name, rep, s, r, b) => {
     const cells = [
       name,
       rep,
@@ -252,18 +267,20 @@ export function repTableLines(rows, markdown = false) {
       r.cpuPerReq.toFixed(2),
       `${(r.cpuPerReq / s.cpuPerReq).toFixed(2)}x`,
     ];
+    if (withBare) cells.push(b ? b.cpuPerReq.toFixed(2) : 'n/a', b ? `${(r.cpuPerReq / b.cpuPerReq).toFixed(2)}x` : 'n/a');
     if (markdown) return `| ${cells.join(' | ')} |`;
-    const w = [22, 6, 12, 12, 6, 11, 13, 10];
+    const w = [22, 6, 12, 12, 6, 11, 13, 10, 12, 11];
     return cells.map((c, i) => (i < 2 ? String(c).padEnd(w[i]) : String(c).padStart(w[i]))).join(' ');
   };
   for (const row of rows) {
     row.reps.forEach((p, i) => {
-      out.push(line(row.name, String(i + 1), p.sim, p.real));
+      out.push(line(row.name, String(i + 1), p.sim, p.real, p.bare));
     });
     const med = (side, k) => median(row.reps.map((p) => p[side][k]));
     const ms = { rps: med('sim', 'rps'), cpuPerReq: med('sim', 'cpuPerReq') };
     const mr = { rps: med('real', 'rps'), cpuPerReq: med('real', 'cpuPerReq') };
-    out.push(line(markdown ? `**${row.name}**` : row.name, 'median', ms, mr));
+    const mb = withBare && row.reps.every((p) => p.bare) ? { rps: med('bare', 'rps'), cpuPerReq: med('bare', 'cpuPerReq') } : undefined;
+    out.push(line(markdown ? `**${row.name}**` : row.name, 'median', ms, mr, mb));
   }
   return out;
 }

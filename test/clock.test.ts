@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Clock } from '../src/engine/clock.js';
 import { ioredis, raw, startSim } from './helpers.js';
 
@@ -42,6 +42,77 @@ describe('Clock', () => {
     expect(clock.now()).toBe(t + 10_000);
     clock.resume();
     expect(clock.now()).toBeGreaterThanOrEqual(t + 10_000);
+  });
+});
+
+describe('Clock.hold (one time reading per command, as Redis caches it in call())', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+  /** Real time under the test's control: Date.now() answers `real.t`. */
+  function fakeRealTime(start: number): { t: number } {
+    const real = { t: start };
+    vi.spyOn(Date, 'now').mockImplementation(() => real.t);
+    return real;
+  }
+
+  it('a running clock answers one reading while held; nested holds share it; release lets time run', () => {
+    const real = fakeRealTime(10_000);
+    const clock = new Clock({ mode: 'offset', offset: 5 });
+    clock.hold();
+    real.t += 7;
+    expect(clock.now()).toBe(10_005);
+    clock.hold();
+    real.t += 3;
+    expect(clock.now()).toBe(10_005);
+    clock.release();
+    expect(clock.now()).toBe(10_005);
+    expect(clock.unheldNow()).toBe(10_015);
+    clock.release();
+    expect(clock.now()).toBe(10_015);
+    clock.release(); // an extra release is harmless
+    real.t += 1;
+    expect(clock.now()).toBe(10_016);
+  });
+
+  it('moving the clock while held moves the held time; timers fired meanwhile see their deadlines', () => {
+    const real = fakeRealTime(1_000);
+    const clock = new Clock({ mode: 'system' });
+    const seen: number[] = [];
+    clock.setTimer(1_500, () => seen.push(clock.now()));
+    clock.hold();
+    real.t += 2;
+    clock.advance(1_000);
+    expect(seen).toEqual([1_500]);
+    expect(clock.now()).toBe(2_000); // held at 1000, moved by 1000
+    clock.set(500);
+    expect(clock.now()).toBe(500);
+    clock.freeze();
+    real.t += 50;
+    expect(clock.now()).toBe(500);
+    clock.resume();
+    expect(clock.now()).toBe(500);
+    clock.release();
+    real.t += 4;
+    expect(clock.now()).toBe(504);
+  });
+
+  it('a derived clock holds its root; a manual clock is unaffected', () => {
+    const real = fakeRealTime(0);
+    const root = new Clock({ mode: 'system' });
+    const fast = root.derive({ rate: 2 });
+    fast.hold();
+    real.t += 10;
+    expect(root.now()).toBe(0);
+    expect(fast.now()).toBe(0);
+    fast.release();
+    expect(fast.now()).toBe(20);
+    const manual = new Clock({ mode: 'manual', start: 42 });
+    manual.hold();
+    manual.advance(8);
+    expect(manual.now()).toBe(50);
+    manual.release();
+    expect(manual.now()).toBe(50);
   });
 });
 

@@ -56,8 +56,12 @@ interface LatencyState {
 }
 
 const states = new WeakMap<RedisNode, LatencyState>();
+/** The last node asked about and its state (a process usually runs one node: no lookup per call). */
+let lastNode: RedisNode | undefined;
+let lastState: LatencyState | undefined;
 
 function state(node: RedisNode): LatencyState {
+  if (node === lastNode) return lastState as LatencyState;
   let s = states.get(node);
   if (!s) {
     const st: LatencyState = {
@@ -75,6 +79,8 @@ function state(node: RedisNode): LatencyState {
     states.set(node, st);
     s = st;
   }
+  lastNode = node;
+  lastState = s;
   return s;
 }
 
@@ -110,7 +116,7 @@ function addSample(node: RedisNode, event: string, ms: number): void {
   if (ms > series.max) series.max = ms;
 }
 
-callObservers.push((node, c, r, _args, usec) => {
+callObservers.push((node, c, r, _args, usec, stat) => {
   if (c.blockRequest && !c.noBlock) return;
   const s = state(node);
   const d = Math.max(usec, 0);
@@ -118,7 +124,7 @@ callObservers.push((node, c, r, _args, usec) => {
   if (s.tracking) {
     // A command's first call since CONFIG RESETSTAT (or ever) starts a new histogram.
     let h = s.histograms.get(r.fullname);
-    if (!h || node.stats.command(r.fullname).calls === 1) {
+    if (!h || stat.calls === 1) {
       h = { calls: 0, buckets: [] };
       s.histograms.set(r.fullname, h);
     }

@@ -59,7 +59,8 @@ function flushall(c: Client, args: string[]): void {
 
 /** TIME: [unix seconds, microseconds], both from the node clock. */
 function time(c: Client): void {
-  const t = c.node.clock.now();
+  // Redis's TIME asks the OS (gettimeofday), not the time cached for the command.
+  const t = c.node.clock.unheldNow();
   const secs = Math.floor(t / 1000);
   const micros = Math.floor((t - secs * 1000) * 1000);
   c.reply.bulkArray([String(secs), String(micros)]);

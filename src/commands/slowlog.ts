@@ -42,8 +42,12 @@ interface SlowlogState {
 }
 
 const states = new WeakMap<RedisNode, SlowlogState>();
+/** The last node asked about and its state (a process usually runs one node: no lookup per call). */
+let lastNode: RedisNode | undefined;
+let lastState: SlowlogState | undefined;
 
 function state(node: RedisNode): SlowlogState {
+  if (node === lastNode) return lastState as SlowlogState;
   let s = states.get(node);
   if (!s) {
     const st: SlowlogState = {
@@ -61,6 +65,8 @@ function state(node: RedisNode): SlowlogState {
     states.set(node, st);
     s = st;
   }
+  lastNode = node;
+  lastState = s;
   return s;
 }
 

@@ -191,7 +191,7 @@ export class BlockingManager {
     stat.usec += usec;
     if (c.reply.errors > errorsBefore) stat.failedCalls++;
     // Redis's updateStatsOnUnblock: a served command enters SLOWLOG and LATENCY HISTOGRAM now.
-    for (const observe of callObservers) observe(this.node, c, r, b.args, usec);
+    for (const observe of callObservers) observe(this.node, c, r, b.args, usec, stat);
     this.release(c);
     this.deliver(c, mark);
   }

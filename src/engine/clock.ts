@@ -72,6 +72,12 @@ export class Clock {
   private parentTimer: Timer | undefined;
   private parentTimerFor = Number.POSITIVE_INFINITY;
   private unlisten: (() => void) | undefined;
+  /**
+   * Nested hold()s in progress (a command runs) and the time they read: while held, a running
+   * clock (system, offset) answers that one reading instead of asking the OS again.
+   */
+  private holds = 0;
+  private heldAt = 0;
 
   constructor(opts: ClockOptions = {}) {
     const mode = opts.mode ?? 'system';
@@ -92,7 +98,46 @@ export class Clock {
   /** Milliseconds since the epoch, as this node sees it. */
   now(): number {
     if (this.parent) return this.anchorSelf + (this.parent.now() - this.anchorParent) * this.rateV;
+    if (this.frozen) return this.frozenAt;
+    return this.holds > 0 ? this.heldAt : Date.now() + this.offset;
+  }
+
+  /** now() ignoring any hold: the real time of a running clock (TIME reads it, as Redis's gettimeofday). */
+  unheldNow(): number {
+    if (this.parent) return this.anchorSelf + (this.parent.unheldNow() - this.anchorParent) * this.rateV;
     return this.frozen ? this.frozenAt : Date.now() + this.offset;
+  }
+
+  /**
+   * Holds the time while a command runs: a running clock is read once and now() answers that
+   * reading until the matching release() (nested holds share the outermost reading). This is
+   * Redis 7.0's call(), which caches the time once per top-level command (server.mstime, with
+   * fixed_time_expire): every expiry check and access time inside one command, EXEC or script
+   * sees the same millisecond. Moving the clock (set, advance, resume) while held moves the held
+   * time with it. A manual clock is unaffected (it only moves when told). Held on the root of a
+   * derived clock, so every clock derived from it holds too.
+   */
+  hold(): void {
+    if (this.parent) {
+      this.parent.hold();
+      return;
+    }
+    if (this.holds++ === 0) this.heldAt = Date.now() + this.offset;
+  }
+
+  /** Ends a hold(). */
+  release(): void {
+    if (this.parent) {
+      this.parent.release();
+      return;
+    }
+    if (this.holds > 0) this.holds--;
+  }
+
+  /** Sets the offset of a running clock from real time (and the held time with it). */
+  private setOffset(offset: number): void {
+    this.offset = offset;
+    if (this.holds > 0) this.heldAt = Date.now() + offset;
   }
 
   /**
@@ -194,7 +239,7 @@ export class Clock {
       this.disarmReal();
       this.armReal();
     } else if (this.frozen) this.frozenAt = ms;
-    else this.offset = ms - Date.now();
+    else this.setOffset(ms - Date.now());
     this.changed();
     return this.now();
   }
@@ -229,7 +274,7 @@ export class Clock {
       return;
     }
     if (!this.frozen) return;
-    this.offset = this.frozenAt - Date.now();
+    this.setOffset(this.frozenAt - Date.now());
     this.frozen = false;
     this.fireDue();
     this.armReal();
@@ -265,9 +310,9 @@ export class Clock {
       const base = Date.now();
       this.fireUntil(target, (d) => {
         const cur = base + this.offset;
-        if (d > cur) this.offset = d - base;
+        if (d > cur) this.setOffset(d - base);
       });
-      if (target > Date.now() + this.offset) this.offset = target - Date.now();
+      if (target > Date.now() + this.offset) this.setOffset(target - Date.now());
       this.armReal();
     }
     this.changed();

@@ -34,9 +34,9 @@ export class ConfigStore {
     }
   }
 
-  /** The parameter for a name or alias (case-insensitive). */
+  /** The parameter for a name or alias (case-insensitive; the code's own lowercase names need no copy). */
   param(name: string): ConfigParam | undefined {
-    return this.params.get(name.toLowerCase());
+    return this.params.get(name) ?? this.params.get(name.toLowerCase());
   }
 
   /** Canonical parameters in table order. */

@@ -13,6 +13,7 @@ import { OOM_ERROR } from './eviction.js';
 import type { RedisNode } from './node.js';
 import { postponeIfPaused } from './pause.js';
 import { takeKeptPushes } from './pubsub.js';
+import type { CommandStat, Stats } from './stats.js';
 
 /** Commands a RESP2 client with subscriptions may still run. */
 const PUBSUB_ALLOWED = new Set([
@@ -39,34 +40,61 @@ interface CallTraits {
   readLookup: boolean;
   /** Not fed to MONITOR (admin, skip_monitor). */
   noMonitor: boolean;
+  /** Tracked for client-side caching (readonly, and not a read-only script). */
+  tracked: boolean;
+}
+
+/**
+ * A resolved command as dispatch makes it: one object per spec (and parent), made once, with its
+ * traits, and the counters it last ran with (one node per process needs no lookup per call).
+ */
+interface Resolved extends ResolvedCommand {
+  readonly traits: CallTraits;
+  /** The Stats whose counters `stat` is (a command resolved once serves every node). */
+  statsOf: Stats | undefined;
+  stat: CommandStat | undefined;
 }
 
 /** The resolved command of every spec and subcommand spec, made once: resolving allocates nothing. */
-const resolvedCache = new Map<CommandSpec, ResolvedCommand>();
-const traitsCache = new Map<CommandSpec, CallTraits>();
+const resolvedCache = new Map<CommandSpec, Resolved>();
 
-function resolved(spec: CommandSpec, parent?: CommandSpec): ResolvedCommand {
+function makeTraits(spec: CommandSpec, fullname: string): CallTraits {
+  const flags = spec.flags;
+  const write = flags.includes('write');
+  return {
+    write,
+    readLookup: !write || READ_LOOKUP_WRITES.has(fullname),
+    noMonitor: flags.includes('admin') || flags.includes('skip_monitor'),
+    tracked: flags.includes('readonly') && !NOT_TRACKED.has(fullname),
+  };
+}
+
+/** The one ResolvedCommand of `spec` (under `parent` for a subcommand). */
+export function resolved(spec: CommandSpec, parent?: CommandSpec): ResolvedCommand {
   let r = resolvedCache.get(spec);
   if (r === undefined || r.parent !== parent) {
-    r = parent ? { spec, fullname: `${parent.name}|${spec.name}`, parent } : { spec, fullname: spec.name };
+    const fullname = parent ? `${parent.name}|${spec.name}` : spec.name;
+    r = { spec, fullname, parent, traits: makeTraits(spec, fullname), statsOf: undefined, stat: undefined };
     resolvedCache.set(spec, r);
   }
   return r;
 }
 
 function traitsOf(r: ResolvedCommand): CallTraits {
-  let t = traitsCache.get(r.spec);
-  if (t === undefined) {
-    const flags = r.spec.flags;
-    const write = flags.includes('write');
-    t = {
-      write,
-      readLookup: !write || READ_LOOKUP_WRITES.has(r.fullname),
-      noMonitor: flags.includes('admin') || flags.includes('skip_monitor'),
-    };
-    traitsCache.set(r.spec, t);
+  return (r as Partial<Resolved>).traits ?? makeTraits(r.spec, r.fullname);
+}
+
+/** The node's counters of a command (INFO commandstats), kept on the resolved command between calls. */
+function statOf(node: RedisNode, r: ResolvedCommand): CommandStat {
+  const rr = r as Partial<Resolved>;
+  const stats = node.stats;
+  if (rr.statsOf === stats) return rr.stat as CommandStat;
+  const stat = stats.command(r.fullname);
+  if (rr.traits !== undefined) {
+    rr.statsOf = stats;
+    rr.stat = stat;
   }
-  return t;
+  return stat;
 }
 
 /** A byte string as C's %s prints it: up to the first NUL. */
@@ -78,20 +106,21 @@ function cString(s: string): string {
 /** Resolves a command and its subcommand, or returns the error Redis gives. */
 export function resolveCommand(node: RedisNode, args: string[]): ResolvedCommand | string {
   const name = args[0] as string;
-  const spec = node.lookupCommand(name);
+  const top = node.lookupResolved(name);
   // Redis formats these with %s: a name or argument is quoted up to its first NUL byte.
-  if (!spec) {
+  if (top === undefined) {
     let list = '';
     for (let i = 1; i < args.length && list.length < 128; i++) list += `'${cString(args[i] as string).slice(0, 128 - list.length)}' `;
     return `ERR unknown command '${cString(name).slice(0, 128)}', with args beginning with: ${list}`;
   }
+  const spec = top.spec;
   if (spec.subcommands && args.length >= 2) {
     const subName = (args[1] as string).toLowerCase();
     const sub = spec.subcommands.find((s) => s.name === subName);
     if (!sub) return `ERR unknown subcommand '${cString(args[1] as string).slice(0, 128)}'. Try ${name.toUpperCase()} HELP.`;
     return resolved(sub, spec);
   }
-  return resolved(spec);
+  return top;
 }
 
 export function arityOk(spec: CommandSpec, argc: number): boolean {
@@ -128,8 +157,21 @@ export interface DispatchHooks {
   record(c: Client, args: string[], mark: number, t0: number): void;
 }
 
-/** Entry point for a command read from a client. */
+/**
+ * Entry point for a command read from a client. The node's clock is held while it runs (see
+ * Clock.hold): one reading of the time per command, as Redis's call() caches it.
+ */
 export function execute(node: RedisNode, c: Client, args: string[]): void {
+  const clock = node.clock;
+  clock.hold();
+  try {
+    executeHeld(node, c, args);
+  } finally {
+    clock.release();
+  }
+}
+
+function executeHeld(node: RedisNode, c: Client, args: string[]): void {
   c.lastInteraction = node.clock.now();
   const mark = c.reply.length;
   const t0 = node.dispatchHooks ? performance.now() : -1;
@@ -290,7 +332,7 @@ export function call(node: RedisNode, c: Client, r: ResolvedCommand, args: strin
   const { spec, fullname } = r;
   const handler = spec.handler;
   const traits = traitsOf(r);
-  const stat = node.stats.command(fullname);
+  const stat = statOf(node, r);
   const errorsBefore = c.reply.errors;
   // usec is measured for commands from connections; commands a script runs (on its fake client,
   // which has no transport) are counted without a clock reading, as they are the hot path of EVAL.
@@ -309,7 +351,7 @@ export function call(node: RedisNode, c: Client, r: ResolvedCommand, args: strin
   }
   node.readCommand = outerRead;
   // Client-side caching: a read-only command's keys are remembered for a tracking client.
-  if (node.tracking.clients > 0 && c.tracking && spec.flags.includes('readonly') && !NOT_TRACKED.has(fullname)) {
+  if (node.tracking.clients > 0 && c.tracking && traits.tracked) {
     node.tracking.rememberKeys(c, spec, args);
   }
   node.propagation.leave(c, r, args, frame);
@@ -324,11 +366,13 @@ export function call(node: RedisNode, c: Client, r: ResolvedCommand, args: strin
   lastCallErrors = c.reply.errors;
   node.stats.totalCommands++;
   if (node.monitors.size > 0 && !traits.noMonitor) node.feedMonitors(c, args);
-  for (const observe of callObservers) observe(node, c, r, args, usec);
+  for (const observe of callObservers) observe(node, c, r, args, usec, stat);
 }
 
 /**
  * Observers of every finished call (SLOWLOG, LATENCY HISTOGRAM), given its measured duration in µs,
- * or -1 for a command a script ran (not timed). A call that ended blocked has c.blockRequest set.
+ * or -1 for a command a script ran (not timed), and the command's counters (already counting this
+ * call). A call that ended blocked has c.blockRequest set.
  */
-export const callObservers: ((node: RedisNode, c: Client, r: ResolvedCommand, args: string[], usec: number) => void)[] = [];
+export const callObservers: ((node: RedisNode, c: Client, r: ResolvedCommand, args: string[], usec: number, stat: CommandStat) => void)[] =
+  [];

@@ -6,10 +6,10 @@ import { type AclHooks, type AclHooksFactory, NO_ACL } from './acl.js';
 import { BlockingManager } from './blocking.js';
 import type { Client } from './client.js';
 import { Clock, type ClockMode, type ClockOptions } from './clock.js';
-import type { CommandSpec } from './command.js';
+import type { CommandSpec, ResolvedCommand } from './command.js';
 import { ConfigStore } from './config.js';
 import { Database, type DatabaseHost, deadlinePassed, expiryTime } from './database.js';
-import { type DispatchHooks, execute, runCommand } from './dispatch.js';
+import { type DispatchHooks, execute, resolved, runCommand } from './dispatch.js';
 import { Eviction } from './eviction.js';
 import { MinHeap } from './heap.js';
 import { monitorLine } from './monitor.js';
@@ -239,20 +239,26 @@ export class RedisNode implements DatabaseHost {
 
   /** The spec for a command name (any case), honouring the control command's name. */
   lookupCommand(name: string): CommandSpec | undefined {
-    // Names as clients send them ("SET", "get") map to their spec without a lowercase copy each
-    // time; the cache is bounded (names are client input) and valid for the node's life (the
-    // control command's name is fixed at start).
+    return this.lookupResolved(name)?.spec;
+  }
+
+  /**
+   * The resolved top-level command for a name (any case). Names as clients send them ("SET",
+   * "get") map to it without a lowercase copy each time; the cache is bounded (names are client
+   * input) and valid for the node's life (the control command's name is fixed at start).
+   */
+  lookupResolved(name: string): ResolvedCommand | undefined {
     const cached = this.commandCache.get(name);
     if (cached !== undefined) return cached;
     const spec = this.lookupCommandUncached(name);
-    if (spec !== undefined) {
-      if (this.commandCache.size >= 1024) this.commandCache.clear();
-      this.commandCache.set(name, spec);
-    }
-    return spec;
+    if (spec === undefined) return undefined;
+    const r = resolved(spec);
+    if (this.commandCache.size >= 1024) this.commandCache.clear();
+    this.commandCache.set(name, r);
+    return r;
   }
 
-  private readonly commandCache = new Map<string, CommandSpec>();
+  private readonly commandCache = new Map<string, ResolvedCommand>();
 
   private lookupCommandUncached(name: string): CommandSpec | undefined {
     const lower = name.toLowerCase();

@@ -35,12 +35,15 @@ const SELF_SILENT = new Set(['exec', 'eval', 'evalsha', 'eval_ro', 'evalsha_ro',
 const ARBITRARY_KEYS = new Set(['randomkey', 'scan']);
 
 /** The per-call state a nested call saves and restores. */
-interface CallFrame {
+interface SavedCall {
   dirty: number;
   rewritten: string[] | undefined;
   prevented: boolean;
   forced: boolean;
 }
+
+/** A call's place on the stack of saved states (what enter() returns and leave() takes). */
+export type CallFrame = number;
 
 export class Propagation {
   /**
@@ -54,6 +57,12 @@ export class Propagation {
   private prevented = false;
   private forced = false;
   private noMulti = false;
+  /**
+   * The saved states of the calls in progress, by nesting depth: reused from call to call, so a
+   * command allocates nothing here. `depth` is the next free slot.
+   */
+  private readonly saved: SavedCall[] = [];
+  private depth = 0;
 
   /** True while a script runs in slices: its ops wait for its end (one execution unit). */
   private held = false;
@@ -105,22 +114,30 @@ export class Propagation {
     if (this.sink) this.also(db.index, [this.node.config.get('lazyfree-lazy-eviction') === 'yes' ? 'UNLINK' : 'DEL', key]);
   }
 
-  /** Starts a call: returns the outer call's state to restore. */
+  /** Starts a call: saves the outer call's state; returns where, for leave(). */
   enter(): CallFrame {
-    const frame: CallFrame = {
-      dirty: this.node.stats.dirty,
-      rewritten: this.rewritten,
-      prevented: this.prevented,
-      forced: this.forced,
-    };
+    const d = this.depth++;
+    let f = this.saved[d];
+    if (f === undefined) {
+      f = { dirty: 0, rewritten: undefined, prevented: false, forced: false };
+      this.saved[d] = f;
+    }
+    f.dirty = this.node.stats.dirty;
+    f.rewritten = this.rewritten;
+    f.prevented = this.prevented;
+    f.forced = this.forced;
     this.rewritten = undefined;
     this.prevented = false;
     this.forced = false;
-    return frame;
+    return d;
   }
 
-  /** Ends a call: adds the command's own op when it changed the dataset. */
-  leave(c: Client, r: ResolvedCommand, args: string[], frame: CallFrame): void {
+  /**
+   * Ends a call: adds the command's own op when it changed the dataset, and restores the outer
+   * call's state. A call that never left (an exception) is dropped with it: the stack is cut here.
+   */
+  leave(c: Client, r: ResolvedCommand, args: string[], d: CallFrame): void {
+    const frame = this.saved[d] as SavedCall;
     const dirty = this.node.stats.dirty - frame.dirty;
     if (
       this.sink &&
@@ -135,6 +152,8 @@ export class Propagation {
     this.rewritten = frame.rewritten;
     this.prevented = frame.prevented;
     this.forced = frame.forced;
+    frame.rewritten = undefined;
+    this.depth = d;
   }
 
   /**

@@ -133,8 +133,10 @@ export function splitInlineArgs(line: string): string[] | null {
  * Incremental parser. `feed` appends bytes; `next` returns the next complete command,
  * undefined when more bytes are needed, or throws ProtocolError.
  */
+const EMPTY = Buffer.alloc(0);
+
 export class RequestParser {
-  private buf: Buffer = Buffer.alloc(0);
+  private buf: Buffer = EMPTY;
   private pos = 0;
   /** Multibulk state: arguments still expected (0 = between requests). */
   private pendingArgs = 0;
@@ -151,6 +153,10 @@ export class RequestParser {
   private parts: Buffer[] = [];
   private partsLen = 0;
 
+  /**
+   * Appends bytes. The parser may keep `chunk` itself (no copy) for what it does not parse now: a
+   * caller that reuses the chunk's memory calls retain() once it is done parsing.
+   */
   feed(chunk: Buffer): void {
     if (this.want > 0) {
       this.parts.push(chunk);
@@ -168,6 +174,26 @@ export class RequestParser {
     } else {
       this.buf = Buffer.concat([this.buf.subarray(this.pos), chunk]);
     }
+    this.pos = 0;
+  }
+
+  /**
+   * Copies what the parser still needs out of the memory of the chunks it was fed, which their
+   * owner is about to reuse (a connection reading every socket into one shared buffer). Nothing
+   * is copied when every fed byte was parsed, the usual case.
+   */
+  retain(shared: ArrayBufferLike): void {
+    if (this.want > 0) {
+      const parts = this.parts;
+      for (let i = 0; i < parts.length; i++) {
+        const p = parts[i] as Buffer;
+        if (p.buffer === shared) parts[i] = Buffer.from(p);
+      }
+      this.buf = parts[0] as Buffer;
+      return;
+    }
+    if (this.buf.buffer !== shared) return;
+    this.buf = this.pos >= this.buf.length ? EMPTY : Buffer.from(this.buf.subarray(this.pos));
     this.pos = 0;
   }
 

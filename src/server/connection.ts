@@ -32,6 +32,7 @@ import { type ClientEviction, clientEvictionOf } from './client-eviction.js';
 import type { FaultGate, GatedConnection } from './fault-gate.js';
 import { outputBufferLimitReached } from './limits.js';
 import { QueryBufferAccount } from './query-buffer.js';
+import { readIntoSharedBuffer } from './shared-reads.js';
 
 const SECURITY_WARNING =
   'Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands to Redis. This is likely due to an attacker attempting to use Cross Protocol Scripting to compromise your Redis instance. Connection aborted.';
@@ -77,7 +78,8 @@ export class Connection implements ClientTransport, GatedConnection {
     socket.setNoDelay(true);
     // Output the socket took lowers the client's memory (Redis re-measures after writeToClient).
     socket.on('drain', () => this.eviction.update(this.client));
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.sharedMemory = readIntoSharedBuffer(socket, (chunk) => this.onData(chunk));
+    if (this.sharedMemory === undefined) socket.on('data', (chunk: Buffer) => this.onData(chunk));
     // Redis frees a client as soon as a read reports the end of the stream or an error
     // (readQueryFromClient → freeClientAsync): a blocked client that hung up must never be served
     // the next element. 'close' comes later (after our side's FIN is flushed), so 'end' and
@@ -105,6 +107,8 @@ export class Connection implements ClientTransport, GatedConnection {
   }
   /** The current read was large enough to hold a big argument (PROTO_MBULK_BIG_ARG). */
   private bigRead = false;
+  /** The memory reads land in when shared by every connection (server/shared-reads.ts); else undefined. */
+  private readonly sharedMemory: ArrayBufferLike | undefined;
 
   private onData(chunk: Buffer): void {
     this.node.stats.netInputBytes += chunk.length;
@@ -124,7 +128,15 @@ export class Connection implements ClientTransport, GatedConnection {
       this.destroy();
       return;
     }
-    this.process();
+    if (this.sharedMemory === undefined) this.process();
+    else {
+      try {
+        this.process();
+      } finally {
+        // The shared read buffer is reused by the next read: keep a copy of what was not run yet.
+        this.parser.retain(this.sharedMemory);
+      }
+    }
     // After a read Redis re-measures the client, and evicts clients in beforeSleep.
     if (this.eviction.active) {
       this.eviction.update(this.client);

@@ -42,7 +42,14 @@ export class Replication implements ReplicationHooks {
   /** When this node was last promoted, in this process's order of promotions (0: never). */
   promotedEpoch = 0;
 
+  /** min-replicas-to-write, kept current by a config listener (read by guard() per command). */
+  private minReplicasToWrite: number;
+
   private constructor(readonly node: RedisNode) {
+    this.minReplicasToWrite = node.config.getInt('min-replicas-to-write');
+    node.config.onChange('min-replicas-to-write', (v) => {
+      this.minReplicasToWrite = Number(v);
+    });
     this.primary = new Primary(node);
     this.failover = new Failover(this);
     this.primary.onAck = (h) => {
@@ -299,6 +306,8 @@ export class Replication implements ReplicationHooks {
 
   guard(c: Client, r: ResolvedCommand, args: string[]): string | undefined {
     if (c.fromMaster) return undefined;
+    // A primary without min-replicas-to-write refuses nothing (the common case: no flag lookups).
+    if (!this.replica && this.minReplicasToWrite === 0) return undefined;
     const node = this.node;
     const isWrite = commandIsWrite(node, r, args) || (r.spec.name === 'exec' && c.multi?.write === true);
     if (isWrite && !this.replica) {
