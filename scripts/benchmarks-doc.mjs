@@ -23,7 +23,7 @@ What each suite measures:
 - **lists** (\`bench/lists.mjs\`): pushes and pops at both ends on 10 and 1M elements (list ends are
   O(1): 1M elements should run at about the speed of 10), and BRPOP served to 4 consumers.
 - **sorted sets** (\`bench/zsets.mjs\`): ZADD score updates, ZRANGEBYSCORE LIMIT and ZPOPMIN at 1k
-  and 1M members (a skip list: O(log n), with a constant that grows with cache misses in JS objects).
+  and 1M members (a B+tree with subtree counts: O(log n), with few objects, so few cache misses).
 - **streams** (\`bench/streams.mjs\`): XADD (plain and with \`MAXLEN ~\`) and XRANGE at 1k and 1M entries.
 - **scripting** (\`bench/scripting.mjs\`): EVALSHA of a lock-release script and of a 20-line token
   bucket (HMGET, HSET, PEXPIRE, arithmetic), over TCP and in process. What made scripts fast:
