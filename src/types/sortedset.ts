@@ -82,13 +82,25 @@ function emptyScoreRange(r: ScoreRange): boolean {
   return r.min > r.max || (r.min === r.max && (r.minex || r.maxex));
 }
 
+/**
+ * A deleted member's value in the map. V8's Map leaves a deleted entry in its bucket chain until
+ * the table is rehashed, so deleting and adding the same member again and again (ZADD/ZREM of one
+ * member, ZPOPMIN and a refill) makes every lookup in that bucket walk a chain as long as the
+ * table's free space: O(n) per command on a large set. Overwriting with a tombstone keeps the
+ * chain as it is; the map is rebuilt once tombstones outnumber the members (amortized O(1)).
+ * Scores are never NaN, so NaN serves.
+ */
+const GONE = Number.NaN;
+
 export class SortedSet {
-  private readonly dict = new Map<string, number>();
+  /** member → score, or GONE for a deleted member not yet compacted away. */
+  private dict = new Map<string, number>();
+  private dead = 0;
   private readonly tree: ZsetTree;
   /**
    * ZSCAN's order, built by the first scan and kept after that: members with a creation sequence
-   * (`seqOf`; a member deleted and added again gets a new one). Entries of deleted members stay
-   * until half the list is dead.
+   * (`seqOf`; a member deleted and added again gets a new one; 0 marks a deleted member, as GONE
+   * in `dict`). Entries of deleted members stay until half the list is dead.
    */
   private scanOrder: { member: string; seq: number }[] | null = null;
   private seqOf: Map<string, number> | null = null;
@@ -103,16 +115,18 @@ export class SortedSet {
   }
 
   get size(): number {
-    return this.dict.size;
+    return this.tree.size;
   }
 
   /** The score of `member`, or undefined. */
   score(member: string): number | undefined {
-    return this.dict.get(member);
+    const s = this.dict.get(member);
+    return s === undefined || Number.isNaN(s) ? undefined : s;
   }
 
   has(member: string): boolean {
-    return this.dict.has(member);
+    const s = this.dict.get(member);
+    return s !== undefined && !Number.isNaN(s);
   }
 
   /** Lowest member, or null. */
@@ -154,7 +168,7 @@ export class SortedSet {
   /** Length of the longest member (O(n): meant for small, listpack-sized sets). */
   maxMemberLength(): number {
     let m = 0;
-    for (const k of this.dict.keys()) if (k.length > m) m = k.length;
+    for (const [k, s] of this.dict) if (k.length > m && !Number.isNaN(s)) m = k.length;
     return m;
   }
 
@@ -164,7 +178,8 @@ export class SortedSet {
    */
   add(member: string, score: number): boolean {
     const old = this.dict.get(member);
-    if (old === undefined) {
+    if (old === undefined || Number.isNaN(old)) {
+      if (old !== undefined) this.dead--;
       this.dict.set(member, score);
       this.tree.insert(score, member);
       if (this.scanOrder !== null) {
@@ -184,27 +199,44 @@ export class SortedSet {
   /** Removes `member`; true if it was there. */
   delete(member: string): boolean {
     const old = this.dict.get(member);
-    if (old === undefined) return false;
-    this.dict.delete(member);
+    if (old === undefined || Number.isNaN(old)) return false;
     this.tree.delete(old, member);
-    this.noteDeleted(member);
+    this.forget(member);
+    this.compact();
     return true;
   }
 
-  /** Scan-index bookkeeping after a member is gone: compacts once half the entries are dead. */
-  private noteDeleted(member: string): void {
+  /** Marks a member gone from the map and the scan index (the tree is the caller's business). */
+  private forget(member: string): void {
+    this.dict.set(member, GONE);
+    this.dead++;
     if (this.scanOrder === null || this.seqOf === null) return;
-    this.seqOf.delete(member);
-    if (++this.scanDead > 1024 && this.scanDead > this.scanOrder.length / 2) {
-      const seqOf = this.seqOf;
-      this.scanOrder = this.scanOrder.filter((e) => seqOf.get(e.member) === e.seq);
+    this.seqOf.set(member, 0);
+    this.scanDead++;
+  }
+
+  /** Drops tombstones once they outnumber the members; both maps keep their order. */
+  private compact(): void {
+    if (this.dead > 64 && this.dead > this.tree.size) {
+      const live = new Map<string, number>();
+      for (const [m, s] of this.dict) if (!Number.isNaN(s)) live.set(m, s);
+      this.dict = live;
+      this.dead = 0;
+    }
+    const order = this.scanOrder;
+    const seqOf = this.seqOf;
+    if (order !== null && seqOf !== null && this.scanDead > 1024 && this.scanDead > order.length / 2) {
+      this.scanOrder = order.filter((e) => seqOf.get(e.member) === e.seq);
+      const liveSeqs = new Map<string, number>();
+      for (const [m, q] of seqOf) if (q !== 0) liveSeqs.set(m, q);
+      this.seqOf = liveSeqs;
       this.scanDead = 0;
     }
   }
 
   /** 0-based rank of `member` (from the highest when `reverse`), or undefined. */
   rank(member: string, reverse = false): number | undefined {
-    const s = this.dict.get(member);
+    const s = this.score(member);
     if (s === undefined) return undefined;
     const r = this.tree.rank(s, member);
     return reverse ? this.size - 1 - r : r;
@@ -326,11 +358,9 @@ export class SortedSet {
   deleteRangeByRank(start: number, end: number): number {
     const total = end - start + 1;
     let removed = 0;
-    const gone = (m: string): void => {
-      this.dict.delete(m);
-      this.noteDeleted(m);
-    };
+    const gone = (m: string): void => this.forget(m);
     while (removed < total) removed += this.tree.deleteRun(start, total - removed, gone);
+    this.compact();
     return removed;
   }
 
@@ -372,8 +402,10 @@ export class SortedSet {
     if (this.scanOrder === null || this.seqOf === null) {
       this.scanOrder = [];
       this.seqOf = new Map();
-      // The map's insertion order is the members' creation order.
-      for (const member of this.dict.keys()) {
+      // The map's insertion order is the members' creation order (a member deleted and added
+      // again before the first scan keeps its first place: any order serves a fresh scan).
+      for (const [member, s] of this.dict) {
+        if (Number.isNaN(s)) continue;
         const seq = this.nextSeq++;
         this.scanOrder.push({ member, seq });
         this.seqOf.set(member, seq);
@@ -410,7 +442,7 @@ export class SortedSet {
 
   /** The index's structural self-check (tests): null when sound, else what is wrong. */
   checkStructure(): string | null {
-    if (this.tree.size !== this.dict.size) return `tree holds ${this.tree.size}, map ${this.dict.size}`;
+    if (this.tree.size !== this.dict.size - this.dead) return `tree holds ${this.tree.size}, map ${this.dict.size - this.dead}`;
     return this.tree.check();
   }
 }
