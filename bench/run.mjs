@@ -8,7 +8,7 @@ import { machineDescription, printRepTable, printTable, repTableLines } from './
 const suites = [
   ['cpu', 'request path: CPU per request (redis-benchmark)', './cpu.mjs'],
   ['memory', 'memory per key', './memory.mjs'],
-  ['scaling', 'cost per operation from 1k to 1M elements (in process, redis-sim only)', './scaling.mjs'],
+  ['scaling', 'cost per operation from 1k to 1M elements (server CPU per op, redis-sim beside redis-server)', './scaling.mjs'],
   ['core', 'core', './core.mjs'],
   ['lists', 'lists', './lists.mjs'],
   ['zsets', 'sorted sets', './zsets.mjs'],

@@ -23,7 +23,11 @@ What each suite measures:
 - **lists** (\`bench/lists.mjs\`): pushes and pops at both ends on 10 and 1M elements (list ends are
   O(1): 1M elements should run at about the speed of 10), and BRPOP served to 4 consumers.
 - **sorted sets** (\`bench/zsets.mjs\`): ZADD score updates, ZRANGEBYSCORE LIMIT and ZPOPMIN at 1k
-  and 1M members (a skip list: O(log n), with a constant that grows with cache misses in JS objects).
+  and 1M members (a B+tree with subtree counts: O(log n), with few objects, so few cache misses).
+- **scaling** (\`bench/scaling.mjs\`): one typical operation per family (lists, hashes, sets, sorted
+  sets, streams) on a key of 1k, 10k, 100k and 1M elements, as each server's CPU time per operation
+  over TCP; the last column is each server's growth from 1k to 1M, and redis-sim's should be no
+  steeper than Redis's.
 - **streams** (\`bench/streams.mjs\`): XADD (plain and with \`MAXLEN ~\`) and XRANGE at 1k and 1M entries.
 - **scripting** (\`bench/scripting.mjs\`): EVALSHA of a lock-release script and of a 20-line token
   bucket (HMGET, HSET, PEXPIRE, arithmetic), over TCP and in process. What made scripts fast:

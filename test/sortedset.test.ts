@@ -1,5 +1,5 @@
 /**
- * The SortedSet skip list on its own: random operations checked against a sorted-array model
+ * The SortedSet (map + B+tree index) on its own: random operations checked against a sorted-array model
  * (order by score then member bytes, ranks, element by rank, score and lex ranges, range deletes,
  * pops, scan cursors), plus the logarithmic cost of rank queries on a large set.
  */
@@ -71,15 +71,14 @@ describe('SortedSet', () => {
           expect(z.at(i)?.member).toBe(k);
           expect(z.score(k)).toBe(v);
         });
-        // Backward links mirror the forward order.
-        const back: Entry[] = [];
-        for (let x = z.last(); x; x = x.backward) back.push([x.member, x.score]);
-        expect(back.reverse()).toEqual(sorted);
+        // The reverse walk mirrors the forward order.
+        expect([...z.entries(true)].reverse()).toEqual(sorted);
+        expect(z.checkStructure()).toBeNull();
         const r: ScoreRange = { min: 0, max: 2, minex: step % 3 === 0, maxex: step % 5 === 0 };
         const inR = sorted.filter(([, v]) => inScore(v, r));
         expect(z.countInRange(r)).toBe(inR.length);
-        expect(z.firstInRange(r)?.member).toBe(inR[0]?.[0]);
-        expect(z.lastInRange(r)?.member).toBe(inR[inR.length - 1]?.[0]);
+        expect(z.at(z.firstInRange(r))?.member).toBe(inR[0]?.[0]);
+        expect(z.at(z.lastInRange(r))?.member).toBe(inR[inR.length - 1]?.[0]);
       }
     }
   });
@@ -90,7 +89,7 @@ describe('SortedSet', () => {
     const range = (min: LexRange['min'], max: LexRange['max'], minex: boolean, maxex: boolean): string[] => {
       const r: LexRange = { min, max, minex, maxex };
       const out: string[] = [];
-      for (let x = z.firstInLexRange(r); x && lexLteMax(x.member, r); x = x.next[0] ?? null) out.push(x.member);
+      z.walk(z.firstInLexRange(r), false, (m) => lexLteMax(m, r) && out.push(m) > 0);
       expect(z.countInLexRange(r)).toBe(out.length);
       return out;
     };
@@ -99,7 +98,7 @@ describe('SortedSet', () => {
     expect(range('b', 'd', true, true)).toEqual(['c']);
     expect(range('d', 'b', false, false)).toEqual([]);
     expect(range('c', 'c', false, true)).toEqual([]);
-    expect(z.lastInLexRange({ min: LEX_MIN, max: 'c', minex: true, maxex: true })?.member).toBe('b');
+    expect(z.at(z.lastInLexRange({ min: LEX_MIN, max: 'c', minex: true, maxex: true }))?.member).toBe('b');
     expect(z.deleteRangeByLex({ min: 'b', max: 'd', minex: false, maxex: true })).toBe(2);
     expect([...z].map((e) => e[0])).toEqual(['a', 'd', 'e']);
   });

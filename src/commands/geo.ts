@@ -30,7 +30,7 @@ import {
   geoScoreBits,
   searchAreas,
 } from '../types/geohash.js';
-import { SortedSet, type ZNode } from '../types/sortedset.js';
+import { SortedSet } from '../types/sortedset.js';
 import { getZset, settleEncoding, storeResult } from './zset-common.js';
 import { basicZsetCommands } from './zsets.js';
 
@@ -238,15 +238,14 @@ interface GeoPoint {
  * shape, appended in score order. With a limit (COUNT ANY) it stops once `out` holds that many.
  */
 function pointsInCell(zs: SortedSet, min: number, max: number, shape: GeoShape, out: GeoPoint[], limit: number): void {
-  let node: ZNode | null = zs.firstInRange({ min, max, minex: false, maxex: true });
-  while (node) {
-    if (!(node.score < max)) break;
-    const [x, y] = decodeScore(node.score);
+  const from = zs.firstInRange({ min, max, minex: false, maxex: true });
+  zs.walk(from, false, (member, score) => {
+    if (!(score < max)) return false;
+    const [x, y] = decodeScore(score);
     const dist = distanceIfWithin(shape, x, y);
-    if (dist !== undefined) out.push({ member: node.member, score: node.score, longitude: x, latitude: y, dist });
-    if (out.length && limit && out.length >= limit) break;
-    node = node.next[0] ?? null;
-  }
+    if (dist !== undefined) out.push({ member, score, longitude: x, latitude: y, dist });
+    return !(out.length && limit && out.length >= limit);
+  });
 }
 
 /**

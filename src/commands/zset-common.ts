@@ -5,7 +5,7 @@
 import type { Client } from '../engine/client.js';
 import { RedisObject } from '../engine/values.js';
 import { formatDouble } from '../protocol/numbers.js';
-import { SortedSet, type ZNode } from '../types/sortedset.js';
+import { SortedSet } from '../types/sortedset.js';
 
 /** zset-max-listpack-entries / -value (Redis's defaults when the config table lacks them). */
 export function listpackLimits(c: Client): { entries: number; value: number } {
@@ -57,7 +57,7 @@ export function settleEncoding(c: Client, zs: SortedSet, maxMemberLen: number): 
   if (zs.size <= lim.entries && maxMemberLen <= lim.value) {
     zs.encoding = 'listpack';
     // Integral scores are listpack integers: -0 reads back as 0.
-    for (let x = zs.first(); x; x = x.next[0] ?? null) if (x.score === 0) x.score = 0;
+    zs.normalizeZeroScores();
   } else {
     zs.encoding = 'skiplist';
   }
@@ -97,11 +97,10 @@ export function deleteIfEmpty(c: Client, key: string, zs: SortedSet): boolean {
  * Replies members with optional scores: RESP2 a flat array (member, score, ...), RESP3 with
  * WITHSCORES an array of [member, score] pairs (scores as doubles), as Redis 7.0's ZRANGE family.
  */
-export function replyMembers(c: Client, items: readonly ZNode[] | readonly [string, number][], withScores: boolean): void {
+export function replyMembers(c: Client, items: readonly [string, number][], withScores: boolean): void {
   const pairs = withScores && c.resp === 3;
   c.reply.arrayLen(withScores && !pairs ? items.length * 2 : items.length);
-  for (const it of items) {
-    const [m, s] = Array.isArray(it) ? (it as [string, number]) : [(it as ZNode).member, (it as ZNode).score];
+  for (const [m, s] of items) {
     if (pairs) c.reply.arrayLen(2);
     c.reply.bulk(m);
     if (withScores) c.reply.double(s);

@@ -17,14 +17,16 @@ import type { Client } from '../engine/client.js';
 import type { CommandSpec } from '../engine/command.js';
 import { RedisError, SYNTAX } from '../engine/errors.js';
 import { parseLexRange, parseScoreRange } from '../engine/zset-args.js';
-import { lexGteMin, lexLteMax, SortedSet, scoreGteMin, scoreLteMax, type ZNode } from '../types/sortedset.js';
+import { lexGteMin, lexLteMax, SortedSet, scoreGteMin, scoreLteMax } from '../types/sortedset.js';
 import { getZset, replyMembers, settleEncoding, storeResult } from './zset-common.js';
 
 type RangeType = 'auto' | 'rank' | 'score' | 'lex';
 type Direction = 'auto' | 'forward' | 'reverse';
 
-/** Collects the nodes of a rank range (start/end may be negative, as Redis's indexes). */
-function byRank(zs: SortedSet, start: number, end: number, reverse: boolean): ZNode[] {
+type Entry = [string, number];
+
+/** Collects a rank range (start/end may be negative, as Redis's indexes). */
+function byRank(zs: SortedSet, start: number, end: number, reverse: boolean): Entry[] {
   const len = zs.size;
   if (start < 0) start = len + start;
   if (end < 0) end = len + end;
@@ -32,31 +34,39 @@ function byRank(zs: SortedSet, start: number, end: number, reverse: boolean): ZN
   if (start > end || start >= len) return [];
   if (end >= len) end = len - 1;
   let n = end - start + 1;
-  const out: ZNode[] = [];
-  let x = reverse ? zs.at(len - 1 - start) : zs.at(start);
-  while (x && n-- > 0) {
-    out.push(x);
-    x = reverse ? x.backward : (x.next[0] ?? null);
-  }
+  const out: Entry[] = [];
+  zs.walk(reverse ? len - 1 - start : start, reverse, (m, s) => {
+    out.push([m, s]);
+    return --n > 0;
+  });
   return out;
 }
 
 /**
- * Walks from `start` in the given direction: skips `offset` nodes, then takes nodes while `inRange`
- * holds, at most `limit` of them (negative: no limit). A negative offset never stops skipping, as
- * Redis's `while (ln && offset--)`, so it yields nothing.
+ * Walks from rank `start` (-1: nothing) in the given direction: skips `offset` members, then takes
+ * members while `inRange` holds, at most `limit` of them (negative: no limit). A negative offset
+ * never stops skipping, as Redis's `while (ln && offset--)`, so it yields nothing. The skipped
+ * members are stepped over one by one, as Redis does.
  */
-function walk(start: ZNode | null, reverse: boolean, offset: number, limit: number, inRange: (x: ZNode) => boolean): ZNode[] {
-  const out: ZNode[] = [];
-  let x = start;
-  const step = (n: ZNode) => (reverse ? n.backward : (n.next[0] ?? null));
-  if (offset < 0) return out;
-  while (x && offset-- > 0) x = step(x);
-  while (x && limit-- !== 0) {
-    if (!inRange(x)) break;
-    out.push(x);
-    x = step(x);
-  }
+function walk(
+  zs: SortedSet,
+  start: number,
+  reverse: boolean,
+  offset: number,
+  limit: number,
+  inRange: (m: string, s: number) => boolean,
+): Entry[] {
+  const out: Entry[] = [];
+  if (start < 0 || offset < 0) return out;
+  zs.walk(start, reverse, (m, s) => {
+    if (offset > 0) {
+      offset--;
+      return true;
+    }
+    if (limit-- === 0 || !inRange(m, s)) return false;
+    out.push([m, s]);
+    return true;
+  });
   return out;
 }
 
@@ -103,7 +113,7 @@ function zrangeGeneric(
   const reverse = direction === 'reverse';
   if (reverse && rangeType !== 'rank') [minIdx, maxIdx] = [maxIdx, minIdx];
 
-  let pick: (zs: SortedSet) => ZNode[];
+  let pick: (zs: SortedSet) => Entry[];
   if (rangeType === 'rank') {
     const start = intArg(args[minIdx] as string);
     const end = intArg(args[maxIdx] as string);
@@ -113,13 +123,13 @@ function zrangeGeneric(
     pick = (zs) => {
       if (offset > 0 && offset >= zs.size) return [];
       const from = reverse ? zs.lastInRange(r) : zs.firstInRange(r);
-      return walk(from, reverse, offset, limit, (x) => (reverse ? scoreGteMin(x.score, r) : scoreLteMax(x.score, r)));
+      return walk(zs, from, reverse, offset, limit, (_m, s) => (reverse ? scoreGteMin(s, r) : scoreLteMax(s, r)));
     };
   } else {
     const r = parseLexRange(args[minIdx] as string, args[maxIdx] as string);
     pick = (zs) => {
       const from = reverse ? zs.lastInLexRange(r) : zs.firstInLexRange(r);
-      return walk(from, reverse, offset, limit, (x) => (reverse ? lexGteMin(x.member, r) : lexLteMax(x.member, r)));
+      return walk(zs, from, reverse, offset, limit, (m) => (reverse ? lexGteMin(m, r) : lexLteMax(m, r)));
     };
   }
 
@@ -129,9 +139,9 @@ function zrangeGeneric(
   // ZRANGESTORE: the result becomes a new zset (listpack when small, as zsetAdd would build it).
   const out = new SortedSet();
   let maxLen = 0;
-  for (const x of nodes) {
-    out.add(x.member, x.score);
-    if (x.member.length > maxLen) maxLen = x.member.length;
+  for (const [m, s] of nodes) {
+    out.add(m, s);
+    if (m.length > maxLen) maxLen = m.length;
   }
   settleEncoding(c, out, maxLen);
   storeResult(c, store, out, 'zrangestore');

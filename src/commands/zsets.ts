@@ -10,7 +10,6 @@ import type { CommandSpec } from '../engine/command.js';
 import { RedisError, SYNTAX } from '../engine/errors.js';
 import { NAN_SCORE, parseLexRange, parseScoreRange, scoreArg } from '../engine/zset-args.js';
 import { formatDouble, parseInteger } from '../protocol/numbers.js';
-import type { ZNode } from '../types/sortedset.js';
 import { collectionScan, parseScanCursor, replyEmptyScan } from './collection-scan.js';
 import { repeatPicks } from './hashes.js';
 import { createZset, getZset, listpackScoreString, randomBelow, replyMembers, zsetStore } from './zset-common.js';
@@ -179,7 +178,7 @@ function zrandmember(c: Client, args: string[]): void {
   if (args.length === 2) {
     const zs = getZset(c, key);
     if (zs === undefined) return c.reply.nil();
-    c.reply.bulk((zs.at(randomBelow(zs.size)) as ZNode).member);
+    c.reply.bulk(zs.memberAt(randomBelow(zs.size)));
     return;
   }
   const raw = args[2] as string;
@@ -195,8 +194,8 @@ function zrandmember(c: Client, args: string[]): void {
   if (n === 0) return c.reply.arrayLen(0);
   const size = zs.size;
   const pick = (): [string, number] => {
-    const x = zs.at(randomBelow(size)) as ZNode;
-    return [x.member, x.score];
+    const m = zs.memberAt(randomBelow(size));
+    return [m, zs.score(m) as number];
   };
   // Case 1: negative count (or 1): independent draws, repetitions allowed.
   if (n < 0 || n === 1) {
@@ -208,8 +207,7 @@ function zrandmember(c: Client, args: string[]): void {
   }
   // Case 2: the whole set, highest first (Redis iterates zsets from the tail here).
   if (n >= size) {
-    const all: [string, number][] = [];
-    for (let x = zs.last(); x; x = x.backward) all.push([x.member, x.score]);
+    const all = [...zs.entries(true)];
     return replyMembers(c, all, withScores);
   }
   // Case 3: most of the set: drop random members from a copy. Case 4: draw distinct members.
@@ -246,9 +244,7 @@ function zscan(c: Client, args: string[]): void {
   const listpack = zs.encoding === 'listpack';
   collectionScan(c, cursor, args, 3, {
     compact: listpack,
-    all: function* () {
-      for (let x = zs.first(); x; x = x.next[0] ?? null) yield x.member;
-    },
+    all: () => zs.members(),
     step: (from, count, visit) => zs.scan(from, count, (m) => visit(m)),
     value: (m) => {
       const s = zs.score(m) as number;

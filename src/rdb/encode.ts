@@ -119,9 +119,9 @@ export function writeObject(w: RdbWriter, _node: RedisNode, o: RedisObject, enc:
         return;
       }
       w.len(z.size);
-      for (let n = z.last(); n !== null; n = n.backward) {
-        w.string(n.member);
-        w.double(n.score);
+      for (const [m, score] of z.entries(true)) {
+        w.string(m);
+        w.double(score);
       }
       return;
     }

@@ -1,42 +1,27 @@
 /**
- * Sorted set: a skip list ordered by (score, member) with a span per link (for O(log n) rank),
- * plus a Map member → node for O(1) score lookup — the same layout as Redis's zset (t_zset.c).
+ * Sorted set: a member → score map for O(1) ZSCORE, plus an ordered index of (score, member)
+ * pairs for everything positional (types/zset-tree.ts: a B+tree with subtree counts). Redis keeps
+ * the same pair of structures (dict + skip list, t_zset.c); the tree gives the same O(log n) for
+ * insert, delete, score update, rank, element by rank and the ends of a score or lex range, with
+ * a few arrays per hundred members instead of a node object and two level arrays per member.
+ * A range of m members costs O(log n + m), range deletes included.
  *
  * Order: ascending score; equal scores are ordered by member bytes (memcmp, shorter prefix first).
  * Members are latin1 strings (one byte per char), so JS string comparison is exactly memcmp.
  *
- * Every operation Redis does in O(log n) is O(log n) here: insert, delete, score update, rank,
- * element by rank, first/last node in a score or lex range. Range iteration walks `next[0]` /
- * `backward` links from the start node, so a range costs O(log n + m).
+ * Positions are 0-based ranks: the range searches answer a rank (or -1) and `walk` reads members
+ * from a rank in either direction.
  *
  * `encoding` mirrors Redis's OBJECT ENCODING for the set: "listpack" while small, "skiplist" once
  * it outgrew zset-max-listpack-entries / -value (the commands maintain it: once converted a zset
  * stays a skiplist, as in Redis 7.0). Only reporting and a few listpack quirks depend on it.
  */
+import { type TreeShape, ZsetTree } from './zset-tree.js';
 
-const MAX_LEVEL = 32;
-
-/** Scratch vectors for insert/unlink (single-threaded and never re-entered: shared safely). */
-const UPDATE: ZNode[] = [];
-const RANK: number[] = new Array<number>(MAX_LEVEL).fill(0);
-
-export class ZNode {
-  /** Forward link per level (index 0 is the ordered list). */
-  readonly next: (ZNode | null)[];
-  /** Number of level-0 steps each forward link skips. */
-  readonly span: number[];
-  backward: ZNode | null = null;
-  /** Creation sequence of the member (kept across score updates): the ZSCAN cursor order. */
-  seq = 0;
-
-  constructor(
-    public member: string,
-    public score: number,
-    level: number,
-  ) {
-    this.next = new Array<ZNode | null>(level).fill(null);
-    this.span = new Array<number>(level).fill(0);
-  }
+/** A member with its score. */
+export interface ZEntry {
+  member: string;
+  score: number;
 }
 
 /** A score range: min/max with exclusive flags (Redis's zrangespec). */
@@ -92,318 +77,320 @@ export function lexLteMax(v: string, r: LexRange): boolean {
   return r.maxex ? c < 0 : c <= 0;
 }
 
-/** Whether (score, member) sorts before node x. */
-function before(score: number, member: string, x: ZNode): boolean {
-  return score < x.score || (score === x.score && member < x.member);
+/** Whether a score range can hold anything at all (zslIsInRange's first test). */
+function emptyScoreRange(r: ScoreRange): boolean {
+  return r.min > r.max || (r.min === r.max && (r.minex || r.maxex));
 }
 
+/**
+ * A deleted member's value in the map. V8's Map leaves a deleted entry in its bucket chain until
+ * the table is rehashed, so deleting and adding the same member again and again (ZADD/ZREM of one
+ * member, ZPOPMIN and a refill) makes every lookup in that bucket walk a chain as long as the
+ * table's free space: O(n) per command on a large set. Overwriting with a tombstone keeps the
+ * chain as it is; the map is rebuilt once tombstones outnumber the members (amortized O(1)).
+ * Scores are never NaN, so NaN serves.
+ */
+const GONE = Number.NaN;
+
 export class SortedSet {
-  private readonly header = new ZNode('', 0, MAX_LEVEL);
-  private tail: ZNode | null = null;
-  private level = 1;
-  /** Nodes linked in the list (equals dict.size between operations). */
-  private length = 0;
-  private readonly dict = new Map<string, ZNode>();
-  /** xorshift state for node levels: deterministic, so runs are reproducible. */
-  private seed = 0x9e3779b9;
-  /** Members by creation sequence, built by the first scan and then kept up to date. */
+  /** member → score, or GONE for a deleted member not yet compacted away. */
+  private dict = new Map<string, number>();
+  private dead = 0;
+  private readonly tree: ZsetTree;
+  /**
+   * ZSCAN's order, built by the first scan and kept after that: members with a creation sequence
+   * (`seqOf`; a member deleted and added again gets a new one; 0 marks a deleted member, as GONE
+   * in `dict`). Entries of deleted members stay until half the list is dead.
+   */
   private scanOrder: { member: string; seq: number }[] | null = null;
+  private seqOf: Map<string, number> | null = null;
   private scanDead = 0;
   private nextSeq = 1;
   /** OBJECT ENCODING as Redis would report it (maintained by the commands). */
   encoding: 'listpack' | 'skiplist' = 'listpack';
 
+  /** `shape`: the index's node capacities (default: 128 members per leaf, 64 children per inner node). */
+  constructor(shape?: TreeShape) {
+    this.tree = new ZsetTree(shape);
+  }
+
   get size(): number {
-    return this.dict.size;
+    return this.tree.size;
   }
 
   /** The score of `member`, or undefined. */
   score(member: string): number | undefined {
-    return this.dict.get(member)?.score;
+    const s = this.dict.get(member);
+    return s === undefined || Number.isNaN(s) ? undefined : s;
   }
 
   has(member: string): boolean {
-    return this.dict.has(member);
+    const s = this.dict.get(member);
+    return s !== undefined && !Number.isNaN(s);
   }
 
-  /** First (lowest) node, or null. */
-  first(): ZNode | null {
-    return this.header.next[0] ?? null;
+  /** Lowest member, or null. */
+  first(): ZEntry | null {
+    return this.at(0);
   }
 
-  /** Last (highest) node, or null. */
-  last(): ZNode | null {
-    return this.tail;
+  /** Highest member, or null. */
+  last(): ZEntry | null {
+    return this.at(this.size - 1);
+  }
+
+  /** Member and score at 0-based rank `i` (null when out of range), in O(log n). */
+  at(i: number): ZEntry | null {
+    if (i < 0 || i >= this.size) return null;
+    return { member: this.tree.memberAt(i), score: this.tree.scoreAt(i) };
+  }
+
+  /** Member at 0-based rank `i` (0 ≤ i < size). */
+  memberAt(i: number): string {
+    return this.tree.memberAt(i);
   }
 
   /** Members with scores in order. */
-  *[Symbol.iterator](): IterableIterator<[string, number]> {
-    for (let x = this.first(); x; x = x.next[0] ?? null) yield [x.member, x.score];
+  [Symbol.iterator](): IterableIterator<[string, number]> {
+    return this.tree.entries(false);
+  }
+
+  /** Members with scores, in order or (`reverse`) highest first. */
+  entries(reverse = false): IterableIterator<[string, number]> {
+    return this.tree.entries(reverse);
   }
 
   /** Members in order (lowest score first). */
   *members(): IterableIterator<string> {
-    for (let x = this.first(); x; x = x.next[0] ?? null) yield x.member;
+    for (const [m] of this.tree.entries(false)) yield m;
   }
 
   /** Length of the longest member (O(n): meant for small, listpack-sized sets). */
   maxMemberLength(): number {
     let m = 0;
-    for (const k of this.dict.keys()) if (k.length > m) m = k.length;
+    for (const [k, s] of this.dict) if (k.length > m && !Number.isNaN(s)) m = k.length;
     return m;
   }
 
   /**
-   * Sets `member`'s score, inserting it if new. Returns true when the member was added. An
-   * existing member whose score changes moves in place when its neighbours allow (zslUpdateScore).
+   * Sets `member`'s score, inserting it if new. Returns true when the member was added. As Redis,
+   * an equal score (0 and -0 included) leaves the member untouched.
    */
   add(member: string, score: number): boolean {
-    const node = this.dict.get(member);
-    if (node === undefined) {
-      const n = this.insert(score, member);
-      n.seq = this.nextSeq++;
-      this.dict.set(member, n);
-      this.scanOrder?.push({ member, seq: n.seq });
+    const old = this.dict.get(member);
+    if (old === undefined || Number.isNaN(old)) {
+      if (old !== undefined) this.dead--;
+      this.dict.set(member, score);
+      this.tree.insert(score, member);
+      if (this.scanOrder !== null) {
+        const seq = this.nextSeq++;
+        this.scanOrder.push({ member, seq });
+        this.seqOf?.set(member, seq);
+      }
       return true;
     }
-    // As Redis, an equal score (0 and -0 included) leaves the member untouched.
-    if (node.score !== score) this.updateScore(node, score);
+    if (old !== score) {
+      this.dict.set(member, score);
+      this.tree.update(old, member, score);
+    }
     return false;
   }
 
   /** Removes `member`; true if it was there. */
   delete(member: string): boolean {
-    const node = this.dict.get(member);
-    if (node === undefined) return false;
-    this.dict.delete(member);
-    this.unlink(node.score, member);
-    this.noteDeleted();
+    const old = this.dict.get(member);
+    if (old === undefined || Number.isNaN(old)) return false;
+    this.tree.delete(old, member);
+    this.forget(member);
+    this.compact();
     return true;
   }
 
-  /** Scan-index bookkeeping after a member is gone: compacts once half the entries are dead. */
-  private noteDeleted(): void {
-    if (this.scanOrder && ++this.scanDead > 1024 && this.scanDead > this.scanOrder.length / 2) {
-      this.scanOrder = this.scanOrder.filter((e) => this.dict.get(e.member)?.seq === e.seq);
+  /** Marks a member gone from the map and the scan index (the tree is the caller's business). */
+  private forget(member: string): void {
+    this.dict.set(member, GONE);
+    this.dead++;
+    if (this.scanOrder === null || this.seqOf === null) return;
+    this.seqOf.set(member, 0);
+    this.scanDead++;
+  }
+
+  /** Drops tombstones once they outnumber the members; both maps keep their order. */
+  private compact(): void {
+    if (this.dead > 64 && this.dead > this.tree.size) {
+      const live = new Map<string, number>();
+      for (const [m, s] of this.dict) if (!Number.isNaN(s)) live.set(m, s);
+      this.dict = live;
+      this.dead = 0;
+    }
+    const order = this.scanOrder;
+    const seqOf = this.seqOf;
+    if (order !== null && seqOf !== null && this.scanDead > 1024 && this.scanDead > order.length / 2) {
+      this.scanOrder = order.filter((e) => seqOf.get(e.member) === e.seq);
+      const liveSeqs = new Map<string, number>();
+      for (const [m, q] of seqOf) if (q !== 0) liveSeqs.set(m, q);
+      this.seqOf = liveSeqs;
       this.scanDead = 0;
     }
   }
 
   /** 0-based rank of `member` (from the highest when `reverse`), or undefined. */
   rank(member: string, reverse = false): number | undefined {
-    const node = this.dict.get(member);
-    if (node === undefined) return undefined;
-    const r = this.rankOf(node.score, member);
-    return reverse ? this.size - r : r - 1;
+    const s = this.score(member);
+    if (s === undefined) return undefined;
+    const r = this.tree.rank(s, member);
+    return reverse ? this.size - 1 - r : r;
   }
 
-  /** The node at 0-based rank `i` (0 ≤ i < size), in O(log n). */
-  at(i: number): ZNode | null {
-    if (i < 0 || i >= this.size) return null;
-    if (i === 0) return this.first();
-    if (i === this.size - 1) return this.tail;
-    const rank = i + 1;
-    let x = this.header;
-    let traversed = 0;
-    for (let l = this.level - 1; l >= 0; l--) {
-      let f = x.next[l];
-      while (f && traversed + (x.span[l] as number) <= rank) {
-        traversed += x.span[l] as number;
-        x = f;
-        f = x.next[l];
-      }
-      if (traversed === rank) return x;
-    }
-    return null;
-  }
-
-  /** 1-based rank of the node with (score, member), as zslGetRank. */
-  private rankOf(score: number, member: string): number {
-    let x = this.header;
-    let rank = 0;
-    for (let l = this.level - 1; l >= 0; l--) {
-      let f = x.next[l];
-      while (f && (f.score < score || (f.score === score && f.member <= member))) {
-        rank += x.span[l] as number;
-        x = f;
-        f = x.next[l];
-      }
-      if (x !== this.header && x.member === member) return rank;
-    }
-    return 0;
-  }
-
-  /** 0-based rank of a node in the set. */
-  rankOfNode(node: ZNode): number {
-    return this.rankOf(node.score, node.member) - 1;
+  /**
+   * Calls `visit(member, score)` from rank `from` (0 ≤ from < size) on, ascending or descending,
+   * until it returns false or the set ends.
+   */
+  walk(from: number, reverse: boolean, visit: (member: string, score: number) => boolean): void {
+    if (from < 0 || from >= this.size) return;
+    this.tree.walk(from, reverse, visit);
   }
 
   // ---- ranges ---------------------------------------------------------------------------
 
-  /** First node with score in `r`, or null (zslFirstInRange). */
-  firstInRange(r: ScoreRange): ZNode | null {
-    if (!this.rangeMayOverlap(r)) return null;
-    let x = this.header;
-    for (let l = this.level - 1; l >= 0; l--) {
-      let f = x.next[l];
-      while (f && !scoreGteMin(f.score, r)) {
-        x = f;
-        f = x.next[l];
-      }
-    }
-    const n = x.next[0] ?? null;
-    return n && scoreLteMax(n.score, r) ? n : null;
+  /** Rank of the first member with score in `r`, or -1 (zslFirstInRange). */
+  firstInRange(r: ScoreRange): number {
+    if (emptyScoreRange(r) || this.size === 0) return -1;
+    const min = r.min;
+    const i = this.tree.countBelow(r.minex ? (s) => s <= min : (s) => s < min);
+    return i < this.size && scoreLteMax(this.tree.scoreAt(i), r) ? i : -1;
   }
 
-  /** Last node with score in `r`, or null (zslLastInRange). */
-  lastInRange(r: ScoreRange): ZNode | null {
-    if (!this.rangeMayOverlap(r)) return null;
-    let x = this.header;
-    for (let l = this.level - 1; l >= 0; l--) {
-      let f = x.next[l];
-      while (f && scoreLteMax(f.score, r)) {
-        x = f;
-        f = x.next[l];
-      }
-    }
-    return x !== this.header && scoreGteMin(x.score, r) ? x : null;
-  }
-
-  private rangeMayOverlap(r: ScoreRange): boolean {
-    if (r.min > r.max || (r.min === r.max && (r.minex || r.maxex))) return false;
-    const t = this.tail;
-    if (t === null || !scoreGteMin(t.score, r)) return false;
-    const h = this.first();
-    return h !== null && scoreLteMax(h.score, r);
+  /** Rank of the last member with score in `r`, or -1 (zslLastInRange). */
+  lastInRange(r: ScoreRange): number {
+    if (emptyScoreRange(r) || this.size === 0) return -1;
+    const max = r.max;
+    const i = this.tree.countBelow(r.maxex ? (s) => s < max : (s) => s <= max) - 1;
+    return i >= 0 && scoreGteMin(this.tree.scoreAt(i), r) ? i : -1;
   }
 
   /**
-   * First node with member in `r`, or null (zslFirstInLexRange). Lex ranges assume equal scores;
-   * when scores differ Redis's answer depends on the encoding: a listpack is scanned linearly
-   * (zzlFirstInLexRange), so a listpack-encoded set is scanned the same way here.
+   * Rank of the first member in lex range `r`, or -1 (zslFirstInLexRange). Lex ranges assume equal
+   * scores; when scores differ Redis's answer depends on the encoding: a listpack is scanned
+   * linearly (zzlFirstInLexRange), so a listpack-encoded set is scanned the same way here.
    */
-  firstInLexRange(r: LexRange): ZNode | null {
-    if (!this.lexMayOverlap(r)) return null;
+  firstInLexRange(r: LexRange): number {
+    if (!this.lexMayOverlap(r)) return -1;
     if (this.encoding === 'listpack') {
-      for (let x = this.first(); x; x = x.next[0] ?? null) {
-        if (lexGteMin(x.member, r)) return lexLteMax(x.member, r) ? x : null;
-      }
-      return null;
+      let found = -1;
+      let i = 0;
+      this.tree.walk(0, false, (m) => {
+        if (lexGteMin(m, r)) {
+          if (lexLteMax(m, r)) found = i;
+          return false;
+        }
+        i++;
+        return true;
+      });
+      return found;
     }
-    let x = this.header;
-    for (let l = this.level - 1; l >= 0; l--) {
-      let f = x.next[l];
-      while (f && !lexGteMin(f.member, r)) {
-        x = f;
-        f = x.next[l];
-      }
-    }
-    const n = x.next[0] ?? null;
-    return n && lexLteMax(n.member, r) ? n : null;
+    const i = this.tree.countBelow((_s, m) => !lexGteMin(m, r));
+    return i < this.size && lexLteMax(this.tree.memberAt(i), r) ? i : -1;
   }
 
-  /** Last node with member in `r`, or null (zslLastInLexRange; a listpack scans from the tail). */
-  lastInLexRange(r: LexRange): ZNode | null {
-    if (!this.lexMayOverlap(r)) return null;
+  /** Rank of the last member in lex range `r`, or -1 (zslLastInLexRange; a listpack scans from the tail). */
+  lastInLexRange(r: LexRange): number {
+    if (!this.lexMayOverlap(r)) return -1;
     if (this.encoding === 'listpack') {
-      for (let x = this.tail; x; x = x.backward) {
-        if (lexLteMax(x.member, r)) return lexGteMin(x.member, r) ? x : null;
-      }
-      return null;
+      let found = -1;
+      let i = this.size - 1;
+      this.tree.walk(i, true, (m) => {
+        if (lexLteMax(m, r)) {
+          if (lexGteMin(m, r)) found = i;
+          return false;
+        }
+        i--;
+        return true;
+      });
+      return found;
     }
-    let x = this.header;
-    for (let l = this.level - 1; l >= 0; l--) {
-      let f = x.next[l];
-      while (f && lexLteMax(f.member, r)) {
-        x = f;
-        f = x.next[l];
-      }
-    }
-    return x !== this.header && lexGteMin(x.member, r) ? x : null;
+    const i = this.tree.countBelow((_s, m) => lexLteMax(m, r)) - 1;
+    return i >= 0 && lexGteMin(this.tree.memberAt(i), r) ? i : -1;
   }
 
+  /**
+   * zslIsInLexRange / zzlIsInLexRange: false for an empty range, or when the last member is below
+   * min or the first above max. With members not in lex order (different scores) this test is
+   * what decides some answers, so it is kept as Redis has it.
+   */
   private lexMayOverlap(r: LexRange): boolean {
     const c = cmpLex(r.min, r.max);
-    if (c > 0 || (c === 0 && (r.minex || r.maxex))) return false;
-    const t = this.tail;
-    if (t === null || !lexGteMin(t.member, r)) return false;
-    const h = this.first();
-    return h !== null && lexLteMax(h.member, r);
+    if (c > 0 || (c === 0 && (r.minex || r.maxex)) || this.size === 0) return false;
+    return lexGteMin(this.tree.memberAt(this.size - 1), r) && lexLteMax(this.tree.memberAt(0), r);
   }
 
   /** Number of members with score in `r`, in O(log n) (ZCOUNT). */
   countInRange(r: ScoreRange): number {
     const a = this.firstInRange(r);
-    if (a === null) return 0;
-    const b = this.lastInRange(r) as ZNode;
-    return this.rankOfNode(b) - this.rankOfNode(a) + 1;
+    if (a < 0) return 0;
+    return this.lastInRange(r) - a + 1;
   }
 
   /** Number of members in lex range `r`, in O(log n) (ZLEXCOUNT). */
   countInLexRange(r: LexRange): number {
     const a = this.firstInLexRange(r);
-    if (a === null) return 0;
-    if (this.encoding === 'listpack') {
-      // Redis walks a listpack from the first match while members stay <= max.
-      let n = 0;
-      for (let x: ZNode | null = a; x && lexLteMax(x.member, r); x = x.next[0] ?? null) n++;
-      return n;
-    }
-    const b = this.lastInLexRange(r) as ZNode;
-    return this.rankOfNode(b) - this.rankOfNode(a) + 1;
+    if (a < 0) return 0;
+    // Redis walks a listpack from the first match while members stay <= max.
+    if (this.encoding === 'listpack') return this.runLength(a, (m) => lexLteMax(m, r));
+    return this.lastInLexRange(r) - a + 1;
+  }
+
+  /** How many members from rank `from` on satisfy `keep` before the first that does not. */
+  private runLength(from: number, keep: (member: string, score: number) => boolean): number {
+    let n = 0;
+    this.tree.walk(from, false, (m, s) => {
+      if (!keep(m, s)) return false;
+      n++;
+      return true;
+    });
+    return n;
   }
 
   /**
-   * Removes ranks start..end (0-based, inclusive, already clamped); returns how many. Like every
-   * range delete: one O(log n) search for the first node, then O(1) per removed node (the update
-   * vector stays valid while its successors are unlinked), so O(log n + m) as Redis.
+   * Removes ranks start..end (0-based, inclusive, already clamped); returns how many. A leaf at a
+   * time: O(log n) per leaf the run spans plus O(1) per member, so O(log n + m) as Redis.
    */
   deleteRangeByRank(start: number, end: number): number {
-    return this.deleteRun(this.at(start), (_x, n) => n < end - start + 1);
+    const total = end - start + 1;
+    let removed = 0;
+    const gone = (m: string): void => this.forget(m);
+    while (removed < total) removed += this.tree.deleteRun(start, total - removed, gone);
+    this.compact();
+    return removed;
   }
 
-  /** Removes every member with score in `r`; returns how many. */
+  /** Removes every member with score in `r`; returns how many (zslDeleteRangeByScore). */
   deleteRangeByScore(r: ScoreRange): number {
-    return this.deleteRun(this.firstInRange(r), (x) => scoreLteMax(x.score, r));
+    const a = this.firstInRange(r);
+    if (a < 0) return 0;
+    return this.deleteRangeByRank(a, this.lastInRange(r));
   }
 
-  /** Removes every member in lex range `r`; returns how many. */
+  /** Removes the members from the first in lex range `r` while they stay <= its max (zslDeleteRangeByLex). */
   deleteRangeByLex(r: LexRange): number {
-    return this.deleteRun(this.firstInLexRange(r), (x) => lexLteMax(x.member, r));
-  }
-
-  /** Unlinks `first` and its successors while `keep(node, removedSoFar)` holds. */
-  private deleteRun(first: ZNode | null, keep: (x: ZNode, n: number) => boolean): number {
-    if (first === null) return 0;
-    const update = UPDATE;
-    let x = this.header;
-    for (let l = this.level - 1; l >= 0; l--) {
-      let f = x.next[l];
-      while (f && f !== first && before(f.score, f.member, first)) {
-        x = f;
-        f = x.next[l];
-      }
-      update[l] = x;
-    }
-    let n = 0;
-    let node: ZNode | null = first;
-    while (node && keep(node, n)) {
-      const next: ZNode | null = node.next[0] ?? null;
-      this.unlinkNode(node, update);
-      this.dict.delete(node.member);
-      this.noteDeleted();
-      n++;
-      node = next;
-    }
-    return n;
+    const a = this.firstInLexRange(r);
+    if (a < 0) return 0;
+    return this.deleteRangeByRank(a, a + this.runLength(a, (m) => lexLteMax(m, r)) - 1);
   }
 
   /** Removes and returns the lowest (or highest, with `max`) member, or undefined. */
   pop(max = false): [string, number] | undefined {
-    const x = max ? this.tail : this.first();
-    if (x === null) return undefined;
-    this.delete(x.member);
-    return [x.member, x.score];
+    if (this.size === 0) return undefined;
+    const i = max ? this.size - 1 : 0;
+    const member = this.tree.memberAt(i);
+    const score = this.dict.get(member) as number;
+    this.delete(member);
+    return [member, score];
+  }
+
+  /** Rewrites -0 scores as 0 (a listpack stores integral scores as integers). O(n): for small sets. */
+  normalizeZeroScores(): void {
+    this.tree.replaceEqualScores(0, 0, (m) => this.dict.set(m, 0));
   }
 
   /**
@@ -412,13 +399,21 @@ export class SortedSet {
    * exactly once; the order index is built by the first scan (O(n) once) and kept after that.
    */
   scan(cursor: number, count: number, visit: (member: string, score: number) => void): number {
-    if (this.scanOrder === null) {
+    if (this.scanOrder === null || this.seqOf === null) {
       this.scanOrder = [];
-      for (const [member, n] of this.dict) this.scanOrder.push({ member, seq: n.seq });
-      this.scanOrder.sort((a, b) => a.seq - b.seq);
+      this.seqOf = new Map();
+      // The map's insertion order is the members' creation order (a member deleted and added
+      // again before the first scan keeps its first place: any order serves a fresh scan).
+      for (const [member, s] of this.dict) {
+        if (Number.isNaN(s)) continue;
+        const seq = this.nextSeq++;
+        this.scanOrder.push({ member, seq });
+        this.seqOf.set(member, seq);
+      }
       this.scanDead = 0;
     }
     const order = this.scanOrder;
+    const seqOf = this.seqOf;
     let lo = 0;
     let hi = order.length;
     while (lo < hi) {
@@ -430,10 +425,9 @@ export class SortedSet {
     let i = lo;
     for (; i < order.length && visited < count; i++) {
       const e = order[i] as { member: string; seq: number };
-      const n = this.dict.get(e.member);
-      if (n === undefined || n.seq !== e.seq) continue;
+      if (seqOf.get(e.member) !== e.seq) continue;
       visited++;
-      visit(e.member, n.score);
+      visit(e.member, this.dict.get(e.member) as number);
     }
     return i < order.length ? (order[i] as { seq: number }).seq : 0;
   }
@@ -442,119 +436,13 @@ export class SortedSet {
   clone(): SortedSet {
     const out = new SortedSet();
     out.encoding = this.encoding;
-    // Appending in order: each insert finds its place at the tail.
-    for (let x = this.first(); x; x = x.next[0] ?? null) out.add(x.member, x.score);
+    for (const [m, s] of this.tree.entries(false)) out.add(m, s);
     return out;
   }
 
-  // ---- skip list internals --------------------------------------------------------------
-
-  private randomLevel(): number {
-    let level = 1;
-    // P = 1/4 per extra level, as Redis's ZSKIPLIST_P.
-    for (;;) {
-      let s = this.seed;
-      s ^= s << 13;
-      s ^= s >>> 17;
-      s ^= s << 5;
-      this.seed = s >>> 0;
-      if ((this.seed & 3) !== 0 || level >= MAX_LEVEL) return level;
-      level++;
-    }
-  }
-
-  /** zslInsert: the member must not be present. */
-  private insert(score: number, member: string): ZNode {
-    const update = UPDATE;
-    const rank = RANK;
-    let x = this.header;
-    for (let l = this.level - 1; l >= 0; l--) {
-      rank[l] = l === this.level - 1 ? 0 : (rank[l + 1] as number);
-      let f = x.next[l];
-      while (f && (f.score < score || (f.score === score && f.member < member))) {
-        rank[l] = (rank[l] as number) + (x.span[l] as number);
-        x = f;
-        f = x.next[l];
-      }
-      update[l] = x;
-    }
-    const level = this.randomLevel();
-    if (level > this.level) {
-      for (let l = this.level; l < level; l++) {
-        rank[l] = 0;
-        update[l] = this.header;
-        this.header.span[l] = this.length;
-      }
-      this.level = level;
-    }
-    const node = new ZNode(member, score, level);
-    for (let l = 0; l < level; l++) {
-      const u = update[l] as ZNode;
-      node.next[l] = u.next[l] ?? null;
-      u.next[l] = node;
-      const skipped = (rank[0] as number) - (rank[l] as number);
-      node.span[l] = (u.span[l] as number) - skipped;
-      u.span[l] = skipped + 1;
-    }
-    for (let l = level; l < this.level; l++) (update[l] as ZNode).span[l] = ((update[l] as ZNode).span[l] as number) + 1;
-    const u0 = update[0] as ZNode;
-    node.backward = u0 === this.header ? null : u0;
-    const n0 = node.next[0];
-    if (n0) n0.backward = node;
-    else this.tail = node;
-    this.length++;
-    return node;
-  }
-
-  /** Finds the update vector for (score, member) and unlinks that node (zslDelete). */
-  private unlink(score: number, member: string): ZNode | null {
-    const update = UPDATE;
-    let x = this.header;
-    for (let l = this.level - 1; l >= 0; l--) {
-      let f = x.next[l];
-      while (f && (f.score < score || (f.score === score && f.member < member))) {
-        x = f;
-        f = x.next[l];
-      }
-      update[l] = x;
-    }
-    const node = x.next[0];
-    if (!node || node.score !== score || node.member !== member) return null;
-    this.unlinkNode(node, update);
-    return node;
-  }
-
-  private unlinkNode(node: ZNode, update: ZNode[]): void {
-    for (let l = 0; l < this.level; l++) {
-      const u = update[l] as ZNode;
-      if (u.next[l] === node) {
-        u.span[l] = (u.span[l] as number) + (node.span[l] as number) - 1;
-        u.next[l] = node.next[l] ?? null;
-      } else {
-        u.span[l] = (u.span[l] as number) - 1;
-      }
-    }
-    const n0 = node.next[0];
-    if (n0) n0.backward = node.backward;
-    else this.tail = node.backward;
-    this.length--;
-    while (this.level > 1 && this.header.next[this.level - 1] === null) this.level--;
-  }
-
-  /** zslUpdateScore: keeps the node where it is when the order allows, else re-inserts it. */
-  private updateScore(node: ZNode, score: number): void {
-    const prev = node.backward;
-    const next = node.next[0] ?? null;
-    if (
-      (prev === null || prev.score < score || (prev.score === score && prev.member < node.member)) &&
-      (next === null || before(score, node.member, next))
-    ) {
-      node.score = score;
-      return;
-    }
-    this.unlink(node.score, node.member);
-    const n = this.insert(score, node.member);
-    n.seq = node.seq;
-    this.dict.set(node.member, n);
+  /** The index's structural self-check (tests): null when sound, else what is wrong. */
+  checkStructure(): string | null {
+    if (this.tree.size !== this.dict.size - this.dead) return `tree holds ${this.tree.size}, map ${this.dict.size - this.dead}`;
+    return this.tree.check();
   }
 }
