@@ -2,14 +2,14 @@
  * maxmemory and eviction: a deterministic model of Redis 7.0's performEvictions.
  *
  * Memory is an estimate, not jemalloc's byte count: every RedisObject caches `mem`, its key's
- * estimated size (key bytes + value estimate + a fixed per-key overhead), and each database keeps
- * the sum of its live objects' `mem` (Database.mem, maintained by add/set/removeKey/clear/
- * swapWith). After a write command the dispatcher re-measures the keys the command names
+ * estimated size (key bytes + value estimate + a fixed per-key overhead), a bare string's is
+ * computed (always exact, so always counted), and each database keeps the sum (Database.mem,
+ * maintained by add/set/setString/removeKey/clear/swapWith). After a write command the dispatcher re-measures the keys the command names
  * (keyPositions) — O(keys) with an O(1) size function per type:
  *   string          its byte length
  *   list/set/hash/zset/stream   element count × (per-element overhead + the byte length of one
  *                   sampled element: the first one), so big elements weigh more without a scan
- * The node's estimate is MEMORY_BASELINE + the databases' sums. Nothing is measured while maxmemory
+ * The node's estimate is MEMORY_BASELINE + the databases' sums. No collection is measured while maxmemory
  * is 0; setting maxmemory re-measures every key once (O(N)), then evicts as Redis's CONFIG SET does.
  * INFO memory keeps reporting the process's memory (used_memory is not this estimate).
  *
@@ -40,14 +40,12 @@ import type { CommandSpec, ResolvedCommand } from './command.js';
 import { commandIsDenyoom } from './command-flags.js';
 import type { Database } from './database.js';
 import type { RedisNode } from './node.js';
-import type { RedisObject } from './values.js';
+import { KEY_OVERHEAD, type RedisObject } from './values.js';
 
 export const OOM_ERROR = "OOM command not allowed when used memory > 'maxmemory'.";
 
 /** Bytes the estimate counts for an empty server. */
 export const MEMORY_BASELINE = 1024;
-/** Per-key overhead (dict entry, object header, key header, expires entry share). */
-const KEY_OVERHEAD = 56;
 /** Per-element overhead of collections, by type. */
 const ELEMENT_OVERHEAD = { list: 12, set: 24, hash: 32, zset: 48, stream: 48 } as const;
 /** Candidates kept per pass over the keyspace. */
@@ -145,26 +143,13 @@ export class Eviction {
   /** Re-measures every key of every database (O(N)). */
   remeasureAll(): void {
     for (let i = 0; i < this.node.databaseCount; i++) {
-      const db = this.node.db(i);
-      let sum = 0;
-      for (const [key, o] of db.dict) {
-        o.mem = estimateSize(key, o);
-        sum += o.mem;
-      }
-      db.mem = sum;
+      this.node.db(i).remeasureAll(estimateSize);
     }
   }
 
   /** After a write command: re-measures the keys it names (only called when limit > 0). */
   measureKeys(db: Database, spec: CommandSpec, args: string[], positions: (spec: CommandSpec, args: string[]) => number[]): void {
-    for (const p of positions(spec, args)) {
-      const key = args[p] as string;
-      const o = db.dict.get(key);
-      if (!o) continue;
-      const m = estimateSize(key, o);
-      db.mem += m - o.mem;
-      o.mem = m;
-    }
+    for (const p of positions(spec, args)) db.remeasure(args[p] as string, estimateSize);
   }
 
   /**
@@ -211,7 +196,7 @@ export class Eviction {
       if (pool.length === 0) return false;
       for (const cand of pool) {
         if (used <= this.limit) break;
-        if (!cand.db.dict.has(cand.key)) continue;
+        if (!cand.db.hasKey(cand.key)) continue;
         this.evict(cand.db, cand.key);
         used = this.used();
       }
@@ -235,7 +220,7 @@ export class Eviction {
   private firstInScanOrder(volatile: boolean): Candidate[] {
     for (let i = 0; i < this.node.databaseCount; i++) {
       const db = this.node.db(i);
-      if ((volatile ? db.expires.size : db.dict.size) === 0) continue;
+      if ((volatile ? db.expires.size : db.size) === 0) continue;
       let found: string | undefined;
       let cursor = 0;
       do {
@@ -246,6 +231,12 @@ export class Eviction {
       if (found !== undefined) return [{ db, key: found, rank: 0, rank2: 0 }];
     }
     return [];
+  }
+
+  /** Offers `key` ranked by access time (lru) or count then access time (lfu). */
+  private offerKey(db: Database, key: string, policy: Policy, offer: (c: Candidate) => void): void {
+    const lru = db.lruOf(key);
+    offer({ db, key, rank: policy === 'lru' ? lru : db.freqOf(key), rank2: lru });
   }
 
   /** One pass over the candidates: the POOL_SIZE best, best first. */
@@ -263,13 +254,12 @@ export class Eviction {
       const db = this.node.db(i);
       if (volatile) {
         for (const [key, at] of db.expires) {
-          const o = db.dict.get(key);
-          if (!o) continue;
+          if (!db.hasKey(key)) continue;
           if (policy === 'ttl') offer({ db, key, rank: at, rank2: 0 });
-          else offer({ db, key, rank: policy === 'lru' ? o.lru : o.freq, rank2: o.lru });
+          else this.offerKey(db, key, policy, offer);
         }
       } else {
-        for (const [key, o] of db.dict) offer({ db, key, rank: policy === 'lru' ? o.lru : o.freq, rank2: o.lru });
+        for (const key of db.allKeys()) this.offerKey(db, key, policy, offer);
       }
     }
     return pool;

@@ -22,11 +22,25 @@ export type ValueType = keyof TypeValues;
  */
 const LRU_EPOCH = Math.floor(Date.now());
 
+/**
+ * Per-key overhead of the maxmemory estimate (dict entry, object header, key header, expires
+ * entry share): see engine/eviction.ts.
+ */
+export const KEY_OVERHEAD = 56;
+
+/** The maxmemory estimate of `key` holding the string `value` (engine/eviction.ts's estimateSize). */
+export function stringKeySize(key: string, value: string): number {
+  return KEY_OVERHEAD + key.length + value.length;
+}
+
+/**
+ * A key's value with its metadata. A database keeps plain strings (as SET and RDB load create
+ * them) without this wrapper, their metadata in its own typed arrays (engine/database.ts); a
+ * RedisObject exists for every other value, and for a string once a command asks for it.
+ */
 export class RedisObject<T extends ValueType = ValueType> {
   /** Last access time minus LRU_EPOCH (see `lru`). */
   private lruRel: number;
-  /** Insertion sequence in its database: SCAN's cursor order. Kept when the value is overwritten. */
-  seq = 0;
   /** `raw` (lowest bit) and `freq` (the rest), packed: one field per key instead of two. */
   private bits = 0;
   /** Estimated size in bytes of this key, as last measured for maxmemory (engine/eviction.ts). */
