@@ -36,7 +36,7 @@ describe('SETBIT / GETBIT', () => {
     const sim = await startSim();
     const r = ioredis(sim);
     await r.setbit('big', 8 * 1024 * 1024 - 1, 1); // 1 MB
-    const obj = () => sim.node.db(0).dict.get('big') as RedisObject<'string'>;
+    const obj = () => sim.node.db(0).entry('big') as RedisObject<'string'>;
     const before = readBytes(obj()).src;
     expect(Buffer.isBuffer(before)).toBe(true);
     for (let i = 0; i < 2000; i++) await r.setbit('big', i * 7, 1);
@@ -48,7 +48,7 @@ describe('SETBIT / GETBIT', () => {
     const seen = new Set<unknown>();
     for (let i = 0; i < 1000; i++) {
       await r.setbit('grow', i * 8 + 7, 1);
-      seen.add(readBytes(sim.node.db(0).dict.get('grow') as RedisObject<'string'>).src);
+      seen.add(readBytes(sim.node.db(0).entry('grow') as RedisObject<'string'>).src);
     }
     expect(seen.size).toBeLessThan(12);
     expect(await r.get('grow')).toBe('\x01'.repeat(1000));
@@ -133,7 +133,7 @@ describe('bitmaps are strings', () => {
     const sim = await startSim();
     const r = ioredis(sim);
     await r.setbit('k', 0, 1);
-    const o = sim.node.db(0).dict.get('k') as RedisObject<'string'>;
+    const o = sim.node.db(0).entry('k') as RedisObject<'string'>;
     o.value = 'zz';
     expect(await r.get('k')).toBe('zz');
     expect(await r.bitcount('k')).toBe(10);

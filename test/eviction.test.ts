@@ -16,7 +16,11 @@ describe('memory estimate', () => {
     const r = ioredis(sim);
     await r.set('k1', 'v');
     await r.set('k2', 'v');
-    expect(sim.node.eviction.used()).toBe(MEMORY_BASELINE); // not measured without a limit
+    // A plain string's size is exact and free, so it is always counted; collections are only
+    // measured once there is a limit.
+    await r.rpush('l0', 'a');
+    expect(sim.node.eviction.used()).toBe(MEMORY_BASELINE + 2 * SMALL);
+    await r.del('l0');
     await r.config('SET', 'maxmemory', '100mb');
     expect(sim.node.eviction.used()).toBe(MEMORY_BASELINE + 2 * SMALL);
     await r.append('k1', 'xyzxyzxy'); // 9 characters: one more 8-byte word

@@ -201,6 +201,6 @@ describe('EXPIRE family', () => {
     await r.set('k', 'v');
     sim.node.role = 'slave';
     expect(await r.pexpireat('k', T0 - 1)).toBe(1);
-    expect(sim.node.db(0).dict.has('k')).toBe(true);
+    expect(sim.node.db(0).hasKey('k')).toBe(true);
   });
 });

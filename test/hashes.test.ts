@@ -57,7 +57,7 @@ describe('hashes', () => {
     const c = await raw(sim);
     await c.call('CONFIG', 'SET', 'hash-max-listpack-entries', '4');
     await c.call('HSET', 'h', 'a', '1', 'b', '2', 'c', '3', 'd', '4');
-    const h = sim.node.db(0).dict.get('h')?.value as RedisHash;
+    const h = sim.node.db(0).entry('h')?.value as RedisHash;
     expect(h.encoding).toBe('listpack');
     await c.call('HSET', 'h', 'e', '5');
     expect(h.encoding).toBe('hashtable');
@@ -125,7 +125,7 @@ describe('hashes', () => {
     const sim = await startSim();
     const c = await raw(sim);
     await c.call('HSET', 'h', 'a', '1');
-    const o = sim.node.db(0).dict.get('h');
+    const o = sim.node.db(0).entry('h');
     if (!o) throw new Error('no key');
     o.value = new Map([
       ['x', '1'],

@@ -145,7 +145,7 @@ describe('RENAME COPY MOVE', () => {
     await r.zadd('z', 1, 'm');
     await r.set('str', 'v', 'PX', 700);
     for (const k of ['l', 'h', 's', 'z', 'str']) expect(await r.copy(k, `${k}2`)).toBe(1);
-    const val = (k: string) => db.dict.get(k)?.value as unknown;
+    const val = (k: string) => db.entry(k)?.value as unknown;
     (val('l') as QuickList).pushBack('c');
     (val('h') as Map<string, string>).set('g', 'w');
     (val('s') as Set<string>).add('y');

@@ -10,7 +10,7 @@ describe('sets', () => {
     expect(await c.call('SMEMBERS', 's')).toBe('*4\r\n$2\r\n-3\r\n$1\r\n2\r\n$2\r\n10\r\n$19\r\n9223372036854775807\r\n');
     await c.call('HELLO', '3');
     expect(await c.call('SMEMBERS', 's')).toMatch(/^~4\r\n\$2\r\n-3\r\n/);
-    const s = sim.node.db(0).dict.get('s')?.value as RedisSet;
+    const s = sim.node.db(0).entry('s')?.value as RedisSet;
     expect(s.encoding).toBe('intset');
     await c.call('SADD', 's', 'x');
     expect(s.encoding).toBe('hashtable');
@@ -119,7 +119,7 @@ describe('sets', () => {
     const sim = await startSim();
     const c = await raw(sim);
     await c.call('SADD', 's', 'a');
-    const o = sim.node.db(0).dict.get('s');
+    const o = sim.node.db(0).entry('s');
     if (!o) throw new Error('no key');
     o.value = new Set(['3', '1']);
     expect(await c.call('SADD', 's', '2')).toBe(':1\r\n');

@@ -230,7 +230,7 @@ describe('WATCH', () => {
     sim.node.db(0).setExpire('k', sim.clock.now() + 100);
     await a.call('WATCH', 'k');
     sim.clock.advance(200);
-    expect(sim.node.db(0).dict.has('k')).toBe(true); // not deleted yet
+    expect(sim.node.db(0).hasKey('k')).toBe(true); // not deleted yet
     expect(await a.pipeline([['MULTI'], ['EXEC']])).toEqual(['+OK\r\n', '*-1\r\n']);
   });
 

@@ -128,14 +128,14 @@ export function datasetDigest(c: Client): string {
   const final = Buffer.alloc(20);
   for (let i = 0; i < c.node.databaseCount; i++) {
     const db = c.node.db(i);
-    if (db.dict.size === 0) continue;
+    if (db.size === 0) continue;
     mixDigest(final, u32be(i));
-    for (const [key, o] of db.dict) {
+    db.forEach((key, o) => {
       const d = Buffer.alloc(20);
       mixDigest(d, key);
       objectDigest(db, key, o, d);
       xorDigest(final, d);
-    }
+    }, true);
   }
   return final.toString('hex');
 }
@@ -181,7 +181,7 @@ export function modifiedInPlace(from: RedisObject, to: RedisObject): void {
 
 function debugObject(c: Client, key: string): void {
   // Like Redis, the raw dictionary: a logically expired key is still there to inspect.
-  const o = c.db.dict.get(key);
+  const o = c.db.entry(key);
   if (!o) throw new RedisError('ERR no such key');
   const enc = objectEncoding(c.node, o);
   const now = c.node.clock.now();
@@ -363,7 +363,7 @@ function debug(c: Client, args: string[]): void {
     for (let j = 2; j < argc; j++) {
       const key = args[j] as string;
       const d = Buffer.alloc(20);
-      const o = c.db.dict.get(key);
+      const o = c.db.entry(key);
       if (o) objectDigest(c.db, key, o, d);
       c.reply.simple(d.toString('hex'));
     }

@@ -113,7 +113,7 @@ function scan(c: Client, args: string[]): void {
   const out: string[] = [];
   for (const key of found) {
     if (pattern !== undefined && !globMatch(pattern, key)) continue;
-    if (typeName !== undefined && (db.dict.get(key)?.type ?? 'none') !== typeName) continue;
+    if (typeName !== undefined && (db.typeOf(key) ?? 'none') !== typeName) continue;
     if (db.expireIfNeeded(key)) continue;
     out.push(key);
   }
@@ -127,7 +127,7 @@ function randomkey(c: Client): void {
   const db = c.db;
   // On a replica expired keys stay until the primary's DEL: when every key is volatile, after 100
   // expired picks one is returned anyway (Redis's way out of an endless loop).
-  const allVolatile = db.dict.size === db.expires.size;
+  const allVolatile = db.size === db.expires.size;
   let maxTries = 100;
   for (;;) {
     const key = db.randomKey();

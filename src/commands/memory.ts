@@ -297,7 +297,9 @@ function usage(c: Client, args: string[]): void {
 function datasetBytes(node: RedisNode, db: ReturnType<RedisNode['db']>): number {
   if (node.eviction.limit > 0) return db.mem;
   let sum = 0;
-  for (const [key, o] of db.dict) sum += estimateSize(key, o);
+  db.forEach((key, o) => {
+    sum += estimateSize(key, o);
+  }, true);
   return sum;
 }
 

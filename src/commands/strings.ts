@@ -13,10 +13,10 @@ import type { Client } from '../engine/client.js';
 import type { CommandSpec } from '../engine/command.js';
 import { configNumber, markNotInt, objectRefcount, stringEncoding } from '../engine/encoding.js';
 import { INVALID_EXPIRE, NOT_FLOAT, NOT_INTEGER, RedisError, SYNTAX, WRONG_ARITY, WRONGTYPE } from '../engine/errors.js';
-import type { RedisObject } from '../engine/values.js';
+import { RedisObject } from '../engine/values.js';
 import { addLongDouble, formatLongDouble, LD_ZERO, parseLongDouble } from '../protocol/longdouble.js';
 import { INT64_MAX, INT64_MIN, parseInt64, parseInteger } from '../protocol/numbers.js';
-import { MAX_STRING_BYTES, readBytes, STRING_BEYOND_SIM_LIMIT, storeIfAny, storeOf } from '../types/bitmap.js';
+import { type ByteSource, MAX_STRING_BYTES, readBytes, STRING_BEYOND_SIM_LIMIT, storeIfAny, storeOf } from '../types/bitmap.js';
 import { modifiedInPlace } from './debug.js';
 import { alreadyExpired, mstime, setDeadline } from './expire.js';
 
@@ -97,23 +97,33 @@ function expireDeadline(c: Client, arg: string, flags: number, name: string): bi
 }
 
 /**
- * Stores a new string value at `key`. Replacing `old` keeps its LFU access counter, as Redis's
- * dbSetValue does (it copies the old object's lru field under an LFU policy; the counter is only
- * read under one).
+ * Stores a new string value at `key` (the caller has just looked it up, an access). Replacing a
+ * key keeps its LFU access counter, as Redis's dbSetValue does (it copies the old object's lru
+ * field under an LFU policy; the counter is only read under one): Database.setString does.
  */
-function putString(c: Client, key: string, value: string, keepTtl: boolean, old: RedisObject | undefined): RedisObject<'string'> {
-  const o = c.db.setString(key, value, keepTtl);
-  if (old !== undefined) o.freq = old.freq;
-  return o;
+function putString(c: Client, key: string, value: string, keepTtl: boolean): void {
+  c.db.setString(key, value, keepTtl);
 }
 
 /** The string at `key` (an access), undefined if missing; WRONGTYPE for other types. */
-function getString(c: Client, key: string): RedisObject<'string'> | undefined {
-  return c.db.get(key, 'string');
+function getString(c: Client, key: string): string | undefined {
+  return c.db.readString(key);
+}
+
+/**
+ * The bytes of the string at `key` (read: touched, a miss counted), undefined if missing;
+ * WRONGTYPE otherwise. A value held as a byte buffer (types/bitmap.ts) is read in place.
+ */
+function getStringBytes(c: Client, key: string): { src: ByteSource; len: number } | undefined {
+  const v = c.db.lookupTouchValue(key);
+  if (v === undefined) return undefined;
+  if (typeof v === 'string') return { src: v, len: v.length };
+  if (v.type !== 'string') throw new RedisError(WRONGTYPE);
+  return readBytes(v as RedisObject<'string'>);
 }
 
 /** SET ... GET reads the old value with lookupKeyRead: a miss counts and fires "keymiss". */
-function setGetLookup(c: Client, key: string): RedisObject<'string'> | undefined {
+function setGetLookup(c: Client, key: string): string | undefined {
   return c.node.asRead(() => getString(c, key));
 }
 
@@ -133,15 +143,14 @@ function setGeneric(
   abort: () => void,
 ): void {
   const at = expireArg !== undefined ? expireDeadline(c, expireArg, flags, name) : undefined;
-  if (flags & GET) c.reply.bulkOrNil(setGetLookup(c, key)?.value);
+  if (flags & GET) c.reply.bulkOrNil(setGetLookup(c, key));
   const db = c.db;
-  const old = db.lookupTouch(key);
-  const found = old !== undefined;
+  const found = db.lookupTouchValue(key) !== undefined;
   if ((flags & NX && found) || (flags & XX && !found)) {
     if (!(flags & GET)) abort();
     return;
   }
-  putString(c, key, value, (flags & KEEPTTL) !== 0, old);
+  putString(c, key, value, (flags & KEEPTTL) !== 0);
   c.node.signalModifiedKey(db, key);
   c.node.stats.dirty++;
   c.node.notify(db, '$', 'set', key);
@@ -201,17 +210,17 @@ function setex(c: Client, args: string[], unit: number, name: string): void {
 }
 
 function get(c: Client, args: string[]): void {
-  c.reply.bulkOrNil(getString(c, args[1] as string)?.value);
+  c.reply.bulkOrNil(getString(c, args[1] as string));
 }
 
 /** GETEX key [EX|PX|EXAT|PXAT t | PERSIST]: a missing key replies null before the time is checked. */
 function getex(c: Client, args: string[]): void {
   const key = args[1] as string;
   const { flags, expire } = parseSetOptions(args, false);
-  const o = getString(c, key);
-  if (o === undefined) return c.reply.nil();
+  const value = getString(c, key);
+  if (value === undefined) return c.reply.nil();
   const at = expire !== undefined ? expireDeadline(c, expire, flags, 'getex') : undefined;
-  c.reply.bulk(o.value);
+  c.reply.bulk(value);
   const db = c.db;
   // GETEX is never replicated as is: DEL/UNLINK (per lazyfree-lazy-expire), PEXPIREAT or PERSIST.
   const prop = c.node.propagation;
@@ -237,9 +246,9 @@ function getex(c: Client, args: string[]): void {
 
 function getdel(c: Client, args: string[]): void {
   const key = args[1] as string;
-  const o = getString(c, key);
-  c.reply.bulkOrNil(o?.value);
-  if (o !== undefined && c.db.removeKey(key)) {
+  const value = getString(c, key);
+  c.reply.bulkOrNil(value);
+  if (value !== undefined && c.db.removeKey(key)) {
     // Replicated as DEL, or UNLINK with lazyfree-lazy-user-del.
     c.node.propagation.rewrite([c.node.config.get('lazyfree-lazy-user-del') === 'yes' ? 'UNLINK' : 'DEL', key]);
     c.node.signalModifiedKey(c.db, key);
@@ -251,9 +260,8 @@ function getdel(c: Client, args: string[]): void {
 /** GETSET key value: the old value, then a plain SET (the deadline is dropped). */
 function getset(c: Client, args: string[]): void {
   const key = args[1] as string;
-  const old = getString(c, key);
-  c.reply.bulkOrNil(old?.value);
-  putString(c, key, args[2] as string, false, old);
+  c.reply.bulkOrNil(getString(c, key));
+  putString(c, key, args[2] as string, false);
   c.node.propagation.rewrite(['SET', key, args[2] as string]);
   c.node.signalModifiedKey(c.db, key);
   c.node.stats.dirty++;
@@ -264,8 +272,8 @@ function getset(c: Client, args: string[]): void {
 function mget(c: Client, args: string[]): void {
   const out: (string | undefined)[] = [];
   for (let i = 1; i < args.length; i++) {
-    const o = c.db.lookupTouch(args[i] as string);
-    out.push(o !== undefined && o.type === 'string' ? (o.value as string) : undefined);
+    const v = c.db.lookupTouchValue(args[i] as string);
+    out.push(typeof v === 'string' ? v : v !== undefined && v.type === 'string' ? (v.value as string) : undefined);
   }
   c.reply.bulkArray(out);
 }
@@ -276,12 +284,13 @@ function msetGeneric(c: Client, args: string[], nx: boolean): void {
   const db = c.db;
   if (nx) {
     let busy = false;
-    for (let j = 1; j < args.length; j += 2) if (db.lookupTouch(args[j] as string) !== undefined) busy = true;
+    for (let j = 1; j < args.length; j += 2) if (db.lookupTouchValue(args[j] as string) !== undefined) busy = true;
     if (busy) return c.reply.int(0);
   }
   for (let j = 1; j < args.length; j += 2) {
     const key = args[j] as string;
-    putString(c, key, args[j + 1] as string, false, db.lookupTouch(key));
+    db.lookupTouchValue(key);
+    putString(c, key, args[j + 1] as string, false);
     c.node.signalModifiedKey(db, key);
     c.node.stats.dirty++;
     c.node.notify(db, '$', 'set', key);
@@ -349,7 +358,7 @@ function append(c: Client, args: string[]): void {
 
 function strlen(c: Client, args: string[]): void {
   // readBytes: a value kept as a byte buffer is not turned into a string just to be measured.
-  c.reply.int(readBytes(getString(c, args[1] as string)).len);
+  c.reply.int(getStringBytes(c, args[1] as string)?.len ?? 0);
 }
 
 /** GETRANGE/SUBSTR key start end: negative indexes count from the end; the range is clamped. */
@@ -358,9 +367,9 @@ function getrange(c: Client, args: string[]): void {
   if (start === null) throw new RedisError(NOT_INTEGER);
   let end = parseInteger(args[3] as string);
   if (end === null) throw new RedisError(NOT_INTEGER);
-  const o = getString(c, args[1] as string);
+  const o = getStringBytes(c, args[1] as string);
   if (o === undefined) return c.reply.bulk('');
-  const { src: s, len: n } = readBytes(o);
+  const { src: s, len: n } = o;
   if (start < 0 && end < 0 && start > end) return c.reply.bulk('');
   if (start < 0) start = n + start;
   if (end < 0) end = n + end;
@@ -387,7 +396,9 @@ function setrange(c: Client, args: string[]): void {
   if (o === undefined) {
     if (value.length === 0) return c.reply.int(0);
     checkStringLength(c, offset, value.length);
-    obj = db.setString(key, '\0'.repeat(offset) + value);
+    // Created raw (createObject, no tryObjectEncoding): an object, not a bare string.
+    obj = new RedisObject('string', '\0'.repeat(offset) + value, c.node.clock.now());
+    db.set(key, obj);
   } else {
     if (o.type !== 'string') throw new RedisError(WRONGTYPE);
     obj = o as RedisObject<'string'>;
@@ -419,28 +430,38 @@ function setrange(c: Client, args: string[]): void {
  */
 function incrDecr(c: Client, key: string, incr: bigint | number): void {
   const db = c.db;
-  const o = db.lookupTouch(key);
-  if (o !== undefined && o.type !== 'string') throw new RedisError(WRONGTYPE);
-  const cur = o === undefined ? 0 : parseInteger(o.value as string);
+  const stored = db.lookupTouchValue(key);
+  if (typeof stored === 'object' && stored.type !== 'string') throw new RedisError(WRONGTYPE);
+  const old = typeof stored === 'object' ? (stored.value as string) : stored;
+  const cur = old === undefined ? 0 : parseInteger(old);
   if (cur === null) throw new RedisError(NOT_INTEGER);
   let result: string;
   const sum = typeof incr === 'number' ? cur + incr : Number.NaN;
   if (Number.isSafeInteger(sum) && Number.isSafeInteger(cur)) result = String(sum);
   else {
-    const v = o === undefined ? 0n : (parseInt64(o.value as string) as bigint);
+    const v = old === undefined ? 0n : (parseInt64(old) as bigint);
     const inc = BigInt(incr);
     if ((inc < 0n && v < 0n && inc < INT64_MIN - v) || (inc > 0n && v > 0n && inc > INT64_MAX - v)) {
       throw new RedisError('ERR increment or decrement would overflow');
     }
     result = String(v + inc);
   }
-  const n = putString(c, key, result, true, o);
   // Redis writes the new value into the old object when that one is an unshared int and the
-  // result is not a shared integer (0..9999): DEBUG OBJECT keeps its address.
+  // result is not a shared integer (0..9999): DEBUG OBJECT keeps its address. Only an object can
+  // have been given an address (DEBUG OBJECT promotes a bare string), so only then does the new
+  // value need one.
   const v = Number(result);
-  if (o !== undefined && (v < 0 || v >= 10000) && objectRefcount(c.node, o) === 1 && stringEncoding(o as RedisObject<'string'>) === 'int') {
-    modifiedInPlace(o, n);
-  }
+  if (
+    typeof stored === 'object' &&
+    (v < 0 || v >= 10000) &&
+    objectRefcount(c.node, stored) === 1 &&
+    stringEncoding(stored as RedisObject<'string'>) === 'int'
+  ) {
+    const n = new RedisObject('string', result, c.node.clock.now());
+    n.freq = stored.freq;
+    db.set(key, n, true);
+    modifiedInPlace(stored, n);
+  } else putString(c, key, result, true);
   c.node.signalModifiedKey(db, key);
   c.node.stats.dirty++;
   c.node.notify(db, '$', 'incrby', key);
@@ -481,7 +502,11 @@ function incrbyfloat(c: Client, args: string[]): void {
   const sum = addLongDouble(cur, incr);
   if (sum.kind !== 'finite') throw new RedisError('ERR increment would produce NaN or Infinity');
   const text = formatLongDouble(sum);
-  markNotInt(putString(c, key, text, true, o));
+  // Created without tryObjectEncoding (never "int"): an object, marked so, not a bare string.
+  const n = new RedisObject('string', text, c.node.clock.now());
+  if (o !== undefined) n.freq = o.freq;
+  db.set(key, n, true);
+  markNotInt(n);
   // Replicated as SET key <result> KEEPTTL: float formatting never differs on the replica.
   c.node.propagation.rewrite(['SET', key, text, 'KEEPTTL']);
   c.node.signalModifiedKey(db, key);

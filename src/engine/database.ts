@@ -8,15 +8,27 @@
  * removes keys exactly when the clock reaches deadline + 1 ms (active expiry), so with a manual
  * clock no expired key is ever visible.
  *
- * SCAN order: each key gets a sequence number when it is created; `order` lists keys by that
- * number, so a cursor (the next sequence number) survives inserts and deletes and every key
- * present for the whole iteration is returned exactly once.
+ * Layout (issue #17, bytes per key): the dict maps a key to a slot number (a small integer V8
+ * stores inline in the Map entry); the slot holds the key, its value and, in typed arrays, its
+ * creation sequence number and the access metadata of a plain string. A plain string (what SET,
+ * MSET, INCR and RDB load create) is stored bare, with no RedisObject: about 130 bytes per small
+ * string key instead of about 230. A command that asks for the RedisObject of such a string
+ * (lookup, get, OBJECT, DEBUG OBJECT, APPEND...) gets one created from the slot's metadata and
+ * stored in its place ("promoted"), so identity, in-place changes and WeakSet marks behave as
+ * before; the next SET stores a bare string again. Metadata lives in exactly one place: the
+ * object when there is one, the typed arrays otherwise.
+ *
+ * SCAN order: slots are appended in creation order and each gets a sequence number, so a cursor
+ * (the next sequence number) survives inserts and deletes and every key present for the whole
+ * iteration is returned exactly once. A deleted key leaves a hole; holes are compacted away once
+ * they are half the slots (amortized O(1) per delete), which renumbers slots but keeps sequence
+ * numbers and order.
  */
 
 import { randomLiveIndex } from '../types/scan-index.js';
 import { RedisError, WRONGTYPE } from './errors.js';
 import { RECLAIM_MIN_KEYS, reclaimSoon } from './reclaim.js';
-import { RedisObject, type TypeValues, type ValueType } from './values.js';
+import { EXPIRE_OVERHEAD, RedisObject, stringKeySize, type TypeValues, type ValueType } from './values.js';
 
 export interface DatabaseHost {
   now(): number;
@@ -52,18 +64,28 @@ export function expiryTime(at: number): number {
   return Math.floor(at) + 1;
 }
 
+/** What a slot holds: a bare (plain) string, or a RedisObject. */
+type Stored = string | RedisObject;
+
+const INITIAL_SLOTS = 8;
+
 export class Database {
-  dict = new Map<string, RedisObject>();
   expires = new Map<string, number>();
-  /** Sum of the live objects' estimated sizes (RedisObject.mem; see engine/eviction.ts). */
+  /** Sum of the live keys' estimated sizes (see engine/eviction.ts); a bare string's is exact. */
   mem = 0;
-  /**
-   * SCAN order as two parallel arrays (key, sequence number), not an array of {key, seq} objects:
-   * 16 bytes per key instead of about 48.
-   */
-  private orderKeys: string[] = [];
-  private orderSeqs: number[] = [];
-  private deadInOrder = 0;
+  /** key → slot. Map order is creation order (KEYS, iteration); slots are SCAN order. */
+  private slotOf = new Map<string, number>();
+  /** Per slot: its key, undefined for a hole. `slotKeys.length` is the number of slots in use. */
+  private slotKeys: (string | undefined)[] = [];
+  /** Per slot: the value, a bare string or a RedisObject. */
+  private slotVals: (Stored | undefined)[] = [];
+  /** Per slot: creation sequence number (SCAN cursors). */
+  private seqs = new Float64Array(INITIAL_SLOTS);
+  /** Per slot, bare strings only: last access time (OBJECT IDLETIME, LRU eviction). */
+  private lrus = new Float64Array(INITIAL_SLOTS);
+  /** Per slot, bare strings only: access count (OBJECT FREQ, LFU eviction), saturating. */
+  private freqs = new Uint32Array(INITIAL_SLOTS);
+  private dead = 0;
   private nextSeq = 1;
 
   constructor(
@@ -73,7 +95,7 @@ export class Database {
 
   /** Number of keys, expired-but-not-yet-removed included (as DBSIZE in Redis). */
   get size(): number {
-    return this.dict.size;
+    return this.slotOf.size;
   }
 
   /** Whether `key` has a deadline that has passed. */
@@ -102,7 +124,7 @@ export class Database {
   /** The value at `key` (expired keys are removed first); no access-time update. */
   lookup(key: string): RedisObject | undefined {
     if (this.expireIfNeeded(key)) return undefined;
-    return this.dict.get(key);
+    return this.entry(key);
   }
 
   /**
@@ -111,20 +133,52 @@ export class Database {
    * LOOKUP_NONOTIFY of OBJECT.
    */
   lookupNoTouch(key: string, notify = true): RedisObject | undefined {
-    const o = this.expireIfNeeded(key) ? undefined : this.dict.get(key);
+    const o = this.expireIfNeeded(key) ? undefined : this.entry(key);
     this.host.keyspaceLookup?.(o !== undefined, this, key, notify);
     return o;
   }
 
   /** Like lookup, and records the access for OBJECT IDLETIME / FREQ. */
   lookupTouch(key: string): RedisObject | undefined {
-    const o = this.expireIfNeeded(key) ? undefined : this.dict.get(key);
+    const o = this.expireIfNeeded(key) ? undefined : this.entry(key);
     if (o) {
       o.lru = this.host.now();
       o.freq++;
     }
     this.host.keyspaceLookup?.(o !== undefined, this, key);
     return o;
+  }
+
+  /**
+   * lookupTouch without creating a RedisObject for a bare string: the value as stored (a string
+   * for a bare string, else its RedisObject), undefined if missing. The path of GET, MGET, SET.
+   */
+  lookupTouchValue(key: string): Stored | undefined {
+    const slot = this.expireIfNeeded(key) ? undefined : this.slotOf.get(key);
+    if (slot === undefined) {
+      this.host.keyspaceLookup?.(false, this, key);
+      return undefined;
+    }
+    const v = this.slotVals[slot] as Stored;
+    const now = this.host.now();
+    if (typeof v === 'string') {
+      this.lrus[slot] = now;
+      const f = this.freqs;
+      if (f[slot] !== 0xffffffff) f[slot] = (f[slot] as number) + 1;
+    } else {
+      v.lru = now;
+      v.freq++;
+    }
+    this.host.keyspaceLookup?.(true, this, key);
+    return v;
+  }
+
+  /** The string at `key` (an access), undefined if missing; WRONGTYPE for other types. */
+  readString(key: string): string | undefined {
+    const v = this.lookupTouchValue(key);
+    if (v === undefined || typeof v === 'string') return v;
+    if (v.type !== 'string') throw new RedisError(WRONGTYPE);
+    return v.value as string;
   }
 
   /** The value at `key` if it has type `type`; undefined if missing; WRONGTYPE otherwise. */
@@ -146,18 +200,149 @@ export class Database {
 
   has(key: string): boolean {
     if (this.expireIfNeeded(key)) return false;
-    return this.dict.has(key);
+    return this.slotOf.has(key);
+  }
+
+  /** Whether `key` is present, expired or not (no expiry check). */
+  hasKey(key: string): boolean {
+    return this.slotOf.has(key);
+  }
+
+  /**
+   * The RedisObject of `key` with no expiry check and no access: a bare string is promoted (its
+   * object created and stored), so the object is the key's own.
+   */
+  entry(key: string): RedisObject | undefined {
+    const slot = this.slotOf.get(key);
+    if (slot === undefined) return undefined;
+    const v = this.slotVals[slot] as Stored;
+    if (typeof v !== 'string') return v;
+    const o = new RedisObject('string', v, this.lrus[slot] as number);
+    o.freq = this.freqs[slot] as number;
+    o.mem = stringKeySize(key, v);
+    this.slotVals[slot] = o;
+    return o;
+  }
+
+  /**
+   * Every key with its value in creation order, no expiry check. A bare string is passed as a
+   * RedisObject that is not stored: read it, or copy it; changing it changes nothing. With
+   * `reuse` it is one object for every bare string of the walk, valid only during its `visit`
+   * (SAVE, DEBUG DIGEST: no allocation per key).
+   */
+  forEach(visit: (key: string, o: RedisObject) => void, reuse = false): void {
+    let view: RedisObject | undefined;
+    for (const [key, slot] of this.slotOf) {
+      const v = this.slotVals[slot] as Stored;
+      if (typeof v !== 'string') {
+        visit(key, v);
+        continue;
+      }
+      let o = view;
+      if (o === undefined) {
+        o = new RedisObject('string', v, this.lrus[slot] as number);
+        if (reuse) view = o;
+      } else {
+        o.value = v;
+        o.lru = this.lrus[slot] as number;
+      }
+      o.freq = this.freqs[slot] as number;
+      o.mem = stringKeySize(key, v);
+      visit(key, o);
+    }
+  }
+
+  /** The type of `key`'s value, undefined if missing (no expiry check, no access). */
+  typeOf(key: string): ValueType | undefined {
+    const slot = this.slotOf.get(key);
+    if (slot === undefined) return undefined;
+    const v = this.slotVals[slot] as Stored;
+    return typeof v === 'string' ? 'string' : v.type;
+  }
+
+  /** Last access time of a present key (OBJECT IDLETIME's clock; LRU eviction). */
+  lruOf(key: string): number {
+    const slot = this.slotOf.get(key) as number;
+    const v = this.slotVals[slot] as Stored;
+    return typeof v === 'string' ? (this.lrus[slot] as number) : v.lru;
+  }
+
+  /** Access count of a present key (OBJECT FREQ's input; LFU eviction). */
+  freqOf(key: string): number {
+    const slot = this.slotOf.get(key) as number;
+    const v = this.slotVals[slot] as Stored;
+    return typeof v === 'string' ? (this.freqs[slot] as number) : v.freq;
+  }
+
+  /**
+   * Re-measures a present key for maxmemory with `size` (engine/eviction.ts's estimateSize); a
+   * bare string's size is always exact and needs nothing.
+   */
+  remeasure(key: string, size: (key: string, o: RedisObject) => number): void {
+    const slot = this.slotOf.get(key);
+    if (slot === undefined) return;
+    const v = this.slotVals[slot] as Stored;
+    if (typeof v === 'string') return;
+    const m = size(key, v);
+    this.mem += m - v.mem;
+    v.mem = m;
+  }
+
+  /** Re-measures every key (O(N)); the database's sum is recomputed. */
+  remeasureAll(size: (key: string, o: RedisObject) => number): void {
+    let sum = 0;
+    for (const [key, slot] of this.slotOf) {
+      const v = this.slotVals[slot] as Stored;
+      if (typeof v === 'string') sum += stringKeySize(key, v);
+      else {
+        v.mem = size(key, v);
+        sum += v.mem;
+      }
+    }
+    this.mem = sum;
   }
 
   /** Adds a new key (it must not exist, or exist only as a hidden expired key, which it replaces). */
   add(key: string, obj: RedisObject): void {
-    if (this.dict.has(key)) this.removeKey(key);
-    obj.seq = this.nextSeq++;
-    this.dict.set(key, obj);
+    if (this.slotOf.has(key)) this.removeKey(key);
+    this.newSlot(key, obj);
     this.mem += obj.mem;
-    this.orderKeys.push(key);
-    this.orderSeqs.push(obj.seq);
     this.host.keyAdded?.(this, key, obj.type);
+  }
+
+  /**
+   * Adds a new key holding the plain string `value`, stored bare (RDB load): accessed at `lru`,
+   * `freq` accesses. No keyspace event. The key must not exist.
+   */
+  addString(key: string, value: string, lru: number, freq = 0): void {
+    const slot = this.newSlot(key, value);
+    this.lrus[slot] = lru;
+    this.freqs[slot] = freq;
+    this.mem += stringKeySize(key, value);
+  }
+
+  private newSlot(key: string, v: Stored): number {
+    const slot = this.slotKeys.length;
+    if (slot === this.seqs.length) this.growSlots(slot + (slot >> 1) + 8);
+    this.slotKeys.push(key);
+    this.slotVals.push(v);
+    this.seqs[slot] = this.nextSeq++;
+    this.slotOf.set(key, slot);
+    return slot;
+  }
+
+  /** Reallocates the typed arrays to `capacity` slots (at least the slots in use). */
+  private growSlots(capacity: number): void {
+    const n = this.slotKeys.length;
+    const seqs = new Float64Array(capacity);
+    seqs.set(this.seqs.subarray(0, n));
+    this.seqs = seqs;
+    const lrus = new Float64Array(capacity);
+    lrus.set(this.lrus.subarray(0, n));
+    this.lrus = lrus;
+    const freqs = new Uint32Array(capacity);
+    freqs.set(this.freqs.subarray(0, n));
+    this.freqs = freqs;
   }
 
   /**
@@ -165,29 +350,56 @@ export class Database {
    * (SET ... KEEPTTL, and in-place changes that Redis does not treat as a new value).
    */
   set(key: string, obj: RedisObject, keepTtl = false): void {
-    const old = this.lookup(key) ?? this.hiddenExpired(key);
-    if (old) {
-      obj.seq = old.seq;
-      this.dict.set(key, obj);
-      this.mem += obj.mem - old.mem;
-      if (!keepTtl) this.expires.delete(key);
-    } else {
-      this.add(key, obj);
+    const slot = this.replaceableSlot(key, keepTtl);
+    if (slot === undefined) return this.add(key, obj);
+    this.mem += obj.mem - this.memAt(key, slot);
+    this.slotVals[slot] = obj;
+  }
+
+  /**
+   * Sets `key` to the plain string `value`, stored bare (SET, MSET, GETSET, INCR, APPEND of a new
+   * key). Replacing a live key keeps its access count (Redis's dbSetValue keeps the old object's
+   * LFU counter; the callers have just touched the key) and makes now its access time.
+   */
+  setString(key: string, value: string, keepTtl = false): void {
+    const now = this.host.now();
+    const slot = this.replaceableSlot(key, keepTtl);
+    if (slot === undefined) {
+      const s = this.newSlot(key, value);
+      this.lrus[s] = now;
+      this.freqs[s] = 0;
+      this.mem += stringKeySize(key, value);
+      this.host.keyAdded?.(this, key, 'string');
+      return;
     }
+    const old = this.slotVals[slot] as Stored;
+    if (typeof old !== 'string') this.freqs[slot] = this.hiddenReplaced ? 0 : Math.min(old.freq, 0xffffffff);
+    else if (this.hiddenReplaced) this.freqs[slot] = 0;
+    this.lrus[slot] = now;
+    this.mem += stringKeySize(key, value) - this.memAt(key, slot);
+    this.slotVals[slot] = value;
   }
 
-  /** Shorthand for setting a string value. */
-  setString(key: string, value: string, keepTtl = false): RedisObject<'string'> {
-    const obj = new RedisObject('string', value, this.host.now());
-    this.set(key, obj, keepTtl);
-    return obj;
+  /** Whether the last replaceableSlot replaced a hidden expired key (its counter is not kept). */
+  private hiddenReplaced = false;
+
+  /**
+   * The slot of `key` about to be overwritten, or undefined when it is missing (an expired key
+   * is removed first). A hidden expired key (expiryMode 'hide') is replaced in place and loses
+   * its deadline; a live one loses it unless `keepTtl`.
+   */
+  private replaceableSlot(key: string, keepTtl: boolean): number | undefined {
+    const hidden = this.expireIfNeeded(key);
+    const slot = this.slotOf.get(key);
+    this.hiddenReplaced = hidden;
+    if (slot !== undefined && (hidden || !keepTtl)) this.persist(key);
+    return slot;
   }
 
-  /** A hidden expired key being overwritten: replaced in place, its deadline dropped. */
-  private hiddenExpired(key: string): RedisObject | undefined {
-    const o = this.dict.get(key);
-    if (o) this.expires.delete(key);
-    return o;
+  /** The estimated size counted in `mem` for the key at `slot`. */
+  private memAt(key: string, slot: number): number {
+    const v = this.slotVals[slot] as Stored;
+    return typeof v === 'string' ? stringKeySize(key, v) : v.mem;
   }
 
   /** Deletes `key`; true if it existed (and was not expired). */
@@ -198,19 +410,22 @@ export class Database {
 
   /** Removes a key with no expiry check and no events. */
   removeKey(key: string): boolean {
-    const o = this.dict.get(key);
-    if (o === undefined) return false;
-    this.dict.delete(key);
-    this.mem -= o.mem;
-    this.expires.delete(key);
-    this.deadInOrder++;
-    if (this.deadInOrder > 1024 && this.deadInOrder > this.orderKeys.length / 2) this.compactOrder();
+    const slot = this.slotOf.get(key);
+    if (slot === undefined) return false;
+    this.mem -= this.memAt(key, slot);
+    this.slotOf.delete(key);
+    this.slotKeys[slot] = undefined;
+    this.slotVals[slot] = undefined;
+    this.persist(key);
+    this.dead++;
+    if (this.slotOf.size === 0) this.resetSlots();
+    else if (this.dead > 1024 && this.dead * 2 > this.slotKeys.length) this.compactSlots();
     return true;
   }
 
   /** Sets the absolute deadline of an existing key. */
   setExpire(key: string, at: number): void {
-    this.expires.set(key, at);
+    this.loadExpire(key, at);
     this.host.expireScheduled(this, key, at);
   }
 
@@ -219,37 +434,61 @@ export class Database {
     return this.expires.get(key);
   }
 
+  /** Sets a deadline with no scheduling (RDB load: expiry runs on the loaded node's clock later). */
+  loadExpire(key: string, at: number): void {
+    if (!this.expires.has(key)) this.mem += EXPIRE_OVERHEAD;
+    this.expires.set(key, at);
+  }
+
   /** Removes the deadline; true if there was one. */
   persist(key: string): boolean {
-    return this.expires.delete(key);
+    if (!this.expires.delete(key)) return false;
+    this.mem -= EXPIRE_OVERHEAD;
+    return true;
   }
 
   /** Empties the database. */
   clear(): void {
-    if (this.dict.size >= RECLAIM_MIN_KEYS) reclaimSoon();
-    this.dict = new Map();
+    if (this.slotOf.size >= RECLAIM_MIN_KEYS) reclaimSoon();
+    this.slotOf = new Map();
     this.expires = new Map();
     this.mem = 0;
-    this.orderKeys = [];
-    this.orderSeqs = [];
-    this.deadInOrder = 0;
+    this.resetSlots();
+  }
+
+  /** No slots (the keyspace is empty); sequence numbers keep growing, so old cursors stay valid. */
+  private resetSlots(): void {
+    this.slotKeys = [];
+    this.slotVals = [];
+    this.seqs = new Float64Array(INITIAL_SLOTS);
+    this.lrus = new Float64Array(INITIAL_SLOTS);
+    this.freqs = new Uint32Array(INITIAL_SLOTS);
+    this.dead = 0;
   }
 
   /** Exchanges contents with another database (SWAPDB): clients stay on their index. */
   swapWith(other: Database): void {
-    [this.dict, other.dict] = [other.dict, this.dict];
+    [this.slotOf, other.slotOf] = [other.slotOf, this.slotOf];
     [this.expires, other.expires] = [other.expires, this.expires];
     [this.mem, other.mem] = [other.mem, this.mem];
-    [this.orderKeys, other.orderKeys] = [other.orderKeys, this.orderKeys];
-    [this.orderSeqs, other.orderSeqs] = [other.orderSeqs, this.orderSeqs];
-    [this.deadInOrder, other.deadInOrder] = [other.deadInOrder, this.deadInOrder];
+    [this.slotKeys, other.slotKeys] = [other.slotKeys, this.slotKeys];
+    [this.slotVals, other.slotVals] = [other.slotVals, this.slotVals];
+    [this.seqs, other.seqs] = [other.seqs, this.seqs];
+    [this.lrus, other.lrus] = [other.lrus, this.lrus];
+    [this.freqs, other.freqs] = [other.freqs, this.freqs];
+    [this.dead, other.dead] = [other.dead, this.dead];
     [this.nextSeq, other.nextSeq] = [other.nextSeq, this.nextSeq];
+  }
+
+  /** All keys, expired ones included, in creation order (no expiry check). */
+  allKeys(): IterableIterator<string> {
+    return this.slotOf.keys();
   }
 
   /** All live keys (expired ones skipped, not removed). */
   *keys(): IterableIterator<string> {
     const now = this.host.now();
-    for (const key of this.dict.keys()) {
+    for (const key of this.slotOf.keys()) {
       const at = this.expires.get(key);
       if (at === undefined || !deadlinePassed(at, now)) yield key;
     }
@@ -260,11 +499,11 @@ export class Database {
    * key still present. Returns the next cursor (0 when the iteration is complete).
    */
   scan(cursor: number, count: number, visit: (key: string) => void): number {
-    // A slot is live while its key exists with that sequence number (not deleted or re-created since).
-    const keys = this.orderKeys;
-    const seqs = this.orderSeqs;
+    const keys = this.slotKeys;
+    const seqs = this.seqs;
+    const n = keys.length;
     let lo = 0;
-    let hi = seqs.length;
+    let hi = n;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if ((seqs[mid] as number) < cursor) lo = mid + 1;
@@ -272,40 +511,49 @@ export class Database {
     }
     let visited = 0;
     let i = lo;
-    for (; i < keys.length && visited < count; i++) {
-      if (!this.liveAt(i)) continue;
+    for (; i < n && visited < count; i++) {
+      const key = keys[i];
+      if (key === undefined) continue;
       visited++;
-      visit(keys[i] as string);
+      visit(key);
     }
-    // Skip trailing holes so a finished iteration reports 0 at once.
-    while (i < keys.length && !this.liveAt(i)) i++;
-    return i < keys.length ? (seqs[i] as number) : 0;
+    // Skip trailing holes so a finished iteration reports 0 at once. (`visit` may not delete.)
+    while (i < n && keys[i] === undefined) i++;
+    return i < n ? (seqs[i] as number) : 0;
   }
 
   /**
-   * A random key for RANDOMKEY, O(1) expected: samples the SCAN order (at least half live once
-   * it is large). Expired keys may be returned; the caller expires them and asks again.
+   * A random key for RANDOMKEY, O(1) expected: samples the slots (at least half live once there
+   * are many). Expired keys may be returned; the caller expires them and asks again.
    */
   randomKey(): string | undefined {
-    if (this.dict.size === 0) return undefined;
-    return this.orderKeys[randomLiveIndex(this.orderKeys.length, (i) => this.liveAt(i))];
+    if (this.slotOf.size === 0) return undefined;
+    const keys = this.slotKeys;
+    return keys[randomLiveIndex(keys.length, (i) => keys[i] !== undefined)];
   }
 
-  /** Whether slot `i` of the SCAN order is live: its key exists with that sequence number (not deleted or re-created since). */
-  private liveAt(i: number): boolean {
-    return this.dict.get(this.orderKeys[i] as string)?.seq === this.orderSeqs[i];
-  }
-
-  private compactOrder(): void {
-    const keys: string[] = [];
-    const seqs: number[] = [];
-    for (let i = 0; i < this.orderKeys.length; i++) {
-      if (!this.liveAt(i)) continue;
-      keys.push(this.orderKeys[i] as string);
-      seqs.push(this.orderSeqs[i] as number);
+  /** Moves the live slots down over the holes, keeping their order and sequence numbers. */
+  private compactSlots(): void {
+    const keys = this.slotKeys;
+    const vals = this.slotVals;
+    const { seqs, lrus, freqs } = this;
+    let j = 0;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      if (key === undefined) continue;
+      if (i !== j) {
+        keys[j] = key;
+        vals[j] = vals[i];
+        seqs[j] = seqs[i] as number;
+        lrus[j] = lrus[i] as number;
+        freqs[j] = freqs[i] as number;
+        this.slotOf.set(key, j);
+      }
+      j++;
     }
-    this.orderKeys = keys;
-    this.orderSeqs = seqs;
-    this.deadInOrder = 0;
+    keys.length = j;
+    vals.length = j;
+    this.dead = 0;
+    if (seqs.length > 4 * j + INITIAL_SLOTS) this.growSlots(j + (j >> 1) + INITIAL_SLOTS);
   }
 }

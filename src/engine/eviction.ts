@@ -2,16 +2,17 @@
  * maxmemory and eviction: a deterministic model of Redis 7.0's performEvictions.
  *
  * Memory is an estimate of what redis-sim's own structures take in V8's heap (calibrated, see
- * KEY_OVERHEAD), not jemalloc's byte count: every RedisObject caches `mem`, its key's estimated
- * size (key, value, deadline, fixed per-key overhead), and each database keeps
- * the sum of its live objects' `mem` (Database.mem, maintained by add/set/removeKey/clear/
- * swapWith). After a write command the dispatcher re-measures the keys the command names
+ * engine/values.ts's KEY_OVERHEAD), not jemalloc's byte count: every RedisObject caches `mem`, its
+ * key's estimated size (key, value, fixed per-key overhead), a bare string's is computed (always
+ * exact, so always counted), a deadline adds EXPIRE_OVERHEAD, and each database keeps the sum
+ * (Database.mem, maintained by add/set/setString/removeKey/setExpire/persist/clear/swapWith).
+ * After a write command the dispatcher re-measures the keys the command names
  * (keyPositions) — O(keys) with an O(1) size function per type:
  *   string          its JS string's size
  *   list/set/hash/zset/stream   the container + element count × (per-element overhead + the
  *                   size of one sampled element: the first one), so big elements weigh more
  *                   without a scan
- * The node's estimate is MEMORY_BASELINE + the databases' sums. Nothing is measured while maxmemory
+ * The node's estimate is MEMORY_BASELINE + the databases' sums. No collection is measured while maxmemory
  * is 0; setting maxmemory re-measures every key once (O(N)), then evicts as Redis's CONFIG SET does.
  * While maxmemory is set, INFO memory's used_memory is this estimate (what eviction compares with
  * maxmemory, as in Redis); without a limit it reports the process's heap.
@@ -44,7 +45,7 @@ import type { CommandSpec, ResolvedCommand } from './command.js';
 import { commandIsDenyoom } from './command-flags.js';
 import type { Database } from './database.js';
 import type { RedisNode } from './node.js';
-import type { RedisObject } from './values.js';
+import { KEY_OVERHEAD, type RedisObject, stringCost } from './values.js';
 
 export const OOM_ERROR = "OOM command not allowed when used memory > 'maxmemory'.";
 
@@ -52,17 +53,10 @@ export const OOM_ERROR = "OOM command not allowed when used memory > 'maxmemory'
 export const MEMORY_BASELINE = 1024;
 
 /*
- * The estimate is calibrated against what V8 (Node 20, x86-64) really keeps per key, measured with
- * bench/memory.mjs-style fills (heapUsed + external after a GC, divided by the keys): a key costs
- * its Map entry, its RedisObject and its SCAN-order slot (KEY_OVERHEAD) plus its name; a deadline
- * its expires entry; a collection a fixed part (the JS container) plus, per element, the
- * container's slot (PER_ELEMENT) and the element's strings. A JS string of n one-byte characters
- * takes a 16-byte header and n rounded up to 8. Measured within ~10% for strings, lists, sets,
- * hashes, sorted sets and streams of small and large sizes (test/maxmemory-heap.test.ts keeps the
- * real heap within a stated factor of maxmemory).
+ * A collection weighs a fixed part (the JS container) plus, per element, the container's slot
+ * (PER_ELEMENT) and the element's strings; measured within ~10% for lists, sets, hashes, sorted
+ * sets and streams of small and large sizes.
  */
-const KEY_OVERHEAD = 128;
-const EXPIRE_OVERHEAD = 124;
 const COLLECTION_FIXED = { list: 80, set: 456, hash: 464, zset: 948, stream: 800 } as const;
 const PER_ELEMENT = { list: 16, set: 112, hash: 123, zset: 226, stream: 180 } as const;
 /** Candidates kept per pass over the keyspace. */
@@ -71,16 +65,11 @@ const POOL_SIZE = 16;
 /** Commands a client in MULTI may still run when over the limit. */
 const MULTI_OOM_ALLOWED = new Set(['exec', 'discard', 'quit', 'reset']);
 
-/** What V8 takes for a one-byte string of `n` characters. */
-function stringCost(n: number): number {
-  return 16 + Math.ceil(n / 8) * 8;
-}
-
 /**
  * The estimated size of `key` holding `o` (O(1): a collection's elements are weighed by one
- * sampled element, the first), with its deadline if `expires`.
+ * sampled element, the first); its deadline is counted by the database (EXPIRE_OVERHEAD).
  */
-export function estimateSize(key: string, o: RedisObject, expires = false): number {
+export function estimateSize(key: string, o: RedisObject): number {
   let value: number;
   switch (o.type) {
     case 'string':
@@ -124,7 +113,7 @@ export function estimateSize(key: string, o: RedisObject, expires = false): numb
       value = COLLECTION_FIXED.stream + st.length * (PER_ELEMENT.stream + sample) + st.groups.size * COLLECTION_FIXED.stream;
     }
   }
-  return KEY_OVERHEAD + stringCost(key.length) + value + (expires ? EXPIRE_OVERHEAD : 0);
+  return KEY_OVERHEAD + stringCost(key.length) + value;
 }
 
 type Policy = 'lru' | 'lfu' | 'ttl' | 'random' | 'none';
@@ -171,26 +160,13 @@ export class Eviction {
   /** Re-measures every key of every database (O(N)). */
   remeasureAll(): void {
     for (let i = 0; i < this.node.databaseCount; i++) {
-      const db = this.node.db(i);
-      let sum = 0;
-      for (const [key, o] of db.dict) {
-        o.mem = estimateSize(key, o, db.expires.has(key));
-        sum += o.mem;
-      }
-      db.mem = sum;
+      this.node.db(i).remeasureAll(estimateSize);
     }
   }
 
   /** After a write command: re-measures the keys it names (only called when limit > 0). */
   measureKeys(db: Database, spec: CommandSpec, args: string[], positions: (spec: CommandSpec, args: string[]) => number[]): void {
-    for (const p of positions(spec, args)) {
-      const key = args[p] as string;
-      const o = db.dict.get(key);
-      if (!o) continue;
-      const m = estimateSize(key, o, db.expires.has(key));
-      db.mem += m - o.mem;
-      o.mem = m;
-    }
+    for (const p of positions(spec, args)) db.remeasure(args[p] as string, estimateSize);
   }
 
   /**
@@ -237,7 +213,7 @@ export class Eviction {
       if (pool.length === 0) return false;
       for (const cand of pool) {
         if (used <= this.limit) break;
-        if (!cand.db.dict.has(cand.key)) continue;
+        if (!cand.db.hasKey(cand.key)) continue;
         this.evict(cand.db, cand.key);
         used = this.used();
       }
@@ -261,7 +237,7 @@ export class Eviction {
   private firstInScanOrder(volatile: boolean): Candidate[] {
     for (let i = 0; i < this.node.databaseCount; i++) {
       const db = this.node.db(i);
-      if ((volatile ? db.expires.size : db.dict.size) === 0) continue;
+      if ((volatile ? db.expires.size : db.size) === 0) continue;
       let found: string | undefined;
       let cursor = 0;
       do {
@@ -272,6 +248,12 @@ export class Eviction {
       if (found !== undefined) return [{ db, key: found, rank: 0, rank2: 0 }];
     }
     return [];
+  }
+
+  /** Offers `key` ranked by access time (lru) or count then access time (lfu). */
+  private offerKey(db: Database, key: string, policy: Policy, offer: (c: Candidate) => void): void {
+    const lru = db.lruOf(key);
+    offer({ db, key, rank: policy === 'lru' ? lru : db.freqOf(key), rank2: lru });
   }
 
   /** One pass over the candidates: the POOL_SIZE best, best first. */
@@ -289,13 +271,12 @@ export class Eviction {
       const db = this.node.db(i);
       if (volatile) {
         for (const [key, at] of db.expires) {
-          const o = db.dict.get(key);
-          if (!o) continue;
+          if (!db.hasKey(key)) continue;
           if (policy === 'ttl') offer({ db, key, rank: at, rank2: 0 });
-          else offer({ db, key, rank: policy === 'lru' ? o.lru : o.freq, rank2: o.lru });
+          else this.offerKey(db, key, policy, offer);
         }
       } else {
-        for (const [key, o] of db.dict) offer({ db, key, rank: policy === 'lru' ? o.lru : o.freq, rank2: o.lru });
+        for (const key of db.allKeys()) this.offerKey(db, key, policy, offer);
       }
     }
     return pool;

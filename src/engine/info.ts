@@ -372,7 +372,7 @@ function keyspace(node: RedisNode): string {
   const now = node.clock.now();
   for (let i = 0; i < node.databaseCount; i++) {
     const db = node.db(i);
-    const keys = db.dict.size;
+    const keys = db.size;
     const expires = db.expires.size;
     if (!keys && !expires) continue;
     // Redis estimates avg_ttl by sampling in its expire cycle; here it is the exact mean of the

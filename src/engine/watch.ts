@@ -83,7 +83,7 @@ export class WatchManager {
     for (const wk of [...list]) {
       if (wk.expired) {
         // Deleting an already expired key is no logical change; Redis stops here otherwise.
-        if (!db.dict.has(key)) {
+        if (!db.hasKey(key)) {
           wk.expired = false;
           continue;
         }
@@ -104,8 +104,8 @@ export class WatchManager {
     if (!keys) return;
     const toDirty: Client[] = [];
     for (const [key, list] of keys) {
-      const inEmptied = db.dict.has(key);
-      const inReplacement = replacedWith?.dict.has(key) ?? false;
+      const inEmptied = db.hasKey(key);
+      const inReplacement = replacedWith?.hasKey(key) ?? false;
       if (!inEmptied && !inReplacement) continue;
       for (const wk of list) {
         if (wk.expired) {

@@ -139,9 +139,11 @@ function parseFrom(node: RedisNode, r: RdbReader): ParsedRdb {
     }
     if (!isObjectType(type)) corrupt(`Unknown RDB encoding type ${type}`);
     const key = r.string();
-    let obj: RedisObject;
+    // A plain string is kept bare (no RedisObject: engine/database.ts), as Redis's
+    // tryObjectEncoding leaves a loaded string: its encoding follows from its value.
+    let obj: RedisObject | string;
     try {
-      obj = readObject(r, type, node, now);
+      obj = type === T.TYPE_STRING ? r.string() : readObject(r, type, node, now);
     } catch (e) {
       if (!(e instanceof EmptyKeyError)) throw e;
       result.emptySkipped++;
@@ -152,17 +154,22 @@ function parseFrom(node: RedisNode, r: RdbReader): ParsedRdb {
     let target = dbs[db];
     if (target === undefined) target = dbs[db] = new Database(db, host);
     if (master && expire !== undefined && expire < now) {
-      if (target.dict.has(key)) throw new RdbError(`RDB has duplicated key '${key}' in DB ${db}`);
+      if (target.hasKey(key)) throw new RdbError(`RDB has duplicated key '${key}' in DB ${db}`);
       result.expiredSkipped++;
     } else {
-      if (idle >= 0) obj.lru = now - idle * 1000;
-      if (freq >= 0) obj.freq = accessesForCounter(node, freq);
+      const lru = idle >= 0 ? now - idle * 1000 : now;
+      const accesses = freq >= 0 ? accessesForCounter(node, freq) : 0;
       // A key seen twice is fatal; the staging database is dropped then, so adding first and
       // checking the size saves a lookup per key.
-      const size = target.dict.size;
-      target.add(key, obj);
-      if (target.dict.size === size) throw new RdbError(`RDB has duplicated key '${key}' in DB ${db}`);
-      if (expire !== undefined) target.expires.set(key, expire);
+      const size = target.size;
+      if (typeof obj === 'string') target.addString(key, obj, lru, accesses);
+      else {
+        obj.lru = lru;
+        obj.freq = accesses;
+        target.add(key, obj);
+      }
+      if (target.size === size) throw new RdbError(`RDB has duplicated key '${key}' in DB ${db}`);
+      if (expire !== undefined) target.loadExpire(key, expire);
       loaded++;
     }
     expire = undefined;
@@ -215,7 +222,7 @@ export function loadRdb(node: RedisNode, data: Buffer | string, opts: LoadOption
     for (let i = 0; i < node.databaseCount; i++) {
       const db = node.db(i);
       const staged = dbs[i] ?? new Database(i, host);
-      if (db.dict.size === 0 && staged.dict.size === 0) continue;
+      if (db.size === 0 && staged.size === 0) continue;
       node.watches.touchDatabase(db, staged);
       db.swapWith(staged);
       node.blocking.signalDatabase(db);
@@ -227,23 +234,22 @@ export function loadRdb(node: RedisNode, data: Buffer | string, opts: LoadOption
     for (const staged of dbs) {
       if (staged === undefined) continue;
       const db = node.db(staged.index);
-      for (const key of staged.dict.keys())
-        if (db.dict.has(key)) throw new RdbError(`RDB has duplicated key '${key}' in DB ${staged.index}`);
+      for (const key of staged.allKeys()) if (db.hasKey(key)) throw new RdbError(`RDB has duplicated key '${key}' in DB ${staged.index}`);
     }
   }
   for (const code of functions) functionsOf(node).load(code, true);
   for (const staged of dbs) {
     if (staged === undefined) continue;
     const db = node.db(staged.index);
-    for (const [key, obj] of staged.dict) {
-      if (db.dict.has(key)) {
+    staged.forEach((key, obj) => {
+      if (db.hasKey(key)) {
         node.watches.touch(db, key);
         db.removeKey(key);
       }
       db.add(key, obj);
       const at = staged.expires.get(key);
       if (at !== undefined) db.setExpire(key, at);
-    }
+    });
   }
   return result;
 }

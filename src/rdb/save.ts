@@ -15,7 +15,6 @@
 import { lfuPolicy, objectFreq } from '../engine/encoding.js';
 import { MEMORY_BASELINE } from '../engine/eviction.js';
 import type { RedisNode } from '../engine/node.js';
-import type { RedisObject } from '../engine/values.js';
 import { functionsIfLoaded } from '../scripting/functions.js';
 import { OP_AUX, OP_EOF, OP_EXPIRETIME_MS, OP_FREQ, OP_FUNCTION2, OP_IDLE, OP_RESIZEDB, OP_SELECTDB, RDB_VERSION } from './constants.js';
 import { Crc64 } from './crc64.js';
@@ -70,21 +69,16 @@ export function writeRdb(node: RedisNode, sink: (b: Buffer) => void, opts: SaveO
   const now = node.clock.now();
   for (let i = 0; i < node.databaseCount; i++) {
     const db = node.db(i);
-    if (db.dict.size === 0) continue;
+    if (db.size === 0) continue;
     w.byte(OP_SELECTDB);
     w.len(i);
     w.byte(OP_RESIZEDB);
-    w.len(db.dict.size);
+    w.len(db.size);
     w.len(db.expires.size);
-    // Deadlines by object: a lookup by object identity costs a third of one by key string (no
-    // string hashing or comparing), and most keys have no deadline.
-    const deadlines = new Map<RedisObject, number>();
-    for (const [key, at] of db.expires) {
-      const o = db.dict.get(key);
-      if (o !== undefined) deadlines.set(o, at);
-    }
-    for (const [key, o] of db.dict) {
-      const at = deadlines.size === 0 ? undefined : deadlines.get(o);
+    const expires = db.expires;
+    // Bare strings come as one reused object (no allocation per key): nothing here keeps `o`.
+    db.forEach((key, o) => {
+      const at = expires.size === 0 ? undefined : expires.get(key);
       if (at !== undefined) {
         w.byte(OP_EXPIRETIME_MS);
         w.millis(at);
@@ -100,7 +94,7 @@ export function writeRdb(node: RedisNode, sink: (b: Buffer) => void, opts: SaveO
       w.string(key);
       writeObject(w, node, o, enc);
       if (w.pos >= chunk) flush();
-    }
+    }, true);
   }
   w.byte(OP_EOF);
   flush();

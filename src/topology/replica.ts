@@ -187,11 +187,11 @@ export class ReplicaLink {
     for (let i = 0; i < n; i++) {
       const src = from.db(i);
       const dst = to.db(i);
-      for (const [key, o] of src.dict) {
+      src.forEach((key, o) => {
         dst.add(key, copyValue(from, to, o));
         const at = src.expires.get(key);
         if (at !== undefined) dst.setExpire(key, at);
-      }
+      });
     }
   }
 
