@@ -12,6 +12,7 @@
  * `daemonize no` is accepted (redis-sim never daemonizes; `yes` is refused).
  */
 import { appendFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { AclStartupError, checkUserDirective } from './acl/file.js';
 import { argvToConfig, ConfigFileError, type Directive, parseConfig } from './config-file.js';
 import type { ClockOptions } from './engine/clock.js';
 import { DEFAULT_VERSION } from './engine/node.js';
@@ -89,6 +90,8 @@ interface Settings {
   portFile: string;
   control: string | false;
   config: Record<string, string>;
+  /** redis.conf's `user` lines: [name, ...rules]. */
+  users: string[][];
 }
 
 /** Applies one directive (redis-server's order: later lines override earlier ones). */
@@ -119,8 +122,15 @@ function apply(s: Settings, d: Directive): void {
     case 'port-file':
       s.portFile = one();
       return;
+    case 'user': {
+      // Checked now, created at start (before the aclfile, which may not be set as well).
+      if (d.args.length < 1) bad('Bad directive or wrong number of arguments');
+      const err = checkUserDirective(d.args, new Set(s.users.map((u) => u[0] as string)));
+      if (err) bad(err);
+      s.users.push(d.args);
+      return;
+    }
     case 'rename-command':
-    case 'user':
     case 'loadmodule':
     case 'sentinel':
       bad(`'${d.name}' is not supported by redis-sim`);
@@ -169,6 +179,7 @@ function settings(argv: string[]): Settings {
     portFile: '',
     control: 'sim',
     config: {},
+    users: [],
   };
   let text = '';
   let args = argv;
@@ -256,12 +267,16 @@ async function main(argv: string[]): Promise<void> {
       clock: s.clock,
       config: s.config,
       controlCommand: s.control,
+      users: s.users,
       log,
       [LAZY_SCRIPTING]: true,
     });
   } catch (e) {
     if (e instanceof RdbError) log('warning', e.message);
-    else log('warning', `Failed listening on port ${s.port} (tcp), aborting: ${(e as Error).message}`);
+    else if (e instanceof AclStartupError) {
+      log('warning', e.message);
+      if (e.then) log('warning', e.then);
+    } else log('warning', `Failed listening on port ${s.port} (tcp), aborting: ${(e as Error).message}`);
     process.exit(1);
   }
   sim.node.onShutdownRequest = () => void stop('User requested shutdown...');

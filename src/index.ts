@@ -73,6 +73,12 @@ export interface RedisSimOptions extends Omit<NodeOptions, 'config' | 'commands'
    * it, `dir`/`dbfilename` given in `config` load that file when it exists, as redis-server does.
    */
   rdb?: string | Buffer;
+  /**
+   * Users as redis.conf's `user` lines declare them, each [name, ...rules] (e.g. ['alice', 'on',
+   * '>secret', '~app:*', '+@read']), created at start before the aclfile is read; with an
+   * aclfile configured too, the start fails, as in Redis (docs/acl.md).
+   */
+  users?: readonly (readonly string[])[];
 }
 
 export interface WaitForBlockedOptions {
@@ -102,7 +108,7 @@ export class RedisSim implements NodeLifecycle {
     const config = checkStartOptions(opts);
     const controlCommand = typeof opts.controlCommand === 'string' ? opts.controlCommand.toLowerCase() : opts.controlCommand;
     this.node = new RedisNode({ ...opts, config, controlCommand, commands: COMMANDS, acl: aclHooks });
-    loadAclAtStartup(this.node);
+    loadAclAtStartup(this.node, opts.users);
     this.server = new Server(this.node);
     // Replication state from the start: min-replicas-to-write refuses writes with no replica at all.
     Replication.of(this.node);

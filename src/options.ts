@@ -26,6 +26,7 @@ export const START_OPTIONS = [
   'controlCommand',
   'log',
   'rdb',
+  'users',
 ] as const;
 
 const CLOCK_MODES = ['system', 'manual', 'offset'] as const;
@@ -156,6 +157,12 @@ export function checkStartOptions(opts: unknown, extra: readonly string[] = []):
   }
   if (o.rdb !== undefined && typeof o.rdb !== 'string' && !Buffer.isBuffer(o.rdb))
     fail("option 'rdb'", "an RDB file's path or a Buffer", o.rdb);
+  if (
+    o.users !== undefined &&
+    (!Array.isArray(o.users) || !o.users.every((u) => Array.isArray(u) && u.length >= 1 && u.every((w: unknown) => typeof w === 'string')))
+  ) {
+    fail("option 'users'", "an array of user lines, each [name, ...rules] (e.g. ['alice', 'on', '>pw', '+@read'])", o.users);
+  }
   if (o.log !== undefined && typeof o.log !== 'function') fail("option 'log'", 'a function (level, message) => void', o.log);
   if (o.controlCommand !== undefined) checkControlCommand(o.controlCommand);
   // A Clock instance is recognised by the caller; anything else must be clock options.

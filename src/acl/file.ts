@@ -15,7 +15,8 @@ import type { Client } from '../engine/client.js';
 import type { RedisNode } from '../engine/node.js';
 import { describeUser } from './describe.js';
 import { aclState, createDefaultUser, killClientsOf, newUser } from './store.js';
-import { AclRuleError, hasSpaces, mergeSelectorArgs, setUserError, type User } from './user.js';
+import type { AclTable } from './table.js';
+import { AclRuleError, hasSpaces, mergeSelectorArgs, setUserError, User } from './user.js';
 
 /** strerror texts for the errors opening a file can give. */
 function strerror(e: NodeJS.ErrnoException): string {
@@ -93,12 +94,101 @@ export function loadAclFile(node: RedisNode, filename: string, caller?: Client):
   return undefined;
 }
 
-/** ACLLoadUsersAtStartup: a configured aclfile that fails to load stops the start. */
-export function loadAclAtStartup(node: RedisNode): void {
+/** An ACL problem that stops the start; `message` is Redis's log line, `then` the one after it. */
+export class AclStartupError extends Error {
+  constructor(
+    message: string,
+    readonly then?: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * ACLAppendUserForLoading's check of a `user <name> <rules...>` line of redis.conf, when the file
+ * is read: the rules are tried on a scratch user, where an unknown command or category is no
+ * error yet (ACLLoadConfiguredUsers finds it at start). Returns the config error text, or
+ * undefined. As Redis 7.0.15 words it, the quoted word is the line's word at the failing rule's
+ * index among the rules (so it is two words to the left of the rule: a Redis quirk), the user's
+ * name for a duplicate user or an unmatched parenthesis.
+ */
+export function checkUserDirective(args: readonly string[], seen: ReadonlySet<string>): string | undefined {
+  const words = ['user', ...args];
+  const fail = (index: number, message: string) => `Error in user declaration '${words[index]}': ${message}`;
+  const name = args[0] as string;
+  if (seen.has(name)) return fail(1, setUserError('EALREADY'));
+  const merged = mergeSelectorArgs(args.slice(1));
+  // ACLMergeSelectorArguments leaves errno as it was: in practice "Unknown command or category".
+  if (typeof merged === 'number') return fail(1, setUserError('ENOENT'));
+  const empty: AclTable = { top: [], all: [], byName: new Map(), bySpec: new Map() };
+  const scratch = new User(name, empty, () => false);
+  for (let j = 0; j < merged.length; j++) {
+    try {
+      scratch.apply(merged[j] as string);
+    } catch (e) {
+      if (!(e instanceof AclRuleError)) throw e;
+      if (e.errno !== 'ENOENT') return fail(j, setUserError(e.errno));
+    }
+  }
+  return undefined;
+}
+
+/**
+ * ACLLoadUsersAtStartup: the users of redis.conf's `user` lines (each [name, ...rules]), then the
+ * aclfile. Both at once, a failing rule or an aclfile that fails to load stop the start with
+ * Redis's log message (the Error's message).
+ */
+export function loadAclAtStartup(node: RedisNode, users: readonly (readonly string[])[] = []): void {
   const file = node.config.get('aclfile');
+  if (file !== '' && users.length > 0) {
+    throw new AclStartupError(
+      'Configuring Redis with users defined in redis.conf and at the same setting an ACL file path is invalid. This setup is very likely to lead to configuration errors and security holes, please define either an ACL file or declare users directly in your redis.conf, but not both.',
+    );
+  }
+  loadConfiguredUsers(node, users);
   if (file === '') return;
   const err = loadAclFile(node, file);
-  if (err !== undefined) throw new Error(`Aborting Redis startup because of ACL errors: ${err}`);
+  if (err !== undefined) throw new AclStartupError(`Aborting Redis startup because of ACL errors: ${err}`);
+}
+
+/**
+ * ACLLoadConfiguredUsers: each user is created (the default user is reset first: "reset" gives it
+ * sanitize-payload), then its rules are applied in order; a failing rule stops the start.
+ */
+function loadConfiguredUsers(node: RedisNode, users: readonly (readonly string[])[]): void {
+  if (users.length === 0) return;
+  const state = aclState(node);
+  for (const [name, ...rules] of users) {
+    if (name === undefined || hasSpaces(name)) {
+      throw new AclStartupError('Spaces not allowed in ACL usernames', 'Critical error while loading ACLs. Exiting.');
+    }
+    let u = state.users.get(name);
+    if (u) u.apply('reset');
+    else {
+      u = newUser(node, name);
+      state.users.set(name, u);
+    }
+    const merged = mergeSelectorArgs(rules);
+    const ops = typeof merged === 'number' ? rules : merged;
+    for (const op of ops) {
+      try {
+        u.apply(op);
+      } catch (e) {
+        if (!(e instanceof AclRuleError)) throw e;
+        throw new AclStartupError(
+          `Error loading ACL rule '${op}' for the user named '${name}': ${setUserError(e.errno)}`,
+          'Critical error while loading ACLs. Exiting.',
+        );
+      }
+    }
+    if (u.flags.disabled) {
+      node.log(
+        'notice',
+        `The user '${name}' is disabled (there is no 'on' modifier in the user description). Make sure this is not a configuration error.`,
+      );
+    }
+  }
+  state.users = new Map([...state.users].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** ACLSaveToFile: false when writing failed. */

@@ -119,6 +119,24 @@ export function checkCommand(u: User, cmd: AclCommand, args: string[]): AclVerdi
   return { result: relevant, pos: lastPos };
 }
 
+/**
+ * ACLUserCheckCmdWithUnrestrictedKeyAccess with CMD_KEY_ACCESS (SORT's BY and GET patterns): some
+ * selector allows the command as called and can read every key (allkeys, or a pattern "*" with
+ * read permission).
+ */
+export function unrestrictedKeyAccess(u: User, cmd: AclCommand, args: string[]): boolean {
+  let cached: KeyRefs | undefined;
+  const keys = () => {
+    cached ??= keyRefsWithFlags(cmd.spec, cmd.fullname, args);
+    return cached;
+  };
+  for (const s of u.selectors) {
+    if (checkSelector(s, cmd, args, keys).result !== ACL_OK) continue;
+    if (s.allKeys || s.patterns.some((p) => (p.flags & READ) === READ && p.pattern === '*')) return true;
+  }
+  return false;
+}
+
 /** processCommand's NOPERM texts (Redis 7.0). */
 export function nopermMessage(result: number, fullname: string): string {
   switch (result) {

@@ -31,7 +31,7 @@ export interface KeyPattern {
 }
 
 /** ACLSetUser's errno values, turned into Redis's texts by setUserError(). */
-export type AclErrno = 'ENOENT' | 'EINVAL' | 'EEXIST' | 'EISDIR' | 'ENODEV' | 'EBADMSG' | 'ECHILD';
+export type AclErrno = 'ENOENT' | 'EINVAL' | 'EEXIST' | 'EISDIR' | 'ENODEV' | 'EBADMSG' | 'ECHILD' | 'EALREADY';
 
 export class AclRuleError extends Error {
   constructor(readonly errno: AclErrno) {
@@ -56,6 +56,8 @@ export function setUserError(errno: AclErrno): string {
       return 'The password hash must be exactly 64 characters and contain only lowercase hexadecimal characters';
     case 'ECHILD':
       return 'Allowing first-arg of a subcommand is not supported';
+    case 'EALREADY':
+      return 'Duplicate user found. A user can only be defined once in config files';
   }
 }
 

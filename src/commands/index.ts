@@ -23,6 +23,7 @@ import { listBlockingCommands } from './list-blocking.js';
 import { listCommands } from './lists.js';
 import { lolwutCommands } from './lolwut.js';
 import { memoryCommands } from './memory.js';
+import { migrateCommands } from './migrate.js';
 import { moduleCommands } from './module.js';
 import { pubsubCommands } from './pubsub.js';
 import { replicationCommands } from './replication.js';
@@ -66,6 +67,7 @@ export const COMMANDS: CommandSpec[] = [
   ...setCommands,
   ...sortCommands,
   ...dumpCommands,
+  ...migrateCommands,
   ...sortedSetCommands,
   ...geoCommands,
   ...streamCommands,

@@ -23,6 +23,9 @@
  *   "sortstore" (or "del").
  * - Like Redis, SORT converts a listpack sorted set to a skiplist for good.
  */
+import { unrestrictedKeyAccess } from '../acl/permissions.js';
+import { userOf } from '../acl/store.js';
+import { aclLookup, aclTable } from '../acl/table.js';
 import { intArg, is, syntaxError } from '../engine/args.js';
 import type { Client } from '../engine/client.js';
 import type { CommandSpec } from '../engine/command.js';
@@ -79,6 +82,13 @@ interface Item {
   cmp: string | undefined;
 }
 
+/** Whether the client's user may run this SORT on every key (the superuser and unrestricted users may). */
+function readsAllKeys(c: Client, name: string, args: string[]): boolean {
+  if (!c.user.restricted) return true;
+  const cmd = aclLookup(aclTable(c.node), name);
+  return cmd === undefined || unrestrictedKeyAccess(userOf(c), cmd, args);
+}
+
 function sortGeneric(c: Client, args: string[], readonly: boolean): void {
   const key = args[1] as string;
   let desc = false;
@@ -89,6 +99,12 @@ function sortGeneric(c: Client, args: string[], readonly: boolean): void {
   let dontSort = false;
   let store: string | undefined;
   const gets: string[] = [];
+  // In Redis 7.0 BY with a pattern and GET need a user who may read every key with this command.
+  let fullKeyAccess: boolean | undefined;
+  const mayReadAllKeys = () => {
+    fullKeyAccess ??= readsAllKeys(c, readonly ? 'sort_ro' : 'sort', args);
+    return fullKeyAccess;
+  };
   for (let j = 2; j < args.length; j++) {
     const left = args.length - j - 1;
     const a = args[j] as string;
@@ -105,8 +121,10 @@ function sortGeneric(c: Client, args: string[], readonly: boolean): void {
     } else if (is(a, 'BY') && left >= 1) {
       sortBy = args[j + 1] as string;
       if (!sortBy.includes('*')) dontSort = true;
+      else if (!mayReadAllKeys()) throw new RedisError('ERR BY option of SORT denied due to insufficient ACL permissions.');
       j++;
     } else if (is(a, 'GET') && left >= 1) {
+      if (!mayReadAllKeys()) throw new RedisError('ERR GET option of SORT denied due to insufficient ACL permissions.');
       gets.push(args[j + 1] as string);
       j++;
     } else syntaxError();

@@ -263,7 +263,7 @@ function stats(node: RedisNode): string {
     ['pubsubshard_channels', ps.shardChannels.size],
     ['latest_fork_usec', 0],
     ['total_forks', 0],
-    ['migrate_cached_sockets', 0],
+    ['migrate_cached_sockets', node.migrateCachedSockets],
     ['slave_expires_tracked_keys', 0],
     ['active_defrag_hits', 0],
     ['active_defrag_misses', 0],

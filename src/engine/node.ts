@@ -109,6 +109,10 @@ export class RedisNode implements DatabaseHost {
   readonly acl: AclHooks;
   /** Nesting depth of command execution: blocked clients are served only at depth 0. */
   depth = 0;
+  /** INFO's migrate_cached_sockets: MIGRATE's open connections (commands/migrate-socket.ts). */
+  migrateCachedSockets = 0;
+  /** Run by shutdown(): what commands keep outside the node (MIGRATE's cached connections). */
+  readonly shutdownHooks = new Set<() => void>();
   /** True while a command without the write flag runs (keyspace hit/miss counting). */
   readCommand = false;
   private limitsAuthed = { maxBulkLen: 536870912, authenticated: true };
@@ -498,6 +502,8 @@ export class RedisNode implements DatabaseHost {
 
   /** Stops timers; the node can no longer be used. */
   shutdown(): void {
+    for (const hook of [...this.shutdownHooks]) hook();
+    this.shutdownHooks.clear();
     this.replication?.stop();
     this.clock.clearTimer(this.expiryTimer);
     this.expiryTimer = undefined;

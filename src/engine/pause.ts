@@ -24,7 +24,7 @@ type PauseType = 'write' | 'all';
  * Who paused (Redis's pause_purpose): CLIENT PAUSE, or a coordinated FAILOVER (its write pause
  * lasts until the failover ends or is aborted; CLIENT UNPAUSE does not lift it).
  */
-export type PausePurpose = 'client' | 'failover';
+export type PausePurpose = 'client' | 'failover' | 'migrate';
 
 interface Pause {
   type: PauseType;
