@@ -25,7 +25,6 @@ function byName(raw: string, docs: boolean): Map<string, string> {
   return out;
 }
 
-
 describe.runIf(haveRealRedis)('compat: the whole command table', () => {
   const targets = useTargets();
   for (const resp of [2, 3] as const) {
