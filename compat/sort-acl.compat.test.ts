@@ -1,7 +1,8 @@
 /**
  * SORT's BY (with a pattern) and GET for users who may not read every key, as Redis 7.0.15's
  * sort.c refuses them ("BY/GET option of SORT denied due to insufficient ACL permissions"); a
- * constant BY, and users with allkeys or a read pattern "*", are allowed.
+ * constant BY, and users with allkeys or a read pattern "*", are allowed. The STORE destination
+ * needs write permission (sortGetKeys flags it OW update).
  */
 import { compatSuite } from './harness.js';
 
@@ -28,6 +29,11 @@ compatSuite('SORT BY/GET and ACL key permissions', [
       ['SORT', 'k', 'BY', 'w_*'],
       AS('readall'),
       ['SORT', 'k', 'BY', 'w_*', 'GET', '#', 'GET', 'x_*'],
+      ['SORT', 'k', 'BY', 'w_*', 'STORE', 'dst'],
+      ['SORT', 'k', 'STORE', 'kdst'],
+      AS('writeall'),
+      ['SORT', 'k', 'STORE', 'kdst'],
+      ['SORT', 'k', 'STORE', 'w_dst'],
       AS('selector'),
       ['SORT', 'k', 'BY', 'w_*'],
       ['SORT_RO', 'k', 'BY', 'w_*', 'GET', 'x_*'],

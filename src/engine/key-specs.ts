@@ -174,6 +174,10 @@ export function keyRefsWithFlags(spec: CommandSpec, fullname: string, argv: stri
   const specs = keySpecsOf({ spec, fullname }).s;
   const keys = keysBySpecs(specs, argv);
   if (keys !== undefined) return keys ?? [];
-  const flags = statusList(field(specs[0], 'flags')).filter((f) => f !== 'variable_flags' && f !== 'incomplete');
-  return keyPositions(spec, argv).map((pos) => ({ pos, flags }));
+  // The getkeys procs give the first key the first spec's flags and the others the last spec's:
+  // SORT's STORE destination is OW update (sortGetKeys: key_specs[2]), its source RO access;
+  // MIGRATE's KEYS list takes its second spec's.
+  const flagsOf = specs.map((ks) => statusList(field(ks, 'flags')).filter((f) => f !== 'variable_flags' && f !== 'incomplete'));
+  const last = flagsOf[flagsOf.length - 1] ?? [];
+  return keyPositions(spec, argv).map((pos, i) => ({ pos, flags: i === 0 ? (flagsOf[0] ?? []) : last }));
 }
