@@ -36,7 +36,7 @@ describe('RedisSim.start options', () => {
     const err = await startAny({ prot: 7000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RedisSimOptionError);
     expect((err as Error).message).toBe(
-      "unknown option 'prot' (did you mean 'port'?); accepted: port, host, databases, requirepass, clock, config, version, controlCommand, log, rdb",
+      "unknown option 'prot' (did you mean 'port'?); accepted: port, host, databases, requirepass, clock, config, version, controlCommand, log, rdb, users",
     );
   });
 
