@@ -86,6 +86,13 @@ compatSuite('scripting tables', [
     ],
   },
   {
+    name: 'a RESP3 attribute reply reaches a script as the value it annotates (the attribute dropped)',
+    cmds: [
+      E("redis.setresp(3) return redis.call('debug', 'protocol', 'attrib')"),
+      E("redis.setresp(3) return {redis.call('debug', 'protocol', 'attrib'), redis.call('ping')}"),
+    ],
+  },
+  {
     name: 'pairs order after random assignments and deletions',
     cmds: Array.from({ length: 40 }, (_, i) => walk(randomTableScript(i + 1, 10 + i * 5))),
   },

@@ -145,6 +145,13 @@ export function parseReply(s: string, pos = 0): [RespValue, number] | undefined 
         value = finish(f);
         break;
       }
+      case '|': {
+        // An attribute (RESP3) annotates the value after it; like Redis's Lua conversion
+        // (redisProtocolToLuaType_Attribute), it is parsed and dropped.
+        const n = Number(line);
+        if (n > 0) open.push({ type, need: n * 2, items: [] });
+        continue;
+      }
       default:
         throw new Error(`bad RESP type byte ${JSON.stringify(type)} at ${at}`);
     }
@@ -155,6 +162,8 @@ export function parseReply(s: string, pos = 0): [RespValue, number] | undefined 
       top.items.push(value);
       if (top.items.length < top.need) break;
       open.pop();
+      // A completed attribute yields nothing: the value it annotates is parsed next.
+      if (top.type === '|') break;
       value = finish(top);
     }
   }
