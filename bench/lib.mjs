@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { freePort, waitForPort } from '../compat/redis-server-process.mjs';
+import { freePort, spawnRedisServer, waitForPort } from '../compat/redis-server-process.mjs';
 
 export { freePort };
 
@@ -57,26 +57,14 @@ export function haveRealRedis() {
   return !r.error && r.status === 0;
 }
 
-/** Starts a real redis-server on a free port; returns { port, stop }. */
+/**
+ * Starts a real redis-server on a free port (compat/redis-server-process.mjs's, as the compat suite
+ * runs it), then pins all its threads to the servers' core; returns { port, pid, stop }.
+ */
 export async function startRealRedis() {
-  const port = await freePort();
-  const child = spawn(
-    ...pinned('server', process.env.REDIS_SERVER_BIN ?? 'redis-server', [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--loglevel',
-      'warning',
-    ]),
-    { stdio: 'ignore' },
-  );
-  await waitForPort(port, 10000);
-  return { port, pid: child.pid, stop: () => stopChild(child) };
+  const server = await spawnRedisServer({ startTimeoutMs: 10000 });
+  if (canPin) spawnSync('taskset', ['-a', '-p', '-c', '0', String(server.pid)], { stdio: 'ignore' });
+  return { port: server.port, pid: server.pid, stop: server.stop };
 }
 
 /** Starts redis-sim (dist/cli.js) in its own process on a free port; returns { port, stop }. */
